@@ -1,0 +1,479 @@
+//! Strict intake: raw bytes to a JSON object, refusing everything a lenient parser would let
+//! through and another parser might read differently.
+//!
+//! Validation happens after parsing, so anything the parser hides is invisible to the schema:
+//! `serde_json::Value` silently keeps the last of duplicate keys (the classic
+//! parser-differential attack), JavaScript accepts lone surrogates that serde_json refuses, and
+//! integers beyond 2^53 lose precision in half the world's JSON parsers. Intake therefore takes
+//! bytes, never a parsed value, and rejects each of these with a located error.
+
+use std::cell::RefCell;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+use crate::location::Position;
+
+/// The largest integer magnitude I-JSON (RFC 7493) guarantees to be exact: 2^53 - 1.
+pub const MAX_EXACT_INTEGER: u64 = (1 << 53) - 1;
+
+/// Why intake refused a body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IntakeErrorKind {
+    /// The body is larger than the configured limit.
+    TooLarge {
+        /// Size of the body in bytes.
+        size: usize,
+        /// The configured limit in bytes.
+        limit: usize,
+    },
+    /// The body is empty or whitespace only.
+    Empty,
+    /// The body starts with a UTF-8 byte order mark, which JSON forbids (RFC 8259 §8.1).
+    ByteOrderMark,
+    /// The body is not valid UTF-8.
+    InvalidUtf8,
+    /// The top-level value is not an object.
+    NotAnObject {
+        /// What the top-level value is.
+        found: JsonKind,
+    },
+    /// An object repeats a member name.
+    DuplicateKey,
+    /// Objects and arrays nest deeper than the configured limit.
+    TooDeep {
+        /// The configured limit.
+        limit: usize,
+    },
+    /// A number lies outside I-JSON's range: beyond ±(2^53 - 1) or beyond a double.
+    NumberOutOfRange,
+    /// A `\u` escape encodes half of a UTF-16 surrogate pair without the other half.
+    LoneSurrogate,
+    /// A comma stands right before `}` or `]`, as in several of Ocrolus' printed examples.
+    TrailingComma,
+    /// Something other than whitespace follows the JSON value.
+    TrailingCharacters,
+    /// The body ends inside a value.
+    UnexpectedEnd,
+    /// A string contains a raw control character (U+0000 to U+001F); JSON needs them escaped.
+    ControlCharacter,
+    /// Any other JSON syntax error.
+    Syntax {
+        /// What the parser expected or found, from a fixed set of phrases.
+        expected: &'static str,
+    },
+}
+
+/// The kind of a JSON value, named without revealing the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonKind {
+    /// An array.
+    Array,
+    /// A string.
+    String,
+    /// A number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// `null`.
+    Null,
+    /// Something that is not JSON at all.
+    NotJson,
+}
+
+impl fmt::Display for JsonKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            JsonKind::Array => "an array",
+            JsonKind::String => "a string",
+            JsonKind::Number => "a number",
+            JsonKind::Boolean => "a boolean",
+            JsonKind::Null => "null",
+            JsonKind::NotJson => "not a JSON value",
+        })
+    }
+}
+
+impl IntakeErrorKind {
+    /// A stable, machine-readable name for the error (used as the finding's `code`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            IntakeErrorKind::TooLarge { .. } => "body_too_large",
+            IntakeErrorKind::Empty => "empty_body",
+            IntakeErrorKind::ByteOrderMark => "byte_order_mark",
+            IntakeErrorKind::InvalidUtf8 => "invalid_utf8",
+            IntakeErrorKind::NotAnObject { .. } => "not_an_object",
+            IntakeErrorKind::DuplicateKey => "duplicate_key",
+            IntakeErrorKind::TooDeep { .. } => "too_deep",
+            IntakeErrorKind::NumberOutOfRange => "number_out_of_range",
+            IntakeErrorKind::LoneSurrogate => "lone_surrogate",
+            IntakeErrorKind::TrailingComma => "trailing_comma",
+            IntakeErrorKind::TrailingCharacters => "trailing_characters",
+            IntakeErrorKind::UnexpectedEnd => "unexpected_end",
+            IntakeErrorKind::ControlCharacter => "control_character",
+            IntakeErrorKind::Syntax { .. } => "invalid_json",
+        }
+    }
+}
+
+impl fmt::Display for IntakeErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IntakeErrorKind::TooLarge { size, limit } => {
+                write!(f, "body is {size} bytes, over the limit of {limit} bytes")
+            }
+            IntakeErrorKind::Empty => {
+                f.write_str("body is empty; a webhook delivery is a JSON object")
+            }
+            IntakeErrorKind::ByteOrderMark => {
+                f.write_str("body starts with a UTF-8 byte order mark, which JSON does not allow")
+            }
+            IntakeErrorKind::InvalidUtf8 => f.write_str("body is not valid UTF-8"),
+            IntakeErrorKind::NotAnObject { found } => {
+                write!(
+                    f,
+                    "top-level value is {found}; a webhook delivery is a JSON object"
+                )
+            }
+            IntakeErrorKind::DuplicateKey => f.write_str(
+                "object has this member more than once; parsers disagree on which value wins, so \
+                 duplicate keys are refused",
+            ),
+            IntakeErrorKind::TooDeep { limit } => {
+                write!(
+                    f,
+                    "objects and arrays nest deeper than the limit of {limit} levels"
+                )
+            }
+            IntakeErrorKind::NumberOutOfRange => f.write_str(
+                "number is outside I-JSON's range (magnitude above 2^53-1 cannot be represented \
+                 exactly by every parser)",
+            ),
+            IntakeErrorKind::LoneSurrogate => f.write_str(
+                "string escape encodes a lone UTF-16 surrogate, which is not a Unicode character",
+            ),
+            IntakeErrorKind::TrailingComma => {
+                f.write_str("trailing comma before a closing bracket or brace is not valid JSON")
+            }
+            IntakeErrorKind::TrailingCharacters => {
+                f.write_str("unexpected characters after the end of the JSON value")
+            }
+            IntakeErrorKind::UnexpectedEnd => {
+                f.write_str("body ends in the middle of a JSON value")
+            }
+            IntakeErrorKind::ControlCharacter => {
+                f.write_str("string contains an unescaped control character")
+            }
+            IntakeErrorKind::Syntax { expected } => write!(f, "invalid JSON: {expected}"),
+        }
+    }
+}
+
+/// A refused body: what is wrong and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntakeError {
+    /// What is wrong.
+    pub kind: IntakeErrorKind,
+    /// Where in the body, when a position applies.
+    pub position: Option<Position>,
+    /// JSON Pointer to the value being read when the error struck ("" for the whole body).
+    pub instance_location: String,
+}
+
+impl fmt::Display for IntakeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.kind)?;
+        if let Some(position) = &self.position {
+            write!(f, " at {position}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for IntakeError {}
+
+/// Limits applied during intake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IntakeLimits {
+    /// Largest body accepted, in bytes.
+    pub max_bytes: usize,
+    /// Deepest nesting of objects and arrays accepted (the top-level object is level 1).
+    pub max_depth: usize,
+}
+
+/// Parses `body` as one JSON object under the strict rules of this module.
+pub fn parse(body: &[u8], limits: IntakeLimits) -> Result<Map<String, Value>, IntakeError> {
+    let whole_body = |kind| IntakeError {
+        kind,
+        position: None,
+        instance_location: String::new(),
+    };
+    if body.len() > limits.max_bytes {
+        return Err(whole_body(IntakeErrorKind::TooLarge {
+            size: body.len(),
+            limit: limits.max_bytes,
+        }));
+    }
+    if body.starts_with(b"\xEF\xBB\xBF") {
+        let position = Some(Position::at_offset(body, 0));
+        return Err(IntakeError {
+            position,
+            ..whole_body(IntakeErrorKind::ByteOrderMark)
+        });
+    }
+    let text = std::str::from_utf8(body).map_err(|error| IntakeError {
+        position: Some(Position::at_offset(body, error.valid_up_to())),
+        ..whole_body(IntakeErrorKind::InvalidUtf8)
+    })?;
+    let Some(first) = text.find(|c: char| !matches!(c, ' ' | '\t' | '\n' | '\r')) else {
+        return Err(whole_body(IntakeErrorKind::Empty));
+    };
+    // Refuse a non-object before parsing it: no point building a large array only to drop it.
+    let found = match text.as_bytes().get(first) {
+        Some(b'{') => None,
+        Some(b'[') => Some(JsonKind::Array),
+        Some(b'"') => Some(JsonKind::String),
+        Some(b'-' | b'0'..=b'9') => Some(JsonKind::Number),
+        Some(b't' | b'f') => Some(JsonKind::Boolean),
+        Some(b'n') => Some(JsonKind::Null),
+        _ => Some(JsonKind::NotJson),
+    };
+    if let Some(found) = found {
+        let position = Some(Position::at_offset(body, first));
+        return Err(IntakeError {
+            position,
+            ..whole_body(IntakeErrorKind::NotAnObject { found })
+        });
+    }
+
+    let failure = RefCell::new(None);
+    let seed = StrictValue {
+        depth: 1,
+        limits: &limits,
+        failure: &failure,
+    };
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let parsed = seed.deserialize(&mut deserializer).and_then(|value| {
+        deserializer.end()?;
+        Ok(value)
+    });
+    match parsed {
+        Ok(Value::Object(object)) => Ok(object),
+        // Unreachable: the first byte was `{`. Kept as an error rather than a panic.
+        Ok(_) => Err(whole_body(IntakeErrorKind::NotAnObject {
+            found: JsonKind::NotJson,
+        })),
+        Err(error) => {
+            let recorded = failure.into_inner();
+            let position = (error.line() > 0)
+                .then(|| Position::at_line_column(body, error.line(), error.column()));
+            let Recorded { kind, mut path } = recorded.unwrap_or_default();
+            path.reverse();
+            Err(IntakeError {
+                kind: kind.unwrap_or_else(|| classify_syntax_error(&error)),
+                position,
+                instance_location: path.concat(),
+            })
+        }
+    }
+}
+
+/// Maps serde_json's error to a kind. serde_json exposes its error code only through its
+/// message, whose phrases have been stable since 1.0; an unknown phrase falls back to a
+/// generic syntax error, never to a leak of the message (which could change shape).
+fn classify_syntax_error(error: &serde_json::Error) -> IntakeErrorKind {
+    if error.is_eof() {
+        return IntakeErrorKind::UnexpectedEnd;
+    }
+    let message = error.to_string();
+    let has = |phrase: &str| message.starts_with(phrase);
+    if has("trailing comma") {
+        IntakeErrorKind::TrailingComma
+    } else if has("trailing characters") {
+        IntakeErrorKind::TrailingCharacters
+    } else if has("lone leading surrogate")
+        || has("unexpected end of hex escape")
+        || has("invalid unicode code point")
+    {
+        IntakeErrorKind::LoneSurrogate
+    } else if has("control character") {
+        IntakeErrorKind::ControlCharacter
+    } else if has("number out of range") {
+        IntakeErrorKind::NumberOutOfRange
+    } else if has("recursion limit exceeded") {
+        IntakeErrorKind::TooDeep {
+            limit: SERDE_JSON_DEPTH_LIMIT,
+        }
+    } else {
+        let expected = [
+            ("expected `:`", "expected `:` after an object key"),
+            ("expected `,` or `]`", "expected `,` or `]` in an array"),
+            ("expected `,` or `}`", "expected `,` or `}` in an object"),
+            ("key must be a string", "object keys must be strings"),
+            ("invalid escape", "invalid escape sequence in a string"),
+            ("invalid number", "invalid number"),
+            ("expected value", "expected a JSON value"),
+            (
+                "expected ident",
+                "expected a JSON value (true, false or null)",
+            ),
+        ]
+        .into_iter()
+        .find(|(phrase, _)| has(phrase))
+        .map_or("syntax error", |(_, expected)| expected);
+        IntakeErrorKind::Syntax { expected }
+    }
+}
+
+/// serde_json's own nesting limit; intake's configurable limit must stay below it.
+pub const SERDE_JSON_DEPTH_LIMIT: usize = 128;
+
+/// The first failure found while building the value, with the path back to the top level
+/// (collected innermost first while the error unwinds, so a successful parse pays nothing).
+/// `kind` is `None` for serde_json's own syntax errors, classified once parsing has stopped.
+#[derive(Default)]
+struct Recorded {
+    kind: Option<IntakeErrorKind>,
+    path: Vec<String>,
+}
+
+#[derive(Clone, Copy)]
+struct StrictValue<'a> {
+    depth: usize,
+    limits: &'a IntakeLimits,
+    failure: &'a RefCell<Option<Recorded>>,
+}
+
+impl StrictValue<'_> {
+    fn fail<E: de::Error>(&self, kind: IntakeErrorKind) -> E {
+        *self.failure.borrow_mut() = Some(Recorded {
+            kind: Some(kind),
+            path: Vec::new(),
+        });
+        E::custom("refused by strict intake")
+    }
+
+    /// Adds `segment` to the path of a failure that is unwinding through this level.
+    fn locate<E>(&self, error: E, segment: impl FnOnce() -> String) -> E {
+        self.failure
+            .borrow_mut()
+            .get_or_insert_with(Recorded::default)
+            .path
+            .push(segment());
+        error
+    }
+
+    fn nested(self) -> Self {
+        StrictValue {
+            depth: self.depth + 1,
+            ..self
+        }
+    }
+
+    fn check_number<E: de::Error>(&self, magnitude_exceeds: bool) -> Result<(), E> {
+        if magnitude_exceeds {
+            Err(self.fail(IntakeErrorKind::NumberOutOfRange))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for StrictValue<'_> {
+    type Value = Value;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StrictValue<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
+        Ok(Value::Bool(value))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Value, E> {
+        self.check_number(value.unsigned_abs() > MAX_EXACT_INTEGER)?;
+        Ok(Value::from(value))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Value, E> {
+        self.check_number(value > MAX_EXACT_INTEGER)?;
+        Ok(Value::from(value))
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Value, E> {
+        // serde_json parses integer literals beyond u64 as f64, so a 400-digit integer lands
+        // here: any magnitude above 2^53-1 is refused, as for integers.
+        #[allow(clippy::cast_precision_loss)]
+        let limit = MAX_EXACT_INTEGER as f64;
+        self.check_number(!value.is_finite() || value.abs() > limit)?;
+        Ok(serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
+        Ok(Value::String(value.to_owned()))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Value, E> {
+        Ok(Value::String(value))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        if self.depth > self.limits.max_depth {
+            return Err(self.fail(IntakeErrorKind::TooDeep {
+                limit: self.limits.max_depth,
+            }));
+        }
+        let mut items = Vec::new();
+        loop {
+            let index = items.len();
+            match seq.next_element_seed(self.nested()) {
+                Ok(Some(item)) => items.push(item),
+                Ok(None) => break,
+                Err(error) => return Err(self.locate(error, || format!("/{index}"))),
+            }
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        if self.depth > self.limits.max_depth {
+            return Err(self.fail(IntakeErrorKind::TooDeep {
+                limit: self.limits.max_depth,
+            }));
+        }
+        let mut object = Map::new();
+        loop {
+            let key = match map.next_key::<String>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(self.locate(error, String::new)),
+            };
+            let token = crate::schema::pointer_escape(&key);
+            if object.contains_key(&key) {
+                let error = self.fail(IntakeErrorKind::DuplicateKey);
+                return Err(self.locate(error, || format!("/{token}")));
+            }
+            match map.next_value_seed(self.nested()) {
+                Ok(value) => {
+                    object.insert(key, value);
+                }
+                Err(error) => return Err(self.locate(error, || format!("/{token}"))),
+            }
+        }
+        Ok(Value::Object(object))
+    }
+}

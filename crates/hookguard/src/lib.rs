@@ -1,0 +1,49 @@
+/*!
+Validate and normalize Ocrolus webhook deliveries before they are trusted.
+
+Ocrolus POSTs JSON events (a Book was verified, a document failed to upload, Detect found
+fraud signals, ...) in two naming schemes, organization-level (`book.verified`) and
+account-level/legacy (`BOOK_VERIFIED`). This crate holds the whole catalog as Rust types
+([`events`], [`catalog`]), generates a JSON Schema per event ([`schema`], checked into
+`schemas/`), and checks raw delivery bodies against them ([`Validator`]).
+
+A key design decision made in this crate is that **it takes bytes, never a parsed value**:
+[`intake`] refuses duplicate keys, lone surrogates, numbers beyond I-JSON's range, excess
+nesting and oversized bodies before any schema runs, because a parsed value has already hidden
+them. The second is that it has **no host dependency**: the gateway filter, the JavaScript
+package and the command line are thin adapters over this crate compiled to WebAssembly, so the
+same bytes get the same verdict everywhere.
+
+```
+use hookguard::{Options, Validator};
+
+let validator = Validator::new(Options::default())?;
+let report = validator.normalize(br#"{
+    "event_name": "BOOK_VERIFIED", "status": "BOOK_COMPLETE",
+    "book_pk": 11917, "book_uuid": "35ef4501-b93d-4ce2-b766-b670a057c0fb"
+}"#);
+assert!(report.valid);
+assert_eq!(report.event_name, Some("book.verified"));
+assert_eq!(report.source_event_name, Some("BOOK_VERIFIED"));
+# Ok::<(), hookguard::ConfigError>(())
+```
+
+Nothing in this crate panics on any input: hosts run it inside VMs where a panic is a trap.
+*/
+
+pub mod catalog;
+pub mod events;
+pub mod intake;
+mod location;
+mod normalize;
+mod report;
+pub mod schema;
+mod validator;
+
+pub use catalog::Event;
+pub use location::Position;
+pub use report::{Delivery, Finding, Report};
+pub use validator::{ConfigError, ConfigErrorKind, MAX_DEPTH_CEILING, Options, Validator};
+
+/// The version of this crate, reported by every host.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

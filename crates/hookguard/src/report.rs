@@ -1,0 +1,130 @@
+//! What validation says about one delivery.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::intake::IntakeError;
+use crate::location::Position;
+
+/// One problem (or warning) with a delivery.
+///
+/// Field names follow JSON Schema's output format (`instanceLocation`, `keywordLocation`,
+/// `error`) so that tools built for it read hookguard's results as they are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Stable machine-readable kind of the finding (e.g. `duplicate_key`, `schema_violation`,
+    /// `unknown_field`): what metrics and alerts should key on.
+    pub code: &'static str,
+    /// JSON Pointer (RFC 6901) to the offending value in the payload; `""` is the whole body.
+    #[serde(rename = "instanceLocation")]
+    pub instance_location: String,
+    /// JSON Pointer to the failing keyword in the event's schema; `""` for findings made
+    /// before schema validation (intake, event dispatch).
+    #[serde(rename = "keywordLocation")]
+    pub keyword_location: String,
+    /// What is wrong, in words. Never quotes a payload value unless
+    /// [`crate::Options::reveal_values`] is set.
+    pub error: String,
+    /// Where in the body, for findings made while reading it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+}
+
+impl Finding {
+    /// A finding about the delivery as a whole or a member of it, not tied to a schema keyword.
+    pub fn at(
+        code: &'static str,
+        instance_location: impl Into<String>,
+        error: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            code,
+            instance_location: instance_location.into(),
+            keyword_location: String::new(),
+            error: error.into(),
+            position: None,
+        }
+    }
+}
+
+impl From<&IntakeError> for Finding {
+    fn from(error: &IntakeError) -> Finding {
+        Finding {
+            code: error.kind.code(),
+            instance_location: error.instance_location.clone(),
+            keyword_location: String::new(),
+            error: error.kind.to_string(),
+            position: error.position,
+        }
+    }
+}
+
+/// What kind of delivery a body is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Delivery {
+    /// A webhook event (the body has an `event_name`).
+    Event,
+    /// Ocrolus' account-level test delivery (no `event_name`; fixed values).
+    Test,
+}
+
+/// The verdict on one delivery.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// Whether the delivery may be trusted: no errors (warnings do not count).
+    pub valid: bool,
+    /// What kind of delivery it is, once that is known.
+    pub delivery: Option<Delivery>,
+    /// The organization-level (canonical) event name, once it is known.
+    pub event_name: Option<&'static str>,
+    /// The event name as delivered, when it is one hookguard knows.
+    pub source_event_name: Option<&'static str>,
+    /// Every error, sorted by location.
+    pub errors: Vec<Finding>,
+    /// Every warning (unknown fields, disagreeing aliases, ...), sorted by location.
+    pub warnings: Vec<Finding>,
+    /// The normalized payload, when normalization was asked for and the delivery is valid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub normalized: Option<Value>,
+}
+
+impl Report {
+    /// A report for a body refused before it could be read as an event.
+    pub(crate) fn refused(error: Finding) -> Report {
+        Report {
+            valid: false,
+            delivery: None,
+            event_name: None,
+            source_event_name: None,
+            errors: vec![error],
+            warnings: Vec::new(),
+            normalized: None,
+        }
+    }
+
+    /// The normalized payload as bytes: compact JSON with object keys sorted, the same bytes
+    /// for the same input in every host.
+    pub fn normalized_bytes(&self) -> Option<Vec<u8>> {
+        self.normalized
+            .as_ref()
+            .and_then(|value| serde_json::to_vec(value).ok())
+    }
+
+    /// The report as one line of JSON (the shape every host emits).
+    pub fn to_json(&self) -> String {
+        // Serializing these plain types cannot fail; the fallback keeps hosts panic-free.
+        serde_json::to_string(self).unwrap_or_else(|_| String::from(r#"{"valid":false}"#))
+    }
+}
+
+/// Sorts findings so that reports are identical however the schema engine ordered them.
+pub(crate) fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (&a.instance_location, &a.keyword_location, a.code).cmp(&(
+            &b.instance_location,
+            &b.keyword_location,
+            b.code,
+        ))
+    });
+}

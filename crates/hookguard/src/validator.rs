@@ -1,0 +1,449 @@
+//! The validator: strict intake, dispatch on `event_name`, schema validation, normalization.
+
+use std::fmt;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{PatternOptions, ValidationError};
+use serde_json::{Map, Value};
+
+use crate::catalog::{self, EVENTS, EventSpec};
+use crate::events::UUID_PATTERN;
+use crate::intake::{self, IntakeLimits, SERDE_JSON_DEPTH_LIMIT};
+use crate::normalize::{disagreeing_aliases, normalize};
+use crate::report::{Delivery, Finding, Report, sort_findings};
+use crate::schema::{TEST_DELIVERY, pointer_escape};
+
+/// The checked-in schema bundle (`schemas/bundle.json`), compiled at start-up. Embedding the
+/// file, rather than regenerating schemas at run time, means the schemas other tools read are
+/// byte for byte the ones enforced here.
+const BUNDLE: &str = include_str!("../../../schemas/bundle.json");
+
+/// The deepest nesting [`Options::max_depth`] may allow: safely below serde_json's own limit,
+/// and shallow enough that parsing never exhausts a WebAssembly stack.
+pub const MAX_DEPTH_CEILING: usize = 100;
+const _: () = assert!(MAX_DEPTH_CEILING < SERDE_JSON_DEPTH_LIMIT);
+
+/// How strictly to check deliveries. Every host exposes these same options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Largest body accepted, in bytes. Default 1 MiB (Envoy's default buffer limit).
+    pub max_bytes: usize,
+    /// Deepest nesting of objects and arrays accepted; at most [`MAX_DEPTH_CEILING`].
+    /// Default 32 (Ocrolus payloads nest three levels deep).
+    pub max_depth: usize,
+    /// Treat fields the event's schema does not declare as errors instead of warnings.
+    pub strict: bool,
+    /// Let messages quote the offending payload values. Off by default: webhook bodies carry
+    /// customer data, and error messages end up in logs.
+    pub reveal_values: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            max_bytes: 1024 * 1024,
+            max_depth: 32,
+            strict: false,
+            reveal_values: false,
+        }
+    }
+}
+
+/// Why a [`Validator`] could not be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// What is wrong.
+    pub kind: ConfigErrorKind,
+}
+
+/// What is wrong with a validator's configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigErrorKind {
+    /// `max_depth` is above [`MAX_DEPTH_CEILING`].
+    DepthLimitTooHigh {
+        /// The requested limit.
+        requested: usize,
+    },
+    /// A limit is zero, which would refuse every delivery.
+    ZeroLimit {
+        /// The option's name.
+        option: &'static str,
+    },
+    /// The embedded schema bundle lacks or cannot compile an event's schema (a build defect:
+    /// regenerate the schemas).
+    EmbeddedSchema {
+        /// The event whose schema is missing or broken.
+        event: &'static str,
+    },
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ConfigErrorKind::DepthLimitTooHigh { requested } => {
+                write!(
+                    f,
+                    "max_depth {requested} is above the ceiling of {MAX_DEPTH_CEILING}"
+                )
+            }
+            ConfigErrorKind::ZeroLimit { option } => {
+                write!(f, "{option} must be greater than zero")
+            }
+            ConfigErrorKind::EmbeddedSchema { event } => {
+                write!(
+                    f,
+                    "the embedded schema of {event} is missing or invalid (regenerate schemas/)"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+struct CompiledEvent {
+    spec: &'static EventSpec,
+    /// The event's schema with unknown properties forbidden: one pass finds both errors and
+    /// unknown fields, which lenient mode then reports as warnings.
+    schema: jsonschema::Validator,
+}
+
+/// Validates and normalizes Ocrolus webhook deliveries. Build it once and reuse it: building
+/// compiles every event's schema.
+pub struct Validator {
+    options: Options,
+    events: Vec<CompiledEvent>,
+    test_delivery: jsonschema::Validator,
+}
+
+impl fmt::Debug for Validator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Validator")
+            .field("options", &self.options)
+            .field("events", &self.events.len())
+            .finish()
+    }
+}
+
+impl Validator {
+    /// Builds a validator, compiling every event's schema from the embedded bundle.
+    pub fn new(options: Options) -> Result<Validator, ConfigError> {
+        let fail = |kind| Err(ConfigError { kind });
+        if options.max_depth > MAX_DEPTH_CEILING {
+            return fail(ConfigErrorKind::DepthLimitTooHigh {
+                requested: options.max_depth,
+            });
+        }
+        if options.max_depth == 0 {
+            return fail(ConfigErrorKind::ZeroLimit {
+                option: "max_depth",
+            });
+        }
+        if options.max_bytes == 0 {
+            return fail(ConfigErrorKind::ZeroLimit {
+                option: "max_bytes",
+            });
+        }
+        let bundle: Value = serde_json::from_str(BUNDLE).map_err(|_| ConfigError {
+            kind: ConfigErrorKind::EmbeddedSchema { event: "bundle" },
+        })?;
+        let compile = |name: &'static str| {
+            let mut schema = bundle
+                .get("$defs")
+                .and_then(|defs| defs.get(name))
+                .cloned()
+                .ok_or(ConfigError {
+                    kind: ConfigErrorKind::EmbeddedSchema { event: name },
+                })?;
+            forbid_unknown_properties(&mut schema);
+            jsonschema::draft202012::options()
+                // Linear-time matching: the patterns are ours, but the strings are not.
+                .with_pattern_options(PatternOptions::regex())
+                .build(&schema)
+                .map_err(|_| ConfigError {
+                    kind: ConfigErrorKind::EmbeddedSchema { event: name },
+                })
+        };
+        let events = EVENTS
+            .iter()
+            .map(|spec| {
+                Ok(CompiledEvent {
+                    spec,
+                    schema: compile(spec.name)?,
+                })
+            })
+            .collect::<Result<Vec<_>, ConfigError>>()?;
+        let test_delivery = compile(TEST_DELIVERY)?;
+        Ok(Validator {
+            options,
+            events,
+            test_delivery,
+        })
+    }
+
+    /// The options this validator applies.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Validates one delivery body.
+    pub fn validate(&self, body: &[u8]) -> Report {
+        self.check(body, false)
+    }
+
+    /// Validates one delivery body and, when it is valid, normalizes it
+    /// ([`Report::normalized`]).
+    pub fn normalize(&self, body: &[u8]) -> Report {
+        self.check(body, true)
+    }
+
+    fn check(&self, body: &[u8], want_normalized: bool) -> Report {
+        let limits = IntakeLimits {
+            max_bytes: self.options.max_bytes,
+            max_depth: self.options.max_depth,
+        };
+        let payload = match intake::parse(body, limits) {
+            Ok(payload) => payload,
+            Err(error) => return Report::refused(Finding::from(&error)),
+        };
+        let event_name = match payload.get("event_name") {
+            None => return self.check_test_delivery(payload, want_normalized),
+            Some(Value::String(name)) => name,
+            Some(other) => {
+                let message = format!("event_name must be a string, found {}", kind_of(other));
+                return Report::refused(Finding::at("invalid_event_name", "/event_name", message));
+            }
+        };
+        let Some(compiled) = self
+            .events
+            .iter()
+            .find(|compiled| compiled.spec.name == event_name.as_str())
+        else {
+            return Report::refused(unknown_event(event_name));
+        };
+        let spec = compiled.spec;
+
+        let instance = Value::Object(payload);
+        let (mut errors, mut warnings) = self.schema_findings(&compiled.schema, &instance);
+        let Value::Object(payload) = instance else {
+            return Report::refused(Finding::at(
+                "internal",
+                "",
+                "payload is no longer an object",
+            ));
+        };
+        for (first, second) in disagreeing_aliases(&payload, spec) {
+            let message = format!("{first} and {second} should carry the same value but differ");
+            warnings.push(Finding::at("alias_mismatch", format!("/{second}"), message));
+        }
+        if !spec.payload_documented() {
+            let message = format!(
+                "Ocrolus documents no payload for {}; only the fields common to Ocrolus events were checked",
+                spec.name
+            );
+            warnings.push(Finding::at("undocumented_payload", "", message));
+        }
+        sort_findings(&mut errors);
+        sort_findings(&mut warnings);
+
+        let status = payload.get("status").and_then(Value::as_str);
+        let canonical = spec.canonical_name(status).and_then(catalog::event);
+        let valid = errors.is_empty();
+        let normalized = match canonical {
+            Some(canonical) if valid && want_normalized => Some(normalize(&payload, canonical)),
+            _ => None,
+        };
+        Report {
+            valid,
+            delivery: Some(Delivery::Event),
+            event_name: canonical.map(|canonical| canonical.name),
+            source_event_name: Some(spec.name),
+            errors,
+            warnings,
+            normalized,
+        }
+    }
+
+    /// A body without `event_name` is valid only as Ocrolus' account-level test delivery.
+    fn check_test_delivery(&self, payload: Map<String, Value>, want_normalized: bool) -> Report {
+        let instance = Value::Object(payload);
+        let (errors, mut warnings) = self.schema_findings(&self.test_delivery, &instance);
+        if !errors.is_empty() {
+            return Report::refused(Finding::at(
+                "missing_event_name",
+                "",
+                "event_name is missing, and the body is not Ocrolus' account-level test delivery",
+            ));
+        }
+        sort_findings(&mut warnings);
+        Report {
+            valid: true,
+            delivery: Some(Delivery::Test),
+            event_name: None,
+            source_event_name: None,
+            errors,
+            warnings,
+            normalized: want_normalized.then_some(instance),
+        }
+    }
+
+    /// Errors and warnings from one pass of the strict schema.
+    fn schema_findings(
+        &self,
+        schema: &jsonschema::Validator,
+        instance: &Value,
+    ) -> (Vec<Finding>, Vec<Finding>) {
+        let (mut errors, mut warnings) = (Vec::new(), Vec::new());
+        if schema.is_valid(instance) {
+            return (errors, warnings);
+        }
+        for error in schema.iter_errors(instance) {
+            let instance_location = error.instance_path().to_string();
+            let keyword_location = error.schema_path().to_string();
+            if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
+                let (code, findings) = if self.options.strict {
+                    ("unknown_field", &mut errors)
+                } else {
+                    ("unknown_field", &mut warnings)
+                };
+                for name in unexpected {
+                    findings.push(Finding {
+                        code,
+                        instance_location: format!("{instance_location}/{}", pointer_escape(name)),
+                        keyword_location: keyword_location.clone(),
+                        error: "field is not part of this event's schema".into(),
+                        position: None,
+                    });
+                }
+            } else {
+                errors.push(Finding {
+                    code: "schema_violation",
+                    instance_location,
+                    keyword_location,
+                    error: describe(&error, self.options.reveal_values),
+                    position: None,
+                });
+            }
+        }
+        (errors, warnings)
+    }
+}
+
+fn unknown_event(name: &str) -> Finding {
+    // Suggest a catalog name that differs only in case or surrounding blanks: that quotes our
+    // catalog, not the payload.
+    let folded = name.trim().to_ascii_lowercase();
+    let suggestion = EVENTS
+        .iter()
+        .map(|spec| spec.name)
+        .find(|known| known.to_ascii_lowercase() == folded)
+        .map(|known| format!(" (did you mean {known}?)"))
+        .unwrap_or_default();
+    match catalog::email_only_event(name) {
+        Some(email_only) => Finding::at("email_only_event", "/event_name", email_only.explanation),
+        None => Finding::at(
+            "unknown_event",
+            "/event_name",
+            format!("event_name is not an Ocrolus webhook event{suggestion}"),
+        ),
+    }
+}
+
+/// Forbids properties the schema does not declare, in every object schema. Walks only the
+/// keywords that hold subschemas, so `examples` (instances, not schemas) stay untouched.
+fn forbid_unknown_properties(schema: &mut Value) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    if object.contains_key("properties") && !object.contains_key("additionalProperties") {
+        object.insert("additionalProperties".into(), Value::Bool(false));
+    }
+    object.remove("examples");
+    if let Some(Value::Object(properties)) = object.get_mut("properties") {
+        properties.values_mut().for_each(forbid_unknown_properties);
+    }
+    if let Some(items) = object.get_mut("items") {
+        forbid_unknown_properties(items);
+    }
+    for keyword in ["anyOf", "allOf", "oneOf"] {
+        if let Some(Value::Array(branches)) = object.get_mut(keyword) {
+            branches.iter_mut().for_each(forbid_unknown_properties);
+        }
+    }
+}
+
+/// The message for a schema error, written here rather than taken from the engine so that it
+/// names what was expected without quoting what was sent.
+fn describe(error: &ValidationError<'_>, reveal_values: bool) -> String {
+    let found = kind_of(error.instance());
+    let mut message = match error.kind() {
+        ValidationErrorKind::Required { property } => {
+            format!(
+                "missing required property {}",
+                property.as_str().unwrap_or("?")
+            )
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(single) => single.to_string(),
+                TypeKind::Multiple(set) => set
+                    .iter()
+                    .map(|one| one.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            };
+            format!("expected {expected}, found {found}")
+        }
+        ValidationErrorKind::Enum { options } => format!("value is not one of {}", list(options)),
+        ValidationErrorKind::Constant { expected_value } => {
+            format!("value must be {expected_value}")
+        }
+        ValidationErrorKind::Pattern { pattern } if pattern == UUID_PATTERN => {
+            "value is not a UUID (RFC 9562 text form: 8-4-4-4-12 hexadecimal digits)".to_owned()
+        }
+        ValidationErrorKind::Pattern { pattern } => {
+            format!("value does not match the pattern {pattern}")
+        }
+        ValidationErrorKind::Minimum { limit } => format!("value is below the minimum of {limit}"),
+        ValidationErrorKind::Maximum { limit } => format!("value is above the maximum of {limit}"),
+        _ => error.masked().to_string(),
+    };
+    if reveal_values {
+        message.push_str(&format!(" (got {})", truncated(error.instance())));
+    }
+    message
+}
+
+fn list(options: &Value) -> String {
+    match options.as_array() {
+        Some(values) => values
+            .iter()
+            .map(Value::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+        None => options.to_string(),
+    }
+}
+
+fn truncated(value: &Value) -> String {
+    const LIMIT: usize = 80;
+    let text = value.to_string();
+    match text.char_indices().nth(LIMIT) {
+        Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or_default()),
+        None => text,
+    }
+}
+
+/// Names a value's JSON type without revealing the value.
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(number) if number.is_f64() => "a number",
+        Value::Number(_) => "an integer",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
