@@ -79,8 +79,6 @@ pub enum JsonKind {
     Boolean,
     /// `null`.
     Null,
-    /// Something that is not JSON at all.
-    NotJson,
 }
 
 impl fmt::Display for JsonKind {
@@ -91,7 +89,6 @@ impl fmt::Display for JsonKind {
             JsonKind::Number => "a number",
             JsonKind::Boolean => "a boolean",
             JsonKind::Null => "null",
-            JsonKind::NotJson => "not a JSON value",
         })
     }
 }
@@ -231,20 +228,32 @@ pub fn parse(body: &[u8], limits: IntakeLimits) -> Result<Map<String, Value>, In
         return Err(whole_body(IntakeErrorKind::Empty));
     };
     // Refuse a non-object before parsing it: no point building a large array only to drop it.
-    let found = match text.as_bytes().get(first) {
+    let refused_start = match text.as_bytes().get(first) {
         Some(b'{') => None,
-        Some(b'[') => Some(JsonKind::Array),
-        Some(b'"') => Some(JsonKind::String),
-        Some(b'-' | b'0'..=b'9') => Some(JsonKind::Number),
-        Some(b't' | b'f') => Some(JsonKind::Boolean),
-        Some(b'n') => Some(JsonKind::Null),
-        _ => Some(JsonKind::NotJson),
+        Some(b'[') => Some(IntakeErrorKind::NotAnObject {
+            found: JsonKind::Array,
+        }),
+        Some(b'"') => Some(IntakeErrorKind::NotAnObject {
+            found: JsonKind::String,
+        }),
+        Some(b'-' | b'0'..=b'9') => Some(IntakeErrorKind::NotAnObject {
+            found: JsonKind::Number,
+        }),
+        Some(b't' | b'f') => Some(IntakeErrorKind::NotAnObject {
+            found: JsonKind::Boolean,
+        }),
+        Some(b'n') => Some(IntakeErrorKind::NotAnObject {
+            found: JsonKind::Null,
+        }),
+        _ => Some(IntakeErrorKind::Syntax {
+            expected: "body is not JSON (expected `{`)",
+        }),
     };
-    if let Some(found) = found {
+    if let Some(kind) = refused_start {
         let position = Some(Position::at_offset(body, first));
         return Err(IntakeError {
             position,
-            ..whole_body(IntakeErrorKind::NotAnObject { found })
+            ..whole_body(kind)
         });
     }
 
@@ -262,21 +271,34 @@ pub fn parse(body: &[u8], limits: IntakeLimits) -> Result<Map<String, Value>, In
     match parsed {
         Ok(Value::Object(object)) => Ok(object),
         // Unreachable: the first byte was `{`. Kept as an error rather than a panic.
-        Ok(_) => Err(whole_body(IntakeErrorKind::NotAnObject {
-            found: JsonKind::NotJson,
+        Ok(_) => Err(whole_body(IntakeErrorKind::Syntax {
+            expected: "expected `{`",
         })),
         Err(error) => {
-            let recorded = failure.into_inner();
-            let position = (error.line() > 0)
-                .then(|| Position::at_line_column(body, error.line(), error.column()));
-            let Recorded { kind, mut path } = recorded.unwrap_or_default();
+            let Recorded { kind, mut path } = failure.into_inner().unwrap_or_default();
             path.reverse();
+            let kind = kind.unwrap_or_else(|| classify_syntax_error(&error));
+            let mut position = (error.line() > 0)
+                .then(|| Position::at_line_column(body, error.line(), error.column()));
+            if kind == IntakeErrorKind::TrailingComma {
+                // serde_json stops at the closing bracket; the mistake is the comma before it.
+                position = position.map(|at| comma_before(body, at));
+            }
             Err(IntakeError {
-                kind: kind.unwrap_or_else(|| classify_syntax_error(&error)),
+                kind,
                 position,
                 instance_location: path.concat(),
             })
         }
+    }
+}
+
+/// The position of the last comma before `at` (skipping whitespace), or `at` itself.
+fn comma_before(body: &[u8], at: Position) -> Position {
+    let before = body.get(..at.offset).unwrap_or(body);
+    match before.iter().rposition(|byte| !byte.is_ascii_whitespace()) {
+        Some(comma) if before.get(comma) == Some(&b',') => Position::at_offset(body, comma),
+        _ => at,
     }
 }
 

@@ -1,0 +1,138 @@
+//! Normalization properties, over the documented examples and generated variations of them:
+//! valid in, valid out; idempotent; deterministic whatever the key order.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use common::{fixtures, is_malformed_seed, payload, validator};
+use proptest::prelude::*;
+use serde_json::{Map, Value};
+
+/// The valid documented examples, parsed.
+fn valid_examples() -> Vec<Map<String, Value>> {
+    fixtures("seeds")
+        .into_iter()
+        .filter(|path| !is_malformed_seed(path))
+        .map(|path| payload(&path).as_object().cloned().unwrap())
+        .collect()
+}
+
+/// Writes an object with its members in the given order (serde_json would sort them).
+fn write_in_order(members: &[(String, Value)]) -> Vec<u8> {
+    let body: Vec<String> = members
+        .iter()
+        .map(|(key, value)| format!("{}:{}", Value::from(key.as_str()), value))
+        .collect();
+    format!("{{{}}}", body.join(",")).into_bytes()
+}
+
+/// A documented example, with some members dropped, unknown ones added, and shuffled.
+fn variation() -> impl Strategy<Value = Vec<u8>> {
+    let examples = valid_examples();
+    (
+        prop::sample::select(examples),
+        prop::collection::vec(any::<bool>(), 20),
+        prop::collection::btree_map("x_[a-z]{1,8}", any::<i32>(), 0..3),
+    )
+        .prop_flat_map(|(example, keep, extra)| {
+            let mut members: Vec<(String, Value)> = example
+                .into_iter()
+                .zip(keep.into_iter().chain(std::iter::repeat(true)))
+                .filter(|((key, _), keep)| *keep || key == "event_name")
+                .map(|(member, _)| member)
+                .collect();
+            members.extend(
+                extra
+                    .into_iter()
+                    .map(|(key, value)| (key, Value::from(value))),
+            );
+            Just(members).prop_shuffle()
+        })
+        .prop_map(|members| write_in_order(&members))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn valid_in_valid_out_and_idempotent(body in variation()) {
+        let validator = validator();
+        let report = validator.normalize(&body);
+        if report.valid {
+            let once = report.normalized_bytes().unwrap();
+            let again = validator.normalize(&once);
+            prop_assert!(again.valid, "normalized payload invalid: {:?}", again.errors);
+            prop_assert_eq!(again.event_name, report.event_name);
+            prop_assert_eq!(again.normalized_bytes().unwrap(), once.clone(), "not idempotent");
+            // Unknown fields survive normalization, and are still only warnings.
+            prop_assert_eq!(again.warnings.len(), report.warnings.len());
+        } else {
+            prop_assert!(report.normalized.is_none());
+            // Dropping members can only break the schema (or, for the test delivery, its
+            // recognition); the body itself stays readable.
+            let expected = ["schema_violation", "missing_event_name"];
+            prop_assert!(report.errors.iter().all(|e| expected.contains(&e.code)), "{:?}", report.errors);
+        }
+    }
+
+    #[test]
+    fn output_is_the_same_whatever_the_key_order(
+        example in prop::sample::select(valid_examples()),
+        seed in any::<u64>(),
+    ) {
+        let mut members: Vec<(String, Value)> = example.into_iter().collect();
+        let sorted = validator().normalize(&write_in_order(&members));
+        // A deterministic shuffle driven by `seed`.
+        let len = members.len();
+        for i in (1..len).rev() {
+            members.swap(i, (seed as usize).wrapping_mul(i + 7) % (i + 1));
+        }
+        let shuffled = validator().normalize(&write_in_order(&members));
+        prop_assert_eq!(sorted.normalized_bytes(), shuffled.normalized_bytes());
+        prop_assert_eq!(sorted.to_json(), shuffled.to_json());
+    }
+}
+
+#[test]
+fn normalized_bytes_are_compact_with_sorted_keys() {
+    let report = common::check("tests/fixtures/seeds/account/BOOK_VERIFIED.json");
+    let bytes = String::from_utf8(report.normalized_bytes().unwrap()).unwrap();
+    assert_eq!(
+        bytes,
+        r#"{"book_pk":11917,"book_uuid":"35ef4501-b93d-4ce2-b766-b670a057c0fb","event_name":"book.verified","status":"BOOK_COMPLETE"}"#
+    );
+}
+
+#[test]
+fn strict_mode_turns_unknown_fields_into_errors() {
+    let strict = hookguard::Validator::new(hookguard::Options {
+        strict: true,
+        ..Default::default()
+    })
+    .unwrap();
+    let body = common::read("tests/fixtures/schema/unknown-fields.json");
+    let lenient = validator().validate(&body);
+    assert!(lenient.valid);
+    assert_eq!(lenient.warnings.len(), 2);
+    let report = strict.validate(&body);
+    assert!(!report.valid);
+    let locations: Vec<&str> = report
+        .errors
+        .iter()
+        .map(|e| e.instance_location.as_str())
+        .collect();
+    assert_eq!(locations, ["/borrower_score", "/webhook_version"]);
+    assert!(report.errors.iter().all(|e| e.code == "unknown_field"));
+    // Documented examples have no unknown fields, so strict mode accepts them all.
+    for path in fixtures("seeds")
+        .into_iter()
+        .filter(|p| !is_malformed_seed(p))
+    {
+        assert!(strict.validate(&common::read(&path)).valid, "{path}");
+    }
+}
