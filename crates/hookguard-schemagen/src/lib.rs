@@ -15,6 +15,8 @@ use serde_json::{Value, json};
 
 /// Folder of the generated files, relative to the repository root.
 pub const SCHEMAS_DIR: &str = "schemas";
+/// The generated catalog page, relative to the repository root.
+pub const EVENTS_DOC: &str = "docs/events.md";
 /// Folder of the seed fixtures (Ocrolus' documented examples), relative to the repository root.
 pub const SEEDS_DIR: &str = "tests/fixtures/seeds";
 
@@ -81,6 +83,7 @@ pub fn render(root: &Path) -> Result<BTreeMap<PathBuf, String>, Error> {
         Path::new(SCHEMAS_DIR).join("catalog.json"),
         pretty(&catalog()),
     );
+    files.insert(PathBuf::from(EVENTS_DOC), events_doc());
     Ok(files)
 }
 
@@ -194,6 +197,62 @@ fn attach_examples(schema: &mut Value, examples: &[Example], name: &str) -> Resu
         );
     }
     Ok(())
+}
+
+/// The catalog as a Markdown page (docs/events.md).
+fn events_doc() -> String {
+    use hookguard::catalog::Listing;
+    let mut page = String::from(
+        "# Event catalog\n\n\
+         Generated from `crates/hookguard/src/catalog.rs` by `just schemas`; do not edit by hand.\n\n\
+         | event_name | listed in | normalizes to | payload | schema | what it means |\n\
+         |---|---|---|---|---|---|\n",
+    );
+    for spec in EVENTS {
+        let listings: Vec<&str> = spec
+            .listings
+            .iter()
+            .map(|listing| match listing {
+                Listing::Organization => "organization",
+                Listing::Account => "account",
+                Listing::Legacy => "legacy",
+                Listing::OpenApiOnly => "OpenAPI only",
+            })
+            .collect();
+        let canonical = match spec.canonical {
+            hookguard::catalog::Canonical::Itself => "itself".to_owned(),
+            hookguard::catalog::Canonical::Renamed(name) => format!("`{name}`"),
+            hookguard::catalog::Canonical::ByStatus(table) => table
+                .iter()
+                .map(|(status, name)| format!("`{name}` (status `{status}`)"))
+                .collect::<Vec<_>>()
+                .join("<br>"),
+        };
+        let payload = if spec.payload_documented() {
+            "documented"
+        } else {
+            "undocumented"
+        };
+        page.push_str(&format!(
+            "| `{}` | {} | {} | {} | [schema](../schemas/events/{}.json) | {} |\n",
+            spec.name,
+            listings.join(", "),
+            canonical,
+            payload,
+            spec.name,
+            spec.summary
+        ));
+    }
+    page.push_str("\nNever delivered by webhook (a delivery claiming one is refused with `email_only_event`):\n\n");
+    for event in EMAIL_ONLY_EVENTS {
+        page.push_str(&format!("- `{}`: {}\n", event.name, event.explanation));
+    }
+    page.push_str(
+        "\nA body without `event_name` is valid only as the account-level test delivery \
+         `{\"status\":\"VERIFICATION_COMPLETE\",\"uploaded_doc_pk\":0,\"book_pk\":0}` \
+         ([schema](../schemas/test-delivery.json)); its report has `delivery: \"test\"`.\n",
+    );
+    page
 }
 
 /// The catalog as data, for tools and documentation.

@@ -131,7 +131,7 @@ pub fn bundle(events: &[(&str, Value)], test_delivery: &Value) -> Value {
             email_only.join(", ")
         ),
         "type": "object",
-        "if": { "required": ["event_name"] },
+        "if": { "properties": { "event_name": true }, "required": ["event_name"] },
         "then": {
             "properties": { "event_name": { "enum": names } },
             "allOf": dispatch,

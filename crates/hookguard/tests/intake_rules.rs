@@ -12,8 +12,15 @@ mod common;
 use common::{check, fixtures, read, validator};
 use hookguard::{ConfigErrorKind, MAX_DEPTH_CEILING, Options, Validator};
 
-/// (fixture under tests/fixtures/intake, code, instanceLocation, line, column)
-const CASES: &[(&str, &str, &str, Option<(usize, usize)>)] = &[
+/// A fixture under tests/fixtures/intake, its error code, instanceLocation and (line, column).
+type Case = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<(usize, usize)>,
+);
+
+const CASES: &[Case] = &[
     ("empty.json", "empty_body", "", None),
     ("whitespace-only.json", "empty_body", "", None),
     ("byte-order-mark.json", "byte_order_mark", "", Some((1, 1))),
