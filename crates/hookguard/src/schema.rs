@@ -12,6 +12,25 @@ use serde_json::{Map, Value, json};
 use crate::catalog::{EMAIL_ONLY_EVENTS, EVENTS, EventSpec};
 use crate::events::TestDelivery;
 
+/// The checked-in schema bundle (`schemas/bundle.json`), compiled by [`crate::Validator`] at
+/// start-up. Embedding the file, rather than regenerating schemas at run time, means the schemas
+/// other tools read are byte for byte the ones enforced here.
+pub const BUNDLE_JSON: &str = include_str!("../../../schemas/bundle.json");
+
+/// The checked-in catalog (`schemas/catalog.json`): every event name, where Ocrolus lists it,
+/// what it normalizes to. Hosts answer catalog queries with it.
+pub const CATALOG_JSON: &str = include_str!("../../../schemas/catalog.json");
+
+/// The embedded schema of one event (or of [`TEST_DELIVERY`]), as published in `schemas/`.
+pub fn embedded_schema(name: &str) -> Option<Value> {
+    let bundle: Value = serde_json::from_str(BUNDLE_JSON).ok()?;
+    let mut schema = bundle.get("$defs")?.get(name)?.clone();
+    if let Some(object) = schema.as_object_mut() {
+        object.insert("$schema".into(), DIALECT.into());
+    }
+    Some(schema)
+}
+
 /// The JSON Schema dialect of every generated schema.
 pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
 

@@ -13,18 +13,16 @@ use crate::normalize::{disagreeing_aliases, normalize};
 use crate::report::{Delivery, Finding, Report, sort_findings};
 use crate::schema::{TEST_DELIVERY, pointer_escape};
 
-/// The checked-in schema bundle (`schemas/bundle.json`), compiled at start-up. Embedding the
-/// file, rather than regenerating schemas at run time, means the schemas other tools read are
-/// byte for byte the ones enforced here.
-const BUNDLE: &str = include_str!("../../../schemas/bundle.json");
-
 /// The deepest nesting [`Options::max_depth`] may allow: safely below serde_json's own limit,
 /// and shallow enough that parsing never exhausts a WebAssembly stack.
 pub const MAX_DEPTH_CEILING: usize = 100;
 const _: () = assert!(MAX_DEPTH_CEILING < SERDE_JSON_DEPTH_LIMIT);
 
-/// How strictly to check deliveries. Every host exposes these same options.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How strictly to check deliveries. Every host exposes these same options, under these
+/// names, and reads them from JSON with this one implementation (unknown names are refused, so
+/// a typo cannot silently leave a default in place).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Options {
     /// Largest body accepted, in bytes. Default 1 MiB (Envoy's default buffer limit).
     pub max_bytes: usize,
@@ -145,9 +143,10 @@ impl Validator {
                 option: "max_bytes",
             });
         }
-        let bundle: Value = serde_json::from_str(BUNDLE).map_err(|_| ConfigError {
-            kind: ConfigErrorKind::EmbeddedSchema { event: "bundle" },
-        })?;
+        let bundle: Value =
+            serde_json::from_str(crate::schema::BUNDLE_JSON).map_err(|_| ConfigError {
+                kind: ConfigErrorKind::EmbeddedSchema { event: "bundle" },
+            })?;
         let compile = |name: &'static str| {
             let mut schema = bundle
                 .get("$defs")

@@ -1,0 +1,288 @@
+/*!
+hookguard as one portable WebAssembly module (`hookguard.wasm`, target `wasm32-wasip1`).
+
+The module exports a small ABI of plain integers and linear-memory buffers (documented in
+`docs/abi.md`), so any WebAssembly host drives it without generated glue: wasmtime from Rust,
+Python or Go, Node's bare `WebAssembly` API, wazero.
+
+A key design decision made in this crate is that **the module trusts no pointer it did not hand
+out**: a host passes buffers it obtained from `hookguard_alloc`, and every call checks that the
+`(pointer, length)` it receives lies inside one of those live allocations. A confused or
+hostile host gets an error code, never a trap and never a corrupted allocator. The ABI logic
+lives in [`Session`], which is plain safe Rust and is tested natively; the exports in
+[`exports`] only convert integers.
+*/
+
+use std::collections::BTreeMap;
+
+use hookguard::{Options, Validator};
+
+/// Version of the ABI described in `docs/abi.md`. Bumped on any incompatible change.
+pub const ABI_VERSION: u32 = 1;
+
+/// Largest single allocation a host may request (64 MiB): far above any webhook body, and a
+/// bound on what a runaway host loop can make the module hold.
+pub const MAX_ALLOCATION: usize = 64 * 1024 * 1024;
+
+/// Status codes returned by the ABI calls. Non-negative codes are verdicts; negative ones are
+/// host errors, with a JSON `{"error": ...}` message in the result buffer.
+pub mod status {
+    /// The call succeeded (for validation: the delivery is valid).
+    pub const OK: i32 = 0;
+    /// The delivery is invalid (the report says why), or the schema name is unknown.
+    pub const INVALID: i32 = 1;
+    /// The `(pointer, length)` pair does not lie inside a live allocation from `hookguard_alloc`.
+    pub const BAD_BUFFER: i32 = -1;
+    /// The options JSON was refused; the validator keeps its previous options.
+    pub const BAD_OPTIONS: i32 = -2;
+    /// The allocation does not exist (free) or cannot be made (alloc returns 0 instead).
+    pub const UNKNOWN_ALLOCATION: i32 = -3;
+}
+
+/// The module's state: live host buffers, the validator, and the last result.
+pub struct Session {
+    allocations: BTreeMap<usize, Box<[u8]>>,
+    validator: Result<Validator, String>,
+    result: Vec<u8>,
+}
+
+impl Default for Session {
+    fn default() -> Session {
+        Session::new()
+    }
+}
+
+impl Session {
+    /// A session with the default options.
+    pub fn new() -> Session {
+        let validator = Validator::new(Options::default()).map_err(|error| error.to_string());
+        Session {
+            allocations: BTreeMap::new(),
+            validator,
+            result: Vec::new(),
+        }
+    }
+
+    /// Allocates `len` zeroed bytes for the host; returns their address, or `None` when the
+    /// request is over [`MAX_ALLOCATION`].
+    pub fn alloc(&mut self, len: usize) -> Option<usize> {
+        if len > MAX_ALLOCATION {
+            return None;
+        }
+        // A zero-length request still gets a distinct, live address (one byte backs it), so
+        // the host can pass it back like any other buffer.
+        let buffer = vec![0u8; len.max(1)].into_boxed_slice();
+        let address = buffer.as_ptr() as usize;
+        self.allocations.insert(address, buffer);
+        Some(address)
+    }
+
+    /// The writable bytes of a live allocation (what the host sees at `address`).
+    pub fn buffer_mut(&mut self, address: usize) -> Option<&mut [u8]> {
+        self.allocations
+            .get_mut(&address)
+            .map(|buffer| &mut buffer[..])
+    }
+
+    /// Frees an allocation made by [`Session::alloc`]; `len` must be the length asked for.
+    pub fn free(&mut self, address: usize, len: usize) -> i32 {
+        match self.allocations.get(&address) {
+            Some(buffer) if buffer.len() == len.max(1) => {
+                self.allocations.remove(&address);
+                status::OK
+            }
+            _ => self.error(
+                status::UNKNOWN_ALLOCATION,
+                "free: not a live allocation of that length",
+            ),
+        }
+    }
+
+    /// The bytes at `(address, len)`, if they lie inside one live allocation.
+    fn input(&self, address: usize, len: usize) -> Option<&[u8]> {
+        let (start, buffer) = self.allocations.range(..=address).next_back()?;
+        let offset = address.checked_sub(*start)?;
+        let end = offset.checked_add(len)?;
+        buffer.get(offset..end)
+    }
+
+    /// Applies options given as JSON (the names of [`hookguard::Options`]).
+    pub fn configure(&mut self, address: usize, len: usize) -> i32 {
+        let Some(input) = self.input(address, len) else {
+            return self.error(
+                status::BAD_BUFFER,
+                "configure: buffer is not a live allocation",
+            );
+        };
+        let built = serde_json::from_slice::<Options>(input)
+            .map_err(|error| format!("options are not valid: {error}"))
+            .and_then(|options| Validator::new(options).map_err(|error| error.to_string()));
+        match built {
+            Ok(validator) => {
+                self.validator = Ok(validator);
+                self.result.clear();
+                status::OK
+            }
+            Err(message) => self.error(status::BAD_OPTIONS, &message),
+        }
+    }
+
+    /// Validates the body at `(address, len)`; the report JSON becomes the result.
+    pub fn validate(&mut self, address: usize, len: usize, normalize: bool) -> i32 {
+        let Some(body) = self.input(address, len) else {
+            return self.error(
+                status::BAD_BUFFER,
+                "validate: buffer is not a live allocation",
+            );
+        };
+        let report = match &self.validator {
+            Ok(validator) if normalize => validator.normalize(body),
+            Ok(validator) => validator.validate(body),
+            Err(message) => {
+                let message = message.clone();
+                return self.error(status::BAD_OPTIONS, &message);
+            }
+        };
+        self.result = report.to_json().into_bytes();
+        if report.valid {
+            status::OK
+        } else {
+            status::INVALID
+        }
+    }
+
+    /// Puts the crate version into the result.
+    pub fn version(&mut self) -> i32 {
+        self.result = hookguard::VERSION.as_bytes().to_vec();
+        status::OK
+    }
+
+    /// Puts the event catalog (`schemas/catalog.json`) into the result.
+    pub fn catalog(&mut self) -> i32 {
+        self.result = hookguard::schema::CATALOG_JSON.as_bytes().to_vec();
+        status::OK
+    }
+
+    /// Puts the schema of the event named at `(address, len)` into the result.
+    pub fn schema(&mut self, address: usize, len: usize) -> i32 {
+        let Some(name) = self.input(address, len) else {
+            return self.error(
+                status::BAD_BUFFER,
+                "schema: buffer is not a live allocation",
+            );
+        };
+        let schema = std::str::from_utf8(name)
+            .ok()
+            .and_then(hookguard::schema::embedded_schema);
+        match schema {
+            Some(schema) => {
+                self.result = schema.to_string().into_bytes();
+                status::OK
+            }
+            None => self.error(status::INVALID, "no schema by that name"),
+        }
+    }
+
+    /// The last result's bytes.
+    pub fn result(&self) -> &[u8] {
+        &self.result
+    }
+
+    fn error(&mut self, code: i32, message: &str) -> i32 {
+        self.result = serde_json::json!({ "error": message })
+            .to_string()
+            .into_bytes();
+        code
+    }
+}
+
+/// The exported functions: integer conversion around a per-instance [`Session`].
+///
+/// WebAssembly addresses are 32-bit, so these exist only on `wasm32`; native code (and the
+/// tests) use [`Session`] directly.
+#[cfg(target_arch = "wasm32")]
+#[allow(unsafe_code)] // `#[unsafe(no_mangle)]` only: the exports must keep their names.
+pub mod exports {
+    use std::cell::RefCell;
+
+    use super::{ABI_VERSION, Session};
+
+    thread_local! {
+        // One session per module instance (wasm32 instances are single-threaded).
+        static SESSION: RefCell<Session> = RefCell::new(Session::new());
+    }
+
+    fn with<T>(call: impl FnOnce(&mut Session) -> T) -> T {
+        SESSION.with(|session| call(&mut session.borrow_mut()))
+    }
+
+    fn address(pointer: u32) -> usize {
+        pointer as usize
+    }
+
+    /// See `docs/abi.md`.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hookguard_abi_version() -> u32 {
+        ABI_VERSION
+    }
+
+    /// See `docs/abi.md`.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hookguard_alloc(len: u32) -> u32 {
+        with(|session| session.alloc(len as usize)).map_or(0, |address| address as u32)
+    }
+
+    /// See `docs/abi.md`.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hookguard_free(pointer: u32, len: u32) -> i32 {
+        with(|session| session.free(address(pointer), len as usize))
+    }
+
+    /// See `docs/abi.md`.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hookguard_configure(pointer: u32, len: u32) -> i32 {
+        with(|session| session.configure(address(pointer), len as usize))
+    }
+
+    /// See `docs/abi.md`.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hookguard_validate(pointer: u32, len: u32) -> i32 {
+        with(|session| session.validate(address(pointer), len as usize, false))
+    }
+
+    /// See `docs/abi.md`.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hookguard_normalize(pointer: u32, len: u32) -> i32 {
+        with(|session| session.validate(address(pointer), len as usize, true))
+    }
+
+    /// See `docs/abi.md`.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hookguard_version() -> i32 {
+        with(Session::version)
+    }
+
+    /// See `docs/abi.md`.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hookguard_catalog() -> i32 {
+        with(Session::catalog)
+    }
+
+    /// See `docs/abi.md`.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hookguard_schema(pointer: u32, len: u32) -> i32 {
+        with(|session| session.schema(address(pointer), len as usize))
+    }
+
+    /// See `docs/abi.md`.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hookguard_result_ptr() -> u32 {
+        with(|session| session.result().as_ptr() as u32)
+    }
+
+    /// See `docs/abi.md`.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hookguard_result_len() -> u32 {
+        with(|session| session.result().len() as u32)
+    }
+}

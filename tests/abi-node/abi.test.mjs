@@ -1,0 +1,83 @@
+// hookguard.wasm, driven through docs/abi.md by a host with no generated glue, gives every
+// fixture the verdict recorded in tests/expected/verdicts.json (the Rust host's truth), and a
+// confused or hostile host gets error codes, never a trap.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HookguardModule } from './hookguard-abi.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const wasmPath = process.env.HOOKGUARD_WASM;
+if (!wasmPath) throw new Error('set HOOKGUARD_WASM to the built hookguard.wasm (just abi-test does)');
+const readText = (path) => readFileSync(join(root, path), 'utf8');
+const verdicts = JSON.parse(readText('tests/expected/verdicts.json'));
+const OK = 0, INVALID = 1, BAD_BUFFER = -1, BAD_OPTIONS = -2, UNKNOWN_ALLOCATION = -3;
+
+test('every fixture gets the recorded verdict, byte for byte', () => {
+  const hookguard = new HookguardModule(wasmPath);
+  const paths = Object.keys(verdicts);
+  assert.ok(paths.length > 100, `only ${paths.length} recorded verdicts`);
+  for (const path of paths) {
+    const { status, result } = hookguard.normalize(readFileSync(join(root, path)));
+    const report = JSON.parse(result);
+    assert.deepEqual(report, verdicts[path], path);
+    assert.equal(status, report.valid ? OK : INVALID, path);
+    // Normalized bytes: the module's member order and number text, not only equal values.
+    const normalized = result.match(/,"normalized":(.*)}$/);
+    if (report.normalized) {
+      assert.equal(normalized[1], JSON.stringify(verdicts[path].normalized), path);
+    }
+  }
+});
+
+test('catalog, schemas and version are the published ones', () => {
+  const hookguard = new HookguardModule(wasmPath);
+  assert.deepEqual(JSON.parse(hookguard.catalog()), JSON.parse(readText('schemas/catalog.json')));
+  for (const name of ['book.verified', 'DOC_VERIFIED', 'test-delivery']) {
+    const file = name === 'test-delivery' ? 'schemas/test-delivery.json' : `schemas/events/${name}.json`;
+    const { status, result } = hookguard.schema(name);
+    assert.equal(status, OK, name);
+    assert.deepEqual(JSON.parse(result), JSON.parse(readText(file)), name);
+  }
+  assert.equal(hookguard.schema('no.such.event').status, INVALID);
+  const version = readText('Cargo.toml').match(/^version = "([^"]+)"/m)[1];
+  assert.equal(hookguard.version(), version);
+  assert.equal(hookguard.exports.hookguard_abi_version(), 1);
+});
+
+test('options are the core options, refused whole when wrong', () => {
+  const hookguard = new HookguardModule(wasmPath);
+  const body = readFileSync(join(root, 'tests/fixtures/schema/unknown-fields.json'));
+  assert.equal(hookguard.validate(body).status, OK);
+  assert.equal(hookguard.configure({ strict: true }).status, OK);
+  assert.equal(hookguard.validate(body).status, INVALID);
+  for (const bad of [{ strict: 'yes' }, { max_depth: 1000 }, { no_such_option: 1 }]) {
+    const { status, result } = hookguard.configure(bad);
+    assert.equal(status, BAD_OPTIONS, JSON.stringify(bad));
+    assert.ok(JSON.parse(result).error, result);
+  }
+  // A refused configuration leaves the previous one in force.
+  assert.equal(hookguard.validate(body).status, INVALID);
+});
+
+test('pointers and lengths the module did not hand out are refused without a trap', () => {
+  const hookguard = new HookguardModule(wasmPath);
+  const e = hookguard.exports;
+  const memoryBytes = e.memory.buffer.byteLength;
+  const pointer = e.hookguard_alloc(16);
+  assert.notEqual(pointer, 0);
+  for (const [p, len] of [[0, 10], [pointer, 17], [pointer + 8, 9], [pointer - 1, 4],
+                          [memoryBytes - 4, 8], [0xffffffff, 1], [pointer, 0xffffffff]]) {
+    assert.equal(e.hookguard_validate(p >>> 0, len >>> 0), BAD_BUFFER, `${p}+${len}`);
+  }
+  assert.equal(e.hookguard_alloc(0x7fffffff), 0, 'oversized allocation refused');
+  assert.equal(e.hookguard_free(pointer, 15), UNKNOWN_ALLOCATION, 'wrong length');
+  assert.equal(e.hookguard_free(pointer, 16), OK);
+  assert.equal(e.hookguard_free(pointer, 16), UNKNOWN_ALLOCATION, 'double free');
+  assert.equal(e.hookguard_validate(pointer, 16), BAD_BUFFER, 'use after free');
+  // The instance is still healthy.
+  const body = readFileSync(join(root, 'tests/fixtures/seeds/organization/book.verified.json'));
+  assert.equal(hookguard.normalize(body).status, OK);
+});
