@@ -4,7 +4,6 @@
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 
-#[allow(clippy::wildcard_imports)]
 use crate::events::*;
 
 /// A document of Ocrolus' that lists an event name.

@@ -301,14 +301,14 @@ impl Validator {
             let instance_location = error.instance_path().to_string();
             let keyword_location = error.schema_path().to_string();
             if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
-                let (code, findings) = if self.options.strict {
-                    ("unknown_field", &mut errors)
+                let findings = if self.options.strict {
+                    &mut errors
                 } else {
-                    ("unknown_field", &mut warnings)
+                    &mut warnings
                 };
                 for name in unexpected {
                     findings.push(Finding {
-                        code,
+                        code: "unknown_field",
                         instance_location: format!("{instance_location}/{}", pointer_escape(name)),
                         keyword_location: keyword_location.clone(),
                         error: "field is not part of this event's schema".into(),
@@ -330,6 +330,9 @@ impl Validator {
 }
 
 fn unknown_event(name: &str) -> Finding {
+    if let Some(email_only) = catalog::email_only_event(name) {
+        return Finding::at("email_only_event", "/event_name", email_only.explanation);
+    }
     // Suggest a catalog name that differs only in case or surrounding blanks: that quotes our
     // catalog, not the payload.
     let folded = name.trim().to_ascii_lowercase();
@@ -339,14 +342,11 @@ fn unknown_event(name: &str) -> Finding {
         .find(|known| known.to_ascii_lowercase() == folded)
         .map(|known| format!(" (did you mean {known}?)"))
         .unwrap_or_default();
-    match catalog::email_only_event(name) {
-        Some(email_only) => Finding::at("email_only_event", "/event_name", email_only.explanation),
-        None => Finding::at(
-            "unknown_event",
-            "/event_name",
-            format!("event_name is not an Ocrolus webhook event{suggestion}"),
-        ),
-    }
+    Finding::at(
+        "unknown_event",
+        "/event_name",
+        format!("event_name is not an Ocrolus webhook event{suggestion}"),
+    )
 }
 
 /// Forbids properties the schema does not declare, in every object schema. Walks only the
