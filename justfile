@@ -7,6 +7,8 @@ wasm_targets := "wasm32-unknown-unknown wasm32-wasip1"
 second_validator := "tests/second-validator"
 plugin_built := "target/wasm32-wasip1/wasm/hookguard_plugin.wasm"
 plugin := "target/hookguard.wasm"
+cli := "target/release/hookguard"
+sample := "tests/fixtures/captures/ocrolus-deliveries.http"
 
 # List the recipes
 default:
@@ -21,17 +23,19 @@ setup:
       else echo "note: install binaryen (wasm-opt) to optimize the plugin module"; fi; \
     fi
 
-# Run every check CI runs: formatting, lints, tests, schema drift, second validator, wasm builds, ABI
-test: setup fmt-check lint unit-tests schemas-check second-validator wasm abi-test
+# Run every check CI runs: formatting, lints, tests, schema drift, second validator, wasm builds,
+# the ABI from a second host, and the command line through wasmtime
+test: setup fmt-check lint unit-tests schemas-check second-validator wasm abi-test cli-test
     @echo "all checks passed"
 
 # Alias of `test`, the name other projects use for "what CI runs"
 ready: test
 
-# The Rust test suites of every crate (fixtures, properties, drift, doctests)
+# The Rust test suites of every crate (fixtures, properties, drift, doctests); the command line
+# has its own recipe, `cli-test`, because it needs the plugin module built first
 unit-tests:
-    cargo test --workspace --all-targets
-    cargo test --workspace --doc
+    cargo test --workspace --all-targets --exclude hookguard-cli
+    cargo test --workspace --doc --exclude hookguard-cli
 
 # Check formatting without changing files
 fmt-check:
@@ -73,6 +77,46 @@ plugin:
 abi-test: plugin
     cd tests/abi-node && HOOKGUARD_WASM="$PWD/../../{{plugin}}" node --test
 
-# Validate and normalize payload files with the native core (one JSON report per line)
-validate +files:
-    cargo run --quiet --release -p hookguard --example validate_files -- {{files}}
+# Build the `hookguard` command line (target/release/hookguard) with the plugin module inside
+cli: plugin
+    cargo build --quiet --release -p hookguard-cli
+    @echo "built {{cli}}"
+
+# The command line's tests: the built binary on the fixtures, captures and snapshots
+cli-test: plugin
+    cargo test --release -p hookguard-cli
+
+# The main job: validate the bundled sample capture through hookguard.wasm and print the report.
+# The sample holds invalid deliveries on purpose, so exit status 1 (some invalid) is expected.
+sample: cli
+    {{cli}} validate {{sample}} || [ $? -eq 1 ]
+
+# Run the command line on anything: `just validate captures/ --strict`, `just validate - < x.ndjson`
+validate *args: cli
+    {{cli}} validate {{args}}
+
+# Throughput and start-up: a generated capture through wasmtime, the native core, plain parsing
+bench megabytes="300": cli
+    #!/usr/bin/env bash
+    set -euo pipefail
+    capture=target/bench/capture-{{megabytes}}MiB.ndjson
+    mkdir -p target/bench
+    [ -f "$capture" ] || cargo run --quiet --release -p hookguard --example bench_capture -- {{megabytes}} "$capture"
+    cargo build --quiet --release -p hookguard --example throughput
+    echo "## native, one thread"
+    target/release/examples/throughput "$capture"
+    cache=target/bench/wasmtime-cache
+    echo "## hookguard.wasm under wasmtime (validate + normalize, NDJSON reports written to /dev/null)"
+    # Exit status 1 means "some payloads invalid": the capture has ~10% on purpose.
+    timings() { "$@" 2>&1 >/dev/null || [ $? -eq 1 ]; }
+    for jobs in 1 $(nproc); do
+      timings {{cli}} --cache-dir "$cache" --timings validate --jobs "$jobs" --format ndjson --normalized --no-summary "$capture" | sed -n 's/^timings: checked/wasmtime: checked/p'
+    done
+    echo "## start-up: module load (code cache warm) + one ready instance, 5 runs"
+    for _ in 1 2 3 4 5; do
+      timings {{cli}} --cache-dir "$cache" --timings validate --jobs 1 -q {{sample}} | sed -n 's/^timings: module load/module load/p'
+    done
+    echo "## cold start (no code cache)"
+    timings {{cli}} --no-cache --timings validate --jobs 1 -q {{sample}} | sed -n 's/^timings: module load/module load/p'
+    echo "## sizes"
+    echo "hookguard.wasm: $(stat -c %s {{plugin}}) bytes ($(gzip -9c {{plugin}} | wc -c) gzipped); hookguard binary: $(stat -c %s {{cli}}) bytes"

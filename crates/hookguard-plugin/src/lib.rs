@@ -39,10 +39,25 @@ pub mod status {
     pub const UNKNOWN_ALLOCATION: i32 = -3;
 }
 
-/// The module's state: live host buffers, the validator, and the last result.
+/// The bytes at `(address, len)`, if they lie inside one of `allocations`.
+fn live_bytes(
+    allocations: &BTreeMap<usize, Box<[u8]>>,
+    address: usize,
+    len: usize,
+) -> Option<&[u8]> {
+    let (start, buffer) = allocations.range(..=address).next_back()?;
+    let offset = address.checked_sub(*start)?;
+    let end = offset.checked_add(len)?;
+    buffer.get(offset..end)
+}
+
+/// The module's state: live host buffers, the options, the validator, and the last result.
 pub struct Session {
     allocations: BTreeMap<usize, Box<[u8]>>,
-    validator: Result<Validator, String>,
+    options: Options,
+    /// Built on the first validation, not at instantiation: a host that configures first
+    /// (every host does) then compiles the schemas once, and start-up stays short.
+    validator: Option<Result<Validator, String>>,
     result: Vec<u8>,
 }
 
@@ -55,10 +70,10 @@ impl Default for Session {
 impl Session {
     /// A session with the default options.
     pub fn new() -> Session {
-        let validator = Validator::new(Options::default()).map_err(|error| error.to_string());
         Session {
             allocations: BTreeMap::new(),
-            validator,
+            options: Options::default(),
+            validator: None,
             result: Vec::new(),
         }
     }
@@ -100,10 +115,7 @@ impl Session {
 
     /// The bytes at `(address, len)`, if they lie inside one live allocation.
     fn input(&self, address: usize, len: usize) -> Option<&[u8]> {
-        let (start, buffer) = self.allocations.range(..=address).next_back()?;
-        let offset = address.checked_sub(*start)?;
-        let end = offset.checked_add(len)?;
-        buffer.get(offset..end)
+        live_bytes(&self.allocations, address, len)
     }
 
     /// Applies options given as JSON (the names of [`hookguard::Options`]).
@@ -114,31 +126,42 @@ impl Session {
                 "configure: buffer is not a live allocation",
             );
         };
-        let built = serde_json::from_slice::<Options>(input)
+        let parsed = serde_json::from_slice::<Options>(input)
             .map_err(|error| format!("options are not valid: {error}"))
-            .and_then(|options| Validator::new(options).map_err(|error| error.to_string()));
-        match built {
-            Ok(validator) => {
-                self.validator = Ok(validator);
-                self.result.clear();
-                status::OK
-            }
-            Err(message) => self.error(status::BAD_OPTIONS, &message),
+            .and_then(|options| {
+                options.check().map_err(|error| error.to_string())?;
+                Ok(options)
+            });
+        let options = match parsed {
+            Ok(options) => options,
+            Err(message) => return self.error(status::BAD_OPTIONS, &message),
+        };
+        if let Some(Ok(validator)) = &mut self.validator {
+            // Checked above, so this cannot fail; the schemas stay compiled.
+            let _ = validator.set_options(options.clone());
         }
+        self.options = options;
+        self.result.clear();
+        status::OK
     }
 
     /// Validates the body at `(address, len)`; the report JSON becomes the result.
     pub fn validate(&mut self, address: usize, len: usize, normalize: bool) -> i32 {
-        let Some(body) = self.input(address, len) else {
+        if self.validator.is_none() {
+            let built = Validator::new(self.options.clone()).map_err(|error| error.to_string());
+            self.validator = Some(built);
+        }
+        let Some(body) = live_bytes(&self.allocations, address, len) else {
             return self.error(
                 status::BAD_BUFFER,
                 "validate: buffer is not a live allocation",
             );
         };
         let report = match &self.validator {
-            Ok(validator) if normalize => validator.normalize(body),
-            Ok(validator) => validator.validate(body),
-            Err(message) => {
+            None => return self.error(status::BAD_OPTIONS, "no validator"),
+            Some(Ok(validator)) if normalize => validator.normalize(body),
+            Some(Ok(validator)) => validator.validate(body),
+            Some(Err(message)) => {
                 let message = message.clone();
                 return self.error(status::BAD_OPTIONS, &message);
             }

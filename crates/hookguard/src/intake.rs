@@ -22,10 +22,10 @@ pub const MAX_EXACT_INTEGER: u64 = (1 << 53) - 1;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum IntakeErrorKind {
-    /// The body is larger than the configured limit.
+    /// The body is larger than the configured limit. The message names the limit, not the
+    /// size: hosts stop reading a body one byte past the limit (a gateway cannot buffer an
+    /// unbounded body), and the verdict must not depend on how much a host read.
     TooLarge {
-        /// Size of the body in bytes.
-        size: usize,
         /// The configured limit in bytes.
         limit: usize,
     },
@@ -118,8 +118,8 @@ impl IntakeErrorKind {
 impl fmt::Display for IntakeErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            IntakeErrorKind::TooLarge { size, limit } => {
-                write!(f, "body is {size} bytes, over the limit of {limit} bytes")
+            IntakeErrorKind::TooLarge { limit } => {
+                write!(f, "body is larger than the limit of {limit} bytes")
             }
             IntakeErrorKind::Empty => {
                 f.write_str("body is empty; a webhook delivery is a JSON object")
@@ -209,7 +209,6 @@ pub fn parse(body: &[u8], limits: IntakeLimits) -> Result<Map<String, Value>, In
     };
     if body.len() > limits.max_bytes {
         return Err(whole_body(IntakeErrorKind::TooLarge {
-            size: body.len(),
             limit: limits.max_bytes,
         }));
     }
@@ -239,12 +238,17 @@ pub fn parse(body: &[u8], limits: IntakeLimits) -> Result<Map<String, Value>, In
         Some(b'-' | b'0'..=b'9') => Some(IntakeErrorKind::NotAnObject {
             found: JsonKind::Number,
         }),
-        Some(b't' | b'f') => Some(IntakeErrorKind::NotAnObject {
-            found: JsonKind::Boolean,
-        }),
-        Some(b'n') => Some(IntakeErrorKind::NotAnObject {
-            found: JsonKind::Null,
-        }),
+        // A literal only when it is spelled out: `not json` is not `null`.
+        Some(b't' | b'f') if rest_starts_with(text, first, &["true", "false"]) => {
+            Some(IntakeErrorKind::NotAnObject {
+                found: JsonKind::Boolean,
+            })
+        }
+        Some(b'n') if rest_starts_with(text, first, &["null"]) => {
+            Some(IntakeErrorKind::NotAnObject {
+                found: JsonKind::Null,
+            })
+        }
         _ => Some(IntakeErrorKind::Syntax {
             expected: "body is not JSON (expected `{`)",
         }),
@@ -284,6 +288,10 @@ pub fn parse(body: &[u8], limits: IntakeLimits) -> Result<Map<String, Value>, In
                 // serde_json stops at the closing bracket; the mistake is the comma before it.
                 position = position.map(|at| comma_before(body, at));
             }
+            if kind == IntakeErrorKind::DuplicateKey {
+                // serde_json stops at the key's closing quote; point at the key itself.
+                position = position.map(|at| key_start(body, at));
+            }
             Err(IntakeError {
                 kind,
                 position,
@@ -291,6 +299,38 @@ pub fn parse(body: &[u8], limits: IntakeLimits) -> Result<Map<String, Value>, In
             })
         }
     }
+}
+
+/// Whether `text` from byte `at` starts with one of `words`.
+fn rest_starts_with(text: &str, at: usize, words: &[&str]) -> bool {
+    text.get(at..)
+        .is_some_and(|rest| words.iter().any(|word| rest.starts_with(word)))
+}
+
+/// The position of the opening quote of the string whose closing quote is at or just before
+/// `at`: the last quote before it that is not escaped (preceded by an even run of backslashes).
+fn key_start(body: &[u8], at: Position) -> Position {
+    let end = at.offset.min(body.len().saturating_sub(1));
+    let Some(closing) = body
+        .get(..=end)
+        .and_then(|head| head.iter().rposition(|&b| b == b'"'))
+    else {
+        return at;
+    };
+    let mut cursor = closing;
+    while let Some(quote) = body
+        .get(..cursor)
+        .and_then(|head| head.iter().rposition(|&b| b == b'"'))
+    {
+        let backslashes = body.get(..quote).map_or(0, |head| {
+            head.iter().rev().take_while(|&&b| b == b'\\').count()
+        });
+        if backslashes % 2 == 0 {
+            return Position::at_offset(body, quote);
+        }
+        cursor = quote;
+    }
+    at
 }
 
 /// The position of the last comma before `at` (skipping whitespace), or `at` itself.

@@ -14,8 +14,7 @@ use crate::catalog::EventSpec;
 ///   derived stays absent).
 ///
 /// Normalizing a normalized payload changes nothing.
-pub fn normalize(payload: &Map<String, Value>, canonical: &EventSpec) -> Value {
-    let mut normalized = payload.clone();
+pub fn normalize(mut normalized: Map<String, Value>, canonical: &EventSpec) -> Value {
     normalized.insert("event_name".into(), Value::from(canonical.name));
     for (first, second) in canonical.aliases {
         fill_alias(&mut normalized, first, second);

@@ -9,7 +9,9 @@ use serde_json::{Map, Value};
 use crate::catalog::{self, EVENTS, EventSpec};
 use crate::events::UUID_PATTERN;
 use crate::intake::{self, IntakeLimits, SERDE_JSON_DEPTH_LIMIT};
+use crate::location::Position;
 use crate::normalize::{disagreeing_aliases, normalize};
+use crate::pointer;
 use crate::report::{Delivery, Finding, Report, sort_findings};
 use crate::schema::{TEST_DELIVERY, pointer_escape};
 
@@ -44,6 +46,30 @@ impl Default for Options {
             strict: false,
             reveal_values: false,
         }
+    }
+}
+
+impl Options {
+    /// Checks that the options are usable: limits above zero, depth within
+    /// [`MAX_DEPTH_CEILING`].
+    pub fn check(&self) -> Result<(), ConfigError> {
+        let fail = |kind| Err(ConfigError { kind });
+        if self.max_depth > MAX_DEPTH_CEILING {
+            return fail(ConfigErrorKind::DepthLimitTooHigh {
+                requested: self.max_depth,
+            });
+        }
+        if self.max_depth == 0 {
+            return fail(ConfigErrorKind::ZeroLimit {
+                option: "max_depth",
+            });
+        }
+        if self.max_bytes == 0 {
+            return fail(ConfigErrorKind::ZeroLimit {
+                option: "max_bytes",
+            });
+        }
+        Ok(())
     }
 }
 
@@ -127,22 +153,7 @@ impl fmt::Debug for Validator {
 impl Validator {
     /// Builds a validator, compiling every event's schema from the embedded bundle.
     pub fn new(options: Options) -> Result<Validator, ConfigError> {
-        let fail = |kind| Err(ConfigError { kind });
-        if options.max_depth > MAX_DEPTH_CEILING {
-            return fail(ConfigErrorKind::DepthLimitTooHigh {
-                requested: options.max_depth,
-            });
-        }
-        if options.max_depth == 0 {
-            return fail(ConfigErrorKind::ZeroLimit {
-                option: "max_depth",
-            });
-        }
-        if options.max_bytes == 0 {
-            return fail(ConfigErrorKind::ZeroLimit {
-                option: "max_bytes",
-            });
-        }
+        options.check()?;
         let bundle: Value =
             serde_json::from_str(crate::schema::BUNDLE_JSON).map_err(|_| ConfigError {
                 kind: ConfigErrorKind::EmbeddedSchema { event: "bundle" },
@@ -186,6 +197,14 @@ impl Validator {
         &self.options
     }
 
+    /// Applies other options. Cheap: the compiled schemas do not depend on the options, so
+    /// hosts reconfigure without rebuilding. On error the previous options stay in force.
+    pub fn set_options(&mut self, options: Options) -> Result<(), ConfigError> {
+        options.check()?;
+        self.options = options;
+        Ok(())
+    }
+
     /// Validates one delivery body.
     pub fn validate(&self, body: &[u8]) -> Report {
         self.check(body, false)
@@ -206,6 +225,12 @@ impl Validator {
             Ok(payload) => payload,
             Err(error) => return Report::refused(Finding::from(&error)),
         };
+        let mut report = self.check_payload(payload, want_normalized);
+        locate_findings(body, &mut report);
+        report
+    }
+
+    fn check_payload(&self, payload: Map<String, Value>, want_normalized: bool) -> Report {
         let event_name = match payload.get("event_name") {
             None => return self.check_test_delivery(payload, want_normalized),
             Some(Value::String(name)) => name,
@@ -250,7 +275,7 @@ impl Validator {
         let canonical = spec.canonical_name(status).and_then(catalog::event);
         let valid = errors.is_empty();
         let normalized = match canonical {
-            Some(canonical) if valid && want_normalized => Some(normalize(&payload, canonical)),
+            Some(canonical) if valid && want_normalized => Some(normalize(payload, canonical)),
             _ => None,
         };
         Report {
@@ -326,6 +351,25 @@ impl Validator {
             }
         }
         (errors, warnings)
+    }
+}
+
+/// Findings past this many in one report keep their JSON Pointer but get no line and column:
+/// each lookup scans the body, and a hostile body can carry thousands of unknown fields.
+const MAX_LOCATED_FINDINGS: usize = 100;
+
+/// Gives schema and dispatch findings the line and column of the value they point at, as
+/// intake findings already have.
+fn locate_findings(body: &[u8], report: &mut Report) {
+    let unlocated = report
+        .errors
+        .iter_mut()
+        .chain(report.warnings.iter_mut())
+        .filter(|finding| finding.position.is_none())
+        .take(MAX_LOCATED_FINDINGS);
+    for finding in unlocated {
+        finding.position = pointer::value_offset(body, &finding.instance_location)
+            .map(|offset| Position::at_offset(body, offset));
     }
 }
 

@@ -1,0 +1,421 @@
+//! `hookguard validate` and `hookguard normalize`: read inputs, run them through the module,
+//! write what it says.
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::cli::{CheckArgs, Colour, NormalizeArgs, OutputFormat, ValidateArgs};
+use crate::exit;
+use crate::input::{self, InputProblem, ReadOptions};
+use crate::output::{self, Detail, Palette, Tally};
+use crate::pipeline::{self, Checked, CheckedPayload, Plan};
+use crate::plugin::PluginModule;
+use crate::report::Report;
+
+/// The module's default body limit, used to cut oversized bodies while reading when
+/// `--max-bytes` is not given. Must match the core's default (checked by a test).
+const MODULE_DEFAULT_MAX_BYTES: usize = 1024 * 1024;
+
+/// Progress shows only for runs longer than this, so quick runs print nothing extra.
+const PROGRESS_DELAY: Duration = Duration::from_millis(500);
+
+pub fn validate(
+    module: &PluginModule,
+    args: &ValidateArgs,
+    timings: Option<Instant>,
+) -> Result<u8> {
+    let check = &args.check;
+    let stdout = io::stdout();
+    let palette = Palette::new(wants_colour(check.color, stdout.is_terminal()));
+    let detail = match (args.quiet, args.verbose) {
+        (true, _) => Detail::Quiet,
+        (false, true) => Detail::All,
+        (false, false) => Detail::Problems,
+    };
+    let mut out = BufWriter::new(stdout.lock());
+    let stdout_free = !io::stdout().is_terminal() || detail == Detail::Quiet;
+    let mut run = Run::new(check, stdout_free);
+    let format = args.format;
+
+    let stats = run.execute(module, check, args.normalized, &mut |run, checked| {
+        let Some((checked, report)) = run.account(checked) else {
+            return Ok(());
+        };
+        run.progress.suspend(|| match format {
+            OutputFormat::Text => output::write_text(&mut out, &checked, &report, detail, palette),
+            OutputFormat::Ndjson => output::write_ndjson(&mut out, &checked, &report),
+        })
+    })?;
+    finish_output(&mut out)?;
+    run.progress.finish_and_clear();
+    if !args.no_summary {
+        match format {
+            OutputFormat::Text => {
+                finish_output_with(&mut out, |out| run.tally.write_summary(out, palette))?
+            }
+            OutputFormat::Ndjson => {
+                let mut stderr = io::stderr().lock();
+                let _ = run.tally.write_summary(&mut stderr, run.stderr_palette);
+            }
+        }
+    }
+    report_timings(module, timings, &stats, &run);
+    Ok(run.exit_code())
+}
+
+pub fn normalize(
+    module: &PluginModule,
+    args: &NormalizeArgs,
+    timings: Option<Instant>,
+) -> Result<u8> {
+    let check = &args.check;
+    let stdout_free = args.out_dir.is_some() || !io::stdout().is_terminal();
+    let mut run = Run::new(check, stdout_free);
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut files = OutputFiles::new(args.out_dir.clone());
+
+    let stats = run.execute(module, check, true, &mut |run, checked| {
+        let Some((checked, report)) = run.account(checked) else {
+            return Ok(());
+        };
+        let stderr_palette = run.stderr_palette;
+        run.progress.suspend(|| {
+            output::write_text(
+                &mut io::stderr().lock(),
+                &checked,
+                &report,
+                Detail::Problems,
+                stderr_palette,
+            )
+        })?;
+        let Some(normalized) = &report.normalized else {
+            return Ok(());
+        };
+        let line = normalized.get().as_bytes();
+        match files.for_payload(&checked)? {
+            Some(file) => file.write_all(line).and_then(|()| file.write_all(b"\n")),
+            None => out.write_all(line).and_then(|()| out.write_all(b"\n")),
+        }
+    })?;
+    files.close()?;
+    finish_output(&mut out)?;
+    run.progress.finish_and_clear();
+    let _ = run
+        .tally
+        .write_summary(&mut io::stderr().lock(), run.stderr_palette);
+    report_timings(module, timings, &stats, &run);
+    Ok(run.exit_code())
+}
+
+/// State shared by both commands: counts, progress, and how to report input problems.
+struct Run {
+    tally: Tally,
+    progress: ProgressBar,
+    progress_wanted: bool,
+    total_bytes: Option<u64>,
+    stderr_palette: Palette,
+    started: Instant,
+    /// Input bytes read, once the run is over.
+    input_bytes: u64,
+    /// How long reading and checking took.
+    checking: Duration,
+    read: ReadOptions,
+    options_json: String,
+    jobs: usize,
+}
+
+impl Run {
+    fn new(check: &CheckArgs, stdout_free: bool) -> Run {
+        let stderr_is_terminal = io::stderr().is_terminal();
+        Run {
+            tally: Tally::default(),
+            progress: ProgressBar::hidden(),
+            // A bar on a terminal that also shows the output would be torn by it.
+            progress_wanted: stderr_is_terminal && stdout_free && !check.no_progress,
+            total_bytes: None,
+            stderr_palette: Palette::new(wants_colour(check.color, stderr_is_terminal)),
+            started: Instant::now(),
+            input_bytes: 0,
+            checking: Duration::ZERO,
+            read: ReadOptions {
+                format: check.input_format,
+                max_bytes: check.max_bytes.unwrap_or(MODULE_DEFAULT_MAX_BYTES),
+            },
+            options_json: options_json(check),
+            jobs: check.jobs.unwrap_or_else(|| {
+                std::thread::available_parallelism().map_or(1, |cores| cores.get())
+            }),
+        }
+    }
+
+    fn execute(
+        &mut self,
+        module: &PluginModule,
+        check: &CheckArgs,
+        normalize: bool,
+        write: &mut dyn FnMut(&mut Run, Checked) -> io::Result<()>,
+    ) -> Result<pipeline::Stats> {
+        let inputs = input::discover(&check.paths);
+        self.total_bytes = input::total_size(&inputs);
+        let bytes_read = AtomicU64::new(0);
+        let options_json = self.options_json.clone();
+        let plan = Plan {
+            module,
+            options_json: &options_json,
+            normalize,
+            jobs: self.jobs,
+            read: self.read.clone(),
+        };
+        let mut output_error = None;
+        let checking_started = Instant::now();
+        let stats = pipeline::run(&plan, &inputs, &bytes_read, &mut |checked| {
+            self.show_progress(bytes_read.load(Ordering::Relaxed));
+            match write(self, checked) {
+                Ok(()) => true,
+                Err(error) => {
+                    output_error = Some(error);
+                    false
+                }
+            }
+        })?;
+        self.checking = checking_started.elapsed().saturating_sub(stats.instantiate);
+        self.input_bytes = bytes_read.load(Ordering::Relaxed);
+        match output_error {
+            // A closed pipe (`| head`) is the reader saying it has seen enough.
+            Some(error) if error.kind() == io::ErrorKind::BrokenPipe => {}
+            Some(error) => return Err(error).context("writing the output"),
+            None => {}
+        }
+        Ok(stats)
+    }
+
+    /// Counts one result. Input problems and module failures are reported on stderr here;
+    /// a payload with a report is handed back for output, its positions made file-relative.
+    fn account(&mut self, checked: Checked) -> Option<(CheckedPayload, Report)> {
+        let problem = match checked {
+            Checked::Problem(problem) => {
+                self.tally.problems += 1;
+                problem
+            }
+            Checked::Payload(mut checked) => {
+                match std::mem::replace(&mut checked.outcome, Err(String::new())) {
+                    Ok(mut report) => {
+                        if let Some(origin) = checked.origin {
+                            report.relocate(origin);
+                        }
+                        self.tally.count(&report);
+                        return Some((checked, report));
+                    }
+                    Err(message) => {
+                        self.tally.failures += 1;
+                        InputProblem {
+                            source: checked.source.to_string(),
+                            message: format!("the module failed on this payload: {message}"),
+                        }
+                    }
+                }
+            }
+        };
+        let palette = self.stderr_palette;
+        self.progress
+            .suspend(|| output::write_problem(&mut io::stderr().lock(), &problem, palette))
+            .ok();
+        None
+    }
+
+    fn show_progress(&mut self, bytes_read: u64) {
+        if self.progress.is_hidden()
+            && self.progress_wanted
+            && self.started.elapsed() > PROGRESS_DELAY
+        {
+            self.progress = match self.total_bytes {
+                Some(total) => {
+                    ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr())
+                        .with_style(
+                            ProgressStyle::with_template(
+                                "{bar:30} {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {msg}",
+                            )
+                            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                        )
+                }
+                None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
+                    .with_style(
+                        ProgressStyle::with_template("{spinner} {bytes} {bytes_per_sec} {msg}")
+                            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                    ),
+            };
+        }
+        if !self.progress.is_hidden() {
+            self.progress.set_position(bytes_read);
+            self.progress
+                .set_message(format!("{} payloads", self.tally.payloads()));
+        }
+    }
+
+    fn exit_code(&self) -> u8 {
+        if self.tally.problems > 0 || self.tally.failures > 0 {
+            exit::TROUBLE
+        } else if self.tally.payloads() == 0 {
+            let _ = writeln!(
+                io::stderr(),
+                "hookguard: error: no payloads found in the inputs"
+            );
+            exit::TROUBLE
+        } else if self.tally.invalid() > 0 {
+            exit::SOME_INVALID
+        } else {
+            exit::ALL_VALID
+        }
+    }
+}
+
+/// The options the module is configured with: only those given, so the module's own defaults
+/// apply otherwise.
+fn options_json(check: &CheckArgs) -> String {
+    let mut options = serde_json::Map::new();
+    if let Some(max_bytes) = check.max_bytes {
+        options.insert("max_bytes".into(), max_bytes.into());
+    }
+    if let Some(max_depth) = check.max_depth {
+        options.insert("max_depth".into(), max_depth.into());
+    }
+    options.insert("strict".into(), check.strict.into());
+    options.insert("reveal_values".into(), check.reveal_values.into());
+    serde_json::Value::Object(options).to_string()
+}
+
+fn wants_colour(choice: Colour, is_terminal: bool) -> bool {
+    match choice {
+        Colour::Always => true,
+        Colour::Never => false,
+        Colour::Auto => {
+            is_terminal
+                && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+                && std::env::var_os("TERM").is_none_or(|term| term != "dumb")
+        }
+    }
+}
+
+fn finish_output(out: &mut impl Write) -> Result<()> {
+    finish_output_with(out, |_| Ok(()))
+}
+
+/// Runs a last write and flushes; a closed pipe is not an error.
+fn finish_output_with<W: Write>(
+    out: &mut W,
+    write: impl FnOnce(&mut W) -> io::Result<()>,
+) -> Result<()> {
+    match write(out).and_then(|()| out.flush()) {
+        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => {
+            Err(error).context("writing the output")
+        }
+        _ => Ok(()),
+    }
+}
+
+fn report_timings(
+    module: &PluginModule,
+    started: Option<Instant>,
+    stats: &pipeline::Stats,
+    run: &Run,
+) {
+    let Some(started) = started else {
+        return;
+    };
+    let millis = |duration: Duration| duration.as_secs_f64() * 1000.0;
+    let cache = if module.cached {
+        "code cache on"
+    } else {
+        "code cache off"
+    };
+    let _ = writeln!(
+        io::stderr(),
+        "timings: module load {:.1} ms ({cache}), {} instances {:.1} ms, start-up {:.1} ms, total {:.1} ms",
+        millis(module.load_time),
+        stats.instances,
+        millis(stats.instantiate),
+        millis(module.load_time + stats.instantiate),
+        millis(started.elapsed()),
+    );
+    let seconds = run.checking.as_secs_f64().max(f64::EPSILON);
+    let payloads = run.tally.payloads();
+    let _ = writeln!(
+        io::stderr(),
+        "timings: checked {payloads} payloads ({:.1} MB) in {seconds:.2} s: {:.1} MB/s, {:.0} payloads/s, {} workers",
+        run.input_bytes as f64 / 1e6,
+        run.input_bytes as f64 / 1e6 / seconds,
+        payloads as f64 / seconds,
+        stats.instances,
+    );
+}
+
+/// `normalize --out-dir`: one output file per input file, opened when its first valid payload
+/// arrives (inputs arrive in order, so one file is open at a time).
+struct OutputFiles {
+    directory: Option<PathBuf>,
+    current: Option<(Arc<str>, BufWriter<File>)>,
+}
+
+impl OutputFiles {
+    fn new(directory: Option<PathBuf>) -> OutputFiles {
+        OutputFiles {
+            directory,
+            current: None,
+        }
+    }
+
+    /// The file to write `checked`'s normalized form to; `None` means standard output.
+    fn for_payload(
+        &mut self,
+        checked: &CheckedPayload,
+    ) -> io::Result<Option<&mut BufWriter<File>>> {
+        let Some(directory) = self.directory.clone() else {
+            return Ok(None);
+        };
+        let is_current = self
+            .current
+            .as_ref()
+            .is_some_and(|(file, _)| Arc::ptr_eq(file, &checked.file) || **file == *checked.file);
+        if !is_current {
+            self.close()?;
+            let path = output_path(&directory, &checked.file, checked.source == checked.file);
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            let file = File::create(&path)?;
+            self.current = Some((Arc::clone(&checked.file), BufWriter::new(file)));
+        }
+        Ok(self.current.as_mut().map(|(_, writer)| writer))
+    }
+
+    fn close(&mut self) -> io::Result<()> {
+        match self.current.take() {
+            Some((_, mut writer)) => writer.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Where `normalize --out-dir` writes an input's payloads: the input's path below the
+/// directory (without `/`, `..` or a drive), `.ndjson` for inputs holding several payloads.
+fn output_path(directory: &Path, input: &str, single_payload: bool) -> PathBuf {
+    if input == "-" {
+        return directory.join("stdin.ndjson");
+    }
+    let relative: PathBuf = Path::new(input)
+        .components()
+        .filter(|component| matches!(component, Component::Normal(_)))
+        .collect();
+    let mut path = directory.join(relative);
+    if !single_payload {
+        path.set_extension("ndjson");
+    }
+    path
+}

@@ -1,0 +1,206 @@
+//! The command line's grammar.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::input::Format;
+
+/// Validate captured Ocrolus webhook payloads with hookguard.wasm, the same module the gateway
+/// filter and the JavaScript package run.
+#[derive(Debug, Parser)]
+#[command(name = "hookguard", version, about, max_term_width = 100)]
+#[command(
+    after_help = "Exit status: 0 every payload valid, 1 some payload invalid, \
+                        2 usage error, unreadable input or module failure."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    #[command(flatten)]
+    pub module: ModuleArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check payloads and report every problem with its location
+    Validate(ValidateArgs),
+    /// Check payloads and write the normalized form of the valid ones
+    Normalize(NormalizeArgs),
+    /// List the event catalog, or print or write the JSON Schemas
+    Schemas(SchemasArgs),
+    /// Print the versions of this program and of the module it runs
+    Version,
+}
+
+/// Which module runs, and how its compiled code is cached.
+#[derive(Debug, Args)]
+pub struct ModuleArgs {
+    /// Run this hookguard.wasm instead of the one built into this binary
+    #[arg(long, global = true, value_name = "PATH")]
+    pub module: Option<PathBuf>,
+
+    /// Cache compiled module code here instead of wasmtime's default cache directory
+    #[arg(long, global = true, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Compile the module on every run (no code cache)
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
+    /// Print how long start-up and checking took, on stderr
+    #[arg(long, global = true)]
+    pub timings: bool,
+}
+
+/// What to read and how to check it: shared by `validate` and `normalize`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files, directories (searched recursively for .json, .ndjson, .jsonl, .http, .har) or `-`
+    /// for standard input
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Read every input as this format instead of choosing by extension and content
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<Format>,
+
+    /// Treat fields an event's schema does not declare as errors, not warnings
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Largest body accepted, in bytes (suffixes KiB, MiB allowed) [module default: 1MiB]
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_bytes: Option<usize>,
+
+    /// Deepest nesting of objects and arrays accepted (at most 100) [module default: 32]
+    #[arg(long, value_name = "N")]
+    pub max_depth: Option<usize>,
+
+    /// Let error messages quote payload values (off by default: payloads carry customer data)
+    #[arg(long)]
+    pub reveal_values: bool,
+
+    /// Worker threads, each with its own module instance [default: one per core]
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// Colour the text output
+    #[arg(long, value_enum, default_value_t = Colour::Auto, value_name = "WHEN")]
+    pub color: Colour,
+
+    /// Never show the progress bar (it shows only on a terminal, for runs longer than a moment)
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub check: CheckArgs,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+
+    /// Include each valid payload's normalized form in NDJSON output
+    #[arg(long)]
+    pub normalized: bool,
+
+    /// List valid payloads without warnings too (text output)
+    #[arg(short, long, conflicts_with = "quiet")]
+    pub verbose: bool,
+
+    /// Print only the summary (text output)
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Leave out the per-event summary
+    #[arg(long)]
+    pub no_summary: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NormalizeArgs {
+    #[command(flatten)]
+    pub check: CheckArgs,
+
+    /// Write one file per input into this directory (mirroring the input paths) instead of
+    /// NDJSON on standard output
+    #[arg(short, long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemasArgs {
+    /// Print the schemas of these events (or `test-delivery`); without names, list the catalog
+    #[arg(value_name = "EVENT")]
+    pub names: Vec<String>,
+
+    /// Write every schema and the catalog into this directory (the layout of schemas/)
+    #[arg(short, long, value_name = "DIR", conflicts_with = "names")]
+    pub out_dir: Option<PathBuf>,
+
+    /// Print the catalog as JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// For people: problems with file:line:column, then a summary
+    Text,
+    /// For programs: one JSON report per payload
+    Ndjson,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Colour {
+    /// When standard output is a terminal and NO_COLOR is unset
+    Auto,
+    Always,
+    Never,
+}
+
+/// Parses `1048576`, `64KiB`, `1MiB` (also `KB`/`MB`/`K`/`M`, taken as binary units).
+fn parse_size(text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    let digits_end = text
+        .find(|character: char| !character.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(digits_end);
+    let number: usize = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size (try 1048576 or 1MiB)"))?;
+    let multiplier: usize = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => return Err(format!("`{unit}` is not a size unit (use KiB or MiB)")),
+    };
+    number
+        .checked_mul(multiplier)
+        .ok_or_else(|| format!("`{text}` is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_take_binary_units() {
+        assert_eq!(parse_size("1048576"), Ok(1_048_576));
+        assert_eq!(parse_size("64KiB"), Ok(65_536));
+        assert_eq!(parse_size("2 MiB"), Ok(2 << 20));
+        assert!(parse_size("MiB").is_err());
+        assert!(parse_size("12 parsecs").is_err());
+    }
+
+    #[test]
+    fn the_grammar_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,83 @@
+/*!
+`hookguard`: validates captured Ocrolus webhook payloads from the command line.
+
+A key design decision made in this program is that **it never validates anything itself**: it
+loads `hookguard.wasm`, the module the gateway filter and the JavaScript package run, under
+wasmtime and only reads inputs, drives the module's ABI (`docs/abi.md`) and prints what the
+module answers. So a payload gets the same verdict here as in production.
+*/
+
+mod check;
+mod cli;
+mod input;
+mod output;
+mod pipeline;
+mod plugin;
+mod report;
+mod schemas;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::plugin::{CodeCache, ModuleSource, PluginModule};
+
+/// Exit statuses, as `--help` documents them.
+mod exit {
+    pub const ALL_VALID: u8 = 0;
+    pub const SOME_INVALID: u8 = 1;
+    pub const TROUBLE: u8 = 2;
+}
+
+fn main() -> ExitCode {
+    let started = Instant::now();
+    let cli = Cli::parse();
+    let source = match &cli.module.module {
+        Some(path) => ModuleSource::File(path.clone()),
+        None => ModuleSource::Bundled,
+    };
+    let cache = match (&cli.module.cache_dir, cli.module.no_cache) {
+        (_, true) => CodeCache::Off,
+        (Some(directory), false) => CodeCache::Directory(directory.clone()),
+        (None, false) => CodeCache::Default,
+    };
+    let module = match PluginModule::load(&source, &cache) {
+        Ok(module) => module,
+        Err(error) => return fail(&error),
+    };
+    let timings = cli.module.timings.then_some(started);
+    let outcome = match &cli.command {
+        Command::Validate(args) => check::validate(&module, args, timings),
+        Command::Normalize(args) => check::normalize(&module, args, timings),
+        Command::Schemas(args) => schemas::run(&module, args),
+        Command::Version => print_versions(&module, &source),
+    };
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => fail(&error),
+    }
+}
+
+fn print_versions(module: &PluginModule, source: &ModuleSource) -> anyhow::Result<u8> {
+    let module_version = module.instantiate("{}")?.version()?;
+    let origin = match source {
+        ModuleSource::Bundled => "bundled".to_owned(),
+        ModuleSource::File(path) => path.display().to_string(),
+    };
+    println!(
+        "hookguard {}
+module {module_version} ({origin}, ABI {})",
+        env!("CARGO_PKG_VERSION"),
+        plugin::ABI_VERSION
+    );
+    Ok(exit::ALL_VALID)
+}
+
+fn fail(error: &anyhow::Error) -> ExitCode {
+    // Errors say what failed and why (`{:#}` joins the context chain); they never quote input.
+    let _ = writeln!(io::stderr(), "hookguard: error: {error:#}");
+    ExitCode::from(exit::TROUBLE)
+}

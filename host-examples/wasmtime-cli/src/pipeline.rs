@@ -1,0 +1,235 @@
+//! Checks a stream of payloads on every core, with output in input order and bounded memory.
+//!
+//! One thread reads inputs and cuts them into batches; each worker owns one module instance
+//! (instances are single-threaded) and checks whole batches; the calling thread puts finished
+//! batches back in order and hands them to the output. A fixed number of batch permits
+//! circulates between the reader and the output, so however fast the reader is, at most
+//! `permits` batches exist at once: a multi-gigabyte capture runs in constant memory.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::AtomicU64;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+
+use crate::input::{self, Input, InputProblem, Item, Origin, ReadOptions, RequestLine};
+use crate::plugin::{PluginInstance, PluginModule};
+use crate::report::Report;
+
+/// Payloads per batch, and bytes per batch: small enough to keep every worker busy, large
+/// enough that channel traffic is noise.
+const BATCH_PAYLOADS: usize = 256;
+const BATCH_BYTES: usize = 1 << 20;
+
+/// What came of one item.
+pub enum Checked {
+    /// A payload and the module's verdict on it.
+    Payload(CheckedPayload),
+    /// An input that could not be read.
+    Problem(InputProblem),
+}
+
+/// A checked payload. The body itself is dropped once checked.
+pub struct CheckedPayload {
+    pub file: Arc<str>,
+    pub source: Arc<str>,
+    pub request: Option<RequestLine>,
+    pub origin: Option<Origin>,
+    /// The report, or why the module could not give one (a trap; the instance is replaced).
+    pub outcome: Result<Report, String>,
+}
+
+struct Batch {
+    sequence: u64,
+    items: Vec<Item>,
+}
+
+/// How to run the pipeline.
+pub struct Plan<'a> {
+    pub module: &'a PluginModule,
+    pub options_json: &'a str,
+    pub normalize: bool,
+    pub jobs: usize,
+    pub read: ReadOptions,
+}
+
+/// What a run measured.
+pub struct Stats {
+    /// Module instances made (one per worker).
+    pub instances: usize,
+    /// How long making them ready to check took (wall time; they start in parallel).
+    pub instantiate: Duration,
+}
+
+/// Reads `inputs`, checks every payload and calls `emit` with each result in input order.
+/// `emit` returns false to stop early (e.g. the output pipe was closed). `bytes_read` tracks
+/// progress through the inputs.
+pub fn run(
+    plan: &Plan<'_>,
+    inputs: &[Input],
+    bytes_read: &AtomicU64,
+    emit: &mut dyn FnMut(Checked) -> bool,
+) -> Result<Stats> {
+    // Instances are made up front (in parallel), so a broken module or refused option is one
+    // clear error before any input is read, and start-up is measured as a whole.
+    let started = Instant::now();
+    let workers = thread::scope(|scope| {
+        let starting: Vec<_> = (0..plan.jobs.max(1))
+            .map(|_| scope.spawn(|| plan.module.ready_instance(plan.options_json)))
+            .collect();
+        starting
+            .into_iter()
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a worker failed to start")))
+            })
+            .collect::<Result<Vec<_>>>()
+    })?;
+    let stats = Stats {
+        instances: workers.len(),
+        instantiate: started.elapsed(),
+    };
+    let permits = workers.len() * 4;
+
+    let (batch_tx, batch_rx) = sync_channel::<Batch>(permits);
+    let batch_rx = Arc::new(Mutex::new(batch_rx));
+    let (done_tx, done_rx) = sync_channel::<(u64, Vec<Checked>)>(permits);
+    let (permit_tx, permit_rx) = sync_channel::<()>(permits);
+    for _ in 0..permits {
+        // Cannot fail: the channel has room for every permit and its receiver is alive.
+        let _ = permit_tx.send(());
+    }
+
+    thread::scope(|scope| {
+        scope.spawn(move || read_batches(inputs, &plan.read, bytes_read, &permit_rx, &batch_tx));
+        for worker in workers {
+            let batch_rx = Arc::clone(&batch_rx);
+            let done_tx = done_tx.clone();
+            scope.spawn(move || check_batches(worker, plan, &batch_rx, &done_tx));
+        }
+        drop(done_tx);
+        emit_in_order(&done_rx, &permit_tx, emit);
+        // Dropping the receivers unblocks the reader and workers if output stopped early.
+        drop(done_rx);
+        drop(permit_tx);
+    });
+    Ok(stats)
+}
+
+fn read_batches(
+    inputs: &[Input],
+    read: &ReadOptions,
+    bytes_read: &AtomicU64,
+    permits: &Receiver<()>,
+    batches: &SyncSender<Batch>,
+) {
+    let mut sequence = 0u64;
+    let mut items = Vec::new();
+    let mut bytes = 0usize;
+    let mut send = |items: Vec<Item>| -> bool {
+        if permits.recv().is_err() {
+            return false;
+        }
+        let batch = Batch { sequence, items };
+        sequence += 1;
+        batches.send(batch).is_ok()
+    };
+    input::read_all(inputs, read, bytes_read, &mut |item| {
+        if let Item::Payload(payload) = &item {
+            bytes += payload.body.len();
+        }
+        items.push(item);
+        if items.len() >= BATCH_PAYLOADS || bytes >= BATCH_BYTES {
+            bytes = 0;
+            return send(std::mem::take(&mut items));
+        }
+        true
+    });
+    if !items.is_empty() {
+        send(items);
+    }
+}
+
+fn check_batches(
+    mut worker: PluginInstance,
+    plan: &Plan<'_>,
+    batches: &Mutex<Receiver<Batch>>,
+    done: &SyncSender<(u64, Vec<Checked>)>,
+) {
+    loop {
+        let next = match batches.lock() {
+            Ok(receiver) => receiver.recv(),
+            Err(_) => return,
+        };
+        let Ok(batch) = next else {
+            return;
+        };
+        let checked = batch
+            .items
+            .into_iter()
+            .map(|item| match item {
+                Item::Problem(problem) => Checked::Problem(problem),
+                Item::Payload(payload) => {
+                    let outcome = check_one(&mut worker, plan, &payload.body);
+                    Checked::Payload(CheckedPayload {
+                        file: payload.file,
+                        source: payload.source,
+                        request: payload.request,
+                        origin: payload.origin,
+                        outcome,
+                    })
+                }
+            })
+            .collect();
+        if done.send((batch.sequence, checked)).is_err() {
+            return;
+        }
+    }
+}
+
+/// One payload through the module. A trap poisons an instance, so the worker starts a fresh
+/// one; the payload is reported, not lost.
+fn check_one(worker: &mut PluginInstance, plan: &Plan<'_>, body: &[u8]) -> Result<Report, String> {
+    let answer = match worker.check(body, plan.normalize) {
+        Ok(answer) => answer,
+        Err(error) => {
+            if let Ok(fresh) = plan.module.instantiate(plan.options_json) {
+                *worker = fresh;
+            }
+            return Err(error.to_string());
+        }
+    };
+    let report: Report = serde_json::from_str(&answer.report)
+        .map_err(|error| format!("the module's report is not in the expected shape: {error}"))?;
+    if report.valid != answer.valid {
+        return Err("the module's status and report disagree".into());
+    }
+    Ok(report)
+}
+
+fn emit_in_order(
+    done: &Receiver<(u64, Vec<Checked>)>,
+    permits: &SyncSender<()>,
+    emit: &mut dyn FnMut(Checked) -> bool,
+) {
+    let mut waiting: BTreeMap<u64, Vec<Checked>> = BTreeMap::new();
+    let mut next = 0u64;
+    while let Ok((sequence, checked)) = done.recv() {
+        waiting.insert(sequence, checked);
+        while let Some(batch) = waiting.remove(&next) {
+            next += 1;
+            for item in batch {
+                if !emit(item) {
+                    return;
+                }
+            }
+            // Fails only once the reader has finished, when permits no longer matter.
+            let _ = permits.send(());
+        }
+    }
+}

@@ -1,0 +1,401 @@
+//! The built `hookguard` binary, run as a user runs it, on the repository's fixtures and
+//! captures. Output is compared with the shared verdicts (`tests/expected/verdicts.json`) and
+//! with reviewed snapshots (`tests/snapshots/`, `cargo insta review` after a change).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+/// The binary, run from the repository root (so sources are labelled as in verdicts.json),
+/// with a code cache of its own under target/ and colour off.
+fn hookguard(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hookguard"));
+    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("wasmtime-cache");
+    command
+        .current_dir(repo_root())
+        .arg("--cache-dir")
+        .arg(cache)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
+    command
+}
+
+fn run(args: &[&str]) -> Output {
+    hookguard(args).output().unwrap()
+}
+
+fn run_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = hookguard(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    let input = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        // The binary may stop reading early (e.g. on a usage error); that is not a failure.
+        let _ = pipe.write_all(&input);
+    });
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    output
+}
+
+/// Exit status, stdout and stderr as one text, for snapshots.
+fn transcript(output: &Output) -> String {
+    format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        output
+            .status
+            .code()
+            .map_or("signal".into(), |code| code.to_string()),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn ndjson_records(output: &Output) -> Vec<Value> {
+    String::from_utf8(output.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+#[test]
+fn every_fixture_gets_the_shared_verdict_through_the_module() {
+    let recorded: BTreeMap<String, Value> = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join("tests/expected/verdicts.json")).unwrap(),
+    )
+    .unwrap();
+    let output = run(&[
+        "validate",
+        "--format=ndjson",
+        "--normalized",
+        "--no-summary",
+        "tests/fixtures/seeds",
+        "tests/fixtures/schema",
+        "tests/fixtures/intake",
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", transcript(&output));
+    let mut seen = BTreeMap::new();
+    for mut record in ndjson_records(&output) {
+        let object = record.as_object_mut().unwrap();
+        let source = object.remove("source").unwrap();
+        seen.insert(source.as_str().unwrap().to_owned(), record);
+    }
+    assert_eq!(seen.len(), recorded.len(), "fixture sets differ");
+    for (fixture, expected) in &recorded {
+        assert_eq!(seen.get(fixture), Some(expected), "{fixture}");
+    }
+}
+
+#[test]
+fn sample_capture_text_report() {
+    let output = run(&[
+        "validate",
+        "tests/fixtures/captures/ocrolus-deliveries.http",
+    ]);
+    insta::assert_snapshot!(transcript(&output));
+}
+
+#[test]
+fn sample_capture_verbose_lists_every_payload() {
+    let output = run(&[
+        "validate",
+        "-v",
+        "tests/fixtures/captures/ocrolus-deliveries.ndjson",
+    ]);
+    insta::assert_snapshot!(transcript(&output));
+}
+
+#[test]
+fn ndjson_output_with_normalized_payloads() {
+    let output = run(&[
+        "validate",
+        "--format",
+        "ndjson",
+        "--normalized",
+        "tests/fixtures/captures/ocrolus-deliveries.ndjson",
+    ]);
+    insta::assert_snapshot!(transcript(&output));
+}
+
+#[test]
+fn har_and_framed_http_captures() {
+    let output = run(&[
+        "validate",
+        "-v",
+        "tests/fixtures/captures/browser-session.har",
+        "tests/fixtures/captures/framing.http",
+    ]);
+    insta::assert_snapshot!(transcript(&output));
+}
+
+#[test]
+fn positions_point_into_the_capture_file() {
+    let capture = "tests/fixtures/captures/ocrolus-deliveries.http";
+    let bytes = std::fs::read(repo_root().join(capture)).unwrap();
+    let output = run(&["validate", "--format=ndjson", "--no-summary", capture]);
+    let mut located = 0;
+    for record in ndjson_records(&output) {
+        for finding in record["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(record["warnings"].as_array().unwrap())
+        {
+            let Some(position) = finding.get("position") else {
+                continue;
+            };
+            let offset = position["offset"].as_u64().unwrap() as usize;
+            let line = position["line"].as_u64().unwrap() as usize;
+            let column = position["column"].as_u64().unwrap() as usize;
+            // Line and column agree with the offset...
+            let before = &bytes[..offset];
+            assert_eq!(line, 1 + before.iter().filter(|&&b| b == b'\n').count());
+            let line_start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |n| n + 1);
+            assert_eq!(column, offset - line_start + 1);
+            // ...and the offset is where the value the pointer names starts in the file.
+            let pointer = finding["instanceLocation"].as_str().unwrap();
+            if finding["code"] == "schema_violation" && pointer == "/uploaded_image_group_uuid" {
+                assert!(
+                    bytes[offset..].starts_with(b"\"93850c56b69f-4f3b"),
+                    "{finding}"
+                );
+            }
+            if finding["code"] == "unknown_field" {
+                assert!(
+                    bytes[offset..].starts_with(b"\"Q3 statements\""),
+                    "{finding}"
+                );
+            }
+            if finding["code"] == "duplicate_key" {
+                assert!(bytes[offset..].starts_with(b"\"doc_uuid\""), "{finding}");
+            }
+            located += 1;
+        }
+    }
+    assert!(
+        located >= 4,
+        "expected findings with positions, got {located}"
+    );
+}
+
+#[test]
+fn workers_do_not_change_the_output() {
+    // Many payloads, so several batches are in flight at once and finish out of order.
+    let capture =
+        std::fs::read(repo_root().join("tests/fixtures/captures/ocrolus-deliveries.ndjson"))
+            .unwrap();
+    let mut input = Vec::new();
+    for round in 0..300 {
+        input.extend_from_slice(&capture);
+        if round % 7 == 0 {
+            input.extend_from_slice(b"{\"event_name\": oops}\n\n");
+        }
+    }
+    let one = run_with_stdin(&["validate", "--format=ndjson", "--jobs=1", "-"], &input);
+    let four = run_with_stdin(&["validate", "--format=ndjson", "--jobs=4", "-"], &input);
+    assert_eq!(one.status.code(), Some(1));
+    assert_eq!(ndjson_records(&one).len(), 300 * 10 + 43);
+    assert_eq!(one.stdout, four.stdout);
+    assert_eq!(one.stderr, four.stderr);
+}
+
+#[test]
+fn a_malformed_line_is_reported_and_the_run_goes_on() {
+    let input = b"{\"event_name\": \"BOOK_VERIFIED\",}\nnot json at all\r\n\n{\"status\":\"VERIFICATION_COMPLETE\",\"uploaded_doc_pk\":0,\"book_pk\":0}\n";
+    let output = run_with_stdin(&["validate", "-"], input);
+    insta::assert_snapshot!(transcript(&output));
+}
+
+#[test]
+fn oversized_lines_are_refused_without_holding_them() {
+    let mut input = Vec::new();
+    input.extend_from_slice(b"{\"event_name\":\"BOOK_VERIFIED\",\"padding\":\"");
+    input.extend(std::iter::repeat_n(b'x', 8 << 20));
+    input.extend_from_slice(
+        b"\"}\n{\"status\":\"VERIFICATION_COMPLETE\",\"uploaded_doc_pk\":0,\"book_pk\":0}\n",
+    );
+    let output = run_with_stdin(
+        &[
+            "validate",
+            "--format=ndjson",
+            "--max-bytes=64KiB",
+            "--input-format=ndjson",
+            "-",
+        ],
+        &input,
+    );
+    let records = ndjson_records(&output);
+    assert_eq!(records.len(), 2, "{}", transcript(&output));
+    assert_eq!(records[0]["source"], "-:1");
+    assert_eq!(records[0]["errors"][0]["code"], "body_too_large");
+    assert_eq!(
+        records[0]["errors"][0]["error"],
+        "body is larger than the limit of 65536 bytes"
+    );
+    assert_eq!(records[1]["source"], "-:2");
+    assert_eq!(records[1]["valid"], true);
+}
+
+#[test]
+fn strict_mode_makes_unknown_fields_errors() {
+    let capture = "tests/fixtures/captures/ocrolus-deliveries.ndjson";
+    let lenient = ndjson_records(&run(&["validate", "--format=ndjson", capture]));
+    let strict = ndjson_records(&run(&["validate", "--format=ndjson", "--strict", capture]));
+    let line_7 = |records: &[Value]| {
+        records
+            .iter()
+            .find(|r| r["source"] == format!("{capture}:7"))
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(line_7(&lenient)["valid"], true);
+    assert_eq!(line_7(&lenient)["warnings"][0]["code"], "unknown_field");
+    assert_eq!(line_7(&strict)["valid"], false);
+    assert_eq!(line_7(&strict)["errors"][0]["code"], "unknown_field");
+}
+
+#[test]
+fn normalize_writes_the_normalized_bytes() {
+    let output = run(&[
+        "normalize",
+        "tests/fixtures/captures/ocrolus-deliveries.ndjson",
+    ]);
+    insta::assert_snapshot!(transcript(&output));
+}
+
+#[test]
+fn normalize_out_dir_writes_one_file_per_input() {
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().to_str().unwrap();
+    let output = run(&[
+        "normalize",
+        "--out-dir",
+        out_dir,
+        "tests/fixtures/seeds/account/BOOK_VERIFIED.json",
+        "tests/fixtures/captures/ocrolus-deliveries.http",
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", transcript(&output));
+    let single = std::fs::read_to_string(
+        out.path()
+            .join("tests/fixtures/seeds/account/BOOK_VERIFIED.json"),
+    )
+    .unwrap();
+    assert_eq!(
+        single,
+        "{\"book_pk\":11917,\"book_uuid\":\"35ef4501-b93d-4ce2-b766-b670a057c0fb\",\"event_name\":\"book.verified\",\"status\":\"BOOK_COMPLETE\"}\n"
+    );
+    let many = std::fs::read_to_string(
+        out.path()
+            .join("tests/fixtures/captures/ocrolus-deliveries.ndjson"),
+    )
+    .unwrap();
+    // The capture holds 10 deliveries, 3 of them invalid.
+    assert_eq!(many.lines().count(), 7);
+    assert!(
+        many.lines()
+            .all(|line| serde_json::from_str::<Value>(line).is_ok())
+    );
+}
+
+#[test]
+fn schemas_lists_the_catalog_and_prints_what_schemas_holds() {
+    let list = run(&["schemas"]);
+    insta::assert_snapshot!(transcript(&list));
+
+    let one = run(&["schemas", "book.verified"]);
+    assert_eq!(one.status.code(), Some(0));
+    let published =
+        std::fs::read_to_string(repo_root().join("schemas/events/book.verified.json")).unwrap();
+    assert_eq!(
+        String::from_utf8(one.stdout).unwrap().trim_end(),
+        published.trim_end()
+    );
+
+    let out = tempfile::tempdir().unwrap();
+    let written = run(&["schemas", "--out-dir", out.path().to_str().unwrap()]);
+    assert_eq!(written.status.code(), Some(0), "{}", transcript(&written));
+    for relative in [
+        "catalog.json",
+        "test-delivery.json",
+        "events/IMAGE_GROUP_VERIFIED.json",
+    ] {
+        let ours = std::fs::read_to_string(out.path().join(relative)).unwrap();
+        let checked_in =
+            std::fs::read_to_string(repo_root().join("schemas").join(relative)).unwrap();
+        assert_eq!(ours.trim_end(), checked_in.trim_end(), "{relative}");
+    }
+
+    let unknown = run(&["schemas", "book.burned"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    insta::assert_snapshot!(transcript(&unknown));
+}
+
+#[test]
+fn usage_and_input_errors_exit_2() {
+    let no_paths = run(&["validate"]);
+    assert_eq!(no_paths.status.code(), Some(2));
+
+    let missing = run(&[
+        "validate",
+        "tests/fixtures/captures/no-such-file.json",
+        "tests/fixtures/seeds/account/BOOK_VERIFIED.json",
+    ]);
+    insta::assert_snapshot!(transcript(&missing));
+
+    let bad_module = run(&[
+        "--module",
+        "Cargo.toml",
+        "validate",
+        "tests/fixtures/seeds/account/BOOK_VERIFIED.json",
+    ]);
+    assert_eq!(bad_module.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad_module.stderr)
+            .contains("Cargo.toml is not a usable WebAssembly module")
+    );
+
+    let bad_depth = run(&[
+        "validate",
+        "--max-depth=1000",
+        "tests/fixtures/seeds/account/BOOK_VERIFIED.json",
+    ]);
+    insta::assert_snapshot!(transcript(&bad_depth));
+
+    let nothing = run_with_stdin(&["validate", "-"], b"\n\n");
+    insta::assert_snapshot!(transcript(&nothing));
+}
+
+#[test]
+fn all_valid_exits_0_and_warnings_do_not_fail() {
+    let output = run(&[
+        "validate",
+        "tests/fixtures/seeds/organization/book.verified.json",
+        "tests/fixtures/seeds/account/test-delivery.json",
+    ]);
+    insta::assert_snapshot!(transcript(&output));
+}
