@@ -166,7 +166,7 @@ impl Session {
                 return self.error(status::BAD_OPTIONS, &message);
             }
         };
-        self.result = report.to_json().into_bytes();
+        report.write_json(&mut self.result);
         if report.valid {
             status::OK
         } else {

@@ -113,8 +113,20 @@ impl Report {
 
     /// The report as one line of JSON (the shape every host emits).
     pub fn to_json(&self) -> String {
-        // Serializing these plain types cannot fail; the fallback keeps hosts panic-free.
-        serde_json::to_string(self).unwrap_or_else(|_| String::from(r#"{"valid":false}"#))
+        let mut out = Vec::new();
+        self.write_json(&mut out);
+        String::from_utf8(out).unwrap_or_else(|_| String::from(r#"{"valid":false}"#))
+    }
+
+    /// Writes [`Report::to_json`]'s bytes into `out` (cleared first), reusing its capacity:
+    /// hosts that check many bodies keep one buffer instead of allocating per report.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        out.clear();
+        if serde_json::to_writer(&mut *out, self).is_err() {
+            // Serializing these plain types cannot fail; the fallback keeps hosts panic-free.
+            out.clear();
+            out.extend_from_slice(br#"{"valid":false}"#);
+        }
     }
 }
 

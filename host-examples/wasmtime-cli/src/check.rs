@@ -239,23 +239,35 @@ impl Run {
                 Some(total) => {
                     ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr())
                         .with_style(
-                            ProgressStyle::with_template(
-                                "{bar:30} {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {msg}",
-                            )
-                            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                            ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes} {msg}")
+                                .unwrap_or_else(|_| ProgressStyle::default_bar()),
                         )
                 }
                 None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
                     .with_style(
-                        ProgressStyle::with_template("{spinner} {bytes} {bytes_per_sec} {msg}")
+                        ProgressStyle::with_template("{spinner} {bytes} {msg}")
                             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
                     ),
             };
         }
         if !self.progress.is_hidden() {
+            // The rate is over the whole run: the bar starts late, and indicatif's own estimate
+            // would read the bytes done before it as one instant jump.
+            let seconds = self.started.elapsed().as_secs_f64().max(f64::EPSILON);
+            let rate = bytes_read as f64 / seconds;
+            let eta = match self.total_bytes {
+                Some(total) if rate > 0.0 => {
+                    let left = total.saturating_sub(bytes_read) as f64 / rate;
+                    format!(", {left:.0} s left")
+                }
+                _ => String::new(),
+            };
             self.progress.set_position(bytes_read);
-            self.progress
-                .set_message(format!("{} payloads", self.tally.payloads()));
+            self.progress.set_message(format!(
+                "{:.1} MB/s, {} payloads{eta}",
+                rate / 1e6,
+                self.tally.payloads()
+            ));
         }
     }
 
@@ -353,6 +365,12 @@ fn report_timings(
         run.input_bytes as f64 / 1e6 / seconds,
         payloads as f64 / seconds,
         stats.instances,
+    );
+    let _ = writeln!(
+        io::stderr(),
+        "timings: workers spent {:.2} s in the module and {:.2} s reading its reports",
+        stats.in_module.as_secs_f64(),
+        stats.reading_reports.as_secs_f64(),
     );
 }
 

@@ -63,6 +63,17 @@ pub struct Stats {
     pub instances: usize,
     /// How long making them ready to check took (wall time; they start in parallel).
     pub instantiate: Duration,
+    /// Time the workers spent inside the module, summed over workers.
+    pub in_module: Duration,
+    /// Time the workers spent reading the module's reports back, summed over workers.
+    pub reading_reports: Duration,
+}
+
+/// Where one worker's time went.
+#[derive(Default)]
+struct WorkerTime {
+    in_module: Duration,
+    reading_reports: Duration,
 }
 
 /// Reads `inputs`, checks every payload and calls `emit` with each result in input order.
@@ -90,9 +101,11 @@ pub fn run(
             })
             .collect::<Result<Vec<_>>>()
     })?;
-    let stats = Stats {
+    let mut stats = Stats {
         instances: workers.len(),
         instantiate: started.elapsed(),
+        in_module: Duration::ZERO,
+        reading_reports: Duration::ZERO,
     };
     let permits = workers.len() * 4;
 
@@ -107,16 +120,23 @@ pub fn run(
 
     thread::scope(|scope| {
         scope.spawn(move || read_batches(inputs, &plan.read, bytes_read, &permit_rx, &batch_tx));
-        for worker in workers {
-            let batch_rx = Arc::clone(&batch_rx);
-            let done_tx = done_tx.clone();
-            scope.spawn(move || check_batches(worker, plan, &batch_rx, &done_tx));
-        }
+        let running: Vec<_> = workers
+            .into_iter()
+            .map(|worker| {
+                let batch_rx = Arc::clone(&batch_rx);
+                let done_tx = done_tx.clone();
+                scope.spawn(move || check_batches(worker, plan, &batch_rx, &done_tx))
+            })
+            .collect();
         drop(done_tx);
         emit_in_order(&done_rx, &permit_tx, emit);
         // Dropping the receivers unblocks the reader and workers if output stopped early.
         drop(done_rx);
         drop(permit_tx);
+        for time in running.into_iter().filter_map(|worker| worker.join().ok()) {
+            stats.in_module += time.in_module;
+            stats.reading_reports += time.reading_reports;
+        }
     });
     Ok(stats)
 }
@@ -160,14 +180,15 @@ fn check_batches(
     plan: &Plan<'_>,
     batches: &Mutex<Receiver<Batch>>,
     done: &SyncSender<(u64, Vec<Checked>)>,
-) {
+) -> WorkerTime {
+    let mut time = WorkerTime::default();
     loop {
         let next = match batches.lock() {
             Ok(receiver) => receiver.recv(),
-            Err(_) => return,
+            Err(_) => return time,
         };
         let Ok(batch) = next else {
-            return;
+            return time;
         };
         let checked = batch
             .items
@@ -175,7 +196,7 @@ fn check_batches(
             .map(|item| match item {
                 Item::Problem(problem) => Checked::Problem(problem),
                 Item::Payload(payload) => {
-                    let outcome = check_one(&mut worker, plan, &payload.body);
+                    let outcome = check_one(&mut worker, plan, &payload.body, &mut time);
                     Checked::Payload(CheckedPayload {
                         file: payload.file,
                         source: payload.source,
@@ -187,15 +208,24 @@ fn check_batches(
             })
             .collect();
         if done.send((batch.sequence, checked)).is_err() {
-            return;
+            return time;
         }
     }
 }
 
 /// One payload through the module. A trap poisons an instance, so the worker starts a fresh
 /// one; the payload is reported, not lost.
-fn check_one(worker: &mut PluginInstance, plan: &Plan<'_>, body: &[u8]) -> Result<Report, String> {
-    let answer = match worker.check(body, plan.normalize) {
+fn check_one(
+    worker: &mut PluginInstance,
+    plan: &Plan<'_>,
+    body: &[u8],
+    time: &mut WorkerTime,
+) -> Result<Report, String> {
+    let started = Instant::now();
+    let checked = worker.check(body, plan.normalize);
+    let answered = Instant::now();
+    time.in_module += answered - started;
+    let answer = match checked {
         Ok(answer) => answer,
         Err(error) => {
             if let Ok(fresh) = plan.module.instantiate(plan.options_json) {
@@ -204,7 +234,9 @@ fn check_one(worker: &mut PluginInstance, plan: &Plan<'_>, body: &[u8]) -> Resul
             return Err(error.to_string());
         }
     };
-    let report: Report = serde_json::from_str(&answer.report)
+    let report: Result<Report, _> = serde_json::from_str(&answer.report);
+    time.reading_reports += answered.elapsed();
+    let report = report
         .map_err(|error| format!("the module's report is not in the expected shape: {error}"))?;
     if report.valid != answer.valid {
         return Err("the module's status and report disagree".into());

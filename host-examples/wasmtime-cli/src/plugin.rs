@@ -172,7 +172,14 @@ pub struct PluginInstance {
     catalog: TypedFunc<(), i32>,
     result_ptr: TypedFunc<(), u32>,
     result_len: TypedFunc<(), u32>,
+    /// A module buffer kept across bodies `(address, capacity)`: one allocation serves a whole
+    /// run instead of an alloc/free pair per payload (the ABI accepts any sub-range of a live
+    /// allocation).
+    scratch: Option<(u32, u32)>,
 }
+
+/// The smallest scratch buffer asked for; bigger bodies grow it to their size.
+const MIN_SCRATCH: u32 = 64 * 1024;
 
 /// What the module answered to a validate or normalize call.
 pub struct Answer {
@@ -223,6 +230,7 @@ impl PluginInstance {
             catalog: export!("hookguard_catalog"),
             result_ptr: export!("hookguard_result_ptr"),
             result_len: export!("hookguard_result_len"),
+            scratch: None,
             store,
         })
     }
@@ -242,7 +250,7 @@ impl PluginInstance {
         } else {
             self.validate.clone()
         };
-        let (status, report) = self.call_with(function, body)?;
+        let (status, report) = self.call_with_scratch(function, body)?;
         match status {
             status::OK | status::INVALID => Ok(Answer {
                 valid: status == status::OK,
@@ -303,6 +311,43 @@ impl PluginInstance {
             .call(&mut self.store, (ptr, len))
             .map_err(|error| anyhow!("module trapped: {error}"))?;
         Ok((status, result))
+    }
+
+    /// Like [`PluginInstance::call_with`], through the kept scratch buffer.
+    fn call_with_scratch(
+        &mut self,
+        function: TypedFunc<(u32, u32), i32>,
+        input: &[u8],
+    ) -> Result<(i32, String)> {
+        let len = u32::try_from(input.len()).map_err(|_| anyhow!("input over 4 GiB"))?;
+        let ptr = match self.scratch {
+            Some((ptr, capacity)) if capacity >= len => ptr,
+            previous => {
+                if let Some((ptr, capacity)) = previous {
+                    self.scratch = None;
+                    self.free
+                        .call(&mut self.store, (ptr, capacity))
+                        .map_err(|error| anyhow!("module trapped: {error}"))?;
+                }
+                let capacity = len.max(MIN_SCRATCH);
+                let ptr = self
+                    .alloc
+                    .call(&mut self.store, capacity)
+                    .map_err(|error| anyhow!("module trapped: {error}"))?;
+                if ptr == 0 {
+                    bail!("the module refused a buffer of {capacity} bytes");
+                }
+                self.scratch = Some((ptr, capacity));
+                ptr
+            }
+        };
+        self.memory
+            .write(&mut self.store, ptr as usize, input)
+            .map_err(|_| anyhow!("the module handed out a buffer outside its memory"))?;
+        let status = function
+            .call(&mut self.store, (ptr, len))
+            .map_err(|error| anyhow!("module trapped: {error}"))?;
+        Ok((status, self.result()?))
     }
 
     fn result(&mut self) -> Result<String> {
