@@ -14,25 +14,28 @@ sample := "tests/fixtures/captures/ocrolus-deliveries.http"
 default:
     @just --list
 
-# Install what the recipes need: Rust's wasm targets, wasm-opt, the second validator's npm packages
-setup:
-    rustup target add {{wasm_targets}}
+# Install what the recipes need: the wasm toolchain, and the second validator's npm packages
+setup: toolchain
     cd {{second_validator}} && npm ci --no-audit --no-fund --loglevel=error
+
+# Rust's wasm targets, and wasm-opt (binaryen) to optimize the plugin module
+toolchain:
+    rustup target add {{wasm_targets}}
     if ! command -v wasm-opt >/dev/null; then \
       if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq binaryen >/dev/null; \
       else echo "note: install binaryen (wasm-opt) to optimize the plugin module"; fi; \
     fi
 
-# Run every check CI runs: formatting, lints, tests, schema drift, second validator, wasm builds,
-# the ABI from a second host, and the command line through wasmtime
+# (fmt, clippy, Rust tests, schema drift, ajv, wasm builds, the ABI from Node, the CLI's tests)
+# Run every check CI runs
 test: setup fmt-check lint unit-tests schemas-check second-validator wasm abi-test cli-test
     @echo "all checks passed"
 
 # Alias of `test`, the name other projects use for "what CI runs"
 ready: test
 
-# The Rust test suites of every crate (fixtures, properties, drift, doctests); the command line
-# has its own recipe, `cli-test`, because it needs the plugin module built first
+# (The command line has its own recipe, `cli-test`: it needs the plugin module built first.)
+# The Rust test suites of every crate but the CLI (fixtures, properties, drift, doctests)
 unit-tests:
     cargo test --workspace --all-targets --exclude hookguard-cli
     cargo test --workspace --doc --exclude hookguard-cli
@@ -62,11 +65,11 @@ second-validator:
     cd {{second_validator}} && node --test
 
 # Build the core library for both WebAssembly targets
-wasm:
+wasm: toolchain
     for target in {{wasm_targets}}; do cargo build --release -p hookguard --target "$target"; done
 
 # Build the portable plugin module (target/hookguard.wasm), optimized, and report its size
-plugin:
+plugin: toolchain
     cargo build --quiet -p hookguard-plugin --target wasm32-wasip1 --profile wasm
     if command -v wasm-opt >/dev/null; then \
       wasm-opt -O3 --all-features --strip-debug {{plugin_built}} -o {{plugin}}; \
@@ -86,8 +89,8 @@ cli: plugin
 cli-test: plugin
     cargo test --release -p hookguard-cli
 
-# The main job: validate the bundled sample capture through hookguard.wasm and print the report.
-# The sample holds invalid deliveries on purpose, so exit status 1 (some invalid) is expected.
+# (The sample holds invalid deliveries on purpose, so exit status 1, "some invalid", is expected.)
+# The main job: validate the bundled sample capture through hookguard.wasm and print the report
 sample: cli
     {{cli}} validate {{sample}} || [ $? -eq 1 ]
 
