@@ -113,7 +113,7 @@ bench megabytes="300": cli
     # Exit status 1 means "some payloads invalid": the capture has ~10% on purpose.
     timings() { "$@" 2>&1 >/dev/null || [ $? -eq 1 ]; }
     for jobs in 1 $(nproc); do
-      timings {{cli}} --cache-dir "$cache" --timings validate --jobs "$jobs" --format ndjson --normalized --no-summary "$capture" | sed -n 's/^timings: checked/wasmtime: checked/p'
+      timings {{cli}} --cache-dir "$cache" --timings validate --jobs "$jobs" --format ndjson --normalized --no-summary "$capture" | sed -n 's/^timings: checked/wasmtime: checked/p; s/^timings: workers/  workers/p'
     done
     echo "## start-up: module load (code cache warm) + one ready instance, 5 runs"
     for _ in 1 2 3 4 5; do
