@@ -250,7 +250,7 @@ impl PluginInstance {
         } else {
             self.validate.clone()
         };
-        let (status, report) = self.call_with_scratch(function, body)?;
+        let (status, report) = self.call_with(function, body)?;
         match status {
             status::OK | status::INVALID => Ok(Answer {
                 valid: status == status::OK,
@@ -285,36 +285,9 @@ impl PluginInstance {
         Ok((status == status::OK).then_some(result))
     }
 
-    /// Copies `input` into a module buffer, calls `function` on it, frees the buffer and
-    /// returns the status and the result bytes.
+    /// Copies `input` into the instance's scratch buffer (growing it when too small), calls
+    /// `function` on it and returns the status and the result bytes.
     fn call_with(
-        &mut self,
-        function: TypedFunc<(u32, u32), i32>,
-        input: &[u8],
-    ) -> Result<(i32, String)> {
-        let len = u32::try_from(input.len()).map_err(|_| anyhow!("input over 4 GiB"))?;
-        let ptr = self
-            .alloc
-            .call(&mut self.store, len)
-            .map_err(|error| anyhow!("module trapped: {error}"))?;
-        if ptr == 0 {
-            bail!("the module refused a buffer of {len} bytes");
-        }
-        self.memory
-            .write(&mut self.store, ptr as usize, input)
-            .map_err(|_| anyhow!("the module handed out a buffer outside its memory"))?;
-        let status = function
-            .call(&mut self.store, (ptr, len))
-            .map_err(|error| anyhow!("module trapped: {error}"))?;
-        let result = self.result()?;
-        self.free
-            .call(&mut self.store, (ptr, len))
-            .map_err(|error| anyhow!("module trapped: {error}"))?;
-        Ok((status, result))
-    }
-
-    /// Like [`PluginInstance::call_with`], through the kept scratch buffer.
-    fn call_with_scratch(
         &mut self,
         function: TypedFunc<(u32, u32), i32>,
         input: &[u8],
