@@ -147,21 +147,20 @@ impl Session {
 
     /// Validates the body at `(address, len)`; the report JSON becomes the result.
     pub fn validate(&mut self, address: usize, len: usize, normalize: bool) -> i32 {
-        if self.validator.is_none() {
-            let built = Validator::new(self.options.clone()).map_err(|error| error.to_string());
-            self.validator = Some(built);
-        }
         let Some(body) = live_bytes(&self.allocations, address, len) else {
             return self.error(
                 status::BAD_BUFFER,
                 "validate: buffer is not a live allocation",
             );
         };
-        let report = match &self.validator {
-            None => return self.error(status::BAD_OPTIONS, "no validator"),
-            Some(Ok(validator)) if normalize => validator.normalize(body),
-            Some(Ok(validator)) => validator.validate(body),
-            Some(Err(message)) => {
+        let options = &self.options;
+        let validator = self.validator.get_or_insert_with(|| {
+            Validator::new(options.clone()).map_err(|error| error.to_string())
+        });
+        let report = match validator {
+            Ok(validator) if normalize => validator.normalize(body),
+            Ok(validator) => validator.validate(body),
+            Err(message) => {
                 let message = message.clone();
                 return self.error(status::BAD_OPTIONS, &message);
             }

@@ -19,9 +19,10 @@ use crate::pipeline::{self, Checked, CheckedPayload, Plan};
 use crate::plugin::PluginModule;
 use crate::report::Report;
 
-/// The module's default body limit, used to cut oversized bodies while reading when
-/// `--max-bytes` is not given. Must match the core's default (checked by a test).
-const MODULE_DEFAULT_MAX_BYTES: usize = 1024 * 1024;
+/// The body limit without `--max-bytes` (the core's default too). The CLI always hands its
+/// limit to the module, so the bytes the readers keep (limit + 1) and the limit the module
+/// enforces cannot drift apart.
+const DEFAULT_MAX_BYTES: usize = 1024 * 1024;
 
 /// Progress shows only for runs longer than this, so quick runs print nothing extra.
 const PROGRESS_DELAY: Duration = Duration::from_millis(500);
@@ -33,14 +34,15 @@ pub fn validate(
 ) -> Result<u8> {
     let check = &args.check;
     let stdout = io::stdout();
-    let palette = Palette::new(wants_colour(check.color, stdout.is_terminal()));
+    let stdout_is_terminal = stdout.is_terminal();
+    let palette = Palette::new(wants_colour(check.color, stdout_is_terminal));
     let detail = match (args.quiet, args.verbose) {
         (true, _) => Detail::Quiet,
         (false, true) => Detail::All,
         (false, false) => Detail::Problems,
     };
     let mut out = BufWriter::new(stdout.lock());
-    let stdout_free = !io::stdout().is_terminal() || detail == Detail::Quiet;
+    let stdout_free = !stdout_is_terminal || detail == Detail::Quiet;
     let mut run = Run::new(check, stdout_free);
     let format = args.format;
 
@@ -146,7 +148,7 @@ impl Run {
             checking: Duration::ZERO,
             read: ReadOptions {
                 format: check.input_format,
-                max_bytes: check.max_bytes.unwrap_or(MODULE_DEFAULT_MAX_BYTES),
+                max_bytes: check.max_bytes.unwrap_or(DEFAULT_MAX_BYTES),
             },
             options_json: options_json(check),
             jobs: check.jobs.unwrap_or_else(|| {
@@ -288,13 +290,12 @@ impl Run {
     }
 }
 
-/// The options the module is configured with: only those given, so the module's own defaults
-/// apply otherwise.
+/// The options the module is configured with: the body limit always (the readers cut bodies
+/// by it), the others only when given, so the module's own defaults apply otherwise.
 fn options_json(check: &CheckArgs) -> String {
     let mut options = serde_json::Map::new();
-    if let Some(max_bytes) = check.max_bytes {
-        options.insert("max_bytes".into(), max_bytes.into());
-    }
+    let max_bytes = check.max_bytes.unwrap_or(DEFAULT_MAX_BYTES);
+    options.insert("max_bytes".into(), max_bytes.into());
     if let Some(max_depth) = check.max_depth {
         options.insert("max_depth".into(), max_depth.into());
     }

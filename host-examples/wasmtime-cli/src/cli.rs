@@ -70,7 +70,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub strict: bool,
 
-    /// Largest body accepted, in bytes (suffixes KiB, MiB allowed) [module default: 1MiB]
+    /// Largest body accepted, in bytes (suffixes KiB, MiB allowed) [default: 1MiB]
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_bytes: Option<usize>,
 

@@ -131,9 +131,7 @@ impl PluginModule {
         plugin.configure(options_json)?;
         Ok(plugin)
     }
-}
 
-impl PluginModule {
     /// An instance that has already checked one body, so the module has built its validator
     /// (it compiles the event schemas on first use) and the first real payload is not slow.
     pub fn ready_instance(&self, options_json: &str) -> Result<PluginInstance> {
@@ -265,17 +263,13 @@ impl PluginInstance {
 
     /// The crate version of the module.
     pub fn version(&mut self) -> Result<String> {
-        self.version
-            .call(&mut self.store, ())
-            .map_err(|error| anyhow!("module trapped: {error}"))?;
+        self.version.call(&mut self.store, ()).map_err(trapped)?;
         self.result()
     }
 
     /// The event catalog (`schemas/catalog.json`).
     pub fn catalog(&mut self) -> Result<String> {
-        self.catalog
-            .call(&mut self.store, ())
-            .map_err(|error| anyhow!("module trapped: {error}"))?;
+        self.catalog.call(&mut self.store, ()).map_err(trapped)?;
         self.result()
     }
 
@@ -300,13 +294,13 @@ impl PluginInstance {
                     self.scratch = None;
                     self.free
                         .call(&mut self.store, (ptr, capacity))
-                        .map_err(|error| anyhow!("module trapped: {error}"))?;
+                        .map_err(trapped)?;
                 }
                 let capacity = len.max(MIN_SCRATCH);
                 let ptr = self
                     .alloc
                     .call(&mut self.store, capacity)
-                    .map_err(|error| anyhow!("module trapped: {error}"))?;
+                    .map_err(trapped)?;
                 if ptr == 0 {
                     bail!("the module refused a buffer of {capacity} bytes");
                 }
@@ -319,19 +313,13 @@ impl PluginInstance {
             .map_err(|_| anyhow!("the module handed out a buffer outside its memory"))?;
         let status = function
             .call(&mut self.store, (ptr, len))
-            .map_err(|error| anyhow!("module trapped: {error}"))?;
+            .map_err(trapped)?;
         Ok((status, self.result()?))
     }
 
     fn result(&mut self) -> Result<String> {
-        let ptr = self
-            .result_ptr
-            .call(&mut self.store, ())
-            .map_err(|error| anyhow!("module trapped: {error}"))? as usize;
-        let len = self
-            .result_len
-            .call(&mut self.store, ())
-            .map_err(|error| anyhow!("module trapped: {error}"))? as usize;
+        let ptr = self.result_ptr.call(&mut self.store, ()).map_err(trapped)? as usize;
+        let len = self.result_len.call(&mut self.store, ()).map_err(trapped)? as usize;
         let bytes = self
             .memory
             .data(&self.store)
@@ -339,6 +327,11 @@ impl PluginInstance {
             .ok_or_else(|| anyhow!("the module's result lies outside its memory"))?;
         String::from_utf8(bytes.to_vec()).map_err(|_| anyhow!("the module's result is not UTF-8"))
     }
+}
+
+/// A call into the module that failed: a trap (or a host error wasmtime reports the same way).
+fn trapped(error: wasmtime::Error) -> anyhow::Error {
+    anyhow!("module trapped: {error}")
 }
 
 /// The `error` of a `{"error": ...}` result, or the result itself.
