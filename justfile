@@ -5,8 +5,8 @@ set shell := ["bash", "-euo", "pipefail", "-c"]
 
 wasm_targets := "wasm32-unknown-unknown wasm32-wasip1"
 second_validator := "tests/second-validator"
-plugin_built := "target/wasm32-wasip1/wasm/hookguard_plugin.wasm"
 plugin := "target/hookguard.wasm"
+gateway := "target/hookguard-gateway.wasm"
 cli := "target/release/hookguard"
 sample := "tests/fixtures/captures/ocrolus-deliveries.http"
 
@@ -28,7 +28,7 @@ toolchain:
 
 # (fmt, clippy, Rust tests, schema drift, ajv, wasm builds, the ABI from Node, the CLI's tests)
 # Run every check CI runs
-test: setup fmt-check lint unit-tests schemas-check second-validator wasm abi-test cli-test
+test: setup fmt-check lint unit-tests schemas-check second-validator wasm abi-test cli-test gateway-test
     @echo "all checks passed"
 
 # Alias of `test`, the name other projects use for "what CI runs"
@@ -44,9 +44,10 @@ unit-tests:
 fmt-check:
     cargo fmt --all -- --check
 
-# Clippy over every crate and target, warnings denied
-lint:
+# Clippy over every crate and target, warnings denied (the gateway's proxy-wasm glue is wasm-only)
+lint: toolchain
     cargo clippy --workspace --all-targets -- -D warnings
+    cargo clippy -p hookguard-gateway --target wasm32-wasip1 -- -D warnings
 
 # Regenerate schemas/ from the event types
 schemas:
@@ -69,12 +70,21 @@ wasm: toolchain
     for target in {{wasm_targets}}; do cargo build --release -p hookguard --target "$target"; done
 
 # Build the portable plugin module (target/hookguard.wasm), optimized, and report its size
-plugin: toolchain
-    cargo build --quiet -p hookguard-plugin --target wasm32-wasip1 --profile wasm
-    if command -v wasm-opt >/dev/null; then \
-      wasm-opt -O3 --all-features --strip-debug {{plugin_built}} -o {{plugin}}; \
-    else cp {{plugin_built}} {{plugin}}; echo "wasm-opt not found: module left unoptimized"; fi
-    @echo "hookguard.wasm: $(stat -c %s {{plugin_built}}) bytes built, $(stat -c %s {{plugin}}) bytes shipped, $(gzip -9c {{plugin}} | wc -c) bytes gzipped"
+plugin: toolchain (_module "hookguard-plugin" plugin)
+
+# Build the gateway filter (target/hookguard-gateway.wasm, proxy-wasm), optimized, and report its size
+gateway: toolchain (_module "hookguard-gateway" gateway)
+
+# Build one crate as an optimized wasm32-wasip1 module at `out`
+_module crate out:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cargo build --quiet -p {{crate}} --target wasm32-wasip1 --profile wasm
+    built="target/wasm32-wasip1/wasm/$(echo {{crate}} | tr - _).wasm"
+    if command -v wasm-opt >/dev/null; then
+      wasm-opt -O3 --all-features --strip-debug "$built" -o {{out}}
+    else cp "$built" {{out}}; echo "wasm-opt not found: module left unoptimized"; fi
+    echo "{{out}}: $(stat -c %s "$built") bytes built, $(stat -c %s {{out}}) bytes shipped, $(gzip -9c {{out}} | wc -c) bytes gzipped"
 
 # Drive the plugin module through its ABI from a second host (Node's bare WebAssembly API)
 abi-test: plugin
@@ -88,6 +98,14 @@ cli: plugin
 # The command line's tests: the built binary on the fixtures, captures and snapshots
 cli-test: plugin
     cargo test --release -p hookguard-cli
+
+# The gateway filter in a real Envoy (installed by scripts/envoy) in front of a recording upstream
+gateway-test: gateway
+    cd host-examples/envoy && ENVOY="$(../../scripts/envoy --path)" HOOKGUARD_GATEWAY_WASM="$PWD/../../{{gateway}}" node --test test/*.test.mjs
+
+# Run Envoy with the shipped example config (listener :10000, admin :9901, upstream :8080)
+envoy: gateway
+    scripts/envoy -c host-examples/envoy/envoy.yaml --concurrency 2
 
 # (The sample holds invalid deliveries on purpose, so exit status 1, "some invalid", is expected.)
 # The main job: validate the bundled sample capture through hookguard.wasm and print the report

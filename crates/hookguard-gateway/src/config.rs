@@ -1,0 +1,514 @@
+//! The filter's configuration: the JSON an operator writes (Envoy's `configuration`, Istio's
+//! `pluginConfig`), checked completely before anything is applied.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::rc::Rc;
+
+use hookguard::catalog::{self, EVENTS};
+use hookguard::schema::TEST_DELIVERY;
+use hookguard::{Options, Validator};
+use serde::Deserialize;
+
+/// What the filter does with a delivery that fails a check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Answer with a problem response; the delivery never reaches the upstream.
+    Enforce,
+    /// Log and count, then let the delivery through with its verdict in a header.
+    Monitor,
+    /// Do not look at the request at all (health checks, other APIs behind the same listener).
+    Off,
+}
+
+/// What the filter does when it cannot reach a verdict (a host call failed, the validator
+/// could not be built).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailurePolicy {
+    /// Answer 500 (Ocrolus retries failed deliveries, so nothing is lost).
+    FailClosed,
+    /// Let the request through, marked `unchecked`.
+    FailOpen,
+}
+
+/// Settings for requests whose path starts with `path_prefix`; the longest matching prefix
+/// wins. Envoy cannot hand a wasm filter per-route configuration, so routes live here.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteConfig {
+    /// Matched against the request path without its query string, byte for byte.
+    pub path_prefix: String,
+    /// Overrides the top-level mode on this route.
+    #[serde(default)]
+    pub mode: Option<Mode>,
+    /// Overrides the top-level allowed events on this route.
+    #[serde(default)]
+    pub allowed_events: Option<Vec<String>>,
+}
+
+/// The shape of problem responses.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ResponseConfig {
+    /// List the findings (`instanceLocation`, `keywordLocation`, `error`) in the problem body.
+    pub include_errors: bool,
+    /// At most this many findings in a problem body; the rest are counted in `errorsOmitted`.
+    pub max_errors: usize,
+    /// Prefix of the problem `type` URIs; the problem's name follows it.
+    pub type_prefix: String,
+}
+
+impl Default for ResponseConfig {
+    fn default() -> ResponseConfig {
+        ResponseConfig {
+            include_errors: true,
+            max_errors: 20,
+            type_prefix: String::from("urn:hookguard:problem:"),
+        }
+    }
+}
+
+/// Names of the request headers the filter sets for the upstream. Incoming headers of these
+/// names are always removed, so a sender cannot forge a verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UpstreamHeaders {
+    /// Carries the canonical (organization-level) event name, or `test-delivery`.
+    pub event: String,
+    /// Carries the verdict label (`valid`, or in monitor mode the failed check).
+    pub verdict: String,
+}
+
+impl Default for UpstreamHeaders {
+    fn default() -> UpstreamHeaders {
+        UpstreamHeaders {
+            event: String::from("x-hookguard-event"),
+            verdict: String::from("x-hookguard-verdict"),
+        }
+    }
+}
+
+/// The configuration as written, before it is checked.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GatewayConfig {
+    /// Mode for paths no route matches.
+    pub mode: Mode,
+    /// Forward the normalized payload instead of the original bytes.
+    pub normalize: bool,
+    /// Largest body accepted (413 above it). Keep Envoy's buffer limit above this.
+    pub max_body_bytes: usize,
+    /// Deepest nesting accepted.
+    pub max_depth: usize,
+    /// Unknown fields are errors instead of warnings.
+    pub strict: bool,
+    /// Let error messages quote payload values (they are sent back and logged).
+    pub reveal_values: bool,
+    /// Event names accepted (either naming scheme, or `test-delivery`); absent means all.
+    pub allowed_events: Option<Vec<String>>,
+    /// Per-path settings.
+    pub routes: Vec<RouteConfig>,
+    /// Problem response shape.
+    pub response: ResponseConfig,
+    /// Header names set for the upstream.
+    pub upstream_headers: UpstreamHeaders,
+    /// What to do when no verdict can be reached.
+    pub on_internal_error: FailurePolicy,
+}
+
+impl Default for GatewayConfig {
+    fn default() -> GatewayConfig {
+        let core = Options::default();
+        GatewayConfig {
+            mode: Mode::Enforce,
+            normalize: false,
+            max_body_bytes: core.max_bytes,
+            max_depth: core.max_depth,
+            strict: core.strict,
+            reveal_values: core.reveal_values,
+            allowed_events: None,
+            routes: Vec::new(),
+            response: ResponseConfig::default(),
+            upstream_headers: UpstreamHeaders::default(),
+            on_internal_error: FailurePolicy::FailClosed,
+        }
+    }
+}
+
+/// Why a configuration was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// What is wrong.
+    pub kind: ConfigErrorKind,
+}
+
+/// What is wrong with a configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigErrorKind {
+    /// The configuration is not JSON of the expected shape.
+    Syntax {
+        /// The JSON parser's message (it names the field, never a payload).
+        message: String,
+    },
+    /// The core refused the limits.
+    Limits {
+        /// The core's message.
+        message: String,
+    },
+    /// An allowed event name is not in the catalog.
+    UnknownEvent {
+        /// The name as configured.
+        name: String,
+    },
+    /// A route's path prefix does not start with `/`.
+    BadPathPrefix {
+        /// The prefix as configured.
+        prefix: String,
+    },
+    /// Two routes have the same path prefix.
+    DuplicateRoute {
+        /// The prefix.
+        prefix: String,
+    },
+    /// A header name is not a lower-case HTTP token.
+    BadHeaderName {
+        /// The name as configured.
+        name: String,
+    },
+    /// `response.max_errors` is zero while errors are included.
+    ZeroMaxErrors,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ConfigErrorKind::Syntax { message } => write!(f, "configuration: {message}"),
+            ConfigErrorKind::Limits { message } => write!(f, "configuration: {message}"),
+            ConfigErrorKind::UnknownEvent { name } => {
+                write!(
+                    f,
+                    "configuration: allowed event {name:?} is not a known event name"
+                )
+            }
+            ConfigErrorKind::BadPathPrefix { prefix } => {
+                write!(
+                    f,
+                    "configuration: route path_prefix {prefix:?} must start with '/'"
+                )
+            }
+            ConfigErrorKind::DuplicateRoute { prefix } => {
+                write!(f, "configuration: two routes have path_prefix {prefix:?}")
+            }
+            ConfigErrorKind::BadHeaderName { name } => write!(
+                f,
+                "configuration: header name {name:?} must be a non-empty lower-case HTTP token"
+            ),
+            ConfigErrorKind::ZeroMaxErrors => write!(
+                f,
+                "configuration: response.max_errors must be above zero when include_errors is on"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn refuse<T>(kind: ConfigErrorKind) -> Result<T, ConfigError> {
+    Err(ConfigError { kind })
+}
+
+/// A set of accepted event names, in canonical form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventFilter {
+    names: BTreeSet<&'static str>,
+}
+
+impl EventFilter {
+    /// Resolves configured names: a legacy name stands for every canonical name it maps to.
+    fn resolve(configured: &[String]) -> Result<EventFilter, ConfigError> {
+        let mut names = BTreeSet::new();
+        for name in configured {
+            if name == TEST_DELIVERY {
+                names.insert(TEST_DELIVERY);
+                continue;
+            }
+            let Some(spec) = catalog::event(name) else {
+                return refuse(ConfigErrorKind::UnknownEvent { name: name.clone() });
+            };
+            names.insert(spec.name);
+            names.extend(spec.canonical_names());
+        }
+        Ok(EventFilter { names })
+    }
+
+    /// Whether a delivery with this canonical name (or, when the canonical name is unknown,
+    /// this delivered name) is accepted.
+    pub fn allows(&self, name: &str) -> bool {
+        self.names.contains(name)
+    }
+}
+
+/// What applies to one request path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoutePolicy {
+    /// What to do with a failed check.
+    pub mode: Mode,
+    /// Accepted events; `None` accepts every event.
+    pub allowed: Option<EventFilter>,
+}
+
+/// A checked configuration with its compiled validator: what the filter runs on.
+#[derive(Debug)]
+pub struct Gateway {
+    /// The configuration as written (after defaults).
+    pub config: GatewayConfig,
+    /// Policy for paths no route matches.
+    default_route: Rc<RoutePolicy>,
+    /// `(prefix, policy)`, longest prefix first.
+    routes: Vec<(String, Rc<RoutePolicy>)>,
+    /// The core validator, built once per VM.
+    pub validator: Validator,
+}
+
+impl Gateway {
+    /// Checks a configuration and compiles the validator. An empty configuration means every
+    /// default. Nothing is applied unless everything is valid.
+    pub fn from_json(bytes: &[u8]) -> Result<Gateway, ConfigError> {
+        let config = if bytes.iter().all(u8::is_ascii_whitespace) {
+            GatewayConfig::default()
+        } else {
+            serde_json::from_slice(bytes).or_else(|error| {
+                refuse(ConfigErrorKind::Syntax {
+                    message: error.to_string(),
+                })
+            })?
+        };
+        Gateway::new(config)
+    }
+
+    /// Checks a configuration and compiles the validator.
+    pub fn new(config: GatewayConfig) -> Result<Gateway, ConfigError> {
+        let options = Options {
+            max_bytes: config.max_body_bytes,
+            max_depth: config.max_depth,
+            strict: config.strict,
+            reveal_values: config.reveal_values,
+        };
+        options.check().or_else(|error| {
+            refuse(ConfigErrorKind::Limits {
+                message: error.to_string(),
+            })
+        })?;
+        for name in [
+            &config.upstream_headers.event,
+            &config.upstream_headers.verdict,
+        ] {
+            if !is_lowercase_token(name) {
+                return refuse(ConfigErrorKind::BadHeaderName { name: name.clone() });
+            }
+        }
+        if config.response.include_errors && config.response.max_errors == 0 {
+            return refuse(ConfigErrorKind::ZeroMaxErrors);
+        }
+        let allowed =
+            |names: &Option<Vec<String>>| names.as_deref().map(EventFilter::resolve).transpose();
+        let default_route = RoutePolicy {
+            mode: config.mode,
+            allowed: allowed(&config.allowed_events)?,
+        };
+        let mut routes = Vec::with_capacity(config.routes.len());
+        for route in &config.routes {
+            if !route.path_prefix.starts_with('/') {
+                return refuse(ConfigErrorKind::BadPathPrefix {
+                    prefix: route.path_prefix.clone(),
+                });
+            }
+            if routes
+                .iter()
+                .any(|(prefix, _)| prefix == &route.path_prefix)
+            {
+                return refuse(ConfigErrorKind::DuplicateRoute {
+                    prefix: route.path_prefix.clone(),
+                });
+            }
+            let policy = RoutePolicy {
+                mode: route.mode.unwrap_or(config.mode),
+                allowed: match &route.allowed_events {
+                    Some(_) => allowed(&route.allowed_events)?,
+                    None => default_route.allowed.clone(),
+                },
+            };
+            routes.push((route.path_prefix.clone(), Rc::new(policy)));
+        }
+        routes.sort_by_key(|(prefix, _)| std::cmp::Reverse(prefix.len()));
+        let validator = Validator::new(options).or_else(|error| {
+            refuse(ConfigErrorKind::Limits {
+                message: error.to_string(),
+            })
+        })?;
+        Ok(Gateway {
+            config,
+            default_route: Rc::new(default_route),
+            routes,
+            validator,
+        })
+    }
+
+    /// The policy for a request path (`:path`, query string included or not).
+    pub fn route(&self, path: &[u8]) -> Rc<RoutePolicy> {
+        let path = match path.iter().position(|&byte| byte == b'?') {
+            Some(end) => path.get(..end).unwrap_or(path),
+            None => path,
+        };
+        self.routes
+            .iter()
+            .find(|(prefix, _)| path.starts_with(prefix.as_bytes()))
+            .map_or(&self.default_route, |(_, policy)| policy)
+            .clone()
+    }
+}
+
+/// Header names must be valid HTTP tokens, and lower-case because HTTP/2 requires it.
+fn is_lowercase_token(name: &str) -> bool {
+    !name.is_empty()
+        && name.bytes().all(|byte| {
+            byte.is_ascii_lowercase() || byte.is_ascii_digit() || b"!#$%&'*+-.^_`|~".contains(&byte)
+        })
+}
+
+/// Every canonical event name, for metrics defined up front.
+pub fn canonical_event_names() -> BTreeSet<&'static str> {
+    let mut names: BTreeSet<&'static str> = EVENTS
+        .iter()
+        .flat_map(|spec| spec.canonical_names())
+        .collect();
+    names.insert(TEST_DELIVERY);
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )]
+
+    use super::*;
+
+    fn refused(json: &str) -> ConfigErrorKind {
+        Gateway::from_json(json.as_bytes())
+            .expect_err("refused")
+            .kind
+    }
+
+    #[test]
+    fn empty_configuration_means_defaults() {
+        let gateway = Gateway::from_json(b"  ").unwrap();
+        assert_eq!(gateway.config, GatewayConfig::default());
+        assert_eq!(gateway.route(b"/anything").mode, Mode::Enforce);
+        assert!(gateway.route(b"/anything").allowed.is_none());
+    }
+
+    #[test]
+    fn unknown_fields_and_values_are_refused() {
+        assert!(matches!(
+            refused(r#"{"mode": "enforcing"}"#),
+            ConfigErrorKind::Syntax { .. }
+        ));
+        assert!(matches!(
+            refused(r#"{"max_body": 10}"#),
+            ConfigErrorKind::Syntax { .. }
+        ));
+        assert!(matches!(
+            refused(r#"{"response": {"include_error": true}}"#),
+            ConfigErrorKind::Syntax { .. }
+        ));
+        assert!(matches!(refused("{"), ConfigErrorKind::Syntax { .. }));
+    }
+
+    #[test]
+    fn limits_are_checked_by_the_core() {
+        assert!(matches!(
+            refused(r#"{"max_body_bytes": 0}"#),
+            ConfigErrorKind::Limits { .. }
+        ));
+        assert!(matches!(
+            refused(r#"{"max_depth": 1000}"#),
+            ConfigErrorKind::Limits { .. }
+        ));
+    }
+
+    #[test]
+    fn allowed_events_must_exist_and_legacy_names_stand_for_their_canonical_names() {
+        assert_eq!(
+            refused(r#"{"allowed_events": ["book.verifyed"]}"#),
+            ConfigErrorKind::UnknownEvent {
+                name: String::from("book.verifyed")
+            }
+        );
+        let gateway =
+            Gateway::from_json(br#"{"allowed_events": ["BOOK_VERIFIED", "test-delivery"]}"#)
+                .unwrap();
+        let route = gateway.route(b"/");
+        let allowed = route.allowed.as_ref().unwrap();
+        assert!(allowed.allows("book.verified"));
+        assert!(allowed.allows("test-delivery"));
+        assert!(!allowed.allows("book.classified"));
+    }
+
+    #[test]
+    fn the_longest_route_prefix_wins_and_the_query_string_is_ignored() {
+        let gateway = Gateway::from_json(
+            br#"{"mode": "enforce", "allowed_events": ["book.verified"], "routes": [
+                {"path_prefix": "/hooks", "mode": "monitor"},
+                {"path_prefix": "/hooks/detect", "allowed_events": ["document.detect.signal_found"]},
+                {"path_prefix": "/health", "mode": "off"}
+            ]}"#,
+        )
+        .unwrap();
+        assert_eq!(gateway.route(b"/hooks/x").mode, Mode::Monitor);
+        // A route inherits what it does not set.
+        assert!(
+            gateway
+                .route(b"/hooks/x")
+                .allowed
+                .as_ref()
+                .unwrap()
+                .allows("book.verified")
+        );
+        let detect = gateway.route(b"/hooks/detect?x=/health");
+        assert_eq!(detect.mode, Mode::Enforce);
+        assert!(!detect.allowed.as_ref().unwrap().allows("book.verified"));
+        assert_eq!(gateway.route(b"/health").mode, Mode::Off);
+        assert_eq!(gateway.route(b"/other?/hooks").mode, Mode::Enforce);
+    }
+
+    #[test]
+    fn routes_and_header_names_are_checked() {
+        assert!(matches!(
+            refused(r#"{"routes": [{"path_prefix": "hooks"}]}"#),
+            ConfigErrorKind::BadPathPrefix { .. }
+        ));
+        assert!(matches!(
+            refused(r#"{"routes": [{"path_prefix": "/a"}, {"path_prefix": "/a"}]}"#),
+            ConfigErrorKind::DuplicateRoute { .. }
+        ));
+        assert!(matches!(
+            refused(r#"{"upstream_headers": {"event": "X-Event"}}"#),
+            ConfigErrorKind::BadHeaderName { .. }
+        ));
+        assert!(matches!(
+            refused(r#"{"upstream_headers": {"verdict": "a b"}}"#),
+            ConfigErrorKind::BadHeaderName { .. }
+        ));
+        assert_eq!(
+            refused(r#"{"response": {"max_errors": 0}}"#),
+            ConfigErrorKind::ZeroMaxErrors
+        );
+    }
+}

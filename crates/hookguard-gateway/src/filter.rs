@@ -1,0 +1,204 @@
+//! The proxy-wasm glue: root context (configuration, metrics) and HTTP contexts that hand each
+//! callback to an [`Exchange`]. Only `wasm32` builds compile this module.
+//!
+//! Every host call goes through `proxy_wasm::hostcalls` directly rather than the trait's
+//! convenience methods, which unwrap errors; a panic here would trap the VM and turn every
+//! later request on this worker into a 503. Headers are read as bytes: the SDK's string
+//! getter panics on a header value that is not UTF-8, which any sender can put on the wire.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use proxy_wasm::hostcalls;
+use proxy_wasm::traits::{Context, HttpContext, RootContext};
+use proxy_wasm::types::{
+    Action, BufferType, ContextType, LogLevel as ProxyLogLevel, MapType, MetricType,
+};
+
+use crate::config::Gateway;
+use crate::exchange::{Exchange, Flow, Host, HostError, LogLevel};
+use crate::verdict::Metric;
+
+proxy_wasm::main! {{
+    proxy_wasm::set_root_context(|_| -> Box<dyn RootContext> { Box::new(FilterRoot::default()) });
+}}
+
+/// Counter ids, shared by the root and its HTTP contexts (one VM is single-threaded).
+type Metrics = Rc<RefCell<HashMap<Metric, u32>>>;
+
+/// The plugin: holds the checked configuration and the metric ids.
+#[derive(Default)]
+struct FilterRoot {
+    gateway: Option<Rc<Gateway>>,
+    metrics: Metrics,
+}
+
+impl Context for FilterRoot {}
+
+impl RootContext for FilterRoot {
+    fn on_configure(&mut self, plugin_configuration_size: usize) -> bool {
+        let bytes = match hostcalls::get_buffer(
+            BufferType::PluginConfiguration,
+            0,
+            plugin_configuration_size,
+        ) {
+            Ok(bytes) => bytes.unwrap_or_default(),
+            Err(_) => {
+                log(
+                    LogLevel::Warn,
+                    "hookguard: could not read the plugin configuration",
+                );
+                return false;
+            }
+        };
+        match Gateway::from_json(&bytes) {
+            Ok(gateway) => {
+                define_metrics(&self.metrics);
+                // Requests in flight keep the configuration they started with.
+                self.gateway = Some(Rc::new(gateway));
+                log(
+                    LogLevel::Info,
+                    &format!("hookguard {} configured", hookguard::VERSION),
+                );
+                true
+            }
+            Err(error) => {
+                // Refused as a whole: Envoy keeps (or never starts without) a working config.
+                log(LogLevel::Warn, &format!("hookguard: {error}"));
+                false
+            }
+        }
+    }
+
+    fn create_http_context(&self, _context_id: u32) -> Option<Box<dyn HttpContext>> {
+        let gateway = self.gateway.clone()?;
+        Some(Box::new(FilterRequest {
+            exchange: Exchange::new(gateway),
+            host: ProxyHost {
+                metrics: Rc::clone(&self.metrics),
+            },
+        }))
+    }
+
+    fn get_type(&self) -> Option<ContextType> {
+        Some(ContextType::HttpContext)
+    }
+}
+
+fn define_metrics(metrics: &Metrics) {
+    let mut ids = metrics.borrow_mut();
+    for metric in Metric::all() {
+        if ids.contains_key(&metric) {
+            continue;
+        }
+        match hostcalls::define_metric(MetricType::Counter, &metric.name()) {
+            Ok(id) => {
+                ids.insert(metric, id);
+            }
+            Err(_) => log(LogLevel::Warn, "hookguard: could not define a metric"),
+        }
+    }
+}
+
+/// One HTTP request.
+struct FilterRequest {
+    exchange: Exchange,
+    host: ProxyHost,
+}
+
+impl Context for FilterRequest {}
+
+impl HttpContext for FilterRequest {
+    fn on_http_request_headers(&mut self, _num_headers: usize, end_of_stream: bool) -> Action {
+        action(self.exchange.on_headers(&mut self.host, end_of_stream))
+    }
+
+    fn on_http_request_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
+        action(
+            self.exchange
+                .on_body(&mut self.host, body_size, end_of_stream),
+        )
+    }
+
+    fn on_http_request_trailers(&mut self, _num_trailers: usize) -> Action {
+        action(self.exchange.on_trailers(&mut self.host))
+    }
+}
+
+fn action(flow: Flow) -> Action {
+    match flow {
+        Flow::Continue => Action::Continue,
+        Flow::Pause => Action::Pause,
+    }
+}
+
+/// [`Host`] over the proxy-wasm ABI, for the request being handled.
+struct ProxyHost {
+    metrics: Metrics,
+}
+
+impl Host for ProxyHost {
+    fn request_header(&self, name: &str) -> Result<Option<Vec<u8>>, HostError> {
+        hostcalls::get_map_value_bytes(MapType::HttpRequestHeaders, name).map_err(|_| HostError {
+            call: "get_request_header",
+        })
+    }
+
+    fn set_request_header(&mut self, name: &str, value: Option<&str>) -> Result<(), HostError> {
+        hostcalls::set_map_value(MapType::HttpRequestHeaders, name, value).map_err(|_| HostError {
+            call: "set_request_header",
+        })
+    }
+
+    fn request_body(&self, size: usize) -> Result<Vec<u8>, HostError> {
+        if size == 0 {
+            return Ok(Vec::new());
+        }
+        hostcalls::get_buffer(BufferType::HttpRequestBody, 0, size)
+            .map(Option::unwrap_or_default)
+            .map_err(|_| HostError {
+                call: "get_request_body",
+            })
+    }
+
+    fn replace_request_body(&mut self, size: usize, body: &[u8]) -> Result<(), HostError> {
+        hostcalls::set_buffer(BufferType::HttpRequestBody, 0, size, body).map_err(|_| HostError {
+            call: "set_request_body",
+        })
+    }
+
+    fn respond(
+        &mut self,
+        status: u16,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Result<(), HostError> {
+        hostcalls::send_http_response(u32::from(status), headers.to_vec(), Some(body)).map_err(
+            |_| HostError {
+                call: "send_http_response",
+            },
+        )
+    }
+
+    fn count(&mut self, metric: Metric) {
+        let id = self.metrics.borrow().get(&metric).copied();
+        if let Some(id) = id {
+            // Best effort: a metric that cannot move is not a reason to fail the request.
+            let _ = hostcalls::increment_metric(id, 1);
+        }
+    }
+
+    fn log(&mut self, level: LogLevel, message: &str) {
+        log(level, message);
+    }
+}
+
+fn log(level: LogLevel, message: &str) {
+    let level = match level {
+        LogLevel::Debug => ProxyLogLevel::Debug,
+        LogLevel::Info => ProxyLogLevel::Info,
+        LogLevel::Warn => ProxyLogLevel::Warn,
+    };
+    let _ = hostcalls::log(level, message);
+}

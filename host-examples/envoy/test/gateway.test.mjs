@@ -1,0 +1,280 @@
+// The gateway filter in a real Envoy, in front of a real upstream that records what reaches
+// it. Every recorded fixture gets the verdict in tests/expected/verdicts.json (the same truth
+// the core, the CLI and the ABI tests are held to); rejected requests never reach the upstream;
+// accepted ones arrive byte-exact, or normalized.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  envoyConfig, get, send, sendHttp2WithTrailers, startEnvoy, startUpstream, validateConfig,
+} from './harness.mjs';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const verdicts = JSON.parse(readFileSync(join(root, 'tests/expected/verdicts.json'), 'utf8'));
+const fixture = (path) => readFileSync(join(root, path));
+const json = { 'content-type': 'application/json' };
+const VERIFIED = fixture('tests/fixtures/seeds/organization/book.verified.json');
+const INVALID = Buffer.from('{"event_name": "book.verified", "status": "BOOK_COMPLETE", "book_pk": "customer-secret-42", "book_uuid": "35ef4501-b93d-4ce2-b766-b670a057c0fb"}');
+const MAX_BODY_BYTES = 1024 * 1024;
+
+let upstream;
+let envoy;
+let nextId = 0;
+
+before(async () => {
+  upstream = await startUpstream();
+  envoy = await startEnvoy(envoyConfig({
+    upstreamPort: upstream.port,
+    listeners: {
+      enforce: {
+        max_body_bytes: MAX_BODY_BYTES,
+        routes: [
+          { path_prefix: '/monitor', mode: 'monitor' },
+          { path_prefix: '/health', mode: 'off' },
+          { path_prefix: '/books', allowed_events: ['book.verified'] },
+        ],
+      },
+      normalize: { normalize: true },
+    },
+  }));
+});
+
+after(async () => {
+  await envoy?.stop();
+  await upstream?.stop();
+});
+
+/** Sends a request tagged with a fresh test id; returns the response and what the upstream saw. */
+async function deliver(listener, request) {
+  const id = String(++nextId);
+  const headers = { ...json, ...request.headers, 'x-test-id': id };
+  const response = request.http2
+    ? await sendHttp2WithTrailers(envoy.ports[listener], { ...request, headers })
+    : await send(envoy.ports[listener], { ...request, headers });
+  return { ...response, upstream: upstream.find(id) };
+}
+
+function problemOf(response) {
+  assert.equal(response.headers?.['content-type'] ?? 'application/problem+json', 'application/problem+json');
+  return JSON.parse(response.body.toString());
+}
+
+/** The event header the upstream should see for an accepted fixture. */
+function expectedEventHeader(verdict) {
+  if (verdict.delivery === 'test') return 'test-delivery';
+  return verdict.event_name ?? verdict.source_event_name;
+}
+
+test('every recorded fixture gets its verdict through Envoy, and only valid ones reach the upstream byte-exact', async () => {
+  const paths = Object.keys(verdicts);
+  assert.ok(paths.length > 100);
+  for (const path of paths) {
+    const expected = verdicts[path];
+    const body = fixture(path);
+    const response = await deliver('enforce', { body });
+    if (expected.valid) {
+      assert.equal(response.status, 200, `${path}: ${response.body}`);
+      assert.ok(response.upstream, `${path} did not reach the upstream`);
+      assert.deepEqual(response.upstream.body, body, `${path} changed on the way`);
+      assert.equal(response.upstream.headers['x-hookguard-verdict'], 'valid', path);
+      assert.equal(response.upstream.headers['x-hookguard-event'], expectedEventHeader(expected), path);
+    } else {
+      assert.equal(response.status, 400, `${path}: ${response.body}`);
+      assert.equal(response.upstream, undefined, `${path} reached the upstream`);
+      const problem = problemOf(response);
+      assert.equal(problem.type, 'urn:hookguard:problem:invalid-delivery', path);
+      assert.deepEqual(problem.errors, expected.errors.slice(0, 20), path);
+      assert.equal(problem.errorsOmitted ?? 0, Math.max(0, expected.errors.length - 20), path);
+    }
+  }
+});
+
+test('with normalize on, valid deliveries reach the upstream as the recorded normalized bytes', async () => {
+  for (const [path, expected] of Object.entries(verdicts)) {
+    if (!expected.valid) continue;
+    const response = await deliver('normalize', { body: fixture(path) });
+    assert.equal(response.status, 200, path);
+    const normalized = Buffer.from(JSON.stringify(expected.normalized));
+    assert.deepEqual(response.upstream.body, normalized, path);
+    assert.equal(response.upstream.headers['content-length'], String(normalized.length), path);
+  }
+});
+
+test('problem bodies and logs never quote payload values', async () => {
+  const response = await deliver('enforce', { body: INVALID });
+  assert.equal(response.status, 400);
+  assert.doesNotMatch(response.body.toString(), /customer-secret-42/);
+  // Monitor mode logs what it lets through: locations and codes, not values.
+  await deliver('enforce', { path: '/monitor/x', body: INVALID });
+  assert.doesNotMatch(envoy.log(), /customer-secret-42/);
+});
+
+test('bodies over max_body_bytes get 413 whether announced or chunked; one just under passes', async () => {
+  // Valid JSON padded with whitespace to exactly the limit, then one byte more.
+  const padded = (size) => Buffer.concat([VERIFIED, Buffer.alloc(size - VERIFIED.length, ' ')]);
+  const atLimit = await deliver('enforce', { body: padded(MAX_BODY_BYTES) });
+  assert.equal(atLimit.status, 200);
+  assert.equal(atLimit.upstream.body.length, MAX_BODY_BYTES);
+
+  const over = padded(MAX_BODY_BYTES + 1);
+  const announced = await deliver('enforce', { body: over });
+  assert.equal(announced.status, 413);
+  assert.equal(problemOf(announced).errors[0].code, 'body_too_large');
+  assert.equal(announced.upstream, undefined);
+
+  const chunks = [];
+  for (let at = 0; at < over.length; at += 64 * 1024) chunks.push(over.subarray(at, at + 64 * 1024));
+  const chunked = await deliver('enforce', { chunks });
+  assert.equal(chunked.status, 413);
+  assert.equal(chunked.upstream, undefined);
+});
+
+test('a non-JSON content type gets 415 and a GET gets 405, before any body is read', async () => {
+  const form = await deliver('enforce', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: VERIFIED });
+  assert.equal(form.status, 415);
+  assert.equal(problemOf(form).type, 'urn:hookguard:problem:unsupported-media-type');
+  assert.equal(form.upstream, undefined);
+
+  const getRequest = await deliver('enforce', { method: 'GET' });
+  assert.equal(getRequest.status, 405);
+  assert.equal(getRequest.upstream, undefined);
+});
+
+test('chunked requests are checked like any other', async () => {
+  const half = Math.floor(VERIFIED.length / 2);
+  const valid = await deliver('enforce', { chunks: [VERIFIED.subarray(0, half), VERIFIED.subarray(half)] });
+  assert.equal(valid.status, 200);
+  assert.deepEqual(valid.upstream.body, VERIFIED);
+
+  const invalid = await deliver('enforce', { chunks: [INVALID.subarray(0, 10), INVALID.subarray(10)] });
+  assert.equal(invalid.status, 400);
+  assert.equal(invalid.upstream, undefined);
+});
+
+test('HTTP/2 requests that end with trailers are checked before anything is forwarded', async () => {
+  const invalid = await deliver('enforce', { http2: true, body: INVALID });
+  assert.equal(invalid.status, 400);
+  assert.equal(JSON.parse(invalid.body.toString()).errors[0].instanceLocation, '/book_pk');
+  assert.equal(invalid.upstream, undefined);
+
+  const valid = await deliver('enforce', { http2: true, body: VERIFIED });
+  assert.equal(valid.status, 200);
+  assert.deepEqual(valid.upstream.body, VERIFIED);
+  assert.equal(valid.upstream.headers['x-hookguard-verdict'], 'valid');
+});
+
+test('monitor mode lets everything through with its verdict, and counts it', async () => {
+  const before = await envoy.stats();
+  const invalid = await deliver('enforce', { path: '/monitor/hooks', body: INVALID });
+  assert.equal(invalid.status, 200);
+  assert.deepEqual(invalid.upstream.body, INVALID);
+  assert.equal(invalid.upstream.headers['x-hookguard-verdict'], 'invalid');
+  const wrongType = await deliver('enforce', { path: '/monitor/hooks', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+  assert.equal(wrongType.status, 200);
+  assert.equal(wrongType.upstream.headers['x-hookguard-verdict'], 'unsupported_media_type');
+  const after = await envoy.stats();
+  const moved = (name) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
+  assert.equal(moved('wasmcustom.hookguard.monitor.passed'), 2);
+  assert.equal(moved('wasmcustom.hookguard.verdict.invalid'), 1);
+});
+
+test('routes: an off route is not checked but cannot forge a verdict; an event filter refuses other events', async () => {
+  const health = await deliver('enforce', { method: 'GET', path: '/health', headers: { 'x-hookguard-verdict': 'valid' } });
+  assert.equal(health.status, 200);
+  assert.equal(health.upstream.headers['x-hookguard-verdict'], undefined);
+
+  const forged = await deliver('enforce', { body: VERIFIED, headers: { 'x-hookguard-event': 'book.classified' } });
+  assert.equal(forged.upstream.headers['x-hookguard-event'], 'book.verified');
+
+  const accepted = await deliver('enforce', { path: '/books', body: VERIFIED });
+  assert.equal(accepted.status, 200);
+  const other = fixture('tests/fixtures/seeds/organization/book.classified.json');
+  const refused = await deliver('enforce', { path: '/books', body: other });
+  assert.equal(refused.status, 400);
+  const problem = problemOf(refused);
+  assert.equal(problem.type, 'urn:hookguard:problem:event-not-allowed');
+  assert.equal(problem.errors[0].instanceLocation, '/event_name');
+  assert.equal(refused.upstream, undefined);
+});
+
+test('metrics per verdict and per event move in /stats', async () => {
+  const before = await envoy.stats();
+  await deliver('enforce', { body: VERIFIED });
+  await deliver('enforce', { body: VERIFIED });
+  await deliver('enforce', { body: INVALID });
+  const after = await envoy.stats();
+  const moved = (name) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
+  assert.equal(moved('wasmcustom.hookguard.verdict.valid'), 2);
+  assert.equal(moved('wasmcustom.hookguard.event.book.verified.valid'), 2);
+  assert.equal(moved('wasmcustom.hookguard.verdict.invalid'), 1);
+  assert.equal(moved('wasmcustom.hookguard.event.book.verified.invalid'), 1);
+});
+
+test('a burst of hostile requests leaves every VM healthy: no 5xx during or after', async () => {
+  const hostile = [
+    Buffer.from('{"a":'.repeat(100_000)),
+    Buffer.from('['.repeat(100_000) + ']'.repeat(100_000)),
+    Buffer.from([0xff, 0xfe, 0x00, 0x7b, 0x22]),
+    Buffer.from(`{"event_name": "book.verified", "book_pk": 1${'0'.repeat(400)}}`),
+    Buffer.from('{"event_name": "book.verified", "x": "\\ud800"}'),
+    Buffer.from(`{${Array.from({ length: 5000 }, (_, i) => `"f${i}": ${i}`).join(',')}, "event_name": "book.verified"}`),
+    Buffer.from('{"event_name": "bоok.verified"}'), // Cyrillic o
+    Buffer.from('\ufeff{"event_name": "book.verified"}'),
+    Buffer.alloc(0),
+    Buffer.from('null'),
+  ];
+  const responses = await Promise.all(Array.from({ length: 200 }, (_, i) => (
+    deliver('enforce', { body: hostile[i % hostile.length] })
+  )));
+  for (const response of responses) {
+    assert.equal(response.status, 400, response.body.toString());
+    assert.equal(response.upstream, undefined);
+  }
+  // Every worker still answers normally.
+  const after = await Promise.all(Array.from({ length: 20 }, () => deliver('enforce', { body: VERIFIED })));
+  assert.deepEqual(after.map((response) => response.status), Array(20).fill(200));
+  assert.doesNotMatch(envoy.log(), /panicked|wasm trap|Function: proxy_on_\w+ failed|VM failed/i);
+});
+
+test('a refused plugin configuration stops Envoy from accepting the config', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hookguard-config-'));
+  const path = join(dir, 'bad.json');
+  writeFileSync(path, JSON.stringify(envoyConfig({
+    upstreamPort: upstream.port,
+    listeners: { bad: { mode: 'enforcing' } },
+  })));
+  const { code, output } = await validateConfig(path, root);
+  assert.notEqual(code, 0);
+  assert.match(output, /hookguard: configuration: unknown variant `enforcing`/);
+});
+
+test('the shipped envoy.yaml validates, and serves as its README says', async () => {
+  const shipped = join(root, 'host-examples/envoy/envoy.yaml');
+  const { code, output } = await validateConfig(shipped, root);
+  assert.equal(code, 0, output);
+
+  // Same file, on free ports instead of 10000/9901/8080, in front of our upstream.
+  const text = readFileSync(shipped, 'utf8')
+    .replace('port_value: 10000', 'port_value: 0')
+    .replace('port_value: 9901', 'port_value: 0')
+    .replace('port_value: 8080', `port_value: ${upstream.port}`)
+    .replace('filename: target/hookguard-gateway.wasm', `filename: ${process.env.HOOKGUARD_GATEWAY_WASM}`);
+  const dir = mkdtempSync(join(tmpdir(), 'hookguard-shipped-'));
+  const path = join(dir, 'envoy.yaml');
+  writeFileSync(path, text);
+  const shippedEnvoy = await startEnvoy(path, { cwd: root, concurrency: 1 });
+  try {
+    const port = shippedEnvoy.ports.webhooks;
+    const valid = await send(port, { headers: json, body: VERIFIED });
+    assert.equal(valid.status, 200);
+    const invalid = await send(port, { headers: json, body: INVALID });
+    assert.equal(invalid.status, 400);
+    const health = await get(port, '/healthz');
+    assert.equal(health.status, 200);
+  } finally {
+    await shippedEnvoy.stop();
+  }
+});

@@ -1,0 +1,226 @@
+// Real components for the end-to-end tests: a recording upstream (Node's http server) and the
+// real Envoy binary, both on 127.0.0.1 on ports the kernel picks, both stopped by the tests.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import { connect as http2Connect } from 'node:http2';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export const envoyBinary = process.env.ENVOY;
+export const gatewayWasm = process.env.HOOKGUARD_GATEWAY_WASM;
+if (!envoyBinary || !gatewayWasm) {
+  throw new Error('set ENVOY and HOOKGUARD_GATEWAY_WASM (`scripts/just gateway-test` does)');
+}
+
+/** An HTTP server that records every request it receives (headers and raw body bytes). */
+export async function startUpstream() {
+  const received = [];
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => {
+      received.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks) });
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('received');
+    });
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: server.address().port,
+    received,
+    /** The request the upstream saw with this test id, if any. */
+    find: (id) => received.find((request) => request.headers['x-test-id'] === id),
+    stop: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
+  };
+}
+
+/**
+ * The Envoy configuration for the tests, as JSON (which Envoy reads like YAML): one listener
+ * per named plugin configuration, all in front of one upstream, one VM per worker shared by
+ * the plugins.
+ */
+export function envoyConfig({ upstreamPort, listeners }) {
+  return {
+    admin: { address: { socket_address: { address: '127.0.0.1', port_value: 0 } } },
+    static_resources: {
+      listeners: Object.entries(listeners).map(([name, pluginConfig]) => ({
+        name,
+        address: { socket_address: { address: '127.0.0.1', port_value: 0 } },
+        per_connection_buffer_limit_bytes: 4 * 1024 * 1024,
+        filter_chains: [{
+          filters: [{
+            name: 'envoy.filters.network.http_connection_manager',
+            typed_config: {
+              '@type': 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
+              stat_prefix: name,
+              codec_type: 'AUTO',
+              route_config: {
+                virtual_hosts: [{ name: 'receiver', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: 'receiver' } }] }],
+              },
+              http_filters: [
+                {
+                  name: 'hookguard',
+                  typed_config: {
+                    '@type': 'type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm',
+                    config: {
+                      name: `hookguard-${name}`,
+                      root_id: `hookguard-${name}`,
+                      allow_on_headers_stop_iteration: true,
+                      fail_open: false,
+                      configuration: {
+                        '@type': 'type.googleapis.com/google.protobuf.StringValue',
+                        value: JSON.stringify(pluginConfig),
+                      },
+                      vm_config: {
+                        vm_id: 'hookguard',
+                        runtime: 'envoy.wasm.runtime.v8',
+                        code: { local: { filename: gatewayWasm } },
+                      },
+                    },
+                  },
+                },
+                { name: 'envoy.filters.http.router', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router' } },
+              ],
+            },
+          }],
+        }],
+      })),
+      clusters: [{
+        name: 'receiver',
+        type: 'STATIC',
+        connect_timeout: '1s',
+        load_assignment: {
+          cluster_name: 'receiver',
+          endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: upstreamPort } } } }] }],
+        },
+      }],
+    },
+  };
+}
+
+/** Runs `envoy --mode validate` on a configuration file; resolves to { code, output }. */
+export function validateConfig(configPath, cwd) {
+  return run(envoyBinary, ['--mode', 'validate', '-c', configPath, '--disable-hot-restart', '-l', 'warning'], cwd);
+}
+
+function run(command, args, cwd) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (data) => { output += data; });
+    child.stderr.on('data', (data) => { output += data; });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+/**
+ * Starts Envoy with a configuration (an object, or a file path) and waits until it serves.
+ * Returns the listeners' ports by name, the admin port, its log, and stop().
+ */
+export async function startEnvoy(config, { cwd, concurrency = 2 } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'hookguard-envoy-'));
+  let configPath = config;
+  if (typeof config === 'object') {
+    configPath = join(dir, 'envoy.json');
+    writeFileSync(configPath, JSON.stringify(config, null, 2));
+  }
+  const adminPath = join(dir, 'admin-address');
+  const child = spawn(envoyBinary, [
+    '-c', configPath, '--concurrency', String(concurrency), '--disable-hot-restart',
+    '--admin-address-path', adminPath, '-l', 'info',
+  ], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (data) => { log += data; });
+  const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  // Compiling the module for each VM takes seconds on a small machine.
+  const deadline = Date.now() + 60_000;
+  let adminPort;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`envoy exited with ${child.exitCode}:\n${log.slice(-3000)}`);
+    try {
+      adminPort ??= Number(readFileSync(adminPath, 'utf8').trim().split(':').pop());
+      const ready = await get(adminPort, '/ready');
+      if (ready.status === 200) break;
+    } catch { /* not up yet */ }
+    await sleep(100);
+  }
+  if (!adminPort || Date.now() >= deadline) {
+    await stop();
+    throw new Error(`envoy did not become ready:\n${log.slice(-3000)}`);
+  }
+  const listeners = JSON.parse((await get(adminPort, '/listeners?format=json')).body.toString());
+  const ports = Object.fromEntries(listeners.listener_statuses.map((status) => [
+    status.name, status.local_address.socket_address.port_value,
+  ]));
+  return {
+    ports,
+    adminPort,
+    log: () => log,
+    stop,
+    /** Envoy's counters as a Map name -> value. */
+    async stats() {
+      const text = (await get(adminPort, '/stats')).body.toString();
+      return new Map(text.split('\n').filter(Boolean).map((line) => {
+        const at = line.lastIndexOf(': ');
+        return [line.slice(0, at), Number(line.slice(at + 2))];
+      }));
+    },
+  };
+}
+
+/** A GET over HTTP/1.1; resolves to { status, headers, body }. */
+export function get(port, path) {
+  return send(port, { method: 'GET', path });
+}
+
+/**
+ * One HTTP/1.1 request on a fresh connection. `body` is sent with a content-length, or in
+ * `chunks` with chunked transfer encoding. Resolves to { status, headers, body }.
+ */
+export function send(port, { method = 'POST', path = '/hooks', headers = {}, body, chunks }) {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
+      const parts = [];
+      res.on('data', (part) => parts.push(part));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(parts) }));
+      res.on('error', reject);
+    });
+    req.setTimeout(20_000, () => req.destroy(new Error(`no answer to ${method} ${path} within 20 s`)));
+    req.on('error', reject);
+    if (chunks) {
+      for (const chunk of chunks) req.write(chunk);
+      req.end();
+    } else {
+      req.end(body);
+    }
+  });
+}
+
+/** One HTTP/2 (h2c) request whose body is followed by trailers. */
+export function sendHttp2WithTrailers(port, { path = '/hooks', headers = {}, body }) {
+  return new Promise((resolve, reject) => {
+    const client = http2Connect(`http://127.0.0.1:${port}`);
+    client.on('error', reject);
+    const stream = client.request({ ':method': 'POST', ':path': path, ...headers }, { waitForTrailers: true });
+    stream.on('wantTrailers', () => stream.sendTrailers({ 'x-delivery-checksum': 'none' }));
+    let status;
+    const parts = [];
+    stream.on('response', (responseHeaders) => { status = responseHeaders[':status']; });
+    stream.on('data', (part) => parts.push(part));
+    stream.on('end', () => { client.close(); resolve({ status, body: Buffer.concat(parts) }); });
+    stream.on('error', (error) => { client.close(); reject(error); });
+    stream.setTimeout(20_000, () => stream.close());
+    stream.end(body);
+  });
+}
