@@ -70,19 +70,21 @@ wasm: toolchain
     for target in {{wasm_targets}}; do cargo build --release -p hookguard --target "$target"; done
 
 # Build the portable plugin module (target/hookguard.wasm), optimized, and report its size
-plugin: toolchain (_module "hookguard-plugin" plugin)
+plugin: toolchain (_module "hookguard-plugin" plugin "wasm" "-O3")
 
 # Build the gateway filter (target/hookguard-gateway.wasm, proxy-wasm), optimized, and report its size
-gateway: toolchain (_module "hookguard-gateway" gateway)
+gateway: toolchain (_module "hookguard-gateway" gateway "wasm-small" "-Oz")
 
+# (wasm-opt reads the features to allow from the module's target_features section; forcing
+# --all-features let -Oz emit typed function references, which Envoy's V8 refuses.)
 # Build one crate as an optimized wasm32-wasip1 module at `out`
-_module crate out:
+_module crate out profile level:
     #!/usr/bin/env bash
     set -euo pipefail
-    cargo build --quiet -p {{crate}} --target wasm32-wasip1 --profile wasm
-    built="target/wasm32-wasip1/wasm/$(echo {{crate}} | tr - _).wasm"
+    cargo build --quiet -p {{crate}} --target wasm32-wasip1 --profile {{profile}}
+    built="target/wasm32-wasip1/{{profile}}/$(echo {{crate}} | tr - _).wasm"
     if command -v wasm-opt >/dev/null; then
-      wasm-opt -O3 --all-features --strip-debug "$built" -o {{out}}
+      wasm-opt {{level}} --strip-debug "$built" -o {{out}}
     else cp "$built" {{out}}; echo "wasm-opt not found: module left unoptimized"; fi
     echo "{{out}}: $(stat -c %s "$built") bytes built, $(stat -c %s {{out}}) bytes shipped, $(gzip -9c {{out}} | wc -c) bytes gzipped"
 
@@ -102,6 +104,11 @@ cli-test: plugin
 # The gateway filter in a real Envoy (installed by scripts/envoy) in front of a recording upstream
 gateway-test: gateway
     cd host-examples/envoy && ENVOY="$(../../scripts/envoy --path)" HOOKGUARD_GATEWAY_WASM="$PWD/../../{{gateway}}" node --test test/*.test.mjs
+
+# Envoy with vs without the filter under wrk: requests/s, p50/p99, memory per VM (for BENCHMARKS.md)
+gateway-bench seconds="10" rounds="3": gateway
+    if ! command -v wrk >/dev/null; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; fi
+    cd host-examples/envoy && ENVOY="$(../../scripts/envoy --path)" HOOKGUARD_GATEWAY_WASM="$PWD/../../{{gateway}}" node bench/gateway-bench.mjs {{seconds}} {{rounds}}
 
 # Run Envoy with the shipped example config (listener :10000, admin :9901, upstream :8080)
 envoy: gateway

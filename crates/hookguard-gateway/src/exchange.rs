@@ -31,10 +31,15 @@ pub enum LogLevel {
     Warn,
 }
 
+/// The request's headers (pseudo-headers such as `:path` included), names in lower case,
+/// values as raw bytes.
+pub type Headers = Vec<(String, Vec<u8>)>;
+
 /// What the filter needs from its host, for the current request.
 pub trait Host {
-    /// A request header (or pseudo-header such as `:path`) as raw bytes.
-    fn request_header(&self, name: &str) -> Result<Option<Vec<u8>>, HostError>;
+    /// Every request header, in one call: each host call costs a VM crossing or two, which
+    /// is most of what a small filter spends per request.
+    fn request_headers(&self) -> Result<Headers, HostError>;
     /// Sets (`Some`) or removes (`None`) a request header. Only possible while the headers
     /// are held.
     fn set_request_header(&mut self, name: &str, value: Option<&str>) -> Result<(), HostError>;
@@ -159,32 +164,39 @@ impl Exchange {
     ) -> Result<Flow, HostError> {
         let gateway = Rc::clone(&self.gateway);
         let names = &gateway.config.upstream_headers;
+        let headers = host.request_headers()?;
+        let header = |name: &str| {
+            headers
+                .iter()
+                .find(|(candidate, _)| candidate == name)
+                .map(|(_, value)| value.as_slice())
+        };
         // Whatever the route, a sender must not be able to hand the upstream a verdict.
-        host.set_request_header(&names.event, None)?;
-        host.set_request_header(&names.verdict, None)?;
+        for name in [&names.event, &names.verdict] {
+            if header(name).is_some() {
+                host.set_request_header(name, None)?;
+            }
+        }
 
-        let path = host.request_header(":path")?.unwrap_or_default();
-        let route = gateway.route(&path);
+        let route = gateway.route(header(":path").unwrap_or_default());
         let mode = route.mode;
         self.route = Some(route);
         if mode == Mode::Off {
             self.state = State::Passed;
             return Ok(Flow::Continue);
         }
-        if host.request_header(":method")?.as_deref() != Some(b"POST".as_slice()) {
+        if header(":method") != Some(b"POST".as_slice()) {
             let detail = String::from("webhook deliveries are POST requests");
             return Ok(self.conclude(host, Conclusion::early(Verdict::MethodNotAllowed, detail)));
         }
-        let content_type = host.request_header("content-type")?;
-        if !content_type.as_deref().is_some_and(is_json_media_type) {
+        if !header("content-type").is_some_and(is_json_media_type) {
             let detail = String::from("the content type must be application/json");
             let conclusion = Conclusion::early(Verdict::UnsupportedMediaType, detail);
             return Ok(self.conclude(host, conclusion));
         }
-        let content_length = host.request_header("content-length")?;
+        let content_length = header("content-length");
         self.has_content_length = content_length.is_some();
         let declared = content_length
-            .as_deref()
             .and_then(|value| std::str::from_utf8(value).ok())
             .and_then(|value| value.trim().parse::<u64>().ok());
         let limit = gateway.config.max_body_bytes;
@@ -486,9 +498,9 @@ mod tests {
     }
 
     impl Host for FakeHost {
-        fn request_header(&self, name: &str) -> Result<Option<Vec<u8>>, HostError> {
-            self.fails("get_request_header")?;
-            Ok(self.headers.get(name).cloned())
+        fn request_headers(&self) -> Result<Headers, HostError> {
+            self.fails("get_request_headers")?;
+            Ok(self.headers.clone().into_iter().collect())
         }
         fn set_request_header(&mut self, name: &str, value: Option<&str>) -> Result<(), HostError> {
             self.fails("set_request_header")?;

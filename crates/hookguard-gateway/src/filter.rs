@@ -3,10 +3,9 @@
 //!
 //! Every host call goes through `proxy_wasm::hostcalls` directly rather than the trait's
 //! convenience methods, which unwrap errors; a panic here would trap the VM and turn every
-//! later request on this worker into a 503. Headers are read as bytes: the SDK's string
-//! getter panics on a header value that is not UTF-8, which any sender can put on the wire.
+//! later request on this worker into a 503. Header values are read as bytes.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -17,7 +16,7 @@ use proxy_wasm::types::{
 };
 
 use crate::config::Gateway;
-use crate::exchange::{Exchange, Flow, Host, HostError, LogLevel};
+use crate::exchange::{Exchange, Flow, Headers, Host, HostError, LogLevel};
 use crate::verdict::Metric;
 
 proxy_wasm::main! {{
@@ -27,11 +26,18 @@ proxy_wasm::main! {{
 /// Counter ids, shared by the root and its HTTP contexts (one VM is single-threaded).
 type Metrics = Rc<RefCell<HashMap<Metric, u32>>>;
 
+/// Gauge of this VM's linear memory in bytes: what the filter costs per VM (Envoy runs one VM
+/// per worker thread), and what a soak watches for growth. VMs share the gauge, so it shows
+/// the VM that finished a request last; they all run the same code on the same kind of load.
+const MEMORY_GAUGE: &str = "hookguard.vm.memory_bytes";
+const WASM_PAGE_BYTES: u64 = 64 * 1024;
+
 /// The plugin: holds the checked configuration and the metric ids.
 #[derive(Default)]
 struct FilterRoot {
     gateway: Option<Rc<Gateway>>,
     metrics: Metrics,
+    memory_gauge: Option<Rc<MemoryGauge>>,
 }
 
 impl Context for FilterRoot {}
@@ -55,6 +61,12 @@ impl RootContext for FilterRoot {
         match Gateway::from_json(&bytes) {
             Ok(gateway) => {
                 define_metrics(&self.metrics);
+                if self.memory_gauge.is_none() {
+                    self.memory_gauge = MemoryGauge::define().map(Rc::new);
+                }
+                if let Some(gauge) = &self.memory_gauge {
+                    gauge.record();
+                }
                 // Requests in flight keep the configuration they started with.
                 self.gateway = Some(Rc::new(gateway));
                 log(
@@ -78,6 +90,7 @@ impl RootContext for FilterRoot {
             host: ProxyHost {
                 metrics: Rc::clone(&self.metrics),
             },
+            memory_gauge: self.memory_gauge.clone(),
         }))
     }
 
@@ -101,10 +114,35 @@ fn define_metrics(metrics: &Metrics) {
     }
 }
 
+/// The VM's linear memory, reported when it changes (reading it is one instruction; telling
+/// the host is a VM crossing, so not on every request).
+struct MemoryGauge {
+    id: u32,
+    recorded: Cell<u64>,
+}
+
+impl MemoryGauge {
+    fn define() -> Option<MemoryGauge> {
+        let id = hostcalls::define_metric(MetricType::Gauge, MEMORY_GAUGE).ok()?;
+        Some(MemoryGauge {
+            id,
+            recorded: Cell::new(0),
+        })
+    }
+
+    fn record(&self) {
+        let bytes = core::arch::wasm32::memory_size(0) as u64 * WASM_PAGE_BYTES;
+        if bytes != self.recorded.get() && hostcalls::record_metric(self.id, bytes).is_ok() {
+            self.recorded.set(bytes);
+        }
+    }
+}
+
 /// One HTTP request.
 struct FilterRequest {
     exchange: Exchange,
     host: ProxyHost,
+    memory_gauge: Option<Rc<MemoryGauge>>,
 }
 
 impl Context for FilterRequest {}
@@ -124,6 +162,13 @@ impl HttpContext for FilterRequest {
     fn on_http_request_trailers(&mut self, _num_trailers: usize) -> Action {
         action(self.exchange.on_trailers(&mut self.host))
     }
+
+    fn on_log(&mut self) {
+        // The request is over: memory is at its high-water mark for this request.
+        if let Some(gauge) = &self.memory_gauge {
+            gauge.record();
+        }
+    }
 }
 
 fn action(flow: Flow) -> Action {
@@ -139,9 +184,12 @@ struct ProxyHost {
 }
 
 impl Host for ProxyHost {
-    fn request_header(&self, name: &str) -> Result<Option<Vec<u8>>, HostError> {
-        hostcalls::get_map_value_bytes(MapType::HttpRequestHeaders, name).map_err(|_| HostError {
-            call: "get_request_header",
+    fn request_headers(&self) -> Result<Headers, HostError> {
+        // Values stay bytes (the SDK's string getters panic on a value that is not UTF-8,
+        // which any sender can put on the wire). Names are decoded by the SDK: Envoy's codecs
+        // only admit token characters in header names, so they are ASCII.
+        hostcalls::get_map_bytes(MapType::HttpRequestHeaders).map_err(|_| HostError {
+            call: "get_request_headers",
         })
     }
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  envoyConfig, get, send, sendHttp2WithTrailers, startEnvoy, startUpstream, validateConfig,
+  envoyConfig, get, send, sendHttp2WithTrailers, sendRaw, startEnvoy, startUpstream, validateConfig,
 } from './harness.mjs';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -211,6 +211,9 @@ test('metrics per verdict and per event move in /stats', async () => {
   assert.equal(moved('wasmcustom.hookguard.event.book.verified.valid'), 2);
   assert.equal(moved('wasmcustom.hookguard.verdict.invalid'), 1);
   assert.equal(moved('wasmcustom.hookguard.event.book.verified.invalid'), 1);
+  // Each VM reports its linear memory; a few MiB is expected, not hundreds.
+  const memory = after.get('wasmcustom.hookguard.vm.memory_bytes');
+  assert.ok(memory > 1024 * 1024 && memory < 256 * 1024 * 1024, `vm memory ${memory}`);
 });
 
 test('a burst of hostile requests leaves every VM healthy: no 5xx during or after', async () => {
@@ -233,6 +236,16 @@ test('a burst of hostile requests leaves every VM healthy: no 5xx during or afte
     assert.equal(response.status, 400, response.body.toString());
     assert.equal(response.upstream, undefined);
   }
+  // Header bytes that are not UTF-8: a value passes through the filter untouched, a name is
+  // refused by Envoy's codec before any filter runs. Neither may trap the VM.
+  const rawRequest = (headerLine) => Buffer.concat([
+    Buffer.from('POST /hooks HTTP/1.1\r\nHost: hookguard\r\nContent-Type: application/json\r\n'),
+    headerLine,
+    Buffer.from(`\r\nContent-Length: ${VERIFIED.length}\r\nConnection: close\r\n\r\n`),
+    VERIFIED,
+  ]);
+  assert.equal(await sendRaw(envoy.ports.enforce, rawRequest(Buffer.from([0x58, 0x2d, 0x56, 0x3a, 0x20, 0xff, 0xfe, 0xc3]))), 200);
+  assert.equal(await sendRaw(envoy.ports.enforce, rawRequest(Buffer.from([0x58, 0x2d, 0xc3, 0xa9, 0x3a, 0x20, 0x31]))), 400);
   // Every worker still answers normally.
   const after = await Promise.all(Array.from({ length: 20 }, () => deliver('enforce', { body: VERIFIED })));
   assert.deepEqual(after.map((response) => response.status), Array(20).fill(200));

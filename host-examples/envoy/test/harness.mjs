@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import { connect as http2Connect } from 'node:http2';
+import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -40,7 +41,7 @@ export async function startUpstream() {
 /**
  * The Envoy configuration for the tests, as JSON (which Envoy reads like YAML): one listener
  * per named plugin configuration, all in front of one upstream, one VM per worker shared by
- * the plugins.
+ * the plugins. A listener whose plugin configuration is `null` has no hookguard filter.
  */
 export function envoyConfig({ upstreamPort, listeners }) {
   return {
@@ -61,7 +62,7 @@ export function envoyConfig({ upstreamPort, listeners }) {
                 virtual_hosts: [{ name: 'receiver', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: 'receiver' } }] }],
               },
               http_filters: [
-                {
+                ...(pluginConfig === null ? [] : [{
                   name: 'hookguard',
                   typed_config: {
                     '@type': 'type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm',
@@ -81,7 +82,7 @@ export function envoyConfig({ upstreamPort, listeners }) {
                       },
                     },
                   },
-                },
+                }]),
                 { name: 'envoy.filters.http.router', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router' } },
               ],
             },
@@ -222,5 +223,18 @@ export function sendHttp2WithTrailers(port, { path = '/hooks', headers = {}, bod
     stream.on('error', (error) => { client.close(); reject(error); });
     stream.setTimeout(20_000, () => stream.close());
     stream.end(body);
+  });
+}
+
+/** Raw bytes over TCP (for requests Node's HTTP client refuses to send); resolves to the status. */
+export function sendRaw(port, bytes) {
+  return new Promise((resolve, reject) => {
+    // write, not end: Envoy treats a half-closed downstream as an aborted request.
+    const socket = tcpConnect(port, '127.0.0.1', () => socket.write(bytes));
+    let answer = '';
+    socket.setTimeout(20_000, () => socket.destroy(new Error('no answer within 20 s')));
+    socket.on('data', (data) => { answer += data.toString('latin1'); });
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Number(answer.match(/^HTTP\/1\.1 (\d{3})/)?.[1] ?? 0)));
   });
 }
