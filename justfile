@@ -8,15 +8,19 @@ second_validator := "tests/second-validator"
 plugin := "target/hookguard.wasm"
 gateway := "target/hookguard-gateway.wasm"
 cli := "target/release/hookguard"
+js_package := "crates/hookguard-js/npm"
 sample := "tests/fixtures/captures/ocrolus-deliveries.http"
 
 # List the recipes
 default:
     @just --list
 
-# Install what the recipes need: the wasm toolchain, and the second validator's npm packages
+# Install what the recipes need: the wasm toolchain, npm packages, Envoy, the wasm-bindgen CLI
 setup: toolchain
     cd {{second_validator}} && npm ci --no-audit --no-fund --loglevel=error
+    cd {{js_package}} && npm ci --no-audit --no-fund --loglevel=error
+    scripts/envoy --version >/dev/null
+    scripts/wasm-bindgen --version >/dev/null
 
 # Rust's wasm targets, and wasm-opt (binaryen) to optimize the plugin module
 toolchain:
@@ -28,7 +32,7 @@ toolchain:
 
 # (fmt, clippy, Rust tests, schema drift, ajv, wasm builds, the ABI from Node, the CLI's tests)
 # Run every check CI runs
-test: setup fmt-check lint unit-tests schemas-check second-validator wasm abi-test cli-test gateway-test
+test: setup fmt-check lint unit-tests schemas-check second-validator wasm abi-test cli-test gateway-test js-test
     @echo "all checks passed"
 
 # Alias of `test`, the name other projects use for "what CI runs"
@@ -100,6 +104,45 @@ cli: plugin
 # The command line's tests: the built binary on the fixtures, captures and snapshots
 cli-test: plugin
     cargo test --release -p hookguard-cli
+
+# Build the npm package in crates/hookguard-js/npm: wasm-bindgen's Node (CommonJS) and web builds
+js: toolchain
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cargo build --quiet -p hookguard-js --target wasm32-unknown-unknown --profile wasm
+    built=target/wasm32-unknown-unknown/wasm/hookguard_js.wasm
+    for target in nodejs web; do
+      out={{js_package}}/$([ "$target" = nodejs ] && echo node || echo web)
+      # (No wasm-opt pass: Debian's binaryen 108 cannot read the table instructions wasm-bindgen
+      # emits for JavaScript values; the module is already built with LTO at opt-level 3.)
+      scripts/wasm-bindgen --target "$target" --out-dir "$out" "$built"
+    done
+    # The package is ESM ("type": "module"); wasm-bindgen's nodejs glue is CommonJS.
+    echo '{"type": "commonjs"}' > {{js_package}}/node/package.json
+    echo "npm package {{js_package}}: $(stat -c %s {{js_package}}/web/hookguard_js_bg.wasm) bytes of wasm per build, $(gzip -9c {{js_package}}/web/hookguard_js_bg.wasm | wc -c) gzipped"
+
+# Regenerate the npm package's event payload types (events.d.ts) from schemas/
+js-types:
+    cd {{js_package}} && node scripts/generate-types.mjs
+
+# The npm package's tests in Node (every fixture, every entry point), its types checked by tsc,
+# and the example webhook receiver (host-examples/node) end to end over HTTP
+js-test: js
+    cd {{js_package}} && node scripts/generate-types.mjs --check && npm test
+    cd host-examples/node && npm ci --no-audit --no-fund --loglevel=error && npm test
+
+# The example webhook receiver on 127.0.0.1:3000 (host-examples/node)
+receiver: js
+    cd host-examples/node && npm ci --no-audit --no-fund --loglevel=error && node server.mjs
+
+# validate(Buffer) in Node against JSON.parse + ajv on a generated capture (for BENCHMARKS.md)
+js-bench megabytes="50": js
+    #!/usr/bin/env bash
+    set -euo pipefail
+    capture=target/bench/capture-{{megabytes}}MiB.ndjson
+    mkdir -p target/bench
+    [ -f "$capture" ] || cargo run --quiet --release -p hookguard --example bench_capture -- {{megabytes}} "$capture"
+    cd {{js_package}} && node bench/throughput.mjs "../../../$capture"
 
 # The gateway filter in a real Envoy (installed by scripts/envoy) in front of a recording upstream
 gateway-test: gateway

@@ -1,0 +1,115 @@
+// The API of the `hookguard` package. Event payload types are generated from the published
+// JSON Schemas into events.d.ts (`scripts/just js-types`); nothing here repeats them.
+import type { EventName, EventPayloads, TestDelivery } from './events.js';
+
+export type * from './events.js';
+
+/** Where in the body a finding is: byte offset, 1-based line, 1-based byte column. */
+export interface Position {
+  offset: number;
+  line: number;
+  column: number;
+}
+
+/** One problem or warning, in JSON Schema's output-format names plus a stable `code`. */
+export interface Finding {
+  /** Machine-readable kind, e.g. `duplicate_key`, `schema_violation`, `unknown_field`. */
+  code: string;
+  /** JSON Pointer to the offending value; `""` is the whole body. */
+  instanceLocation: string;
+  /** JSON Pointer to the failing schema keyword; `""` before schema validation. */
+  keywordLocation: string;
+  /** What is wrong. Never quotes a payload value unless `revealValues` is set. */
+  error: string;
+  position?: Position;
+}
+
+/** The same options as every hookguard host, in JavaScript's naming. */
+export interface Options {
+  /** Include `normalized` and `normalizedJson` in the result of a valid delivery. */
+  normalize?: boolean;
+  /** Unknown fields are errors instead of warnings. Default false. */
+  strict?: boolean;
+  /** Largest body accepted, in bytes. Default 1 MiB. */
+  maxBytes?: number;
+  /** Deepest nesting accepted, at most 100. Default 32. */
+  maxDepth?: number;
+  /** Let messages quote payload values. Default false: bodies carry customer data. */
+  revealValues?: boolean;
+}
+
+interface Findings {
+  errors: Finding[];
+  warnings: Finding[];
+}
+
+/** A valid delivery of an event: `eventName` is its organization-level name. */
+export type ValidEvent = {
+  [K in EventName]: Findings & {
+    valid: true;
+    delivery: 'event';
+    eventName: K;
+    /** The name as delivered (account-level or legacy names differ from `eventName`). */
+    sourceEventName: string;
+    /** The normalized payload, when asked for. */
+    normalized?: EventPayloads[K];
+    /** The normalized payload as text: the exact bytes every hookguard host produces. */
+    normalizedJson?: string;
+  };
+}[EventName];
+
+/** Ocrolus' account-level test delivery (no `event_name`). */
+export interface ValidTestDelivery extends Findings {
+  valid: true;
+  delivery: 'test';
+  eventName: null;
+  sourceEventName: null;
+  normalized?: TestDelivery;
+  normalizedJson?: string;
+}
+
+/** A delivery that must not be trusted; `errors` says why and where. */
+export interface InvalidDelivery extends Findings {
+  valid: false;
+  delivery: 'event' | 'test' | null;
+  eventName: EventName | null;
+  sourceEventName: string | null;
+}
+
+export type ValidationResult = ValidEvent | ValidTestDelivery | InvalidDelivery;
+
+/** The raw request body. A parsed object is refused: it has lost duplicate keys and precision. */
+export type Body = Uint8Array | ArrayBuffer | string;
+
+/**
+ * Validates one delivery from its raw body. Invalid deliveries are results, not exceptions;
+ * a body or options of the wrong type throws a TypeError, an out-of-range limit a RangeError.
+ */
+export function validate(body: Body, options?: Options): ValidationResult;
+
+/** Validates one delivery and, when it is valid, includes `normalized` and `normalizedJson`. */
+export function normalize(body: Body, options?: Omit<Options, 'normalize'>): ValidationResult;
+
+/** Where Ocrolus lists an event name. */
+export type Listing = 'organization' | 'account' | 'legacy' | 'open_api_only';
+
+/** One event name hookguard knows. */
+export interface EventInfo {
+  /** The name as it appears in `event_name`. */
+  name: string;
+  /** The organization-level names it normalizes to (two for names that split by status). */
+  canonicalNames: EventName[];
+  listings: Listing[];
+  summary: string;
+  /** Whether Ocrolus documents a payload (otherwise only the common fields are checked). */
+  payloadDocumented: boolean;
+}
+
+/** Every event name hookguard knows, in both naming schemes. */
+export function events(): EventInfo[];
+
+/** The published JSON Schema (2020-12) of an event name or `test-delivery`; undefined if unknown. */
+export function schema(name: string): object | undefined;
+
+/** The version of hookguard in this package. */
+export function version(): string;

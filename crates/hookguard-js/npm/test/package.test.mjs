@@ -1,0 +1,139 @@
+// The built package in Node: every fixture gets the verdict recorded in
+// tests/expected/verdicts.json (the truth the core, the CLI and the gateway are held to), through
+// the ESM, CommonJS and web entries alike; misuse throws; nothing leaks across calls.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esm from '../index.mjs';
+import * as web from '../web.mjs';
+
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
+const cjs = createRequire(import.meta.url)('../index.cjs');
+const verdicts = JSON.parse(readFileSync(join(root, 'tests/expected/verdicts.json'), 'utf8'));
+const fixture = (path) => readFileSync(join(root, path));
+const VERIFIED = fixture('tests/fixtures/seeds/account/BOOK_VERIFIED.json');
+
+/** The recorded report in the package's naming. */
+function expectedResult(recorded, { withNormalized }) {
+  const result = {
+    valid: recorded.valid,
+    delivery: recorded.delivery,
+    eventName: recorded.event_name,
+    sourceEventName: recorded.source_event_name,
+    errors: recorded.errors,
+    warnings: recorded.warnings,
+  };
+  if (withNormalized && recorded.normalized) {
+    result.normalized = recorded.normalized;
+    result.normalizedJson = JSON.stringify(recorded.normalized);
+  }
+  return result;
+}
+
+test('every recorded fixture gets its verdict and normalized bytes, from every entry point', () => {
+  const paths = Object.keys(verdicts);
+  assert.ok(paths.length > 100);
+  for (const [name, api] of [['esm', esm], ['cjs', cjs]]) {
+    for (const path of paths) {
+      const body = fixture(path);
+      assert.deepEqual(api.normalize(body), expectedResult(verdicts[path], { withNormalized: true }), `${name} ${path}`);
+      assert.deepEqual(api.validate(body), expectedResult(verdicts[path], { withNormalized: false }), `${name} ${path}`);
+    }
+  }
+});
+
+test('the web build (the one browsers, Deno and edge runtimes load) agrees', async () => {
+  await web.default({ module_or_path: readFileSync(new URL('../web/hookguard_js_bg.wasm', import.meta.url)) });
+  for (const [path, recorded] of Object.entries(verdicts)) {
+    assert.deepEqual(web.normalize(fixture(path)), expectedResult(recorded, { withNormalized: true }), path);
+  }
+});
+
+test('bodies may be a Buffer, a Uint8Array, an ArrayBuffer or a string', () => {
+  const expected = esm.validate(VERIFIED);
+  assert.equal(expected.valid, true);
+  assert.equal(expected.eventName, 'book.verified');
+  assert.equal(expected.sourceEventName, 'BOOK_VERIFIED');
+  assert.deepEqual(esm.validate(new Uint8Array(VERIFIED)), expected);
+  const copy = VERIFIED.buffer.slice(VERIFIED.byteOffset, VERIFIED.byteOffset + VERIFIED.length);
+  assert.deepEqual(esm.validate(copy), expected);
+  assert.deepEqual(esm.validate(VERIFIED.toString('utf8')), expected);
+});
+
+test('duplicate keys and big integers are caught, as JSON.parse never could', () => {
+  const duplicate = esm.validate('{"event_name": "book.verified", "event_name": "book.classified"}');
+  assert.equal(duplicate.valid, false);
+  assert.equal(duplicate.errors[0].code, 'duplicate_key');
+  assert.deepEqual(duplicate.errors[0].position, { offset: 32, line: 1, column: 33 });
+  const big = esm.validate('{"event_name": "book.verified", "book_pk": 9007199254740993}');
+  assert.equal(big.errors[0].code, 'number_out_of_range');
+});
+
+test('options in JavaScript naming change the verdict like in every host', () => {
+  const withUnknown = Buffer.from(VERIFIED.toString().replace('{', '{"surprise": 1,'));
+  assert.equal(esm.validate(withUnknown).valid, true);
+  assert.equal(esm.validate(withUnknown).warnings[0].code, 'unknown_field');
+  const strict = esm.validate(withUnknown, { strict: true });
+  assert.equal(strict.valid, false);
+  assert.equal(strict.errors[0].code, 'unknown_field');
+  assert.equal(esm.validate(VERIFIED, { maxBytes: 10 }).errors[0].code, 'body_too_large');
+  assert.equal(esm.validate('{"a": [[[1]]]}', { maxDepth: 2 }).errors[0].code, 'too_deep');
+  // Options are per call: the next call without them is back to the defaults.
+  assert.equal(esm.validate(withUnknown).valid, true);
+  const revealed = esm.validate('{"event_name": 7}', { revealValues: true });
+  assert.equal(revealed.errors[0].code, 'invalid_event_name');
+});
+
+test('misuse throws TypeError or RangeError with a clear message; invalid input never throws', () => {
+  assert.throws(() => esm.validate({ event_name: 'book.verified' }), { name: 'TypeError', message: /raw request body/ });
+  assert.throws(() => esm.validate(42), TypeError);
+  assert.throws(() => esm.validate(), TypeError);
+  assert.throws(() => esm.validate(null), TypeError);
+  assert.throws(() => esm.validate(VERIFIED, 'strict'), { name: 'TypeError', message: /options must be an object/ });
+  assert.throws(() => esm.validate(VERIFIED, { strickt: true }), { name: 'TypeError', message: /strickt/ });
+  assert.throws(() => esm.validate(VERIFIED, { maxBytes: 'big' }), TypeError);
+  assert.throws(() => esm.validate(VERIFIED, { maxDepth: 1000 }), { name: 'RangeError', message: /maxDepth/ });
+  assert.throws(() => esm.validate(VERIFIED, { maxBytes: 0 }), { name: 'RangeError', message: /maxBytes/ });
+  assert.throws(() => esm.schema(7), TypeError);
+  for (const body of ['', 'null', '{', '\ufeff{}', Buffer.from([0xff, 0xfe]), '['.repeat(100_000)]) {
+    assert.equal(esm.validate(body).valid, false);
+  }
+});
+
+test('messages never quote payload values unless asked', () => {
+  const body = '{"event_name": "book.verified", "status": "BOOK_COMPLETE", "book_pk": "customer-secret-42", "book_uuid": "35ef4501-b93d-4ce2-b766-b670a057c0fb"}';
+  assert.doesNotMatch(JSON.stringify(esm.validate(body)), /customer-secret-42/);
+});
+
+test('the catalog and schemas are the published ones', () => {
+  const catalog = JSON.parse(readFileSync(join(root, 'schemas/catalog.json'), 'utf8'));
+  assert.deepEqual(esm.events(), catalog.events.map((event) => ({
+    name: event.name,
+    canonicalNames: event.canonical_names,
+    listings: event.listings,
+    summary: event.summary,
+    payloadDocumented: event.payload_documented,
+  })));
+  for (const name of ['book.verified', 'DOC_VERIFIED']) {
+    assert.deepEqual(esm.schema(name), JSON.parse(readFileSync(join(root, `schemas/events/${name}.json`), 'utf8')));
+  }
+  assert.deepEqual(esm.schema('test-delivery'), JSON.parse(readFileSync(join(root, 'schemas/test-delivery.json'), 'utf8')));
+  assert.equal(esm.schema('book.verifyed'), undefined);
+  const cargo = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^version = "(.+)"$/m)[1];
+  assert.equal(esm.version(), cargo);
+  assert.equal(JSON.parse(readFileSync(new URL('../package.json', import.meta.url))).version, cargo);
+});
+
+test('no memory growth across many calls: nothing is kept across the boundary', async () => {
+  const { initSync } = await import('../web/hookguard_js.js');
+  const { memory } = initSync({ module: readFileSync(new URL('../web/hookguard_js_bg.wasm', import.meta.url)) });
+  const bodies = Object.keys(verdicts).map(fixture);
+  const round = () => { for (const body of bodies) web.normalize(body); };
+  for (let i = 0; i < 50; i += 1) round(); // warm-up: the allocator reaches its working set
+  const settled = memory.buffer.byteLength;
+  for (let i = 0; i < 2_000; i += 1) round(); // 212,000 calls
+  assert.equal(memory.buffer.byteLength, settled, 'linear memory grew');
+});

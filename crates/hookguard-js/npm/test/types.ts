@@ -1,0 +1,60 @@
+// Compiled by `tsc` in the tests (never run): the declarations describe the API well enough
+// that the narrowing a handler needs works, and misuse is a type error.
+import { events, normalize, schema, validate, version } from 'hookguard';
+import type { EventPayloads, Finding, HookguardEvent, ValidationResult } from 'hookguard';
+import init, { validate as validateInBrowser } from 'hookguard/web';
+
+declare const body: Uint8Array;
+
+const result: ValidationResult = validate(body, { strict: true, maxBytes: 65536 });
+if (result.valid && result.delivery === 'event') {
+  // eventName discriminates the normalized payload's type.
+  if (result.eventName === 'book.verified') {
+    const bookPk: number | undefined = result.normalized?.book_pk;
+    const name: 'book.verified' | undefined = result.normalized?.event_name;
+    void bookPk;
+    void name;
+  }
+  if (result.eventName === 'document.detect.signal_found') {
+    const payload: EventPayloads['document.detect.signal_found'] | undefined = result.normalized;
+    void payload;
+  }
+} else if (!result.valid) {
+  const first: Finding | undefined = result.errors[0];
+  const where: string | undefined = first?.instanceLocation;
+  void where;
+}
+
+function handle(event: HookguardEvent): string {
+  switch (event.event_name) {
+    case 'book.verified':
+      return event.book_uuid;
+    default:
+      return event.event_name;
+  }
+}
+void handle;
+
+const normalized = normalize('{}');
+const text: string | undefined = normalized.valid ? normalized.normalizedJson : undefined;
+void text;
+const names: string[] = events().map((event) => event.name);
+void names;
+const maybeSchema: object | undefined = schema('book.verified');
+void maybeSchema;
+const semver: string = version();
+void semver;
+
+async function inBrowser(): Promise<void> {
+  await init();
+  validateInBrowser('{}');
+}
+void inBrowser;
+
+// @ts-expect-error a parsed object is not a body
+validate({ event_name: 'book.verified' });
+// @ts-expect-error options are checked by name
+validate(body, { strickt: true });
+// @ts-expect-error there is no such event
+const wrong: EventPayloads['book.verifyed'] = undefined as never;
+void wrong;

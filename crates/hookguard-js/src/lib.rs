@@ -1,0 +1,240 @@
+/*!
+hookguard for JavaScript: the core compiled with wasm-bindgen, exposed in JavaScript's idiom
+(`validate(body, options)` returning a plain object), packaged for npm in `npm/`.
+
+A key design decision made in this crate is that **it takes the raw body, never a parsed
+object**: `JSON.parse` keeps the last of duplicate keys and rounds large integers, which are
+exactly what the core's intake refuses, so a body arrives as bytes (`Uint8Array`, `Buffer`,
+`ArrayBuffer`) or a string and is read by the same intake as in every other host. Results cross
+the boundary as one JSON text parsed by the engine's `JSON.parse` (one crossing, no per-field
+calls), and nothing is kept on either side between calls.
+
+Invalid deliveries are results, never exceptions. Exceptions are for misuse: a body or options
+argument of the wrong type throws a `TypeError`, an out-of-range limit a `RangeError`.
+*/
+
+use std::cell::RefCell;
+
+use hookguard::catalog::{EVENTS, Listing};
+use hookguard::{Delivery, Finding, Options, Report, Validator};
+use js_sys::{ArrayBuffer, JSON, RangeError, TypeError, Uint8Array};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+thread_local! {
+    /// Built on the first call (compiling every schema once), then reused: options are applied
+    /// per call, which is cheap because the compiled schemas do not depend on them.
+    static VALIDATOR: RefCell<Option<Validator>> = const { RefCell::new(None) };
+}
+
+/// The options a JavaScript caller may pass, in JavaScript's naming.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct JsOptions {
+    normalize: bool,
+    strict: Option<bool>,
+    max_bytes: Option<usize>,
+    max_depth: Option<usize>,
+    reveal_values: Option<bool>,
+}
+
+impl JsOptions {
+    /// Every option's name, as a caller spells it.
+    const NAMES: &[&str] = &[
+        "normalize",
+        "strict",
+        "maxBytes",
+        "maxDepth",
+        "revealValues",
+    ];
+
+    fn read(options: &JsValue) -> Result<JsOptions, JsValue> {
+        if options.is_undefined() || options.is_null() {
+            return Ok(JsOptions::default());
+        }
+        if !options.is_object() || options.is_function() || js_sys::Array::is_array(options) {
+            return Err(type_error("options must be an object"));
+        }
+        // A misspelt option must not silently leave a default in place. (serde's
+        // deny_unknown_fields cannot see them: serde-wasm-bindgen reads only the fields it
+        // knows from a JavaScript object.)
+        for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()) {
+            let key = key.as_string().unwrap_or_default();
+            if !JsOptions::NAMES.contains(&key.as_str()) {
+                let known = JsOptions::NAMES.join(", ");
+                return Err(type_error(&format!(
+                    "options: unknown option {key:?} (known: {known})"
+                )));
+            }
+        }
+        serde_wasm_bindgen::from_value(options.clone()).map_err(|error| {
+            let message = error.to_string();
+            let message = message.strip_prefix("Error: ").unwrap_or(&message);
+            type_error(&format!("options: {message}"))
+        })
+    }
+
+    fn core(&self) -> Result<Options, JsValue> {
+        let defaults = Options::default();
+        let options = Options {
+            max_bytes: self.max_bytes.unwrap_or(defaults.max_bytes),
+            max_depth: self.max_depth.unwrap_or(defaults.max_depth),
+            strict: self.strict.unwrap_or(defaults.strict),
+            reveal_values: self.reveal_values.unwrap_or(defaults.reveal_values),
+        };
+        // The core's message names the option in its own spelling; say it in JavaScript's.
+        options.check().map_err(|error| {
+            let message = error
+                .to_string()
+                .replace("max_depth", "maxDepth")
+                .replace("max_bytes", "maxBytes");
+            JsValue::from(RangeError::new(&format!("options: {message}")))
+        })?;
+        Ok(options)
+    }
+}
+
+fn type_error(message: &str) -> JsValue {
+    TypeError::new(message).into()
+}
+
+/// The raw body's bytes. Strings are validated as their UTF-8 encoding (a string holding a lone
+/// surrogate has none; it is encoded with U+FFFD, so pass bytes to be exact).
+fn body_bytes(body: &JsValue) -> Result<Vec<u8>, JsValue> {
+    if let Some(bytes) = body.dyn_ref::<Uint8Array>() {
+        return Ok(bytes.to_vec());
+    }
+    if let Some(buffer) = body.dyn_ref::<ArrayBuffer>() {
+        return Ok(Uint8Array::new(buffer).to_vec());
+    }
+    if let Some(text) = body.as_string() {
+        return Ok(text.into_bytes());
+    }
+    Err(type_error(
+        "body must be the raw request body: a Uint8Array, Buffer, ArrayBuffer or string \
+         (a parsed object has already lost duplicate keys and number precision)",
+    ))
+}
+
+/// A report in JavaScript's naming; `normalized` and `normalizedJson` only when asked for and
+/// valid.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsReport<'a> {
+    valid: bool,
+    delivery: Option<Delivery>,
+    event_name: Option<&'static str>,
+    source_event_name: Option<&'static str>,
+    errors: &'a [Finding],
+    warnings: &'a [Finding],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    normalized: Option<&'a Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    normalized_json: Option<String>,
+}
+
+fn check(body: &JsValue, options: &JsValue, force_normalize: bool) -> Result<JsValue, JsValue> {
+    let options = JsOptions::read(options)?;
+    let core = options.core()?;
+    let bytes = body_bytes(body)?;
+    let normalize = force_normalize || options.normalize;
+    let report = VALIDATOR.with(|cell| -> Result<Report, JsValue> {
+        let mut slot = cell.borrow_mut();
+        let validator = match slot.as_mut() {
+            Some(validator) => validator,
+            None => slot.insert(
+                Validator::new(core.clone())
+                    .map_err(|error| JsValue::from(js_sys::Error::new(&error.to_string())))?,
+            ),
+        };
+        if validator.options() != &core {
+            validator
+                .set_options(core)
+                .map_err(|error| JsValue::from(RangeError::new(&error.to_string())))?;
+        }
+        Ok(if normalize {
+            validator.normalize(&bytes)
+        } else {
+            validator.validate(&bytes)
+        })
+    })?;
+    to_js(&JsReport {
+        valid: report.valid,
+        delivery: report.delivery,
+        event_name: report.event_name,
+        source_event_name: report.source_event_name,
+        errors: &report.errors,
+        warnings: &report.warnings,
+        normalized: report.normalized.as_ref(),
+        normalized_json: report
+            .normalized_bytes()
+            .and_then(|bytes| String::from_utf8(bytes).ok()),
+    })
+}
+
+/// Serializes in Rust and parses with the engine's `JSON.parse`: one boundary crossing.
+fn to_js(value: &impl Serialize) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(value)
+        .map_err(|error| JsValue::from(js_sys::Error::new(&error.to_string())))?;
+    JSON::parse(&text)
+}
+
+/// Validates one delivery body. See `npm/index.d.ts` for the types.
+#[wasm_bindgen(skip_typescript)]
+pub fn validate(body: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
+    check(body, options, false)
+}
+
+/// Validates one delivery body and, when it is valid, normalizes it (`normalized`,
+/// `normalizedJson`: the exact bytes every hookguard host produces).
+#[wasm_bindgen(skip_typescript)]
+pub fn normalize(body: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
+    check(body, options, true)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsEvent {
+    name: &'static str,
+    canonical_names: Vec<&'static str>,
+    listings: &'static [Listing],
+    summary: &'static str,
+    payload_documented: bool,
+}
+
+/// Every event name hookguard knows, with the organization-level names it normalizes to.
+#[wasm_bindgen(skip_typescript)]
+pub fn events() -> Result<JsValue, JsValue> {
+    let events: Vec<JsEvent> = EVENTS
+        .iter()
+        .map(|spec| JsEvent {
+            name: spec.name,
+            canonical_names: spec.canonical_names(),
+            listings: spec.listings,
+            summary: spec.summary,
+            payload_documented: spec.payload_documented(),
+        })
+        .collect();
+    to_js(&events)
+}
+
+/// The published JSON Schema of an event name (either scheme) or `test-delivery`;
+/// `undefined` for a name hookguard does not know.
+#[wasm_bindgen(skip_typescript)]
+pub fn schema(name: &JsValue) -> Result<JsValue, JsValue> {
+    let Some(name) = name.as_string() else {
+        return Err(type_error("schema name must be a string"));
+    };
+    match hookguard::schema::embedded_schema(&name) {
+        Some(schema) => to_js(&schema),
+        None => Ok(JsValue::UNDEFINED),
+    }
+}
+
+/// The version of hookguard inside this package.
+#[wasm_bindgen(skip_typescript)]
+pub fn version() -> String {
+    hookguard::VERSION.to_string()
+}

@@ -1,0 +1,16 @@
+// Runs the example receiver on 127.0.0.1: `node server.mjs [port]` (default 3000).
+import { createServer } from 'node:http';
+import { createReceiver } from './receiver.mjs';
+
+const port = Number(process.argv[2] ?? 3000);
+const receiver = createReceiver({
+  onEvent(event, result) {
+    // Your handler: `event` is the normalized payload (organization-level event_name, alias
+    // fields filled); `result.sourceEventName` is the name as delivered.
+    const name = result.delivery === 'test' ? 'test delivery' : result.eventName;
+    console.log(`handled ${name} (delivered as ${result.sourceEventName ?? '-'}), ${result.warnings.length} warnings`);
+  },
+});
+createServer(receiver).listen(port, '127.0.0.1', () => {
+  console.log(`receiving Ocrolus webhooks on http://127.0.0.1:${port}/webhooks/ocrolus`);
+});

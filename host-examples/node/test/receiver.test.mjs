@@ -1,0 +1,99 @@
+// The example receiver end to end over real HTTP on 127.0.0.1, using the built npm package:
+// every recorded fixture is answered as tests/expected/verdicts.json says, and only valid
+// deliveries reach the handler, normalized.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createReceiver, hookguardMiddleware } from '../receiver.mjs';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const verdicts = JSON.parse(readFileSync(join(root, 'tests/expected/verdicts.json'), 'utf8'));
+const fixture = (path) => readFileSync(join(root, path));
+const json = { 'content-type': 'application/json' };
+
+const handled = [];
+const logged = [];
+let server;
+let url;
+
+before(async () => {
+  const receiver = createReceiver({
+    onEvent: (event, result) => {
+      if (event?.fail_the_handler) throw new Error('handler exploded');
+      handled.push({ event, result });
+    },
+    options: { maxBytes: 64 * 1024 },
+    log: { error: (line) => logged.push(line) },
+  });
+  server = createServer(receiver);
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${server.address().port}/webhooks/ocrolus`;
+});
+
+after(() => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }));
+
+const post = (body, headers = json) => fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+const settle = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+
+test('every recorded fixture is answered as recorded; only valid ones reach the handler, normalized', async () => {
+  for (const [path, expected] of Object.entries(verdicts)) {
+    handled.length = 0;
+    const response = await post(fixture(path));
+    await settle();
+    if (expected.valid) {
+      assert.equal(response.status, 200, path);
+      assert.deepEqual(await response.json(), { received: true, eventName: expected.event_name });
+      assert.equal(handled.length, 1, path);
+      assert.deepEqual(handled[0].event, expected.normalized, path);
+    } else {
+      assert.equal(response.status, 400, path);
+      assert.equal(response.headers.get('content-type'), 'application/problem+json');
+      const problem = await response.json();
+      assert.equal(problem.type, 'urn:hookguard:problem:invalid-delivery');
+      assert.deepEqual(problem.errors, expected.errors.slice(0, 20), path);
+      assert.equal(handled.length, 0, `${path} reached the handler`);
+    }
+  }
+});
+
+test('wrong method, content type, path and size are refused before the handler', async () => {
+  handled.length = 0;
+  const get = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  assert.equal(get.status, 405);
+  assert.equal(get.headers.get('allow'), 'POST');
+  const form = await post('a=b', { 'content-type': 'application/x-www-form-urlencoded' });
+  assert.equal(form.status, 415);
+  const elsewhere = await fetch(url.replace('/ocrolus', '/other'), { method: 'POST', headers: json, body: '{}' });
+  assert.equal(elsewhere.status, 404);
+  const big = await post(`{"event_name": "book.verified", "padding": "${'x'.repeat(70_000)}"}`);
+  assert.equal(big.status, 413);
+  assert.equal((await big.json()).type, 'urn:hookguard:problem:body-too-large');
+  await settle();
+  assert.equal(handled.length, 0);
+});
+
+test('a handler that throws is logged; the sender already has its 200', async () => {
+  const body = fixture('tests/fixtures/seeds/account/BOOK_VERIFIED.json').toString().replace('{', '{"fail_the_handler": true,');
+  const response = await post(body);
+  assert.equal(response.status, 200);
+  await settle();
+  assert.match(logged.at(-1), /handler failed for book.verified: handler exploded/);
+});
+
+test('many deliveries at once are each answered correctly', async () => {
+  const paths = Object.keys(verdicts);
+  const responses = await Promise.all(paths.map((path) => post(fixture(path))));
+  assert.deepEqual(responses.map((response) => response.status), paths.map((path) => (verdicts[path].valid ? 200 : 400)));
+});
+
+test('the middleware works behind express.raw(): a body already read as bytes', async () => {
+  const middleware = hookguardMiddleware();
+  const req = { method: 'POST', headers: json, body: fixture('tests/fixtures/seeds/organization/book.verified.json') };
+  let nextCalled = false;
+  await middleware(req, {}, () => { nextCalled = true; });
+  assert.ok(nextCalled);
+  assert.equal(req.hookguard.eventName, 'book.verified');
+});
