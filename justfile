@@ -15,12 +15,19 @@ sample := "tests/fixtures/captures/ocrolus-deliveries.http"
 default:
     @just --list
 
-# Install what the recipes need: the wasm toolchain, npm packages, Envoy, the wasm-bindgen CLI
-setup: toolchain
+# Install what the recipes need: the wasm toolchain, npm packages, Envoy, wasm-bindgen, Chromium
+setup: toolchain chromium
     cd {{second_validator}} && npm ci --no-audit --no-fund --loglevel=error
     cd {{js_package}} && npm ci --no-audit --no-fund --loglevel=error
     scripts/envoy --version >/dev/null
     scripts/wasm-bindgen --version >/dev/null
+
+# Debian's Chromium, for the npm package's real-browser test
+chromium:
+    if ! command -v chromium >/dev/null; then \
+      if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+      else echo "install Debian's chromium package for the browser test (sudo apt-get install chromium)"; exit 1; fi; \
+    fi
 
 # Rust's wasm targets, and wasm-opt (binaryen) to optimize the plugin module
 toolchain:
@@ -125,9 +132,10 @@ js: toolchain
 js-types:
     cd {{js_package}} && node scripts/generate-types.mjs
 
-# The npm package's tests in Node (every fixture, every entry point), its types checked by tsc,
-# and the example webhook receiver (host-examples/node) end to end over HTTP
-js-test: js
+# (Every fixture through the ESM, CommonJS and web entries, the web build in headless Chromium,
+# tsc on the declarations, and the example receiver in host-examples/node over real HTTP.)
+# The npm package's tests and the Node example's
+js-test: js chromium
     cd {{js_package}} && node scripts/generate-types.mjs --check && npm test
     cd host-examples/node && npm ci --no-audit --no-fund --loglevel=error && npm test
 

@@ -1,0 +1,97 @@
+// The web build in a real browser: headless Chromium loads web.mjs from a server on 127.0.0.1,
+// `await init()` fetches the module, and every recorded fixture (fetched as bytes) must get the
+// verdict in tests/expected/verdicts.json. The page posts its results back to the server.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize as normalizePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
+const verdicts = JSON.parse(readFileSync(join(root, 'tests/expected/verdicts.json'), 'utf8'));
+const chromium = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const types = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
+
+const page = `<!doctype html><meta charset="utf-8"><title>hookguard web build</title>
+<script type="module">
+  const report = (body) => fetch('/results', { method: 'POST', body: JSON.stringify(body) });
+  try {
+    const { default: init, normalize } = await import('/package/web.mjs');
+    await init();
+    const paths = await (await fetch('/paths')).json();
+    const results = {};
+    for (const path of paths) {
+      const bytes = new Uint8Array(await (await fetch('/repo/' + path)).arrayBuffer());
+      results[path] = normalize(bytes);
+    }
+    await report({ userAgent: navigator.userAgent, results });
+  } catch (error) {
+    await report({ error: String(error && error.stack || error) });
+  }
+</script>`;
+
+/** Serves the page, the package, the fixtures; resolves `results` when the page posts them. */
+function serve() {
+  let deliver;
+  const results = new Promise((resolve) => { deliver = resolve; });
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    if (req.method === 'POST' && url.pathname === '/results') {
+      const chunks = [];
+      req.on('data', (chunk) => chunks.push(chunk));
+      req.on('end', () => { res.end('ok'); deliver(JSON.parse(Buffer.concat(chunks).toString())); });
+      return;
+    }
+    if (url.pathname === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(page);
+    if (url.pathname === '/paths') return res.writeHead(200, { 'content-type': types['.json'] }).end(JSON.stringify(Object.keys(verdicts)));
+    const [, area, ...rest] = url.pathname.split('/');
+    const base = { package: packageDir, repo: root }[area];
+    const file = base && normalizePath(join(base, decodeURIComponent(rest.join('/'))));
+    if (!file || !file.startsWith(base)) return res.writeHead(404).end();
+    try {
+      const body = readFileSync(file);
+      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, results })));
+}
+
+test('headless Chromium loads the web build and gets every recorded verdict', async () => {
+  const { server, results } = await serve();
+  const profile = mkdtempSync(join(tmpdir(), 'hookguard-chromium-'));
+  // Flags as this machine needs them: no sandbox as root, and no background traffic to hosts
+  // the closed network refuses.
+  const browser = spawn(chromium, [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    `--user-data-dir=${profile}`, `http://127.0.0.1:${server.address().port}/`,
+  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  browser.stderr.on('data', (data) => { log += data; });
+  const exited = new Promise((resolve) => browser.on('exit', resolve));
+  const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error(`no results within 60 s:\n${log.slice(-2000)}`)), 60_000).unref());
+  try {
+    const posted = await Promise.race([results, timeout, exited.then((code) => { throw new Error(`chromium exited ${code}:\n${log.slice(-2000)}`); })]);
+    assert.equal(posted.error, undefined, posted.error);
+    assert.match(posted.userAgent, /Chrome/);
+    for (const [path, recorded] of Object.entries(verdicts)) {
+      const result = posted.results[path];
+      assert.equal(result.valid, recorded.valid, path);
+      assert.equal(result.eventName, recorded.event_name, path);
+      assert.deepEqual(result.errors, recorded.errors, path);
+      assert.deepEqual(result.warnings, recorded.warnings, path);
+      if (recorded.normalized) assert.equal(result.normalizedJson, JSON.stringify(recorded.normalized), path);
+    }
+  } finally {
+    browser.kill('SIGKILL');
+    await exited;
+    server.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+});
