@@ -39,6 +39,7 @@ mod normalize;
 mod pointer;
 mod report;
 pub mod schema;
+pub mod signature;
 mod validator;
 
 pub use catalog::Event;
