@@ -31,6 +31,16 @@ fn verifier(vectors: &Value, case: &Value) -> Verifier {
     )
 }
 
+fn case_headers(case: &Value) -> DeliveryHeaders<'_> {
+    DeliveryHeaders::from_pairs(
+        case["headers"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str().unwrap().as_bytes())),
+    )
+}
+
 #[test]
 fn every_vector_gets_its_recorded_verdict() {
     let vectors = vectors();
@@ -39,13 +49,7 @@ fn every_vector_gets_its_recorded_verdict() {
     assert!(cases.len() >= 20);
     for case in cases {
         let name = case["name"].as_str().unwrap();
-        let headers: Vec<(&str, &[u8])> = case["headers"]
-            .as_object()
-            .unwrap()
-            .iter()
-            .map(|(name, value)| (name.as_str(), value.as_str().unwrap().as_bytes()))
-            .collect();
-        let headers = DeliveryHeaders::from_pairs(headers);
+        let headers = case_headers(case);
         let body = case["body"].as_str().unwrap().as_bytes();
         let verdict = verifier(&vectors, case).verify(&headers, body, now);
         let code = verdict.as_ref().err().map(|error| error.kind.code());
@@ -68,15 +72,9 @@ fn the_matching_secret_is_reported_for_rotations() {
         .iter()
         .find(|case| case["name"] == "rotated-previous-secret")
         .unwrap();
-    let headers: Vec<(&str, &[u8])> = case["headers"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(name, value)| (name.as_str(), value.as_str().unwrap().as_bytes()))
-        .collect();
     let verified = verifier(&vectors, case)
         .verify(
-            &DeliveryHeaders::from_pairs(headers),
+            &case_headers(case),
             case["body"].as_str().unwrap().as_bytes(),
             vectors["now"].as_i64().unwrap(),
         )
