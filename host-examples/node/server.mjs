@@ -3,7 +3,11 @@ import { createServer } from 'node:http';
 import { createReceiver } from './receiver.mjs';
 
 const port = Number(process.argv[2] ?? 3000);
+// HOOKGUARD_SECRETS: the Ocrolus webhook secret(s), comma-separated during a rotation. When set,
+// unsigned, forged, stale and replayed deliveries are refused before validation.
+const secrets = process.env.HOOKGUARD_SECRETS?.split(',').filter(Boolean);
 const receiver = createReceiver({
+  signature: secrets?.length ? { secrets } : undefined,
   onEvent(event, result) {
     // Your handler: `event` is the normalized payload (organization-level event_name, alias
     // fields filled); `result.sourceEventName` is the name as delivered.
@@ -12,5 +16,6 @@ const receiver = createReceiver({
   },
 });
 createServer(receiver).listen(port, '127.0.0.1', () => {
-  console.log(`receiving Ocrolus webhooks on http://127.0.0.1:${port}/webhooks/ocrolus`);
+  const signed = secrets?.length ? `, signatures required (${secrets.length} secret${secrets.length > 1 ? 's' : ''})` : '';
+  console.log(`receiving Ocrolus webhooks on http://127.0.0.1:${port}/webhooks/ocrolus${signed}`);
 });

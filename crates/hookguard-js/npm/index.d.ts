@@ -90,6 +90,51 @@ export function validate(body: Body, options?: Options): ValidationResult;
 /** Validates one delivery and, when it is valid, includes `normalized` and `normalizedJson`. */
 export function normalize(body: Body, options?: Omit<Options, 'normalize'>): ValidationResult;
 
+/** Headers as Node gives them (`req.headers`) or a fetch `Headers`. */
+export type HeadersLike =
+  | { get(name: string): string | null }
+  | Record<string, string | string[] | undefined>;
+
+export interface VerifyOptions {
+  /** The webhook secrets a delivery may be signed with (current, and previous during a rotation). */
+  secrets: string[];
+  /** How far `Webhook-Timestamp` may be from `now`, either way. Default 300. */
+  toleranceSec?: number;
+  /** The clock, in Unix seconds. Default: now. Pass a capture's time to check an old delivery. */
+  now?: number;
+}
+
+/** Why a delivery is not authentic. */
+export type SignatureFailure =
+  | 'signature_missing_header'
+  | 'signature_malformed_header'
+  | 'signature_stale'
+  | 'signature_future'
+  | 'signature_mismatch';
+
+export type Verification =
+  | {
+      authentic: true;
+      /** `Webhook-Request-Id`: remember it to refuse replays inside the tolerance. */
+      requestId: string;
+      /** `Webhook-Timestamp`, Unix seconds. */
+      timestamp: number;
+      /** Which of `secrets` matched: tells when a rotation is over. */
+      secretIndex: number;
+    }
+  | {
+      authentic: false;
+      code: SignatureFailure;
+      /** What failed, in words. Never shows a secret, a signature or the body. */
+      error: string;
+    };
+
+/**
+ * Checks `Webhook-Signature` (hex HMAC-SHA256 over `{timestamp}.{request id}.{raw body}`).
+ * Unsigned, tampered, stale or future deliveries are results; misuse throws a TypeError.
+ */
+export function verify(headers: HeadersLike, body: Body, options: VerifyOptions): Verification;
+
 /** Where Ocrolus lists an event name. */
 export type Listing = 'organization' | 'account' | 'legacy' | 'open_api_only';
 

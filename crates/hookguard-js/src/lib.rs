@@ -233,6 +233,132 @@ pub fn schema(name: &JsValue) -> Result<JsValue, JsValue> {
     }
 }
 
+/// The options of `verify`, in JavaScript's naming.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct VerifyOptions {
+    secrets: Vec<String>,
+    tolerance_sec: Option<u64>,
+    now: Option<f64>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsVerdict {
+    authentic: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timestamp: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secret_index: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+/// One header's value from a fetch `Headers` (its `get`) or a plain object such as Node's
+/// `req.headers` (names compared case-insensitively; an array value counts by its first item).
+fn header_value(headers: &JsValue, name: &str) -> Result<Option<Vec<u8>>, JsValue> {
+    let get = js_sys::Reflect::get(headers, &JsValue::from_str("get"))?;
+    let value = if let Some(get) = get.dyn_ref::<js_sys::Function>() {
+        get.call1(headers, &JsValue::from_str(name))?
+    } else {
+        let object = headers.unchecked_ref::<js_sys::Object>();
+        let mut found = JsValue::UNDEFINED;
+        for entry in js_sys::Object::entries(object) {
+            let entry = entry.unchecked_into::<js_sys::Array>();
+            if entry
+                .get(0)
+                .as_string()
+                .is_some_and(|key| key.eq_ignore_ascii_case(name))
+            {
+                found = entry.get(1);
+                break;
+            }
+        }
+        found
+    };
+    let value = match value.dyn_ref::<js_sys::Array>() {
+        Some(values) => values.get(0),
+        None => value,
+    };
+    Ok(value.as_string().map(String::into_bytes))
+}
+
+/// Checks a delivery's signature (`Webhook-Signature`, `Webhook-Timestamp`,
+/// `Webhook-Request-Id`) against the configured secrets. An unsigned or tampered delivery is a
+/// result (`authentic: false` with a `code`), never an exception.
+#[wasm_bindgen(skip_typescript)]
+pub fn verify(headers: &JsValue, body: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
+    use hookguard::signature::{
+        DEFAULT_TOLERANCE_S, DeliveryHeaders, REQUEST_ID_HEADER, SIGNATURE_HEADER, Secrets,
+        TIMESTAMP_HEADER, Verifier,
+    };
+    if !headers.is_object() || headers.is_function() {
+        return Err(type_error(
+            "headers must be an object (Node's req.headers) or a fetch Headers",
+        ));
+    }
+    if !options.is_object() || options.is_function() || js_sys::Array::is_array(options) {
+        return Err(type_error(
+            "options must be an object with secrets (and toleranceSec, now)",
+        ));
+    }
+    let options: VerifyOptions =
+        serde_wasm_bindgen::from_value(options.clone()).map_err(|error| {
+            let message = error.to_string();
+            type_error(&format!(
+                "options: {}",
+                message.strip_prefix("Error: ").unwrap_or(&message)
+            ))
+        })?;
+    let secrets = Secrets::new(&options.secrets)
+        .map_err(|error| type_error(&format!("options.secrets: {error}")))?;
+    let now = match options.now {
+        Some(now) if now.is_finite() => now.floor() as i64,
+        Some(_) => {
+            return Err(type_error(
+                "options.now must be a finite number of Unix seconds",
+            ));
+        }
+        None => (js_sys::Date::now() / 1000.0).floor() as i64,
+    };
+    let bytes = body_bytes(body)?;
+    let signature = header_value(headers, SIGNATURE_HEADER)?;
+    let timestamp = header_value(headers, TIMESTAMP_HEADER)?;
+    let request_id = header_value(headers, REQUEST_ID_HEADER)?;
+    let delivery = DeliveryHeaders {
+        signature: signature.as_deref(),
+        timestamp: timestamp.as_deref(),
+        request_id: request_id.as_deref(),
+    };
+    let verifier = Verifier::new(
+        secrets,
+        options.tolerance_sec.unwrap_or(DEFAULT_TOLERANCE_S),
+    );
+    let verdict = match verifier.verify(&delivery, &bytes, now) {
+        Ok(verified) => JsVerdict {
+            authentic: true,
+            request_id: Some(verified.request_id),
+            timestamp: Some(verified.timestamp),
+            secret_index: Some(verified.secret_index),
+            code: None,
+            error: None,
+        },
+        Err(error) => JsVerdict {
+            authentic: false,
+            request_id: None,
+            timestamp: None,
+            secret_index: None,
+            code: Some(error.kind.code()),
+            error: Some(error.to_string()),
+        },
+    };
+    to_js(&verdict)
+}
+
 /// The version of hookguard inside this package.
 #[wasm_bindgen(skip_typescript)]
 pub fn version() -> String {

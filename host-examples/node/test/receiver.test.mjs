@@ -97,3 +97,36 @@ test('the middleware works behind express.raw(): a body already read as bytes', 
   assert.ok(nextCalled);
   assert.equal(req.hookguard.eventName, 'book.verified');
 });
+
+test('with secrets, the shared signature vectors get their verdicts over HTTP, replays get 409', async () => {
+  const vectors = JSON.parse(readFileSync(join(root, 'tests/fixtures/signatures/vectors.json'), 'utf8'));
+  const status = { null: 200, signature_replayed: 409 };
+  for (const secrets of [['current'], ['current', 'previous']]) {
+    const cases = vectors.cases.filter((vector) => JSON.stringify(vector.secrets) === JSON.stringify(secrets));
+    const signed = createServer(createReceiver({
+      signature: { secrets: secrets.map((name) => vectors.secrets[name]), toleranceSec: vectors.tolerance_s, now: () => vectors.now },
+      log: { error: () => {} },
+    }));
+    await new Promise((resolve) => signed.listen(0, '127.0.0.1', resolve));
+    try {
+      for (const vector of cases) {
+        const response = await fetch(`http://127.0.0.1:${signed.address().port}/webhooks/ocrolus`, {
+          method: 'POST', headers: { ...json, ...vector.headers }, body: vector.body, signal: AbortSignal.timeout(10_000),
+        });
+        const expected = vector.expected.replayed ? 'signature_replayed' : vector.expected.code;
+        if (expected === null) {
+          // Authentic: the payload's own verdict decides (one vector is signed but invalid).
+          assert.ok([200, 400].includes(response.status), vector.name);
+          const body = await response.json();
+          assert.equal(response.status === 400 ? body.type : null, vector.name === 'signed-invalid-payload' ? 'urn:hookguard:problem:invalid-delivery' : null, vector.name);
+        } else {
+          assert.equal(response.status, status[expected] ?? 401, vector.name);
+          assert.equal((await response.json()).code, expected, vector.name);
+        }
+      }
+    } finally {
+      signed.closeAllConnections();
+      await new Promise((resolve) => signed.close(resolve));
+    }
+  }
+});

@@ -137,3 +137,32 @@ test('no memory growth across a million calls: nothing is kept across the bounda
   for (let i = 0; i < 10_000; i += 1) round(); // 1,060,000 calls
   assert.equal(memory.buffer.byteLength, settled, 'linear memory grew');
 });
+
+test('signature vectors shared by every host get their recorded verdicts', () => {
+  const vectors = JSON.parse(readFileSync(join(root, 'tests/fixtures/signatures/vectors.json'), 'utf8'));
+  for (const [name, api] of [['esm', esm], ['cjs', cjs]]) {
+    for (const vector of vectors.cases) {
+      const secrets = vector.secrets.map((secret) => vectors.secrets[secret]);
+      const options = { secrets, toleranceSec: vectors.tolerance_s, now: vectors.now };
+      const verdict = api.verify(vector.headers, Buffer.from(vector.body), options);
+      assert.equal(verdict.authentic ? null : verdict.code, vector.expected.code, `${name} ${vector.name}`);
+      // Node lower-cases header names, fetch has Headers: both read the same.
+      const lower = Object.fromEntries(Object.entries(vector.headers).map(([key, value]) => [key.toLowerCase(), value]));
+      assert.deepEqual(api.verify(lower, vector.body, options), verdict, vector.name);
+      assert.deepEqual(api.verify(new Headers(vector.headers), vector.body, options), verdict, vector.name);
+      for (const secret of secrets) assert.doesNotMatch(JSON.stringify(verdict), new RegExp(secret));
+    }
+  }
+});
+
+test('verify: misuse throws, the clock defaults to now', () => {
+  const vectors = JSON.parse(readFileSync(join(root, 'tests/fixtures/signatures/vectors.json'), 'utf8'));
+  const signed = vectors.cases.find((vector) => vector.name === 'signed');
+  assert.throws(() => esm.verify(signed.headers, signed.body, {}), { name: 'TypeError', message: /secrets/ });
+  assert.throws(() => esm.verify(signed.headers, signed.body, { secrets: [] }), { name: 'TypeError', message: /no webhook secret/ });
+  assert.throws(() => esm.verify(null, signed.body, { secrets: ['s'] }), TypeError);
+  assert.throws(() => esm.verify(signed.headers, { parsed: true }, { secrets: ['s'] }), TypeError);
+  // The vectors were signed long before the real clock: stale now.
+  const verdict = esm.verify(signed.headers, signed.body, { secrets: [vectors.secrets.current] });
+  assert.equal(verdict.code, 'signature_stale');
+});

@@ -1,6 +1,6 @@
 // Compiled by `tsc` in the tests (never run): the declarations describe the API well enough
 // that the narrowing a handler needs works, and misuse is a type error.
-import { events, normalize, schema, validate, version } from 'hookguard';
+import { events, normalize, schema, validate, verify, version } from 'hookguard';
 import type { EventPayloads, Finding, HookguardEvent, ValidationResult } from 'hookguard';
 import init, { validate as validateInBrowser } from 'hookguard/web';
 
@@ -50,6 +50,17 @@ async function inBrowser(): Promise<void> {
   validateInBrowser('{}');
 }
 void inBrowser;
+
+const verification = verify({ 'webhook-signature': 'ab' }, body, { secrets: ['s'], now: 0 });
+if (verification.authentic) {
+  const id: string = verification.requestId;
+  void id;
+} else {
+  const code: 'signature_stale' | 'signature_future' | 'signature_mismatch' | 'signature_missing_header' | 'signature_malformed_header' = verification.code;
+  void code;
+}
+// @ts-expect-error secrets are required
+verify(new Headers(), body, {});
 
 // @ts-expect-error a parsed object is not a body
 validate({ event_name: 'book.verified' });
