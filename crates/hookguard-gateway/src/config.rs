@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use hookguard::catalog::{self, EVENTS};
 use hookguard::schema::TEST_DELIVERY;
+use hookguard::signature::{Secrets, Verifier};
 use hookguard::{Options, Validator};
 use serde::Deserialize;
 
@@ -70,6 +71,68 @@ impl Default for ResponseConfig {
     }
 }
 
+/// What to do with an authentic delivery whose `Webhook-Request-Id` was already seen inside
+/// the tolerance window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplayPolicy {
+    /// Answer 409: the upstream already has it.
+    Reject,
+    /// Forward it marked with the duplicate header, for an upstream that deduplicates itself.
+    Pass,
+}
+
+/// Signature checking (Ocrolus signs deliveries when a webhook secret is configured).
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureConfig {
+    /// The webhook secrets: the current one, and the previous one during a rotation.
+    pub secrets: Vec<String>,
+    /// How far `Webhook-Timestamp` may be from Envoy's clock, either way.
+    #[serde(default = "default_tolerance")]
+    pub tolerance_s: u64,
+    /// Refuse unsigned deliveries. When false, a delivery without any signature header passes
+    /// unchecked (marked `unsigned`), but a signed one must still verify.
+    #[serde(default = "default_true")]
+    pub required: bool,
+    /// What to do with a replayed delivery.
+    #[serde(default = "default_replay_policy")]
+    pub on_replay: ReplayPolicy,
+    /// Request ids remembered across all of Envoy's worker VMs (shared data): memory is bounded
+    /// by this many entries; a newer id may take an older one's slot.
+    #[serde(default = "default_replay_slots")]
+    pub replay_slots: u32,
+}
+
+// Secrets stay out of logs, including Envoy's debug logs of a configuration.
+impl std::fmt::Debug for SignatureConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignatureConfig")
+            .field(
+                "secrets",
+                &format_args!("{} configured", self.secrets.len()),
+            )
+            .field("tolerance_s", &self.tolerance_s)
+            .field("required", &self.required)
+            .field("on_replay", &self.on_replay)
+            .field("replay_slots", &self.replay_slots)
+            .finish()
+    }
+}
+
+fn default_tolerance() -> u64 {
+    hookguard::signature::DEFAULT_TOLERANCE_S
+}
+fn default_true() -> bool {
+    true
+}
+fn default_replay_policy() -> ReplayPolicy {
+    ReplayPolicy::Reject
+}
+fn default_replay_slots() -> u32 {
+    16_384
+}
+
 /// Names of the request headers the filter sets for the upstream. Incoming headers of these
 /// names are always removed, so a sender cannot forge a verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -79,6 +142,9 @@ pub struct UpstreamHeaders {
     pub event: String,
     /// Carries the verdict label (`valid`, or in monitor mode the failed check).
     pub verdict: String,
+    /// Carries the signature's outcome: `verified`, `unsigned` (when not required), or
+    /// `replayed` (a duplicate let through by `on_replay: pass`).
+    pub signature: String,
 }
 
 impl Default for UpstreamHeaders {
@@ -86,6 +152,7 @@ impl Default for UpstreamHeaders {
         UpstreamHeaders {
             event: String::from("x-hookguard-event"),
             verdict: String::from("x-hookguard-verdict"),
+            signature: String::from("x-hookguard-signature"),
         }
     }
 }
@@ -116,6 +183,8 @@ pub struct GatewayConfig {
     pub upstream_headers: UpstreamHeaders,
     /// What to do when no verdict can be reached.
     pub on_internal_error: FailurePolicy,
+    /// Signature checking; absent means deliveries are not expected to be signed.
+    pub signature: Option<SignatureConfig>,
 }
 
 impl Default for GatewayConfig {
@@ -133,6 +202,7 @@ impl Default for GatewayConfig {
             response: ResponseConfig::default(),
             upstream_headers: UpstreamHeaders::default(),
             on_internal_error: FailurePolicy::FailClosed,
+            signature: None,
         }
     }
 }
@@ -180,6 +250,13 @@ pub enum ConfigErrorKind {
     },
     /// `response.max_errors` is zero while errors are included.
     ZeroMaxErrors,
+    /// The signature secrets were refused.
+    Secrets {
+        /// Why (never the secret itself).
+        message: String,
+    },
+    /// `signature.replay_slots` is zero.
+    ZeroReplaySlots,
 }
 
 impl fmt::Display for ConfigError {
@@ -210,6 +287,15 @@ impl fmt::Display for ConfigError {
                 f,
                 "configuration: response.max_errors must be above zero when include_errors is on"
             ),
+            ConfigErrorKind::Secrets { message } => {
+                write!(f, "configuration: signature: {message}")
+            }
+            ConfigErrorKind::ZeroReplaySlots => {
+                write!(
+                    f,
+                    "configuration: signature.replay_slots must be above zero"
+                )
+            }
         }
     }
 }
@@ -271,6 +357,8 @@ pub struct Gateway {
     routes: Vec<(String, Rc<RoutePolicy>)>,
     /// The core validator, built once per VM.
     pub validator: Validator,
+    /// The signature verifier, when signatures are configured.
+    pub verifier: Option<Verifier>,
 }
 
 impl Gateway {
@@ -282,7 +370,7 @@ impl Gateway {
         } else {
             serde_json::from_slice(bytes).or_else(|error| {
                 refuse(ConfigErrorKind::Syntax {
-                    message: error.to_string(),
+                    message: without_quoted_values(&error.to_string()),
                 })
             })?
         };
@@ -344,6 +432,20 @@ impl Gateway {
             routes.push((route.path_prefix.clone(), Rc::new(policy)));
         }
         routes.sort_by_key(|(prefix, _)| std::cmp::Reverse(prefix.len()));
+        let verifier = match &config.signature {
+            None => None,
+            Some(signature) => {
+                if signature.replay_slots == 0 {
+                    return refuse(ConfigErrorKind::ZeroReplaySlots);
+                }
+                let secrets = Secrets::new(&signature.secrets).or_else(|error| {
+                    refuse(ConfigErrorKind::Secrets {
+                        message: error.to_string(),
+                    })
+                })?;
+                Some(Verifier::new(secrets, signature.tolerance_s))
+            }
+        };
         let validator = Validator::new(options).or_else(|error| {
             refuse(ConfigErrorKind::Limits {
                 message: error.to_string(),
@@ -354,6 +456,7 @@ impl Gateway {
             default_route: Rc::new(default_route),
             routes,
             validator,
+            verifier,
         })
     }
 
@@ -369,6 +472,27 @@ impl Gateway {
             .map_or(&self.default_route, |(_, policy)| policy)
             .clone()
     }
+}
+
+/// serde's messages quote the offending value (`invalid type: string "..."`), which for a
+/// mistyped `secrets` would print a secret into Envoy's log. Field and variant names are in
+/// backticks and stay.
+fn without_quoted_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut inside = false;
+    for character in message.chars() {
+        if character == '"' {
+            if !inside {
+                out.push_str("\"…");
+            } else {
+                out.push('"');
+            }
+            inside = !inside;
+        } else if !inside {
+            out.push(character);
+        }
+    }
+    out
 }
 
 /// Header names must be valid HTTP tokens, and lower-case because HTTP/2 requires it.
@@ -486,6 +610,27 @@ mod tests {
         assert!(!detect.allowed.as_ref().unwrap().allows("book.verified"));
         assert_eq!(gateway.route(b"/health").mode, Mode::Off);
         assert_eq!(gateway.route(b"/other?/hooks").mode, Mode::Enforce);
+    }
+
+    #[test]
+    fn signature_settings_are_checked_and_secrets_never_echoed() {
+        let gateway =
+            Gateway::from_json(br#"{"signature": {"secrets": ["whsec_current_0123456789"]}}"#)
+                .unwrap();
+        let signature = gateway.config.signature.as_ref().unwrap();
+        assert_eq!(signature.tolerance_s, 300);
+        assert!(signature.required);
+        assert!(!format!("{:?}", gateway.config).contains("whsec_current"));
+        let kind = refused(r#"{"signature": {"secrets": "whsec_mistyped_secret"}}"#);
+        assert!(!format!("{kind:?}").contains("whsec_mistyped"), "{kind:?}");
+        assert!(matches!(
+            refused(r#"{"signature": {"secrets": []}}"#),
+            ConfigErrorKind::Secrets { .. }
+        ));
+        assert_eq!(
+            refused(r#"{"signature": {"secrets": ["s"], "replay_slots": 0}}"#),
+            ConfigErrorKind::ZeroReplaySlots
+        );
     }
 
     #[test]

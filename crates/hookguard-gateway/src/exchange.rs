@@ -9,8 +9,13 @@ use hookguard::intake::IntakeErrorKind;
 use hookguard::schema::TEST_DELIVERY;
 use hookguard::{Delivery, Finding, Report};
 
-use crate::config::{FailurePolicy, Gateway, Mode, RoutePolicy};
+use hookguard::signature::{
+    DeliveryHeaders, REQUEST_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, Verifier,
+};
+
+use crate::config::{FailurePolicy, Gateway, Mode, ReplayPolicy, RoutePolicy};
 use crate::problem;
+use crate::replay;
 use crate::verdict::{Metric, Verdict};
 
 /// A host call that failed. It names the call, never the data.
@@ -58,6 +63,13 @@ pub trait Host {
     fn count(&mut self, metric: Metric);
     /// Writes a log line. Best effort, like metrics.
     fn log(&mut self, level: LogLevel, message: &str);
+    /// The host's clock, Unix seconds.
+    fn now_unix_s(&self) -> Result<i64, HostError>;
+    /// A value shared by every VM of this plugin, with its version for `shared_set`.
+    fn shared_get(&self, key: &str) -> Result<(Option<Vec<u8>>, Option<u32>), HostError>;
+    /// Stores a shared value if it is still at version `cas`; `Ok(false)` when another VM
+    /// changed it first.
+    fn shared_set(&mut self, key: &str, value: &[u8], cas: Option<u32>) -> Result<bool, HostError>;
 }
 
 /// Whether the host should let the request go on, or hold it.
@@ -88,6 +100,11 @@ pub struct Exchange {
     body_size: usize,
     /// Whether the request came with a `content-length` (to be corrected after normalizing).
     has_content_length: bool,
+    /// `Webhook-Signature`, `Webhook-Timestamp`, `Webhook-Request-Id`, kept from the headers
+    /// for the signature check on the complete body.
+    signature_headers: [Option<Vec<u8>>; 3],
+    /// The signature outcome for the upstream header (`verified`, `unsigned`, `replayed`).
+    signature_label: Option<&'static str>,
 }
 
 /// A conclusion about a request, before it is acted on.
@@ -118,6 +135,8 @@ impl Exchange {
             state: State::AwaitingBody,
             body_size: 0,
             has_content_length: false,
+            signature_headers: [None, None, None],
+            signature_label: None,
         }
     }
 
@@ -172,7 +191,7 @@ impl Exchange {
                 .map(|(_, value)| value.as_slice())
         };
         // Whatever the route, a sender must not be able to hand the upstream a verdict.
-        for name in [&names.event, &names.verdict] {
+        for name in [&names.event, &names.verdict, &names.signature] {
             if header(name).is_some() {
                 host.set_request_header(name, None)?;
             }
@@ -196,6 +215,10 @@ impl Exchange {
         }
         let content_length = header("content-length");
         self.has_content_length = content_length.is_some();
+        if gateway.verifier.is_some() {
+            self.signature_headers = [SIGNATURE_HEADER, TIMESTAMP_HEADER, REQUEST_ID_HEADER]
+                .map(|name| header(&name.to_ascii_lowercase()).map(<[u8]>::to_vec));
+        }
         let declared = content_length
             .and_then(|value| std::str::from_utf8(value).ok())
             .and_then(|value| value.trim().parse::<u64>().ok());
@@ -221,6 +244,13 @@ impl Exchange {
 
     fn judge(&mut self, host: &mut dyn Host, body: &[u8]) -> Flow {
         let gateway = Rc::clone(&self.gateway);
+        if let Some(verifier) = &gateway.verifier {
+            match self.check_signature(host, verifier, body) {
+                Ok(None) => {}
+                Ok(Some(flow)) => return flow,
+                Err(error) => return self.fail(host, error),
+            }
+        }
         let report = if gateway.config.normalize {
             gateway.validator.normalize(body)
         } else {
@@ -276,6 +306,66 @@ impl Exchange {
             findings: &[],
         };
         self.conclude(host, conclusion)
+    }
+
+    /// Authenticity before validation: `Some(flow)` when the request was concluded here.
+    fn check_signature(
+        &mut self,
+        host: &mut dyn Host,
+        verifier: &Verifier,
+        body: &[u8],
+    ) -> Result<Option<Flow>, HostError> {
+        let Some(config) = self.gateway.config.signature.as_ref() else {
+            return Ok(None);
+        };
+        let [signature, timestamp, request_id] = &self.signature_headers;
+        let headers = DeliveryHeaders {
+            signature: signature.as_deref(),
+            timestamp: timestamp.as_deref(),
+            request_id: request_id.as_deref(),
+        };
+        if headers == DeliveryHeaders::default() && !config.required {
+            self.signature_label = Some("unsigned");
+            return Ok(None);
+        }
+        let now = host.now_unix_s()?;
+        let verified = match verifier.verify(&headers, body, now) {
+            Ok(verified) => verified,
+            Err(error) => {
+                let code = error.kind.code();
+                host.count(Metric::Signature(code));
+                let finding = Finding::at(code, "", error.to_string());
+                let conclusion = Conclusion {
+                    verdict: Verdict::SignatureInvalid,
+                    detail: error.to_string(),
+                    event: None,
+                    findings: std::slice::from_ref(&finding),
+                };
+                return Ok(Some(self.conclude(host, conclusion)));
+            }
+        };
+        // A replay is possible while the timestamp is within the tolerance on either side.
+        let window = verifier.tolerance_s().saturating_mul(2);
+        let replayed =
+            replay::seen_before(host, &verified.request_id, now, window, config.replay_slots)?;
+        if !replayed {
+            self.signature_label = Some("verified");
+            return Ok(None);
+        }
+        host.count(Metric::Signature("signature_replayed"));
+        if config.on_replay == ReplayPolicy::Pass {
+            self.signature_label = Some("replayed");
+            return Ok(None);
+        }
+        let message = "this Webhook-Request-Id was already received inside the tolerance window";
+        let finding = Finding::at("signature_replayed", "", message);
+        let conclusion = Conclusion {
+            verdict: Verdict::Replayed,
+            detail: String::from(message),
+            event: None,
+            findings: std::slice::from_ref(&finding),
+        };
+        Ok(Some(self.conclude(host, conclusion)))
     }
 
     /// Replaces the body with its normalized bytes, when so configured.
@@ -373,6 +463,9 @@ impl Exchange {
         if let Some(event) = conclusion.event {
             host.set_request_header(&names.event, Some(event))?;
         }
+        if let Some(label) = self.signature_label {
+            host.set_request_header(&names.signature, Some(label))?;
+        }
         host.set_request_header(&names.verdict, Some(conclusion.verdict.label()))
     }
 
@@ -451,6 +544,9 @@ mod tests {
 
     use serde_json::Value;
 
+    /// Shared data as every VM of a host sees it: key -> (value, version).
+    type SharedData = Rc<std::cell::RefCell<BTreeMap<String, (Vec<u8>, u32)>>>;
+
     /// A request as a host would hold it, recording what the filter did to it.
     #[derive(Default)]
     struct FakeHost {
@@ -461,6 +557,10 @@ mod tests {
         logs: Vec<String>,
         /// A host call that fails, to exercise the failure policy.
         failing: Option<&'static str>,
+        /// The clock.
+        now: i64,
+        /// Shared data, as every VM of a host sees it.
+        shared: SharedData,
     }
 
     impl FakeHost {
@@ -535,6 +635,34 @@ mod tests {
         }
         fn log(&mut self, _level: LogLevel, message: &str) {
             self.logs.push(message.into());
+        }
+        fn now_unix_s(&self) -> Result<i64, HostError> {
+            self.fails("get_current_time")?;
+            Ok(self.now)
+        }
+        fn shared_get(&self, key: &str) -> Result<(Option<Vec<u8>>, Option<u32>), HostError> {
+            self.fails("get_shared_data")?;
+            let shared = self.shared.borrow();
+            Ok(match shared.get(key) {
+                Some((value, cas)) => (Some(value.clone()), Some(*cas)),
+                None => (None, None),
+            })
+        }
+        fn shared_set(
+            &mut self,
+            key: &str,
+            value: &[u8],
+            cas: Option<u32>,
+        ) -> Result<bool, HostError> {
+            self.fails("set_shared_data")?;
+            let mut shared = self.shared.borrow_mut();
+            let current = shared.get(key).map(|(_, version)| *version);
+            if cas.is_some() && cas != current {
+                return Ok(false);
+            }
+            let next = current.unwrap_or(0) + 1;
+            shared.insert(key.into(), (value.to_vec(), next));
+            Ok(true)
         }
     }
 
@@ -775,4 +903,124 @@ mod tests {
     }
 
     use hookguard::Validator;
+
+    #[test]
+    fn the_shared_signature_vectors_get_their_verdicts_and_replays_are_caught_across_vms() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/signatures/vectors.json"
+        );
+        let vectors: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        // One shared store, as Envoy gives every VM of the plugin.
+        let shared = Rc::new(std::cell::RefCell::new(BTreeMap::new()));
+        for secrets in [vec!["current"], vec!["current", "previous"]] {
+            let names: Vec<&str> = secrets
+                .iter()
+                .map(|name| vectors["secrets"][name].as_str().unwrap())
+                .collect();
+            let config = gateway(&serde_json::json!({"signature": {"secrets": names}}).to_string());
+            for case in vectors["cases"].as_array().unwrap() {
+                if case["secrets"] != serde_json::json!(secrets) {
+                    continue;
+                }
+                let name = case["name"].as_str().unwrap();
+                let body = case["body"].as_str().unwrap().as_bytes();
+                let mut host = FakeHost::post("/hooks", "application/json", body);
+                host.now = vectors["now"].as_i64().unwrap();
+                host.shared = Rc::clone(&shared);
+                for (header, value) in case["headers"].as_object().unwrap() {
+                    host.headers.insert(
+                        header.to_ascii_lowercase(),
+                        value.as_str().unwrap().as_bytes().to_vec(),
+                    );
+                }
+                send(&config, &mut host, 1000, false);
+                let expected = match case["expected"]["code"].as_str() {
+                    _ if case["expected"]["replayed"] == true => Some("signature_replayed"),
+                    code => code,
+                };
+                match expected {
+                    Some(code) => {
+                        let (status, problem) = host.problem();
+                        assert_eq!(
+                            status,
+                            if code == "signature_replayed" {
+                                409
+                            } else {
+                                401
+                            },
+                            "{name}"
+                        );
+                        assert_eq!(problem["errors"][0]["code"], code, "{name}");
+                        let counted = host
+                            .counted
+                            .iter()
+                            .any(|metric| *metric == Metric::Signature(code_of(code)));
+                        assert!(counted, "{name}");
+                        let raw = String::from_utf8(host.response.clone().unwrap().1).unwrap();
+                        for secret in &names {
+                            assert!(!raw.contains(secret), "{name}");
+                        }
+                    }
+                    None if name == "signed-invalid-payload" => {
+                        assert_eq!(host.problem().0, 400, "{name}")
+                    }
+                    None => {
+                        assert_eq!(host.response, None, "{name}");
+                        assert_eq!(
+                            host.header("x-hookguard-signature"),
+                            Some("verified"),
+                            "{name}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// The static code the filter counts under, for a code read from the vectors.
+    fn code_of(code: &str) -> &'static str {
+        crate::verdict::SIGNATURE_CODES
+            .into_iter()
+            .find(|known| *known == code)
+            .unwrap()
+    }
+
+    #[test]
+    fn unsigned_deliveries_pass_when_signatures_are_optional_and_replays_can_be_passed_marked() {
+        let optional = gateway(r#"{"signature": {"secrets": ["s3cr3t"], "required": false}}"#);
+        let mut host = FakeHost::post("/hooks", "application/json", VERIFIED);
+        host.headers
+            .insert("x-hookguard-signature".into(), b"verified".to_vec());
+        assert_eq!(send(&optional, &mut host, 1000, false), Flow::Continue);
+        assert_eq!(host.header("x-hookguard-signature"), Some("unsigned"));
+
+        // A signed but wrong delivery is still refused.
+        let mut host = FakeHost::post("/hooks", "application/json", VERIFIED);
+        host.headers
+            .insert("webhook-signature".into(), vec![b'0'; 64]);
+        host.headers
+            .insert("webhook-timestamp".into(), b"100".to_vec());
+        host.headers
+            .insert("webhook-request-id".into(), b"r1".to_vec());
+        host.now = 100;
+        send(&optional, &mut host, 1000, false);
+        assert_eq!(host.problem().0, 401);
+    }
+
+    #[test]
+    fn replay_slots_bound_memory() {
+        let shared = Rc::new(std::cell::RefCell::new(BTreeMap::new()));
+        let mut host = FakeHost {
+            shared: Rc::clone(&shared),
+            ..FakeHost::default()
+        };
+        for id in 0..1000 {
+            assert!(!replay::seen_before(&mut host, &format!("req-{id}"), 100, 600, 16).unwrap());
+        }
+        assert!(shared.borrow().len() <= 16);
+        // The last id is still remembered; an expired one is not.
+        assert!(replay::seen_before(&mut host, "req-999", 200, 600, 16).unwrap());
+        assert!(!replay::seen_before(&mut host, "req-999", 2000, 600, 16).unwrap());
+    }
 }

@@ -12,7 +12,7 @@ use std::rc::Rc;
 use proxy_wasm::hostcalls;
 use proxy_wasm::traits::{Context, HttpContext, RootContext};
 use proxy_wasm::types::{
-    Action, BufferType, ContextType, LogLevel as ProxyLogLevel, MapType, MetricType,
+    Action, BufferType, ContextType, LogLevel as ProxyLogLevel, MapType, MetricType, Status,
 };
 
 use crate::config::Gateway;
@@ -239,6 +239,36 @@ impl Host for ProxyHost {
 
     fn log(&mut self, level: LogLevel, message: &str) {
         log(level, message);
+    }
+
+    fn now_unix_s(&self) -> Result<i64, HostError> {
+        let now = hostcalls::get_current_time().map_err(|_| HostError {
+            call: "get_current_time",
+        })?;
+        let since_epoch = now
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|_| HostError {
+                call: "get_current_time",
+            })?;
+        i64::try_from(since_epoch.as_secs()).map_err(|_| HostError {
+            call: "get_current_time",
+        })
+    }
+
+    fn shared_get(&self, key: &str) -> Result<(Option<Vec<u8>>, Option<u32>), HostError> {
+        hostcalls::get_shared_data(key).map_err(|_| HostError {
+            call: "get_shared_data",
+        })
+    }
+
+    fn shared_set(&mut self, key: &str, value: &[u8], cas: Option<u32>) -> Result<bool, HostError> {
+        match hostcalls::set_shared_data(key, Some(value), cas) {
+            Ok(()) => Ok(true),
+            Err(Status::CasMismatch) => Ok(false),
+            Err(_) => Err(HostError {
+                call: "set_shared_data",
+            }),
+        }
     }
 }
 

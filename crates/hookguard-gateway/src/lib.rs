@@ -16,6 +16,7 @@ here as from the command line or the JavaScript package.
 pub mod config;
 pub mod exchange;
 pub mod problem;
+pub mod replay;
 pub mod verdict;
 
 #[cfg(target_arch = "wasm32")]

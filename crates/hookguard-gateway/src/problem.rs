@@ -48,6 +48,8 @@ fn describe(verdict: Verdict) -> (u16, &'static str, &'static str) {
         ),
         Verdict::InternalError => (500, "The delivery could not be checked", "internal-error"),
         Verdict::Unchecked => (200, "Not checked", "unchecked"),
+        Verdict::SignatureInvalid => (401, "Webhook signature not accepted", "signature-invalid"),
+        Verdict::Replayed => (409, "Delivery already received", "replayed-delivery"),
     }
 }
 

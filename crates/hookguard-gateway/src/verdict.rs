@@ -20,11 +20,15 @@ pub enum Verdict {
     InternalError,
     /// No verdict could be reached, and the failure policy let the request through.
     Unchecked,
+    /// The delivery's signature is missing, malformed, out of the time window, or wrong.
+    SignatureInvalid,
+    /// An authentic delivery already received inside the tolerance window.
+    Replayed,
 }
 
 impl Verdict {
     /// Every verdict, for metrics defined up front.
-    pub const ALL: [Verdict; 8] = [
+    pub const ALL: [Verdict; 10] = [
         Verdict::Valid,
         Verdict::Invalid,
         Verdict::EventNotAllowed,
@@ -33,6 +37,8 @@ impl Verdict {
         Verdict::MethodNotAllowed,
         Verdict::InternalError,
         Verdict::Unchecked,
+        Verdict::SignatureInvalid,
+        Verdict::Replayed,
     ];
 
     /// The verdict's label in headers, metrics and logs.
@@ -46,9 +52,21 @@ impl Verdict {
             Verdict::MethodNotAllowed => "method_not_allowed",
             Verdict::InternalError => "internal_error",
             Verdict::Unchecked => "unchecked",
+            Verdict::SignatureInvalid => "signature_invalid",
+            Verdict::Replayed => "replayed",
         }
     }
 }
+
+/// Every signature failure code, as the core names them, and replays.
+pub const SIGNATURE_CODES: [&str; 6] = [
+    "signature_missing_header",
+    "signature_malformed_header",
+    "signature_stale",
+    "signature_future",
+    "signature_mismatch",
+    "signature_replayed",
+];
 
 /// A counter the filter increments. Envoy shows each under `wasmcustom.<name>` in `/stats`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -58,6 +76,8 @@ pub enum Metric {
     /// Failed requests let through because the route is in monitor mode
     /// (`hookguard.monitor.passed`).
     MonitorPassed,
+    /// Signature failures by reason (`hookguard.signature.<code>`), replays included.
+    Signature(&'static str),
     /// Deliveries of one event by verdict: valid or not (`hookguard.event.<name>.<label>`).
     Event {
         /// The canonical event name (or `test-delivery`).
@@ -73,6 +93,7 @@ impl Metric {
         match self {
             Metric::Verdict(verdict) => format!("hookguard.verdict.{}", verdict.label()),
             Metric::MonitorPassed => String::from("hookguard.monitor.passed"),
+            Metric::Signature(code) => format!("hookguard.signature.{code}"),
             Metric::Event { name, valid } => {
                 let label = if valid { "valid" } else { "invalid" };
                 format!("hookguard.event.{name}.{label}")
@@ -86,8 +107,10 @@ impl Metric {
         let events = crate::config::canonical_event_names()
             .into_iter()
             .flat_map(|name| [true, false].map(|valid| Metric::Event { name, valid }));
+        let signatures = SIGNATURE_CODES.into_iter().map(Metric::Signature);
         verdicts
             .chain([Metric::MonitorPassed])
+            .chain(signatures)
             .chain(events)
             .collect()
     }

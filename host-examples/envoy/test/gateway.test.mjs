@@ -3,6 +3,7 @@
 // the core, the CLI and the ABI tests are held to); rejected requests never reach the upstream;
 // accepted ones arrive byte-exact, or normalized.
 import { test, before, after } from 'node:test';
+import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,8 @@ const json = { 'content-type': 'application/json' };
 const VERIFIED = fixture('tests/fixtures/seeds/organization/book.verified.json');
 const INVALID = Buffer.from('{"event_name": "book.verified", "status": "BOOK_COMPLETE", "book_pk": "customer-secret-42", "book_uuid": "35ef4501-b93d-4ce2-b766-b670a057c0fb"}');
 const MAX_BODY_BYTES = 1024 * 1024;
+const signatureVectors = JSON.parse(readFileSync(join(root, 'tests/fixtures/signatures/vectors.json'), 'utf8'));
+const secret = (name) => signatureVectors.secrets[name];
 
 let upstream;
 let envoy;
@@ -38,6 +41,8 @@ before(async () => {
         ],
       },
       normalize: { normalize: true },
+      signed: { signature: { secrets: [secret('current')] } },
+      rotating: { signature: { secrets: [secret('current'), secret('previous')] } },
     },
   }));
 });
@@ -250,6 +255,40 @@ test('a burst of hostile requests leaves every VM healthy: no 5xx during or afte
   const after = await Promise.all(Array.from({ length: 20 }, () => deliver('enforce', { body: VERIFIED })));
   assert.deepEqual(after.map((response) => response.status), Array(20).fill(200));
   assert.doesNotMatch(envoy.log(), /panicked|wasm trap|Function: proxy_on_\w+ failed|VM failed/i);
+});
+
+test('the shared signature vectors, signed for Envoy\'s clock, get their verdicts; replays get 409', async () => {
+  // Envoy reads its own clock, so the vectors are generated afresh for now, by the same script.
+  const dir = mkdtempSync(join(tmpdir(), 'hookguard-vectors-'));
+  const out = join(dir, 'vectors.json');
+  // The time-window cases sit 30 s inside or outside the tolerance, not at its edge: Envoy's
+  // clock moves on while the test runs (the exact edges are checked with a fixed clock in the
+  // core, the JS package and the filter's native tests).
+  execFileSync('python3', [join(root, 'tests/fixtures/signatures/generate.py'), '--now', String(Math.floor(Date.now() / 1000)), '--margin', '30', '--out', out]);
+  const vectors = JSON.parse(readFileSync(out, 'utf8'));
+  const before = await envoy.stats();
+  for (const vector of vectors.cases) {
+    const listener = vector.secrets.length === 2 ? 'rotating' : 'signed';
+    const response = await deliver(listener, { headers: vector.headers, body: Buffer.from(vector.body) });
+    const expected = vector.expected.replayed ? 'signature_replayed' : vector.expected.code;
+    if (expected === null) {
+      const status = vector.name === 'signed-invalid-payload' ? 400 : 200;
+      assert.equal(response.status, status, `${vector.name}: ${response.body}`);
+      if (status === 200) assert.equal(response.upstream.headers['x-hookguard-signature'], 'verified', vector.name);
+    } else {
+      assert.equal(response.status, expected === 'signature_replayed' ? 409 : 401, `${vector.name}: ${response.body}`);
+      const problem = problemOf(response);
+      assert.equal(problem.errors[0].code, expected, vector.name);
+      assert.equal(response.upstream, undefined, vector.name);
+      for (const value of Object.values(vectors.secrets)) assert.doesNotMatch(response.body.toString(), new RegExp(value));
+    }
+  }
+  const after = await envoy.stats();
+  const moved = (name) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
+  assert.equal(moved('wasmcustom.hookguard.signature.signature_replayed'), 1);
+  assert.ok(moved('wasmcustom.hookguard.signature.signature_mismatch') >= 5);
+  assert.equal(moved('wasmcustom.hookguard.signature.signature_stale'), 1);
+  for (const value of Object.values(vectors.secrets)) assert.doesNotMatch(envoy.log(), new RegExp(value));
 });
 
 test('a refused plugin configuration stops Envoy from accepting the config', async () => {
