@@ -173,6 +173,82 @@ impl Session {
         }
     }
 
+    /// Checks a delivery's signature. The request at `(address, len)` is JSON:
+    /// `{"secrets": [...], "tolerance_s": 300, "now": UNIX_SECONDS, "headers": {NAME: VALUE}}`;
+    /// the body is at `(body_address, body_len)`. The verdict JSON becomes the result:
+    /// `{"authentic": true, "request_id", "timestamp", "secret_index"}` (status OK) or
+    /// `{"authentic": false, "code", "error"}` (status INVALID). Secrets are not kept.
+    pub fn verify(
+        &mut self,
+        (address, len): (usize, usize),
+        (body_address, body_len): (usize, usize),
+    ) -> i32 {
+        use hookguard::signature::{DEFAULT_TOLERANCE_S, DeliveryHeaders, Secrets, Verifier};
+
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Request {
+            secrets: Vec<String>,
+            #[serde(default)]
+            tolerance_s: Option<u64>,
+            now: i64,
+            #[serde(default)]
+            headers: BTreeMap<String, String>,
+        }
+
+        let (Some(request), Some(body)) = (
+            live_bytes(&self.allocations, address, len),
+            live_bytes(&self.allocations, body_address, body_len),
+        ) else {
+            return self.error(
+                status::BAD_BUFFER,
+                "verify: buffer is not a live allocation",
+            );
+        };
+        let request = match serde_json::from_slice::<Request>(request) {
+            Ok(request) => request,
+            // serde's message could quote a mistyped secret; name the problem only.
+            Err(_) => {
+                return self.error(
+                    status::BAD_OPTIONS,
+                    "verify: the request is not of the documented shape",
+                );
+            }
+        };
+        let secrets = match Secrets::new(&request.secrets) {
+            Ok(secrets) => secrets,
+            Err(error) => return self.error(status::BAD_OPTIONS, &format!("verify: {error}")),
+        };
+        let headers = DeliveryHeaders::from_pairs(
+            request
+                .headers
+                .iter()
+                .map(|(name, value)| (name.as_str(), value.as_bytes())),
+        );
+        let verifier = Verifier::new(secrets, request.tolerance_s.unwrap_or(DEFAULT_TOLERANCE_S));
+        let (verdict, code) = match verifier.verify(&headers, body, request.now) {
+            Ok(verified) => (
+                serde_json::json!({
+                    "authentic": true,
+                    "request_id": verified.request_id,
+                    "timestamp": verified.timestamp,
+                    "secret_index": verified.secret_index,
+                }),
+                status::OK,
+            ),
+            Err(error) => (
+                serde_json::json!({
+                    "authentic": false,
+                    "code": error.kind.code(),
+                    "error": error.to_string(),
+                }),
+                status::INVALID,
+            ),
+        };
+        self.result = verdict.to_string().into_bytes();
+        code
+    }
+
     /// Puts the crate version into the result.
     pub fn version(&mut self) -> i32 {
         self.result = hookguard::VERSION.as_bytes().to_vec();
@@ -276,6 +352,15 @@ pub mod exports {
     #[unsafe(no_mangle)]
     pub extern "C" fn hookguard_normalize(pointer: u32, len: u32) -> i32 {
         with(|session| session.validate(address(pointer), len as usize, true))
+    }
+
+    /// See `docs/abi.md`.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hookguard_verify(pointer: u32, len: u32, body: u32, body_len: u32) -> i32 {
+        with(|session| {
+            let request = (address(pointer), len as usize);
+            session.verify(request, (address(body), body_len as usize))
+        })
     }
 
     /// See `docs/abi.md`.

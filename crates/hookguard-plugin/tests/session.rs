@@ -85,3 +85,55 @@ fn options_are_refused_whole_and_keep_the_previous_ones() {
         "still strict"
     );
 }
+
+#[test]
+fn signatures_are_verified_like_the_core_does_and_secrets_never_come_back() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/signatures/vectors.json"
+    );
+    let vectors: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut session = Session::new();
+    for case in vectors["cases"].as_array().unwrap() {
+        let secrets: Vec<&serde_json::Value> = case["secrets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|name| &vectors["secrets"][name.as_str().unwrap()])
+            .collect();
+        let request = serde_json::json!({
+            "secrets": secrets,
+            "tolerance_s": vectors["tolerance_s"],
+            "now": vectors["now"],
+            "headers": case["headers"],
+        })
+        .to_string();
+        // Request and body in one allocation, as the command line passes them.
+        let mut both = request.clone().into_bytes();
+        both.extend_from_slice(case["body"].as_str().unwrap().as_bytes());
+        let address = write(&mut session, &both);
+        let code = session.verify(
+            (address, request.len()),
+            (address + request.len(), both.len() - request.len()),
+        );
+        let verdict: serde_json::Value = serde_json::from_slice(session.result()).unwrap();
+        let expected = &case["expected"]["code"];
+        assert_eq!(&verdict["code"], expected, "{}", case["name"]);
+        assert_eq!(
+            code,
+            if expected.is_null() {
+                status::OK
+            } else {
+                status::INVALID
+            }
+        );
+        for secret in &secrets {
+            let secret = secret.as_str().unwrap();
+            assert!(!String::from_utf8_lossy(session.result()).contains(secret));
+        }
+    }
+    let bad = write(&mut session, br#"{"secrets": "oops-a-secret", "now": 0}"#);
+    assert_eq!(session.verify((bad, 38), (bad, 0)), status::BAD_OPTIONS);
+    assert!(!String::from_utf8_lossy(session.result()).contains("oops"));
+}
