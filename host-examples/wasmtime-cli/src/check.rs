@@ -15,7 +15,7 @@ use crate::cli::{CheckArgs, Colour, NormalizeArgs, OutputFormat, ValidateArgs};
 use crate::exit;
 use crate::input::{self, InputProblem, ReadOptions};
 use crate::output::{self, Detail, Palette, Tally};
-use crate::pipeline::{self, Checked, CheckedPayload, Plan};
+use crate::pipeline::{self, Checked, CheckedPayload, Plan, SignaturePlan};
 use crate::plugin::PluginModule;
 use crate::report::Report;
 
@@ -43,7 +43,7 @@ pub fn validate(
     };
     let mut out = BufWriter::new(stdout.lock());
     let stdout_free = !stdout_is_terminal || detail == Detail::Quiet;
-    let mut run = Run::new(check, stdout_free);
+    let mut run = Run::new(check, stdout_free, signature_plan(check)?);
     let format = args.format;
 
     let stats = run.execute(module, check, args.normalized, &mut |run, checked| {
@@ -79,7 +79,7 @@ pub fn normalize(
 ) -> Result<u8> {
     let check = &args.check;
     let stdout_free = args.out_dir.is_some() || !io::stdout().is_terminal();
-    let mut run = Run::new(check, stdout_free);
+    let mut run = Run::new(check, stdout_free, signature_plan(check)?);
     let mut out = BufWriter::new(io::stdout().lock());
     let mut files = OutputFiles::new(args.out_dir.clone());
 
@@ -131,12 +131,20 @@ struct Run {
     read: ReadOptions,
     options_json: String,
     jobs: usize,
+    /// Signature checking, with `--secret-file` (shared with the workers' plan).
+    signature: Option<std::sync::Arc<SignaturePlan>>,
+    /// Request ids of authentic deliveries seen so far, with their timestamps: a later one
+    /// within twice the tolerance is a replay. Filled in output order, so the verdict does
+    /// not depend on which worker saw a delivery first.
+    seen_requests: std::collections::HashMap<String, i64>,
 }
 
 impl Run {
-    fn new(check: &CheckArgs, stdout_free: bool) -> Run {
+    fn new(check: &CheckArgs, stdout_free: bool, signature: Option<SignaturePlan>) -> Run {
         let stderr_is_terminal = io::stderr().is_terminal();
         Run {
+            signature: signature.map(std::sync::Arc::new),
+            seen_requests: std::collections::HashMap::new(),
             tally: Tally::default(),
             progress: ProgressBar::hidden(),
             // A bar on a terminal that also shows the output would be torn by it.
@@ -168,12 +176,14 @@ impl Run {
         self.total_bytes = input::total_size(&inputs);
         let bytes_read = AtomicU64::new(0);
         let options_json = self.options_json.clone();
+        let signing = self.signature.clone();
         let plan = Plan {
             module,
             options_json: &options_json,
             normalize,
             jobs: self.jobs,
             read: self.read.clone(),
+            signature: signing.as_deref(),
         };
         let mut output_error = None;
         let checking_started = Instant::now();
@@ -198,6 +208,44 @@ impl Run {
         Ok(stats)
     }
 
+    /// Puts a failed signature check (or a replay) first among the report's errors: the
+    /// delivery is then invalid, whatever its payload.
+    fn apply_signature(&mut self, checked: &CheckedPayload, report: &mut Report) {
+        let (Some(plan), Some(verdict)) = (&self.signature, &checked.signature) else {
+            return;
+        };
+        let failure =
+            if !verdict.authentic {
+                let code = verdict.code.clone().unwrap_or_default();
+                Some((code, verdict.error.clone().unwrap_or_default()))
+            } else if let (Some(id), Some(timestamp)) = (&verdict.request_id, verdict.timestamp) {
+                let window = i128::from(plan.tolerance_s) * 2;
+                match self.seen_requests.insert(id.clone(), timestamp) {
+                Some(first) if (i128::from(timestamp) - i128::from(first)).abs() <= window => Some((
+                    "signature_replayed".to_owned(),
+                    "this Webhook-Request-Id was already received inside the tolerance window"
+                        .to_owned(),
+                )),
+                _ => None,
+            }
+            } else {
+                None
+            };
+        if let Some((code, error)) = failure {
+            report.valid = false;
+            report.errors.insert(
+                0,
+                crate::report::Finding {
+                    code,
+                    instance_location: String::new(),
+                    keyword_location: String::new(),
+                    error,
+                    position: None,
+                },
+            );
+        }
+    }
+
     /// Counts one result. Input problems and module failures are reported on stderr here;
     /// a payload with a report is handed back for output, its positions made file-relative.
     fn account(&mut self, checked: Checked) -> Option<(CheckedPayload, Report)> {
@@ -212,8 +260,9 @@ impl Run {
                         if let Some(origin) = checked.origin {
                             report.relocate(origin);
                         }
+                        self.apply_signature(&checked, &mut report);
                         self.tally.count(&report);
-                        return Some((checked, report));
+                        return Some((*checked, report));
                     }
                     Err(message) => {
                         self.tally.failures += 1;
@@ -292,6 +341,37 @@ impl Run {
 
 /// The options the module is configured with: the body limit always (the readers cut bodies
 /// by it), the others only when given, so the module's own defaults apply otherwise.
+/// Reads `--secret-file` (one secret per line, blank lines and `#` comments skipped). Errors
+/// name the file and the line, never a secret.
+fn signature_plan(check: &CheckArgs) -> Result<Option<SignaturePlan>> {
+    let Some(path) = &check.secret_file else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the secret file {}", path.display()))?;
+    let secrets: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(str::to_owned)
+        .collect();
+    if secrets.is_empty() {
+        anyhow::bail!("the secret file {} holds no secret", path.display());
+    }
+    let now = match check.now {
+        Some(now) => now,
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|elapsed| i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX))
+            .context("the system clock is before 1970")?,
+    };
+    Ok(Some(SignaturePlan {
+        secrets,
+        tolerance_s: check.tolerance,
+        now,
+    }))
+}
+
 fn options_json(check: &CheckArgs) -> String {
     let mut options = serde_json::Map::new();
     let max_bytes = check.max_bytes.unwrap_or(DEFAULT_MAX_BYTES);

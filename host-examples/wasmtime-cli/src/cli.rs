@@ -93,6 +93,26 @@ pub struct CheckArgs {
     /// Never show the progress bar (it shows only on a terminal, for runs longer than a moment)
     #[arg(long)]
     pub no_progress: bool,
+
+    /// Check each delivery's Webhook-Signature against the secrets in FILE (one per line; two
+    /// during a rotation; `#` comments). Captures (.http, .har) carry the headers; a payload
+    /// without them counts as unsigned. Replayed request ids are reported too
+    #[arg(long, value_name = "FILE")]
+    pub secret_file: Option<PathBuf>,
+
+    /// The clock for signature checks, Unix seconds [default: now]; give a capture's time to
+    /// check old deliveries
+    #[arg(long, value_name = "UNIX_SECONDS", requires = "secret_file")]
+    pub now: Option<i64>,
+
+    /// How far Webhook-Timestamp may be from the clock, either way, in seconds
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 300,
+        requires = "secret_file"
+    )]
+    pub tolerance: u64,
 }
 
 #[derive(Debug, Args)]

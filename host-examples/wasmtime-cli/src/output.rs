@@ -84,7 +84,7 @@ pub fn write_text(
         checked.source,
         report.event_label()
     )?;
-    if let Some(RequestLine { method, target }) = &checked.request {
+    if let Some(RequestLine { method, target, .. }) = &checked.request {
         write!(out, " {dim}({method} {target}){dim:#}")?;
     }
     writeln!(out)?;

@@ -28,7 +28,7 @@ const BATCH_BYTES: usize = 1 << 20;
 /// What came of one item.
 pub enum Checked {
     /// A payload and the module's verdict on it.
-    Payload(CheckedPayload),
+    Payload(Box<CheckedPayload>),
     /// An input that could not be read.
     Problem(InputProblem),
 }
@@ -41,6 +41,30 @@ pub struct CheckedPayload {
     pub origin: Option<Origin>,
     /// The report, or why the module could not give one (a trap; the instance is replaced).
     pub outcome: Result<Report, String>,
+    /// The signature verdict, when signatures are checked.
+    pub signature: Option<Box<SignatureVerdict>>,
+}
+
+/// What `hookguard_verify` answered.
+#[derive(Debug, serde::Deserialize)]
+pub struct SignatureVerdict {
+    pub authentic: bool,
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub request_id: Option<String>,
+    #[serde(default)]
+    pub timestamp: Option<i64>,
+}
+
+/// Signature checking for a run. The secrets go to the module with each delivery and nowhere
+/// else.
+pub struct SignaturePlan {
+    pub secrets: Vec<String>,
+    pub tolerance_s: u64,
+    pub now: i64,
 }
 
 struct Batch {
@@ -55,6 +79,7 @@ pub struct Plan<'a> {
     pub normalize: bool,
     pub jobs: usize,
     pub read: ReadOptions,
+    pub signature: Option<&'a SignaturePlan>,
 }
 
 /// What a run measured.
@@ -196,14 +221,22 @@ fn check_batches(
             .map(|item| match item {
                 Item::Problem(problem) => Checked::Problem(problem),
                 Item::Payload(payload) => {
-                    let outcome = check_one(&mut worker, plan, &payload.body, &mut time);
-                    Checked::Payload(CheckedPayload {
+                    let mut outcome = check_one(&mut worker, plan, &payload.body, &mut time);
+                    let mut signature = None;
+                    if let (Some(signing), Ok(_)) = (plan.signature, &outcome) {
+                        match verify_one(&mut worker, plan, signing, &payload) {
+                            Ok(verdict) => signature = Some(Box::new(verdict)),
+                            Err(error) => outcome = Err(error),
+                        }
+                    }
+                    Checked::Payload(Box::new(CheckedPayload {
                         file: payload.file,
                         source: payload.source,
                         request: payload.request,
                         origin: payload.origin,
                         outcome,
-                    })
+                        signature,
+                    }))
                 }
             })
             .collect();
@@ -242,6 +275,39 @@ fn check_one(
         return Err("the module's status and report disagree".into());
     }
     Ok(report)
+}
+
+/// One payload's signature through the module (`hookguard_verify`).
+fn verify_one(
+    worker: &mut PluginInstance,
+    plan: &Plan<'_>,
+    signing: &SignaturePlan,
+    payload: &input::Payload,
+) -> Result<SignatureVerdict, String> {
+    let headers: serde_json::Map<String, serde_json::Value> = payload
+        .request
+        .iter()
+        .flat_map(|request| &request.webhook_headers)
+        .map(|(name, value)| (name.clone(), value.clone().into()))
+        .collect();
+    let request = serde_json::json!({
+        "secrets": signing.secrets,
+        "tolerance_s": signing.tolerance_s,
+        "now": signing.now,
+        "headers": headers,
+    })
+    .to_string();
+    match worker.verify(request.as_bytes(), &payload.body) {
+        Ok((_, verdict)) => serde_json::from_str(&verdict).map_err(|error| {
+            format!("the module's signature verdict is not in the expected shape: {error}")
+        }),
+        Err(error) => {
+            if let Ok(fresh) = plan.module.instantiate(plan.options_json) {
+                *worker = fresh;
+            }
+            Err(error.to_string())
+        }
+    }
 }
 
 fn emit_in_order(

@@ -170,6 +170,8 @@ pub struct PluginInstance {
     catalog: TypedFunc<(), i32>,
     result_ptr: TypedFunc<(), u32>,
     result_len: TypedFunc<(), u32>,
+    /// `hookguard_verify`, absent from modules built before signatures existed.
+    verify: Option<TypedFunc<(u32, u32, u32, u32), i32>>,
     /// A module buffer kept across bodies `(address, capacity)`: one allocation serves a whole
     /// run instead of an alloc/free pair per payload (the ABI accepts any sub-range of a live
     /// allocation).
@@ -228,6 +230,7 @@ impl PluginInstance {
             catalog: export!("hookguard_catalog"),
             result_ptr: export!("hookguard_result_ptr"),
             result_len: export!("hookguard_result_len"),
+            verify: instance.get_typed_func(&mut store, "hookguard_verify").ok(),
             scratch: None,
             store,
         })
@@ -279,6 +282,34 @@ impl PluginInstance {
         Ok((status == status::OK).then_some(result))
     }
 
+    /// Checks a delivery's signature: `request` is the JSON `hookguard_verify` takes (secrets,
+    /// tolerance, clock, headers). Returns whether it is authentic and the verdict JSON.
+    pub fn verify(&mut self, request: &[u8], body: &[u8]) -> Result<(bool, String)> {
+        let Some(verify) = self.verify.clone() else {
+            bail!("this module predates signature checks (no hookguard_verify)");
+        };
+        let mut input = Vec::with_capacity(request.len() + body.len());
+        input.extend_from_slice(request);
+        input.extend_from_slice(body);
+        let ptr = self.write_scratch(&input)?;
+        let request_len = u32::try_from(request.len()).map_err(|_| anyhow!("input over 4 GiB"))?;
+        let body_len = u32::try_from(body.len()).map_err(|_| anyhow!("input over 4 GiB"))?;
+        let status = verify
+            .call(
+                &mut self.store,
+                (ptr, request_len, ptr + request_len, body_len),
+            )
+            .map_err(trapped)?;
+        let verdict = self.result()?;
+        match status {
+            status::OK | status::INVALID => Ok((status == status::OK, verdict)),
+            other => bail!(
+                "the module answered status {other}: {}",
+                error_message(&verdict)
+            ),
+        }
+    }
+
     /// Copies `input` into the instance's scratch buffer (growing it when too small), calls
     /// `function` on it and returns the status and the result bytes.
     fn call_with(
@@ -286,6 +317,16 @@ impl PluginInstance {
         function: TypedFunc<(u32, u32), i32>,
         input: &[u8],
     ) -> Result<(i32, String)> {
+        let len = u32::try_from(input.len()).map_err(|_| anyhow!("input over 4 GiB"))?;
+        let ptr = self.write_scratch(input)?;
+        let status = function
+            .call(&mut self.store, (ptr, len))
+            .map_err(trapped)?;
+        Ok((status, self.result()?))
+    }
+
+    /// Copies `input` into the scratch buffer, growing it when too small; returns its address.
+    fn write_scratch(&mut self, input: &[u8]) -> Result<u32> {
         let len = u32::try_from(input.len()).map_err(|_| anyhow!("input over 4 GiB"))?;
         let ptr = match self.scratch {
             Some((ptr, capacity)) if capacity >= len => ptr,
@@ -311,10 +352,7 @@ impl PluginInstance {
         self.memory
             .write(&mut self.store, ptr as usize, input)
             .map_err(|_| anyhow!("the module handed out a buffer outside its memory"))?;
-        let status = function
-            .call(&mut self.store, (ptr, len))
-            .map_err(trapped)?;
-        Ok((status, self.result()?))
+        Ok(ptr)
     }
 
     fn result(&mut self) -> Result<String> {

@@ -399,3 +399,99 @@ fn all_valid_exits_0_and_warnings_do_not_fail() {
     ]);
     insta::assert_snapshot!(transcript(&output));
 }
+
+#[test]
+fn signed_captures_get_the_shared_signature_verdicts() {
+    let vectors: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join("tests/fixtures/signatures/vectors.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let now = vectors["now"].to_string();
+    for (label, secrets) in [
+        ("current", vec!["current"]),
+        ("rotating", vec!["current", "previous"]),
+    ] {
+        let capture = format!("tests/fixtures/signatures/deliveries.{label}.http");
+        let secret_file = format!("tests/fixtures/signatures/secrets.{label}.txt");
+        let output = run(&[
+            "validate",
+            "--format",
+            "ndjson",
+            "--jobs",
+            "2",
+            "--secret-file",
+            &secret_file,
+            "--now",
+            &now,
+            &capture,
+        ]);
+        let records = ndjson_records(&output);
+        let all_valid = records.iter().all(|record| record["valid"] == true);
+        assert_eq!(
+            output.status.code(),
+            Some(if all_valid { 0 } else { 1 }),
+            "{}",
+            transcript(&output)
+        );
+        let cases: Vec<&Value> = vectors["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|case| case["secrets"] == serde_json::json!(secrets))
+            .collect();
+        assert_eq!(records.len(), cases.len(), "{label}");
+        for (record, case) in records.iter().zip(cases) {
+            let name = case["name"].as_str().unwrap();
+            let expected = if case["expected"]["replayed"] == true {
+                Some("signature_replayed")
+            } else {
+                case["expected"]["code"].as_str()
+            };
+            let first = record["errors"][0]["code"].as_str();
+            match expected {
+                Some(code) => {
+                    assert_eq!(record["valid"], false, "{name}");
+                    assert_eq!(first, Some(code), "{name}");
+                }
+                // Authentic: only the payload's own verdict remains.
+                None => assert!(
+                    first.is_none_or(|code| !code.starts_with("signature_")),
+                    "{name}"
+                ),
+            }
+        }
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        for secret in secrets {
+            assert!(!stdout.contains(vectors["secrets"][secret].as_str().unwrap()));
+        }
+    }
+}
+
+#[test]
+fn without_headers_a_payload_counts_as_unsigned_and_secret_files_are_checked() {
+    let output = run(&[
+        "validate",
+        "--format",
+        "ndjson",
+        "--secret-file",
+        "tests/fixtures/signatures/secrets.current.txt",
+        "tests/fixtures/seeds/organization/book.verified.json",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        ndjson_records(&output)[0]["errors"][0]["code"],
+        "signature_missing_header"
+    );
+
+    let empty = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(empty.path(), "# nothing but a comment\n").unwrap();
+    let output = run(&[
+        "validate",
+        "--secret-file",
+        empty.path().to_str().unwrap(),
+        "tests/fixtures/seeds/organization/book.verified.json",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("holds no secret"));
+}

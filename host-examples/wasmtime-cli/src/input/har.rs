@@ -27,8 +27,16 @@ struct Entry {
 struct Request {
     method: String,
     url: String,
+    #[serde(default)]
+    headers: Vec<Header>,
     #[serde(rename = "postData")]
     post_data: Option<PostData>,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    name: String,
+    value: String,
 }
 
 #[derive(Deserialize)]
@@ -88,6 +96,13 @@ pub fn read(
             request: Some(RequestLine {
                 method: entry.request.method,
                 target: entry.request.url,
+                webhook_headers: entry
+                    .request
+                    .headers
+                    .into_iter()
+                    .filter(|header| super::is_webhook_header(&header.name))
+                    .map(|header| (header.name, header.value))
+                    .collect(),
             }),
             // The body is a JSON string inside the archive, escaped: positions stay relative
             // to the body itself.

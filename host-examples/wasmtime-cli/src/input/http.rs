@@ -161,6 +161,15 @@ fn read_request<R: BufRead>(
     let request_info = RequestLine {
         method: request.method.unwrap_or_default().to_owned(),
         target: request.path.unwrap_or_default().to_owned(),
+        webhook_headers: request
+            .headers
+            .iter()
+            .filter(|header| super::is_webhook_header(header.name))
+            .map(|header| {
+                let value = String::from_utf8_lossy(header.value).trim().to_owned();
+                (header.name.to_owned(), value)
+            })
+            .collect(),
     };
     let header = |name: &str| {
         request

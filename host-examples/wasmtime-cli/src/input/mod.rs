@@ -57,6 +57,16 @@ pub struct RequestLine {
     pub method: String,
     /// The request target (path, or URL in a HAR file).
     pub target: String,
+    /// The request's signature headers (`Webhook-*`), for `--secret-file`; values decoded
+    /// lossily (a signature header that is not ASCII is malformed either way).
+    #[serde(skip)]
+    pub webhook_headers: Vec<(String, String)>,
+}
+
+/// Whether a header is one of Ocrolus' `Webhook-*` delivery headers (the signature's inputs).
+pub fn is_webhook_header(name: &str) -> bool {
+    name.get(..8)
+        .is_some_and(|prefix| prefix.eq_ignore_ascii_case("webhook-"))
 }
 
 /// Where a body starts within its file.
