@@ -1,0 +1,34 @@
+//! Validation and normalization on arbitrary bytes. Beyond "no panic": a valid delivery
+//! normalizes to bytes that are valid too ("valid in, valid out"), and normalizing those
+//! bytes again changes nothing (idempotence).
+#![no_main]
+
+use std::sync::LazyLock;
+
+use hookguard::{Options, Validator};
+use libfuzzer_sys::fuzz_target;
+
+static VALIDATOR: LazyLock<Validator> =
+    LazyLock::new(|| Validator::new(Options::default()).expect("the embedded schemas compile"));
+
+fuzz_target!(|body: &[u8]| {
+    let report = VALIDATOR.normalize(body);
+    let _ = report.to_json();
+    assert_eq!(report.valid, report.errors.is_empty());
+    let Some(normalized) = report.normalized_bytes() else {
+        assert!(!report.valid || report.normalized.is_none());
+        return;
+    };
+    let again = VALIDATOR.normalize(&normalized);
+    assert!(
+        again.valid,
+        "normalized bytes are invalid: {:?}",
+        again.errors
+    );
+    assert_eq!(
+        again.normalized_bytes().as_deref(),
+        Some(normalized.as_slice()),
+        "not idempotent"
+    );
+    assert_eq!(again.event_name, report.event_name);
+});
