@@ -163,8 +163,6 @@ fn key_matches(raw_key: &[u8], name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
-
     use super::value_offset;
 
     const BODY: &str = r#" {
