@@ -188,15 +188,12 @@ impl Host for ProxyHost {
         // Values stay bytes (the SDK's string getters panic on a value that is not UTF-8,
         // which any sender can put on the wire). Names are decoded by the SDK: Envoy's codecs
         // only admit token characters in header names, so they are ASCII.
-        hostcalls::get_map_bytes(MapType::HttpRequestHeaders).map_err(|_| HostError {
-            call: "get_request_headers",
-        })
+        hostcalls::get_map_bytes(MapType::HttpRequestHeaders).map_err(failed("get_request_headers"))
     }
 
     fn set_request_header(&mut self, name: &str, value: Option<&str>) -> Result<(), HostError> {
-        hostcalls::set_map_value(MapType::HttpRequestHeaders, name, value).map_err(|_| HostError {
-            call: "set_request_header",
-        })
+        hostcalls::set_map_value(MapType::HttpRequestHeaders, name, value)
+            .map_err(failed("set_request_header"))
     }
 
     fn request_body(&self, size: usize) -> Result<Vec<u8>, HostError> {
@@ -205,15 +202,12 @@ impl Host for ProxyHost {
         }
         hostcalls::get_buffer(BufferType::HttpRequestBody, 0, size)
             .map(Option::unwrap_or_default)
-            .map_err(|_| HostError {
-                call: "get_request_body",
-            })
+            .map_err(failed("get_request_body"))
     }
 
     fn replace_request_body(&mut self, size: usize, body: &[u8]) -> Result<(), HostError> {
-        hostcalls::set_buffer(BufferType::HttpRequestBody, 0, size, body).map_err(|_| HostError {
-            call: "set_request_body",
-        })
+        hostcalls::set_buffer(BufferType::HttpRequestBody, 0, size, body)
+            .map_err(failed("set_request_body"))
     }
 
     fn respond(
@@ -222,11 +216,8 @@ impl Host for ProxyHost {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Result<(), HostError> {
-        hostcalls::send_http_response(u32::from(status), headers.to_vec(), Some(body)).map_err(
-            |_| HostError {
-                call: "send_http_response",
-            },
-        )
+        hostcalls::send_http_response(u32::from(status), headers.to_vec(), Some(body))
+            .map_err(failed("send_http_response"))
     }
 
     fn count(&mut self, metric: Metric) {
@@ -242,34 +233,30 @@ impl Host for ProxyHost {
     }
 
     fn now_unix_s(&self) -> Result<i64, HostError> {
-        let now = hostcalls::get_current_time().map_err(|_| HostError {
-            call: "get_current_time",
-        })?;
+        let now = hostcalls::get_current_time().map_err(failed("get_current_time"))?;
         let since_epoch = now
             .duration_since(std::time::UNIX_EPOCH)
-            .map_err(|_| HostError {
-                call: "get_current_time",
-            })?;
-        i64::try_from(since_epoch.as_secs()).map_err(|_| HostError {
-            call: "get_current_time",
-        })
+            .map_err(failed("get_current_time"))?;
+        i64::try_from(since_epoch.as_secs()).map_err(failed("get_current_time"))
     }
 
     fn shared_get(&self, key: &str) -> Result<(Option<Vec<u8>>, Option<u32>), HostError> {
-        hostcalls::get_shared_data(key).map_err(|_| HostError {
-            call: "get_shared_data",
-        })
+        hostcalls::get_shared_data(key).map_err(failed("get_shared_data"))
     }
 
     fn shared_set(&mut self, key: &str, value: &[u8], cas: Option<u32>) -> Result<bool, HostError> {
         match hostcalls::set_shared_data(key, Some(value), cas) {
             Ok(()) => Ok(true),
             Err(Status::CasMismatch) => Ok(false),
-            Err(_) => Err(HostError {
-                call: "set_shared_data",
-            }),
+            Err(status) => Err(failed("set_shared_data")(status)),
         }
     }
+}
+
+/// Maps a failed host call to the error the exchange handles (the status is not the
+/// request's business; the call's name is what an operator needs).
+fn failed<E>(call: &'static str) -> impl Fn(E) -> HostError {
+    move |_| HostError { call }
 }
 
 fn log(level: LogLevel, message: &str) {

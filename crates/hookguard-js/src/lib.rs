@@ -69,11 +69,7 @@ impl JsOptions {
                 )));
             }
         }
-        serde_wasm_bindgen::from_value(options.clone()).map_err(|error| {
-            let message = error.to_string();
-            let message = message.strip_prefix("Error: ").unwrap_or(&message);
-            type_error(&format!("options: {message}"))
-        })
+        serde_wasm_bindgen::from_value(options.clone()).map_err(options_error)
     }
 
     fn core(&self) -> Result<Options, JsValue> {
@@ -98,6 +94,14 @@ impl JsOptions {
 
 fn type_error(message: &str) -> JsValue {
     TypeError::new(message).into()
+}
+
+/// An options object of the wrong shape, as a TypeError (without serde-wasm-bindgen's
+/// "Error: " prefix).
+fn options_error(error: serde_wasm_bindgen::Error) -> JsValue {
+    let message = error.to_string();
+    let message = message.strip_prefix("Error: ").unwrap_or(&message);
+    type_error(&format!("options: {message}"))
 }
 
 /// The raw body's bytes. Strings are validated as their UTF-8 encoding (a string holding a lone

@@ -42,7 +42,7 @@ pub struct CheckedPayload {
     /// The report, or why the module could not give one (a trap; the instance is replaced).
     pub outcome: Result<Report, String>,
     /// The signature verdict, when signatures are checked.
-    pub signature: Option<Box<SignatureVerdict>>,
+    pub signature: Option<SignatureVerdict>,
 }
 
 /// What `hookguard_verify` answered.
@@ -225,7 +225,7 @@ fn check_batches(
                     let mut signature = None;
                     if let (Some(signing), Ok(_)) = (plan.signature, &outcome) {
                         match verify_one(&mut worker, plan, signing, &payload) {
-                            Ok(verdict) => signature = Some(Box::new(verdict)),
+                            Ok(verdict) => signature = Some(verdict),
                             Err(error) => outcome = Err(error),
                         }
                     }
@@ -260,12 +260,7 @@ fn check_one(
     time.in_module += answered - started;
     let answer = match checked {
         Ok(answer) => answer,
-        Err(error) => {
-            if let Ok(fresh) = plan.module.instantiate(plan.options_json) {
-                *worker = fresh;
-            }
-            return Err(error.to_string());
-        }
+        Err(error) => return Err(recover(worker, plan, &error)),
     };
     let report: Result<Report, _> = serde_json::from_str(&answer.report);
     time.reading_reports += answered.elapsed();
@@ -301,13 +296,17 @@ fn verify_one(
         Ok((_, verdict)) => serde_json::from_str(&verdict).map_err(|error| {
             format!("the module's signature verdict is not in the expected shape: {error}")
         }),
-        Err(error) => {
-            if let Ok(fresh) = plan.module.instantiate(plan.options_json) {
-                *worker = fresh;
-            }
-            Err(error.to_string())
-        }
+        Err(error) => Err(recover(worker, plan, &error)),
     }
+}
+
+/// A call into the module failed (a trap poisons an instance): the worker goes on with a fresh
+/// instance, and the failure becomes the payload's outcome.
+fn recover(worker: &mut PluginInstance, plan: &Plan<'_>, error: &anyhow::Error) -> String {
+    if let Ok(fresh) = plan.module.instantiate(plan.options_json) {
+        *worker = fresh;
+    }
+    error.to_string()
 }
 
 fn emit_in_order(
