@@ -37,9 +37,10 @@ toolchain:
       else echo "note: install binaryen (wasm-opt) to optimize the plugin module"; fi; \
     fi
 
-# (fmt, clippy, Rust tests, schema drift, ajv, wasm builds, the ABI from Node, the CLI's tests)
+# (fmt, clippy, Rust tests, schema drift, ajv, wasm builds, the ABI from Node, the CLI, Envoy,
+# the npm package, and a one-minute fuzz run per target)
 # Run every check CI runs
-test: setup fmt-check lint unit-tests schemas-check second-validator wasm abi-test cli-test gateway-test js-test
+test: setup fmt-check lint unit-tests schemas-check second-validator wasm abi-test cli-test gateway-test js-test (fuzz "all" "60")
     @echo "all checks passed"
 
 # Alias of `test`, the name other projects use for "what CI runs"
@@ -161,28 +162,11 @@ gateway-bench seconds="10" rounds="3": gateway
     if ! command -v wrk >/dev/null; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; fi
     cd host-examples/envoy && ENVOY="$(../../scripts/envoy --path)" HOOKGUARD_GATEWAY_WASM="$PWD/../../{{gateway}}" node bench/gateway-bench.mjs {{seconds}} {{rounds}}
 
-# (cargo fuzz = libFuzzer on nightly, installed into .tools/ on first use; corpora start from
-# tests/fixtures and grow in tests/fuzz/corpus/; a crash is saved in tests/fuzz/artifacts/.)
+# (scripts/fuzz: cargo-fuzz installed into .tools/, nightly if installed or else stable with
+# RUSTC_BOOTSTRAP=1; regression fixtures replayed first; corpora grow in tests/fuzz/corpus/.)
 # Fuzz one target (intake, validate, plugin_abi, signature) or all of them, SECONDS each
 fuzz target="all" seconds="60":
-    #!/usr/bin/env bash
-    set -euo pipefail
-    fuzz=.tools/cargo-fuzz/bin/cargo-fuzz
-    [ -x "$fuzz" ] || cargo install --quiet cargo-fuzz --root .tools/cargo-fuzz
-    export PATH="$PWD/.tools/cargo-fuzz/bin:$PATH"
-    targets="{{target}}"
-    [ "$targets" = all ] && targets="intake validate plugin_abi signature"
-    for target in $targets; do
-      corpus=tests/fuzz/corpus/$target
-      mkdir -p "$corpus"
-      case $target in
-        intake|validate) find tests/fixtures/seeds tests/fixtures/intake tests/fixtures/schema -name '*.json' -exec cp -n {} "$corpus/" \; ;;
-        signature) cp -n tests/fixtures/signatures/*.http "$corpus/" ;;
-      esac
-      echo "## $target, {{seconds}} s"
-      cargo +nightly fuzz run --fuzz-dir tests/fuzz "$target" "$corpus" -- \
-        -max_total_time={{seconds}} -dict=tests/fuzz/hookguard.dict -max_len=65536 -print_final_stats=1 2>&1 | tail -12
-    done
+    scripts/fuzz {{target}} {{seconds}}
 
 # Run Envoy with the shipped example config (listener :10000, admin :9901, upstream :8080)
 envoy: gateway

@@ -15,6 +15,9 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+#[path = "../../../crates/hookguard/tests/common/hostile.rs"]
+mod hostile;
+
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../..")
@@ -105,6 +108,38 @@ fn every_fixture_gets_the_shared_verdict_through_the_module() {
     assert_eq!(seen.len(), recorded.len(), "fixture sets differ");
     for (fixture, expected) in &recorded {
         assert_eq!(seen.get(fixture), Some(expected), "{fixture}");
+    }
+}
+
+#[test]
+fn every_hostile_case_gets_its_expected_verdict_through_the_module() {
+    // Bodies of up to 50 MiB are written out as files, as captured deliveries would be.
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let cases = hostile::hostile_cases(&repo_root());
+    for case in &cases {
+        std::fs::write(dir.join(format!("{}.json", case.name)), &case.body).unwrap();
+    }
+    let output = run(&[
+        "validate",
+        "--format=ndjson",
+        "--normalized",
+        "--no-summary",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", transcript(&output));
+    let records: BTreeMap<String, Value> = ndjson_records(&output)
+        .into_iter()
+        .map(|record| {
+            let source = Path::new(record["source"].as_str().unwrap());
+            let name = source.file_stem().unwrap().to_str().unwrap().to_owned();
+            (name, record)
+        })
+        .collect();
+    assert_eq!(records.len(), cases.len());
+    for case in &cases {
+        hostile::assert_verdict(case, &records[&case.name]);
     }
 }
 

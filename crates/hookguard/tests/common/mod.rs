@@ -83,3 +83,4 @@ pub fn event_schema(name: &str) -> Value {
 pub fn is_malformed_seed(relative: &str) -> bool {
     relative.contains("IMAGE_GROUP_VERIFIED")
 }
+pub mod hostile;
