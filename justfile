@@ -38,9 +38,9 @@ toolchain:
     fi
 
 # (fmt, clippy, Rust tests, schema drift, ajv, wasm builds, the ABI from Node, the CLI, Envoy,
-# the npm package, and a one-minute fuzz run per target)
+# a 30 s Envoy soak, the npm package, and a one-minute fuzz run per target)
 # Run every check CI runs
-test: setup fmt-check lint unit-tests schemas-check second-validator wasm abi-test cli-test gateway-test js-test (fuzz "all" "60")
+test: setup fmt-check lint unit-tests schemas-check second-validator wasm abi-test cli-test gateway-test (gateway-soak "30") js-test (fuzz "all" "60")
     @echo "all checks passed"
 
 # Alias of `test`, the name other projects use for "what CI runs"
@@ -161,6 +161,12 @@ gateway-test: gateway
 gateway-bench seconds="10" rounds="3": gateway
     if ! command -v wrk >/dev/null; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; fi
     cd host-examples/envoy && ENVOY="$(../../scripts/envoy --path)" HOOKGUARD_GATEWAY_WASM="$PWD/../../{{gateway}}" node bench/gateway-bench.mjs {{seconds}} {{rounds}}
+
+# (Valid, invalid, hostile and signed deliveries over CONNECTIONS; then: 0 5xx, 0 VM failures,
+# every valid delivery upstream exactly once and byte-exact, no refused one, VM memory flat.)
+# Soak the gateway filter in a real Envoy for SECONDS of mixed traffic (figures for RELIABILITY.md)
+gateway-soak seconds="180" connections="16": gateway
+    cd host-examples/envoy && ENVOY="$(../../scripts/envoy --path)" HOOKGUARD_GATEWAY_WASM="$PWD/../../{{gateway}}" node soak/soak.mjs {{seconds}} {{connections}}
 
 # (scripts/fuzz: cargo-fuzz installed into .tools/, nightly if installed or else stable with
 # RUSTC_BOOTSTRAP=1; regression fixtures replayed first; corpora grow in tests/fuzz/corpus/.)

@@ -99,7 +99,9 @@ pub struct SignatureConfig {
     #[serde(default = "default_replay_policy")]
     pub on_replay: ReplayPolicy,
     /// Request ids remembered across all of Envoy's worker VMs (shared data): memory is bounded
-    /// by this many entries; a newer id may take an older one's slot.
+    /// by this many entries. Size it above the signed deliveries expected per two tolerances
+    /// (the replay window); past that, `hookguard.replay.evicted_unexpired` counts ids
+    /// forgotten early.
     #[serde(default = "default_replay_slots")]
     pub replay_slots: u32,
 }

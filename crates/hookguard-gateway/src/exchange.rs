@@ -15,7 +15,7 @@ use hookguard::signature::{
 
 use crate::config::{FailurePolicy, Gateway, Mode, ReplayPolicy, RoutePolicy};
 use crate::problem;
-use crate::replay;
+use crate::replay::{self, Seen};
 use crate::verdict::{Metric, Verdict};
 
 /// A host call that failed. It names the call, never the data.
@@ -346,9 +346,17 @@ impl Exchange {
         };
         // A replay is possible while the timestamp is within the tolerance on either side.
         let window = verifier.tolerance_s().saturating_mul(2);
-        let replayed =
-            replay::seen_before(host, &verified.request_id, now, window, config.replay_slots)?;
-        if !replayed {
+        let seen = replay::check_and_remember(
+            host,
+            &verified.request_id,
+            now,
+            window,
+            config.replay_slots,
+        )?;
+        if seen == Seen::FirstEvictingUnexpired {
+            host.count(Metric::ReplayEvictedUnexpired);
+        }
+        if seen != Seen::Before {
             self.signature_label = Some("verified");
             return Ok(None);
         }
@@ -1003,18 +1011,42 @@ mod tests {
     }
 
     #[test]
-    fn replay_slots_bound_memory() {
+    fn replay_memory_is_bounded_and_forgets_only_what_expired_or_overflowed() {
         let shared = Rc::new(std::cell::RefCell::new(BTreeMap::new()));
         let mut host = FakeHost {
             shared: Rc::clone(&shared),
             ..FakeHost::default()
         };
-        for id in 0..1000 {
-            assert!(!replay::seen_before(&mut host, &format!("req-{id}"), 100, 600, 16).unwrap());
+        let mut check =
+            |id: &str, now: i64| replay::check_and_remember(&mut host, id, now, 600, 64).unwrap();
+        // 64 slots = 8 buckets of 8: eight live ids fit even when they share a bucket...
+        for id in 0..8 {
+            assert_eq!(check(&format!("req-{id}"), 100), Seen::First);
         }
-        assert!(shared.borrow().len() <= 16);
-        // The last id is still remembered; an expired one is not.
-        assert!(replay::seen_before(&mut host, "req-999", 200, 600, 16).unwrap());
-        assert!(!replay::seen_before(&mut host, "req-999", 2000, 600, 16).unwrap());
+        for id in 0..8 {
+            assert_eq!(check(&format!("req-{id}"), 200), Seen::Before, "req-{id}");
+        }
+        // ...unless a bucket overflows; then the oldest live id goes, and that is reported.
+        let mut evictions = 0;
+        for id in 48..1000 {
+            if check(&format!("req-{id}"), 300) == Seen::FirstEvictingUnexpired {
+                evictions += 1;
+            }
+        }
+        assert!(evictions > 0);
+        assert!(shared.borrow().len() <= 8);
+        // Expired ids make room without evicting anything live, and are not replays: with
+        // everything older expired, eight live ids fit again.
+        assert_eq!(check("req-999", 300), Seen::Before);
+        assert_eq!(check("req-999", 2000), Seen::First);
+        for id in 2000..2007 {
+            assert_eq!(check(&format!("req-{id}"), 2000), Seen::First, "req-{id}");
+        }
+        let stored: usize = shared
+            .borrow()
+            .values()
+            .map(|(bucket, _)| bucket.iter().filter(|&&byte| byte == b'\n').count())
+            .sum();
+        assert!(stored <= 64, "{stored} entries");
     }
 }

@@ -5,8 +5,9 @@
 //! convenience methods, which unwrap errors; a panic here would trap the VM and turn every
 //! later request on this worker into a 503. Header values are read as bytes.
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::rc::Rc;
 
 use proxy_wasm::hostcalls;
@@ -26,10 +27,11 @@ proxy_wasm::main! {{
 /// Counter ids, shared by the root and its HTTP contexts (one VM is single-threaded).
 type Metrics = Rc<RefCell<HashMap<Metric, u32>>>;
 
-/// Gauge of this VM's linear memory in bytes: what the filter costs per VM (Envoy runs one VM
-/// per worker thread), and what a soak watches for growth. VMs share the gauge, so it shows
-/// the VM that finished a request last; they all run the same code on the same kind of load.
-const MEMORY_GAUGE: &str = "hookguard.vm.memory_bytes";
+/// Per-VM gauge of linear memory in bytes, `hookguard.vm.<tag>.memory_bytes`: what the filter
+/// costs per VM (Envoy runs one VM per worker thread), and what a soak watches for growth.
+/// Wasm memory never shrinks, so any rise after warm-up is growth.
+const MEMORY_GAUGE_PREFIX: &str = "hookguard.vm.";
+const MEMORY_GAUGE_SUFFIX: &str = ".memory_bytes";
 const WASM_PAGE_BYTES: u64 = 64 * 1024;
 
 /// The plugin: holds the checked configuration and the metric ids.
@@ -62,7 +64,7 @@ impl RootContext for FilterRoot {
             Ok(gateway) => {
                 define_metrics(&self.metrics);
                 if self.memory_gauge.is_none() {
-                    self.memory_gauge = MemoryGauge::define().map(Rc::new);
+                    self.memory_gauge = MemoryGauge::for_this_vm();
                 }
                 if let Some(gauge) = &self.memory_gauge {
                     gauge.record();
@@ -121,12 +123,32 @@ struct MemoryGauge {
     recorded: Cell<u64>,
 }
 
+thread_local! {
+    /// One gauge per VM, however many plugins (root contexts) the VM runs.
+    static VM_MEMORY_GAUGE: OnceCell<Option<Rc<MemoryGauge>>> = const { OnceCell::new() };
+}
+
 impl MemoryGauge {
-    fn define() -> Option<MemoryGauge> {
-        let id = hostcalls::define_metric(MetricType::Gauge, MEMORY_GAUGE).ok()?;
-        Some(MemoryGauge {
-            id,
-            recorded: Cell::new(0),
+    fn for_this_vm() -> Option<Rc<MemoryGauge>> {
+        VM_MEMORY_GAUGE.with(|gauge| {
+            gauge
+                .get_or_init(|| {
+                    let name = format!("{MEMORY_GAUGE_PREFIX}{}{MEMORY_GAUGE_SUFFIX}", vm_tag());
+                    let defined = hostcalls::define_metric(MetricType::Gauge, &name).ok();
+                    if defined.is_none() {
+                        log(
+                            LogLevel::Warn,
+                            "hookguard: could not define the memory gauge",
+                        );
+                    }
+                    defined.map(|id| {
+                        Rc::new(MemoryGauge {
+                            id,
+                            recorded: Cell::new(0),
+                        })
+                    })
+                })
+                .clone()
         })
     }
 
@@ -136,6 +158,15 @@ impl MemoryGauge {
             self.recorded.set(bytes);
         }
     }
+}
+
+/// A tag naming this VM's gauge: random, because Envoy starts worker VMs concurrently and
+/// shared data cannot claim a counter atomically while the key does not exist yet. (std's
+/// RandomState seeds from WASI `random_get`, which Envoy provides.) A VM that Envoy replaces
+/// gets a new tag, so it shows as a new gauge.
+fn vm_tag() -> String {
+    let random = std::hash::RandomState::new().hash_one(0_u8);
+    format!("{:08x}", random as u32)
 }
 
 /// One HTTP request.

@@ -78,6 +78,10 @@ pub enum Metric {
     MonitorPassed,
     /// Signature failures by reason (`hookguard.signature.<code>`), replays included.
     Signature(&'static str),
+    /// Authentic deliveries remembered in place of a request id still inside the replay
+    /// window (`hookguard.replay.evicted_unexpired`): `signature.replay_slots` is too small
+    /// for the traffic, and a replay of the forgotten id would pass.
+    ReplayEvictedUnexpired,
     /// Deliveries of one event by verdict: valid or not (`hookguard.event.<name>.<label>`).
     Event {
         /// The canonical event name (or `test-delivery`).
@@ -93,6 +97,7 @@ impl Metric {
         match self {
             Metric::Verdict(verdict) => format!("hookguard.verdict.{}", verdict.label()),
             Metric::MonitorPassed => String::from("hookguard.monitor.passed"),
+            Metric::ReplayEvictedUnexpired => String::from("hookguard.replay.evicted_unexpired"),
             Metric::Signature(code) => format!("hookguard.signature.{code}"),
             Metric::Event { name, valid } => {
                 let label = if valid { "valid" } else { "invalid" };
@@ -109,7 +114,7 @@ impl Metric {
             .flat_map(|name| [true, false].map(|valid| Metric::Event { name, valid }));
         let signatures = SIGNATURE_CODES.into_iter().map(Metric::Signature);
         verdicts
-            .chain([Metric::MonitorPassed])
+            .chain([Metric::MonitorPassed, Metric::ReplayEvictedUnexpired])
             .chain(signatures)
             .chain(events)
             .collect()

@@ -10,7 +10,7 @@ import { readFileSync, statSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { envoyConfig, gatewayWasm, send, startEnvoy } from '../test/harness.mjs';
+import { envoyConfig, gatewayWasm, send, startEnvoy, vmMemory } from '../test/harness.mjs';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const seconds = Number(process.argv[2] ?? 10);
@@ -127,7 +127,8 @@ try {
   console.log(`filter throughput: ${(100 * filtered.rps / direct.rps).toFixed(1)}% of the filter-less run (target >= 80%)`);
   console.log(`filter added p50: ${(filtered.p50 - direct.p50).toFixed(0)} us, p99: ${(filtered.p99 - direct.p99).toFixed(0)} us (target p99 <= 100 us)`);
   console.log(`valid verdicts counted: ${stats.get('wasmcustom.hookguard.verdict.valid')}`);
-  console.log(`linear memory per VM: ${(stats.get('wasmcustom.hookguard.vm.memory_bytes') / 1048576).toFixed(1)} MiB; VMs: ${stats.get('wasm.wasm_vm_count')}`);
+  const memory = [...vmMemory(stats).values()].map((bytes) => (bytes / 1048576).toFixed(1));
+  console.log(`linear memory per VM: ${memory.join(', ')} MiB`);
   console.log(`module: ${statSync(gatewayWasm).size} bytes`);
 } finally {
   await gateway.stop();

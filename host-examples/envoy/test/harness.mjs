@@ -15,14 +15,18 @@ if (!envoyBinary || !gatewayWasm) {
   throw new Error('set ENVOY and HOOKGUARD_GATEWAY_WASM (`scripts/just gateway-test` does)');
 }
 
-/** An HTTP server that records every request it receives (headers and raw body bytes). */
-export async function startUpstream() {
+/**
+ * An HTTP server that records every request it receives (headers and raw body bytes), or hands
+ * each to `record` instead (the soak keeps counts and hashes, not bodies).
+ */
+export async function startUpstream({ record } = {}) {
   const received = [];
+  const keep = record ?? ((request) => received.push(request));
   const server = createServer((req, res) => {
     const chunks = [];
     req.on('data', (chunk) => chunks.push(chunk));
     req.on('end', () => {
-      received.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks) });
+      keep({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks) });
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('received');
     });
@@ -167,6 +171,7 @@ export async function startEnvoy(config, { cwd, concurrency = 2 } = {}) {
   return {
     ports,
     adminPort,
+    pid: child.pid,
     log: () => log,
     stop,
     /** Envoy's counters as a Map name -> value. */
@@ -178,6 +183,16 @@ export async function startEnvoy(config, { cwd, concurrency = 2 } = {}) {
       }));
     },
   };
+}
+
+/** Each VM's linear memory from Envoy's stats: Map VM tag -> bytes (the filter's per-VM gauges). */
+export function vmMemory(stats) {
+  const memory = new Map();
+  for (const [name, value] of stats) {
+    const tag = name.match(/^wasmcustom\.hookguard\.vm\.([0-9a-f]+)\.memory_bytes$/)?.[1];
+    if (tag) memory.set(tag, value);
+  }
+  return memory;
 }
 
 /** A GET over HTTP/1.1; resolves to { status, headers, body }. */
