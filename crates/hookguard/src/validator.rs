@@ -378,13 +378,23 @@ fn unknown_event(name: &str) -> Finding {
         return Finding::at("email_only_event", "/event_name", email_only.explanation);
     }
     // Suggest a catalog name that differs only in case or surrounding blanks: that quotes our
-    // catalog, not the payload.
+    // catalog, not the payload. Every catalog name is ASCII, so a name with other characters
+    // is most likely a look-alike (Cyrillic letters, fullwidth dots, zero-width spaces): say
+    // so, without quoting it.
     let folded = name.trim().to_ascii_lowercase();
     let suggestion = EVENTS
         .iter()
         .map(|spec| spec.name)
         .find(|known| known.to_ascii_lowercase() == folded)
         .map(|known| format!(" (did you mean {known}?)"))
+        .or_else(|| {
+            (!name.is_ascii()).then(|| {
+                String::from(
+                    " (it has characters outside ASCII, which no event name has: look-alike \
+                     letters or invisible characters?)",
+                )
+            })
+        })
         .unwrap_or_default();
     Finding::at(
         "unknown_event",
