@@ -359,8 +359,19 @@ pub struct Gateway {
     routes: Vec<(String, Rc<RoutePolicy>)>,
     /// The core validator, built once per VM.
     pub validator: Validator,
-    /// The signature verifier, when signatures are configured.
-    pub verifier: Option<Verifier>,
+    /// Signature checking, when configured.
+    pub signing: Option<Signing>,
+}
+
+/// Signature checking as configured: the verifier built from `signature`'s secrets, with the
+/// settings each request needs. One value, so that neither half can be present alone.
+/// (Both halves' Debug output leave the secrets out.)
+#[derive(Debug)]
+pub struct Signing {
+    /// Checks `Webhook-Signature` against the secrets, within the tolerance.
+    pub verifier: Verifier,
+    /// The configuration it was built from (required, on_replay, replay_slots).
+    pub settings: SignatureConfig,
 }
 
 impl Gateway {
@@ -434,7 +445,7 @@ impl Gateway {
             routes.push((route.path_prefix.clone(), Rc::new(policy)));
         }
         routes.sort_by_key(|(prefix, _)| std::cmp::Reverse(prefix.len()));
-        let verifier = match &config.signature {
+        let signing = match &config.signature {
             None => None,
             Some(signature) => {
                 if signature.replay_slots == 0 {
@@ -445,7 +456,10 @@ impl Gateway {
                         message: error.to_string(),
                     })
                 })?;
-                Some(Verifier::new(secrets, signature.tolerance_s))
+                Some(Signing {
+                    verifier: Verifier::new(secrets, signature.tolerance_s),
+                    settings: signature.clone(),
+                })
             }
         };
         let validator = Validator::new(options).or_else(|error| {
@@ -458,7 +472,7 @@ impl Gateway {
             default_route: Rc::new(default_route),
             routes,
             validator,
-            verifier,
+            signing,
         })
     }
 

@@ -10,10 +10,10 @@ use hookguard::schema::TEST_DELIVERY;
 use hookguard::{Delivery, Finding, Report};
 
 use hookguard::signature::{
-    DeliveryHeaders, REQUEST_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, Verifier,
+    DeliveryHeaders, REQUEST_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER,
 };
 
-use crate::config::{FailurePolicy, Gateway, Mode, ReplayPolicy, RoutePolicy};
+use crate::config::{FailurePolicy, Gateway, Mode, ReplayPolicy, RoutePolicy, Signing};
 use crate::problem;
 use crate::replay::{self, Seen};
 use crate::verdict::{Metric, Verdict};
@@ -215,7 +215,7 @@ impl Exchange {
         }
         let content_length = header("content-length");
         self.has_content_length = content_length.is_some();
-        if gateway.verifier.is_some() {
+        if gateway.signing.is_some() {
             self.signature_headers = [SIGNATURE_HEADER, TIMESTAMP_HEADER, REQUEST_ID_HEADER]
                 .map(|name| header(&name.to_ascii_lowercase()).map(<[u8]>::to_vec));
         }
@@ -244,8 +244,8 @@ impl Exchange {
 
     fn judge(&mut self, host: &mut dyn Host, body: &[u8]) -> Flow {
         let gateway = Rc::clone(&self.gateway);
-        if let Some(verifier) = &gateway.verifier {
-            match self.check_signature(host, verifier, body) {
+        if let Some(signing) = &gateway.signing {
+            match self.check_signature(host, signing, body) {
                 Ok(None) => {}
                 Ok(Some(flow)) => return flow,
                 Err(error) => return self.fail(host, error),
@@ -312,12 +312,13 @@ impl Exchange {
     fn check_signature(
         &mut self,
         host: &mut dyn Host,
-        verifier: &Verifier,
+        signing: &Signing,
         body: &[u8],
     ) -> Result<Option<Flow>, HostError> {
-        let Some(config) = self.gateway.config.signature.as_ref() else {
-            return Ok(None);
-        };
+        let Signing {
+            verifier,
+            settings: config,
+        } = signing;
         let [signature, timestamp, request_id] = &self.signature_headers;
         let headers = DeliveryHeaders {
             signature: signature.as_deref(),
