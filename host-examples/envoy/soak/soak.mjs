@@ -1,7 +1,8 @@
 // Soak: the gateway filter in a real Envoy under minutes of mixed traffic, then the books are
 // checked. Usage: node soak/soak.mjs [SECONDS=180] [CONNECTIONS=16] [SEED]
 //
-// Traffic, from a seeded generator: valid deliveries (all recorded fixtures) to an enforcing
+// Traffic, from a seeded generator (the seed is printed; the order of requests across
+// connections depends on timing): valid deliveries (all recorded fixtures) to an enforcing
 // listener and to a normalizing one, invalid fixtures, the hostile corpus (up to 50 MiB bodies),
 // and signed deliveries (fresh, replayed, tampered). Every request carries an id; the upstream
 // records, per id, how often it arrived and a hash of its bytes.
@@ -137,7 +138,7 @@ async function main() {
   const pick = (items) => items[Math.floor(random() * items.length)];
   const failures = [];
   const fail = (message) => { if (failures.length < 50) failures.push(message); };
-  const sent = new Map(); // soak id -> expectation
+  const sent = new Map(); // soak id -> sha256 the upstream must see, or null: must not arrive
   const counts = { requests: 0, byKind: {}, byStatus: {} };
   let nextId = 0;
   const acceptedSigned = [];
