@@ -99,9 +99,9 @@ pub struct SignatureConfig {
     #[serde(default = "default_replay_policy")]
     pub on_replay: ReplayPolicy,
     /// Request ids remembered across all of Envoy's worker VMs (shared data): memory is bounded
-    /// by this many entries. Size it above the signed deliveries expected per two tolerances
-    /// (the replay window); past that, `hookguard.replay.evicted_unexpired` counts ids
-    /// forgotten early.
+    /// by this many entries. Size it at several times the signed deliveries expected per two
+    /// tolerances (the replay window): ids spread over buckets of 8 unevenly, and
+    /// `hookguard.replay.evicted_unexpired` counts those forgotten early.
     #[serde(default = "default_replay_slots")]
     pub replay_slots: u32,
 }

@@ -31,7 +31,7 @@ export async function startUpstream({ record } = {}) {
       res.end('received');
     });
   });
-  server.keepAliveTimeout = 1000;
+  server.keepAliveTimeout = 30_000; // longer than Envoy's upstream idle_timeout
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: server.address().port,
@@ -97,6 +97,15 @@ export function envoyConfig({ upstreamPort, listeners }) {
         name: 'receiver',
         type: 'STATIC',
         connect_timeout: '1s',
+        // Envoy must close an idle upstream connection before the upstream does; otherwise a
+        // request sent on a connection the upstream is closing gets a 503 (the soak met it).
+        typed_extension_protocol_options: {
+          'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
+            '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+            common_http_protocol_options: { idle_timeout: '4s' },
+            explicit_http_config: { http_protocol_options: {} },
+          },
+        },
         load_assignment: {
           cluster_name: 'receiver',
           endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: upstreamPort } } } }] }],
