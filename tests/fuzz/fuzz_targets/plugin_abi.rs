@@ -79,6 +79,10 @@ fuzz_target!(|calls: Vec<Call>| {
     let pick = |live: &[(usize, usize)], pick: u8| {
         live.get(usize::from(pick) % live.len().max(1)).copied()
     };
+    // An address inside (or past) a live buffer, or a small absolute one when none is live.
+    let at = |live: &[(usize, usize)], which: u8, offset: u16| {
+        pick(live, which).map_or(0, |(address, _)| address) + usize::from(offset)
+    };
     for call in calls.into_iter().take(64) {
         let code = match call {
             Call::Alloc(len) => {
@@ -110,37 +114,27 @@ fuzz_target!(|calls: Vec<Call>| {
                 pick: which,
                 offset,
                 len,
-            } => {
-                let base = pick(&live, which).map_or(0, |(a, _)| a);
-                session.configure(base + usize::from(offset), usize::from(len))
-            }
+            } => session.configure(at(&live, which, offset), usize::from(len)),
             Call::Validate {
                 pick: which,
                 offset,
                 len,
                 normalize,
-            } => {
-                let base = pick(&live, which).map_or(0, |(a, _)| a);
-                session.validate(base + usize::from(offset), usize::from(len), normalize)
-            }
+            } => session.validate(at(&live, which, offset), usize::from(len), normalize),
             Call::Verify {
                 pick: which,
                 offset,
                 len,
                 body_len,
             } => {
-                let base = pick(&live, which).map_or(0, |(a, _)| a);
-                let start = base + usize::from(offset);
+                let start = at(&live, which, offset);
                 session.verify((start, usize::from(len)), (start, usize::from(body_len)))
             }
             Call::Schema {
                 pick: which,
                 offset,
                 len,
-            } => {
-                let base = pick(&live, which).map_or(0, |(a, _)| a);
-                session.schema(base + usize::from(offset), usize::from(len))
-            }
+            } => session.schema(at(&live, which, offset), usize::from(len)),
             Call::Raw { address, len } => session.validate(address as usize, len as usize, false),
         };
         assert!(KNOWN.contains(&code), "undocumented status {code}");
