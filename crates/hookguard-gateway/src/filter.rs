@@ -63,9 +63,7 @@ impl RootContext for FilterRoot {
         match Gateway::from_json(&bytes) {
             Ok(gateway) => {
                 define_metrics(&self.metrics);
-                if self.memory_gauge.is_none() {
-                    self.memory_gauge = MemoryGauge::for_this_vm();
-                }
+                self.memory_gauge = MemoryGauge::for_this_vm();
                 if let Some(gauge) = &self.memory_gauge {
                     gauge.record();
                 }

@@ -15,10 +15,10 @@
 // Exit status 0 when all hold; the figures are printed for RELIABILITY.md.
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { envoyConfig, startEnvoy, startUpstream, vmMemory } from '../test/harness.mjs';
+import { envoyConfig, send, startEnvoy, startUpstream, vmMemory } from '../test/harness.mjs';
 import { hostileCases, located } from '../../../tests/fixtures/hostile/hostile.mjs';
 
 const seconds = Number(process.argv[2] ?? 180);
@@ -100,20 +100,6 @@ async function startRecordingUpstream() {
   return { ...upstream, arrivals };
 }
 
-function post(agent, port, headers, body) {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/hooks', headers, agent }, (res) => {
-      const parts = [];
-      res.on('data', (part) => parts.push(part));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(parts) }));
-      res.on('error', reject);
-    });
-    req.setTimeout(30_000, () => req.destroy(new Error('no answer within 30 s')));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 function envoyRssBytes(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(status.match(/VmRSS:\s+(\d+) kB/)[1]) * 1024;
@@ -174,9 +160,11 @@ async function main() {
       // Envoy closes a connection whose body it refused unread (413); such requests go on a
       // connection of their own, so the pooled ones keep their worker and the load its shape.
       const connection = item.expect.status === 413 ? false : agent;
-      response = await post(connection, envoy.ports[item.listener], {
-        'content-type': 'application/json', 'x-soak-id': id, ...extraHeaders,
-      }, item.body);
+      response = await send(envoy.ports[item.listener], {
+        headers: { 'content-type': 'application/json', 'x-soak-id': id, ...extraHeaders },
+        body: item.body,
+        agent: connection,
+      });
     } catch (error) {
       fail(`${id} ${item.name}: request failed: ${error.message}`);
       return;

@@ -210,12 +210,13 @@ export function get(port, path) {
 }
 
 /**
- * One HTTP/1.1 request on a fresh connection. `body` is sent with a content-length, or in
- * `chunks` with chunked transfer encoding. Resolves to { status, headers, body }.
+ * One HTTP/1.1 request, on a fresh connection unless an `agent` (a keep-alive pool) is given.
+ * `body` is sent with a content-length, or in `chunks` with chunked transfer encoding.
+ * Resolves to { status, headers, body }.
  */
-export function send(port, { method = 'POST', path = '/hooks', headers = {}, body, chunks }) {
+export function send(port, { method = 'POST', path = '/hooks', headers = {}, body, chunks, agent = false }) {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers, agent }, (res) => {
       const parts = [];
       res.on('data', (part) => parts.push(part));
       res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(parts) }));

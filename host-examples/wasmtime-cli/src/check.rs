@@ -214,23 +214,12 @@ impl Run {
         let (Some(plan), Some(verdict)) = (&self.signature, &checked.signature) else {
             return;
         };
-        let failure =
-            if !verdict.authentic {
-                let code = verdict.code.clone().unwrap_or_default();
-                Some((code, verdict.error.clone().unwrap_or_default()))
-            } else if let (Some(id), Some(timestamp)) = (&verdict.request_id, verdict.timestamp) {
-                let window = i128::from(plan.tolerance_s) * 2;
-                match self.seen_requests.insert(id.clone(), timestamp) {
-                Some(first) if (i128::from(timestamp) - i128::from(first)).abs() <= window => Some((
-                    "signature_replayed".to_owned(),
-                    "this Webhook-Request-Id was already received inside the tolerance window"
-                        .to_owned(),
-                )),
-                _ => None,
-            }
-            } else {
-                None
-            };
+        let failure = if verdict.authentic {
+            self.replay_of(verdict, plan.tolerance_s)
+        } else {
+            let code = verdict.code.clone().unwrap_or_default();
+            Some((code, verdict.error.clone().unwrap_or_default()))
+        };
         if let Some((code, error)) = failure {
             report.valid = false;
             report.errors.insert(
@@ -244,6 +233,27 @@ impl Run {
                 },
             );
         }
+    }
+
+    /// Remembers an authentic delivery's request id; a second one within twice the tolerance
+    /// of the first is a replay: `(code, message)`.
+    fn replay_of(
+        &mut self,
+        verdict: &pipeline::SignatureVerdict,
+        tolerance_s: u64,
+    ) -> Option<(String, String)> {
+        let (Some(id), Some(timestamp)) = (&verdict.request_id, verdict.timestamp) else {
+            return None;
+        };
+        let first = self.seen_requests.insert(id.clone(), timestamp)?;
+        let window = i128::from(tolerance_s) * 2;
+        ((i128::from(timestamp) - i128::from(first)).abs() <= window).then(|| {
+            (
+                "signature_replayed".to_owned(),
+                "this Webhook-Request-Id was already received inside the tolerance window"
+                    .to_owned(),
+            )
+        })
     }
 
     /// Counts one result. Input problems and module failures are reported on stderr here;
