@@ -14,6 +14,7 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::location::Position;
+use crate::number::{self, ExactNumber, NumberCursor};
 
 /// The largest integer magnitude I-JSON (RFC 7493) guarantees to be exact: 2^53 - 1.
 pub const MAX_EXACT_INTEGER: u64 = (1 << 53) - 1;
@@ -47,7 +48,8 @@ pub enum IntakeErrorKind {
         /// The configured limit.
         limit: usize,
     },
-    /// A number lies outside I-JSON's range: beyond ±(2^53 - 1) or beyond a double.
+    /// A number lies outside I-JSON's range: an integer beyond ±(2^53 - 1), a fraction beyond
+    /// ±2^52 (no double holds its fractional part), or beyond a double altogether.
     NumberOutOfRange,
     /// A `\u` escape encodes half of a UTF-16 surrogate pair without the other half.
     LoneSurrogate,
@@ -145,8 +147,8 @@ impl fmt::Display for IntakeErrorKind {
                 )
             }
             IntakeErrorKind::NumberOutOfRange => f.write_str(
-                "number is outside I-JSON's range (magnitude above 2^53-1 cannot be represented \
-                 exactly by every parser)",
+                "number is outside I-JSON's range (integers beyond 2^53-1 and fractions beyond \
+                 2^52 cannot be represented exactly by every parser)",
             ),
             IntakeErrorKind::LoneSurrogate => f.write_str(
                 "string escape encodes a lone UTF-16 surrogate, which is not a Unicode character",
@@ -262,10 +264,12 @@ pub fn parse(body: &[u8], limits: IntakeLimits) -> Result<Map<String, Value>, In
     }
 
     let failure = RefCell::new(None);
+    let numbers = RefCell::new(NumberCursor::new(text.as_bytes()));
     let seed = StrictValue {
         depth: 1,
         limits: &limits,
         failure: &failure,
+        numbers: &numbers,
     };
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let parsed = seed.deserialize(&mut deserializer).and_then(|value| {
@@ -406,6 +410,8 @@ struct StrictValue<'a> {
     depth: usize,
     limits: &'a IntakeLimits,
     failure: &'a RefCell<Option<Recorded>>,
+    /// The literals behind the numbers serde_json hands over as doubles.
+    numbers: &'a RefCell<NumberCursor<'a>>,
 }
 
 impl StrictValue<'_> {
@@ -434,11 +440,20 @@ impl StrictValue<'_> {
         }
     }
 
-    fn check_number<E: de::Error>(&self, magnitude_exceeds: bool) -> Result<(), E> {
-        if magnitude_exceeds {
-            Err(self.fail(IntakeErrorKind::NumberOutOfRange))
-        } else {
-            Ok(())
+    /// The number serde_json just read, from its literal: integers exact whatever their
+    /// spelling, fractions never integral, magnitudes beyond I-JSON refused ([`crate::number`]).
+    fn exact_number<E: de::Error>(&self, parsed: Value) -> Result<Value, E> {
+        let literal = self.numbers.borrow_mut().next_literal();
+        let Some(literal) = literal else {
+            // Unreachable while the cursor and serde_json agree on the text; keep the parsed
+            // value rather than fail a delivery on a defect of ours.
+            return Ok(parsed);
+        };
+        match number::read(literal) {
+            ExactNumber::Integer(value) => Ok(Value::from(value)),
+            ExactNumber::Fraction(value) => Ok(serde_json::Number::from_f64(value)
+                .map_or(Value::Null, Value::Number)),
+            ExactNumber::OutOfRange => Err(self.fail(IntakeErrorKind::NumberOutOfRange)),
         }
     }
 }
@@ -463,22 +478,17 @@ impl<'de> Visitor<'de> for StrictValue<'_> {
     }
 
     fn visit_i64<E: de::Error>(self, value: i64) -> Result<Value, E> {
-        self.check_number(value.unsigned_abs() > MAX_EXACT_INTEGER)?;
-        Ok(Value::from(value))
+        self.exact_number(Value::from(value))
     }
 
     fn visit_u64<E: de::Error>(self, value: u64) -> Result<Value, E> {
-        self.check_number(value > MAX_EXACT_INTEGER)?;
-        Ok(Value::from(value))
+        self.exact_number(Value::from(value))
     }
 
     fn visit_f64<E: de::Error>(self, value: f64) -> Result<Value, E> {
-        // serde_json parses integer literals beyond u64 as f64, so a 400-digit integer lands
-        // here: any magnitude above 2^53-1 is refused, as for integers.
-        #[allow(clippy::cast_precision_loss)]
-        let limit = MAX_EXACT_INTEGER as f64;
-        self.check_number(!value.is_finite() || value.abs() > limit)?;
-        Ok(serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number))
+        // serde_json also lands here for integer literals beyond u64 and for every spelling
+        // with a fraction or an exponent: the literal decides what the number is.
+        self.exact_number(serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number))
     }
 
     fn visit_str<E>(self, value: &str) -> Result<Value, E> {

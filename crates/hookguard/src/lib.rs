@@ -36,6 +36,7 @@ pub mod events;
 pub mod intake;
 mod location;
 mod normalize;
+mod number;
 mod pointer;
 mod report;
 pub mod schema;

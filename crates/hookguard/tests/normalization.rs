@@ -136,3 +136,92 @@ fn strict_mode_turns_unknown_fields_into_errors() {
         assert!(strict.validate(&common::read(&path)).valid, "{path}");
     }
 }
+
+/// Spells the integer `value` as a JSON number literal: its digits followed by `zeros` more,
+/// the decimal point moved `shift` places left (the exponent makes up for both), `padding`
+/// zeros after the fraction, the exponent written with `exponent_style` (0: `e`, 1: `E+`,
+/// 2: `e` with leading zeros) or left out when it is zero and `exponent_style` is 3.
+fn spell_integer(value: i64, zeros: usize, shift: usize, padding: usize, exponent_style: u8) -> String {
+    let digits = if value == 0 {
+        "0".to_owned()
+    } else {
+        format!("{}{}", value.unsigned_abs(), "0".repeat(zeros))
+    };
+    let zeros = if value == 0 { 0 } else { zeros };
+    let (whole, fraction) = if shift >= digits.len() {
+        ("0".to_owned(), format!("{}{digits}", "0".repeat(shift - digits.len())))
+    } else {
+        let (whole, fraction) = digits.split_at(digits.len() - shift);
+        (whole.to_owned(), fraction.to_owned())
+    };
+    let fraction = format!("{fraction}{}", "0".repeat(padding));
+    let mut literal = if value < 0 { "-".to_owned() } else { String::new() };
+    literal.push_str(&whole);
+    if !fraction.is_empty() {
+        literal.push('.');
+        literal.push_str(&fraction);
+    }
+    let exponent = shift as i64 - zeros as i64;
+    match exponent_style {
+        3 if exponent == 0 => {}
+        0 => literal.push_str(&format!("e{exponent}")),
+        1 => literal.push_str(&format!("E{}{exponent}", if exponent >= 0 { "+" } else { "" })),
+        _ => literal.push_str(&format!(
+            "e{}00{}",
+            if exponent < 0 { "-" } else { "" },
+            exponent.unsigned_abs()
+        )),
+    }
+    literal
+}
+
+/// A `book.verified` delivery with `book_pk` and an unknown field `x_value` spelled as given.
+fn book_with_numbers(book_pk: &str, x_value: &str) -> Vec<u8> {
+    format!(
+        r#"{{"event_name":"book.verified","book_pk":{book_pk},"x_value":{x_value},"status":"COMPLETE","book_uuid":"1e03d9cd-7d84-4672-bc3d-c19cd19c500b","severity":"LOW","notification_type":"STATUS","notification_reason":"Book is verified","uploaded_docs":[]}}"#
+    )
+    .into_bytes()
+}
+
+const MAX_EXACT: i64 = (1 << 53) - 1;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_spelling_of_an_integer_normalizes_to_the_same_bytes(
+        book_pk in 0..=MAX_EXACT,
+        x_value in -MAX_EXACT..=MAX_EXACT,
+        zeros in 0usize..6,
+        shift in 0usize..24,
+        padding in 0usize..4,
+        exponent_style in 0u8..4,
+    ) {
+        let plain = validator().normalize(&book_with_numbers(&book_pk.to_string(), &x_value.to_string()));
+        prop_assert!(plain.valid, "{:?}", plain.errors);
+        let spelled_pk = spell_integer(book_pk, zeros, shift, padding, exponent_style);
+        let spelled_x = spell_integer(x_value, zeros, shift, padding, exponent_style);
+        let spelled = validator().normalize(&book_with_numbers(&spelled_pk, &spelled_x));
+        prop_assert!(spelled.valid, "{spelled_pk} / {spelled_x}: {:?}", spelled.errors);
+        prop_assert_eq!(spelled.normalized_bytes(), plain.normalized_bytes(), "{} / {}", spelled_pk, spelled_x);
+        // The normalized integer reads back into Rust's integer types.
+        let normalized: Value = serde_json::from_slice(&spelled.normalized_bytes().unwrap()).unwrap();
+        prop_assert_eq!(normalized["book_pk"].as_u64(), Some(book_pk as u64));
+        prop_assert_eq!(normalized["x_value"].as_i64(), Some(x_value));
+    }
+
+    #[test]
+    fn a_fraction_is_never_an_integer_however_close(
+        book_pk in 0..(1i64 << 40),
+        fraction in "[0-9]{0,30}[1-9]",
+        exponent in -3i64..=0,
+    ) {
+        // book_pk.FRACTION (a fraction that is not all zeros) times 10^exponent: a negative
+        // exponent only moves the point left, so the value stays a non-integer.
+        let literal = format!("{book_pk}.{fraction}e{exponent}");
+        let report = validator().validate(&book_with_numbers(&literal, "0"));
+        prop_assert!(!report.valid, "{literal} accepted as an integer");
+        prop_assert_eq!(report.errors[0].code, "schema_violation");
+        prop_assert_eq!(report.errors[0].instance_location.as_str(), "/book_pk");
+    }
+}

@@ -20,7 +20,7 @@ use serde_json::Value;
 const VERDICTS: &str = "tests/expected/verdicts.json";
 
 fn current_verdicts() -> BTreeMap<String, Value> {
-    ["seeds", "schema", "intake"]
+    ["seeds", "schema", "intake", "numbers"]
         .into_iter()
         .flat_map(fixtures)
         .map(|path| {
