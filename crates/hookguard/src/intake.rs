@@ -451,8 +451,9 @@ impl StrictValue<'_> {
         };
         match number::read(literal) {
             ExactNumber::Integer(value) => Ok(Value::from(value)),
-            ExactNumber::Fraction(value) => Ok(serde_json::Number::from_f64(value)
-                .map_or(Value::Null, Value::Number)),
+            ExactNumber::Fraction(value) => {
+                Ok(serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number))
+            }
             ExactNumber::OutOfRange => Err(self.fail(IntakeErrorKind::NumberOutOfRange)),
         }
     }

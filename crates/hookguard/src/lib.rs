@@ -45,8 +45,11 @@ mod validator;
 
 pub use catalog::Event;
 pub use location::Position;
-pub use report::{Delivery, Finding, Report};
-pub use validator::{ConfigError, ConfigErrorKind, MAX_DEPTH_CEILING, Options, Validator};
+pub use report::{Delivery, Finding, Omitted, Report};
+pub use validator::{
+    ConfigError, ConfigErrorKind, DEFAULT_MAX_FINDINGS, MAX_BYTES_CEILING, MAX_DEPTH_CEILING,
+    MAX_FINDINGS_CEILING, Options, Validator,
+};
 
 /// The version of this crate, reported by every host.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

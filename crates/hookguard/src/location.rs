@@ -32,6 +32,42 @@ impl Position {
         }
     }
 
+    /// The positions of several offsets, in one pass over the body (in the order given).
+    pub(crate) fn at_offsets(body: &[u8], offsets: &[usize]) -> Vec<Position> {
+        let mut order: Vec<usize> = (0..offsets.len()).collect();
+        order.sort_by_key(|&index| offsets.get(index).copied().unwrap_or(0));
+        let mut positions = vec![
+            Position {
+                offset: 0,
+                line: 1,
+                column: 1
+            };
+            offsets.len()
+        ];
+        let (mut scanned, mut line, mut line_start) = (0usize, 1usize, 0usize);
+        for index in order {
+            let offset = offsets.get(index).copied().unwrap_or(0).min(body.len());
+            let between = body.get(scanned..offset).unwrap_or_default();
+            for (at, _) in between
+                .iter()
+                .enumerate()
+                .filter(|(_, byte)| **byte == b'\n')
+            {
+                line += 1;
+                line_start = scanned + at + 1;
+            }
+            scanned = scanned.max(offset);
+            if let Some(position) = positions.get_mut(index) {
+                *position = Position {
+                    offset,
+                    line,
+                    column: offset - line_start + 1,
+                };
+            }
+        }
+        positions
+    }
+
     /// The position at `line` and `column` (1-based, as serde_json reports them) in `body`.
     pub fn at_line_column(body: &[u8], line: usize, column: usize) -> Position {
         let line_start = if line <= 1 {
@@ -59,5 +95,22 @@ impl fmt::Display for Position {
             "line {} column {} (byte {})",
             self.line, self.column, self.offset
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Position;
+
+    #[test]
+    fn many_offsets_in_one_pass_agree_with_one_at_a_time() {
+        let body = b"{\n  \"a\": 1,\n\n  \"b\": [2, 3]\n}";
+        let offsets = [20, 0, 7, 7, 14, body.len(), 2];
+        let together = Position::at_offsets(body, &offsets);
+        let alone: Vec<Position> = offsets
+            .iter()
+            .map(|&offset| Position::at_offset(body, offset))
+            .collect();
+        assert_eq!(together, alone);
     }
 }

@@ -198,7 +198,9 @@ impl<'a> NumberCursor<'a> {
                         .get(start..)
                         .unwrap_or_default()
                         .iter()
-                        .take_while(|&&b| matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+                        .take_while(|&&b| {
+                            matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+                        })
                         .count();
                     self.at = start + length;
                     return self.text.get(start..self.at);
@@ -244,7 +246,11 @@ mod tests {
             "000.0",
         ] {
             let expected = if literal == "000.0" { 0 } else { 5985 };
-            assert_eq!(read_str(literal), ExactNumber::Integer(expected), "{literal}");
+            assert_eq!(
+                read_str(literal),
+                ExactNumber::Integer(expected),
+                "{literal}"
+            );
         }
         assert_eq!(read_str("-0"), ExactNumber::Integer(0));
         assert_eq!(read_str("-0.0e-7"), ExactNumber::Integer(0));
@@ -267,7 +273,10 @@ mod tests {
         ] {
             match read_str(literal) {
                 ExactNumber::Fraction(value) => {
-                    assert!(value.is_finite() && value.fract() != 0.0, "{literal}: {value}")
+                    assert!(
+                        value.is_finite() && value.fract() != 0.0,
+                        "{literal}: {value}"
+                    )
                 }
                 other => panic!("{literal}: {other:?}"),
             }

@@ -80,10 +80,15 @@ pub struct Report {
     pub event_name: Option<&'static str>,
     /// The event name as delivered, when it is one hookguard knows.
     pub source_event_name: Option<&'static str>,
-    /// Every error, sorted by location.
+    /// The errors, sorted by location: the first [`crate::Options::max_findings`] of them.
     pub errors: Vec<Finding>,
-    /// Every warning (unknown fields, disagreeing aliases, ...), sorted by location.
+    /// The warnings (unknown fields, disagreeing aliases, ...), sorted by location: the first
+    /// [`crate::Options::max_findings`] of them.
     pub warnings: Vec<Finding>,
+    /// How many errors and warnings were found beyond those listed (serialized only when
+    /// some were).
+    #[serde(skip_serializing_if = "Omitted::is_none")]
+    pub omitted: Omitted,
     /// The normalized payload, when normalization was asked for and the delivery is valid.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub normalized: Option<Value>,
@@ -99,6 +104,7 @@ impl Report {
             source_event_name: None,
             errors: vec![error],
             warnings: Vec::new(),
+            omitted: Omitted::default(),
             normalized: None,
         }
     }
@@ -130,13 +136,77 @@ impl Report {
     }
 }
 
-/// Sorts findings so that reports are identical however the schema engine ordered them.
+/// Findings found but not listed in a report, because of [`crate::Options::max_findings`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Omitted {
+    /// Errors beyond those listed.
+    pub errors: usize,
+    /// Warnings beyond those listed.
+    pub warnings: usize,
+}
+
+impl Omitted {
+    /// Whether nothing was left out.
+    pub fn is_none(&self) -> bool {
+        self.errors == 0 && self.warnings == 0
+    }
+}
+
+/// Findings of one kind as they are found: keeps the first `limit` by location (the order a
+/// report lists them in) and counts the rest, in memory bounded by `limit` whatever the body
+/// holds.
+pub(crate) struct FindingList {
+    kept: Vec<Finding>,
+    limit: usize,
+    dropped: usize,
+}
+
+impl FindingList {
+    pub(crate) fn new(limit: usize) -> FindingList {
+        FindingList {
+            kept: Vec::new(),
+            limit,
+            dropped: 0,
+        }
+    }
+
+    pub(crate) fn push(&mut self, finding: Finding) {
+        self.kept.push(finding);
+        // Trim once the list doubles: sorting stays amortized O(log limit) per finding.
+        if self.kept.len() >= self.limit.saturating_mul(2).max(64) {
+            self.trim();
+        }
+    }
+
+    /// Whether nothing has been found.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.kept.is_empty() && self.dropped == 0
+    }
+
+    fn trim(&mut self) {
+        sort_findings(&mut self.kept);
+        if self.kept.len() > self.limit {
+            self.dropped += self.kept.len() - self.limit;
+            self.kept.truncate(self.limit);
+        }
+    }
+
+    /// The listed findings, sorted, and how many were left out.
+    pub(crate) fn finish(mut self) -> (Vec<Finding>, usize) {
+        self.trim();
+        (self.kept, self.dropped)
+    }
+}
+
+/// Sorts findings so that reports are identical however the schema engine ordered them (and
+/// so that the findings a capped report lists are always the same ones).
 pub(crate) fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        (&a.instance_location, &a.keyword_location, a.code).cmp(&(
+        (&a.instance_location, &a.keyword_location, a.code, &a.error).cmp(&(
             &b.instance_location,
             &b.keyword_location,
             b.code,
+            &b.error,
         ))
     });
 }

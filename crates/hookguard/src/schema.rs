@@ -89,7 +89,32 @@ pub fn event_schema(spec: &EventSpec) -> Value {
         if let Some(Value::Array(fields)) = object.remove("required") {
             required.extend(fields);
         }
+        // An alias pair carries one value under two names, and normalization completes each
+        // from the other: either half satisfies the requirement.
+        let mut either = Vec::new();
+        for (first, second) in spec.aliases {
+            let position = |name: &str| required.iter().position(|field| field == name);
+            if let (Some(at), None) | (None, Some(at)) = (position(first), position(second)) {
+                let named = required.remove(at);
+                let other = if named == *first { second } else { first };
+                either.push(json!({ "anyOf": [
+                    { "required": [named] },
+                    { "required": [other] },
+                ] }));
+            }
+        }
         object.insert("required".into(), Value::Array(required));
+        match either.len() {
+            0 => {}
+            1 => {
+                if let Some(Value::Object(alternatives)) = either.pop() {
+                    object.extend(alternatives);
+                }
+            }
+            _ => {
+                object.insert("allOf".into(), Value::Array(either));
+            }
+        }
     }
     schema
 }

@@ -13,6 +13,7 @@
 //!     signature: Some(b"0d1b8a0e8f1b4e5e1c0d4b6cf3f5a3b0a6e9e8f8e1c1d1f0a9b2c3d4e5f60718"),
 //!     timestamp: Some(b"1763800000"),
 //!     request_id: Some(b"req-1"),
+//!     repeated: None,
 //! };
 //! let verdict = verifier.verify(&headers, b"{}", 1763800010);
 //! assert_eq!(verdict.unwrap_err().kind.code(), "signature_mismatch");
@@ -129,6 +130,13 @@ impl Secrets {
 }
 
 /// The three signature headers of a delivery, as raw bytes (absent: `None`).
+///
+/// Each must arrive once. A header sent twice (one forged value and one valid, or a stale
+/// timestamp and a fresh one) is ambiguous: hosts and proxies disagree on which copy counts
+/// (the first, the last, or both joined with commas), so [`Verifier::verify`] refuses it with
+/// `signature_duplicate_header` whichever way a host received it: as repeated fields
+/// ([`DeliveryHeaders::from_pairs`] notes them in `repeated`), or joined into one value with
+/// commas (RFC 9110 §5.3; none of the three headers has a comma in its documented form).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DeliveryHeaders<'a> {
     /// `Webhook-Signature`.
@@ -137,25 +145,32 @@ pub struct DeliveryHeaders<'a> {
     pub timestamp: Option<&'a [u8]>,
     /// `Webhook-Request-Id`.
     pub request_id: Option<&'a [u8]>,
+    /// The first of the three headers that arrived more than once, if any.
+    pub repeated: Option<&'static str>,
 }
 
 impl<'a> DeliveryHeaders<'a> {
-    /// Picks the signature headers out of `(name, value)` pairs, names compared
-    /// case-insensitively (HTTP/2 lower-cases them; captures keep the sender's case).
+    /// Picks the signature headers out of a request's `(name, value)` fields, every field as
+    /// it arrived (repeated names included), names compared case-insensitively (HTTP/2
+    /// lower-cases them; captures keep the sender's case). A name seen twice, in any spelling,
+    /// is noted in `repeated`.
     pub fn from_pairs(pairs: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> DeliveryHeaders<'a> {
         let mut headers = DeliveryHeaders::default();
         for (name, value) in pairs {
-            let slot = if name.eq_ignore_ascii_case(SIGNATURE_HEADER) {
-                &mut headers.signature
+            let (slot, header) = if name.eq_ignore_ascii_case(SIGNATURE_HEADER) {
+                (&mut headers.signature, SIGNATURE_HEADER)
             } else if name.eq_ignore_ascii_case(TIMESTAMP_HEADER) {
-                &mut headers.timestamp
+                (&mut headers.timestamp, TIMESTAMP_HEADER)
             } else if name.eq_ignore_ascii_case(REQUEST_ID_HEADER) {
-                &mut headers.request_id
+                (&mut headers.request_id, REQUEST_ID_HEADER)
             } else {
                 continue;
             };
-            // The first occurrence counts; see `verify` for repeated headers.
-            slot.get_or_insert(value);
+            if slot.is_some() {
+                headers.repeated.get_or_insert(header);
+            } else {
+                *slot = Some(value);
+            }
         }
         headers
     }
@@ -188,6 +203,12 @@ pub enum SignatureErrorKind {
         /// The header's name.
         header: &'static str,
     },
+    /// A signature header arrived more than once, or as a comma-separated list: which value
+    /// was signed is ambiguous.
+    DuplicateHeader {
+        /// The header's name.
+        header: &'static str,
+    },
     /// A signature header is present but not of its documented form.
     MalformedHeader {
         /// The header's name.
@@ -216,6 +237,7 @@ impl SignatureErrorKind {
     pub fn code(&self) -> &'static str {
         match self {
             SignatureErrorKind::MissingHeader { .. } => "signature_missing_header",
+            SignatureErrorKind::DuplicateHeader { .. } => "signature_duplicate_header",
             SignatureErrorKind::MalformedHeader { .. } => "signature_malformed_header",
             SignatureErrorKind::Stale { .. } => "signature_stale",
             SignatureErrorKind::Future { .. } => "signature_future",
@@ -230,6 +252,11 @@ impl fmt::Display for SignatureError {
             SignatureErrorKind::MissingHeader { header } => {
                 write!(f, "the delivery is not signed: {header} is missing")
             }
+            SignatureErrorKind::DuplicateHeader { header } => write!(
+                f,
+                "{header} arrived more than once (or as a comma-separated list): which value was \
+                 signed is ambiguous"
+            ),
             SignatureErrorKind::MalformedHeader { header } => match header {
                 SIGNATURE_HEADER => write!(f, "{header} is not 64 hexadecimal digits"),
                 TIMESTAMP_HEADER => write!(f, "{header} is not Unix seconds"),
@@ -293,6 +320,20 @@ impl Verifier {
         let fail = |kind| Err(SignatureError { kind });
         let missing = |header| SignatureErrorKind::MissingHeader { header };
         let malformed = |header| SignatureErrorKind::MalformedHeader { header };
+
+        // Ambiguity first: no check of one copy may decide a delivery that carries two.
+        if let Some(header) = headers.repeated {
+            return fail(SignatureErrorKind::DuplicateHeader { header });
+        }
+        for (value, header) in [
+            (headers.signature, SIGNATURE_HEADER),
+            (headers.timestamp, TIMESTAMP_HEADER),
+            (headers.request_id, REQUEST_ID_HEADER),
+        ] {
+            if value.is_some_and(|value| value.contains(&b',')) {
+                return fail(SignatureErrorKind::DuplicateHeader { header });
+            }
+        }
 
         let Some(signature) = headers.signature else {
             return fail(missing(SIGNATURE_HEADER));

@@ -12,13 +12,25 @@ use crate::intake::{self, IntakeLimits, SERDE_JSON_DEPTH_LIMIT};
 use crate::location::Position;
 use crate::normalize::{disagreeing_aliases, normalize};
 use crate::pointer;
-use crate::report::{Delivery, Finding, Report, sort_findings};
+use crate::report::{Delivery, Finding, FindingList, Omitted, Report};
 use crate::schema::{TEST_DELIVERY, pointer_escape};
 
 /// The deepest nesting [`Options::max_depth`] may allow: safely below serde_json's own limit,
 /// and shallow enough that parsing never exhausts a WebAssembly stack.
-pub const MAX_DEPTH_CEILING: usize = 100;
-const _: () = assert!(MAX_DEPTH_CEILING < SERDE_JSON_DEPTH_LIMIT);
+pub const MAX_DEPTH_CEILING: u64 = 100;
+const _: () = assert!(MAX_DEPTH_CEILING < SERDE_JSON_DEPTH_LIMIT as u64);
+
+/// The largest body [`Options::max_bytes`] may allow: 256 MiB. Checking holds the body and
+/// what is read from it, a small multiple of the body (RELIABILITY.md), and a 32-bit
+/// WebAssembly host has 4 GiB of memory in all: a larger limit could not be honoured, so it is
+/// refused when it is set rather than discovered as a trap.
+pub const MAX_BYTES_CEILING: u64 = 256 * 1024 * 1024;
+
+/// How many errors, and how many warnings, a report lists by default ([`Options::max_findings`]).
+pub const DEFAULT_MAX_FINDINGS: u64 = 20;
+
+/// The most findings of each kind [`Options::max_findings`] may ask a report to list.
+pub const MAX_FINDINGS_CEILING: u64 = 10_000;
 
 /// How strictly to check deliveries. Every host exposes these same options, under these
 /// names, and reads them from JSON with this one implementation (unknown names are refused, so
@@ -27,15 +39,21 @@ const _: () = assert!(MAX_DEPTH_CEILING < SERDE_JSON_DEPTH_LIMIT);
 #[serde(default, deny_unknown_fields)]
 pub struct Options {
     /// Largest body accepted, in bytes. Default 1 MiB (Envoy's default buffer limit).
-    pub max_bytes: usize,
+    pub max_bytes: u64,
     /// Deepest nesting of objects and arrays accepted; at most [`MAX_DEPTH_CEILING`].
     /// Default 32 (Ocrolus payloads nest three levels deep).
-    pub max_depth: usize,
+    pub max_depth: u64,
     /// Treat fields the event's schema does not declare as errors instead of warnings.
     pub strict: bool,
     /// Let messages quote the offending payload values. Off by default: webhook bodies carry
     /// customer data, and error messages end up in logs.
     pub reveal_values: bool,
+    /// How many errors, and how many warnings, a report lists (the first ones by location);
+    /// the rest are only counted ([`crate::Report::omitted`]). Default
+    /// [`DEFAULT_MAX_FINDINGS`], at most [`MAX_FINDINGS_CEILING`]: a report stays small
+    /// whatever a body holds, so a receiver that logs or returns findings cannot be made to
+    /// send many times the bytes it was sent.
+    pub max_findings: u64,
 }
 
 impl Default for Options {
@@ -45,19 +63,32 @@ impl Default for Options {
             max_depth: 32,
             strict: false,
             reveal_values: false,
+            max_findings: DEFAULT_MAX_FINDINGS,
         }
     }
 }
 
 impl Options {
-    /// Checks that the options are usable: limits above zero, depth within
-    /// [`MAX_DEPTH_CEILING`].
+    /// Checks that the options are usable: limits above zero and within their ceilings
+    /// ([`MAX_DEPTH_CEILING`], [`MAX_BYTES_CEILING`], [`MAX_FINDINGS_CEILING`]).
     pub fn check(&self) -> Result<(), ConfigError> {
         let fail = |kind| Err(ConfigError { kind });
         if self.max_depth > MAX_DEPTH_CEILING {
             return fail(ConfigErrorKind::DepthLimitTooHigh {
                 requested: self.max_depth,
             });
+        }
+        for (option, requested, ceiling) in [
+            ("max_bytes", self.max_bytes, MAX_BYTES_CEILING),
+            ("max_findings", self.max_findings, MAX_FINDINGS_CEILING),
+        ] {
+            if requested > ceiling {
+                return fail(ConfigErrorKind::AboveCeiling {
+                    option,
+                    requested,
+                    ceiling,
+                });
+            }
         }
         if self.max_depth == 0 {
             return fail(ConfigErrorKind::ZeroLimit {
@@ -67,6 +98,11 @@ impl Options {
         if self.max_bytes == 0 {
             return fail(ConfigErrorKind::ZeroLimit {
                 option: "max_bytes",
+            });
+        }
+        if self.max_findings == 0 {
+            return fail(ConfigErrorKind::ZeroLimit {
+                option: "max_findings",
             });
         }
         Ok(())
@@ -87,9 +123,18 @@ pub enum ConfigErrorKind {
     /// `max_depth` is above [`MAX_DEPTH_CEILING`].
     DepthLimitTooHigh {
         /// The requested limit.
-        requested: usize,
+        requested: u64,
     },
-    /// A limit is zero, which would refuse every delivery.
+    /// A limit is above the most this crate can honour in every host.
+    AboveCeiling {
+        /// The option's name.
+        option: &'static str,
+        /// The requested value.
+        requested: u64,
+        /// The largest value accepted.
+        ceiling: u64,
+    },
+    /// A limit is zero, which would refuse every delivery (or list no finding).
     ZeroLimit {
         /// The option's name.
         option: &'static str,
@@ -111,6 +156,13 @@ impl fmt::Display for ConfigError {
                     "max_depth {requested} is above the ceiling of {MAX_DEPTH_CEILING}"
                 )
             }
+            ConfigErrorKind::AboveCeiling {
+                option,
+                requested,
+                ceiling,
+            } => {
+                write!(f, "{option} {requested} is above the ceiling of {ceiling}")
+            }
             ConfigErrorKind::ZeroLimit { option } => {
                 write!(f, "{option} must be greater than zero")
             }
@@ -131,6 +183,8 @@ struct CompiledEvent {
     /// The event's schema with unknown properties forbidden: one pass finds both errors and
     /// unknown fields, which lenient mode then reports as warnings.
     schema: jsonschema::Validator,
+    /// Where the event's UUIDs are, for normalization to write them in lower case.
+    uuid_paths: Vec<SchemaPath>,
 }
 
 /// Validates and normalizes Ocrolus webhook deliveries. Build it once and reuse it: building
@@ -158,14 +212,16 @@ impl Validator {
             serde_json::from_str(crate::schema::BUNDLE_JSON).map_err(|_| ConfigError {
                 kind: ConfigErrorKind::EmbeddedSchema { event: "bundle" },
             })?;
-        let compile = |name: &'static str| {
-            let mut schema = bundle
+        let embedded = |name: &'static str| {
+            bundle
                 .get("$defs")
                 .and_then(|defs| defs.get(name))
-                .cloned()
                 .ok_or(ConfigError {
                     kind: ConfigErrorKind::EmbeddedSchema { event: name },
-                })?;
+                })
+        };
+        let compile = |name: &'static str| {
+            let mut schema = embedded(name)?.clone();
             forbid_unknown_properties(&mut schema);
             jsonschema::draft202012::options()
                 // Linear-time matching: the patterns are ours, but the strings are not.
@@ -181,6 +237,7 @@ impl Validator {
                 Ok(CompiledEvent {
                     spec,
                     schema: compile(spec.name)?,
+                    uuid_paths: uuid_paths(embedded(spec.name)?),
                 })
             })
             .collect::<Result<Vec<_>, ConfigError>>()?;
@@ -217,9 +274,10 @@ impl Validator {
     }
 
     fn check(&self, body: &[u8], want_normalized: bool) -> Report {
+        // Both limits are within their ceilings (`Options::check`), far below `usize::MAX`.
         let limits = IntakeLimits {
-            max_bytes: self.options.max_bytes,
-            max_depth: self.options.max_depth,
+            max_bytes: usize::try_from(self.options.max_bytes).unwrap_or(usize::MAX),
+            max_depth: usize::try_from(self.options.max_depth).unwrap_or(usize::MAX),
         };
         let payload = match intake::parse(body, limits) {
             Ok(payload) => payload,
@@ -249,7 +307,7 @@ impl Validator {
         let spec = compiled.spec;
 
         let instance = Value::Object(payload);
-        let (mut errors, mut warnings) = self.schema_findings(&compiled.schema, &instance);
+        let (errors, mut warnings) = self.schema_findings(&compiled.schema, &instance, spec);
         let Value::Object(payload) = instance else {
             return Report::refused(Finding::at(
                 "internal",
@@ -268,14 +326,16 @@ impl Validator {
             );
             warnings.push(Finding::at("undocumented_payload", "", message));
         }
-        sort_findings(&mut errors);
-        sort_findings(&mut warnings);
+        let valid = errors.is_empty();
+        let (errors, omitted_errors) = errors.finish();
+        let (warnings, omitted_warnings) = warnings.finish();
 
         let status = payload.get("status").and_then(Value::as_str);
         let canonical = spec.canonical_name(status).and_then(catalog::event);
-        let valid = errors.is_empty();
         let normalized = match canonical {
-            Some(canonical) if valid && want_normalized => Some(normalize(payload, canonical)),
+            Some(canonical) if valid && want_normalized => {
+                Some(normalize(payload, canonical, &compiled.uuid_paths))
+            }
             _ => None,
         };
         Report {
@@ -285,6 +345,10 @@ impl Validator {
             source_event_name: Some(spec.name),
             errors,
             warnings,
+            omitted: Omitted {
+                errors: omitted_errors,
+                warnings: omitted_warnings,
+            },
             normalized,
         }
     }
@@ -292,7 +356,7 @@ impl Validator {
     /// A body without `event_name` is valid only as Ocrolus' account-level test delivery.
     fn check_test_delivery(&self, payload: Map<String, Value>, want_normalized: bool) -> Report {
         let instance = Value::Object(payload);
-        let (errors, mut warnings) = self.schema_findings(&self.test_delivery, &instance);
+        let (errors, warnings) = self.schema_findings(&self.test_delivery, &instance, None);
         if !errors.is_empty() {
             return Report::refused(Finding::at(
                 "missing_event_name",
@@ -300,25 +364,33 @@ impl Validator {
                 "event_name is missing, and the body is not Ocrolus' account-level test delivery",
             ));
         }
-        sort_findings(&mut warnings);
+        let (warnings, omitted_warnings) = warnings.finish();
         Report {
             valid: true,
             delivery: Some(Delivery::Test),
             event_name: None,
             source_event_name: None,
-            errors,
+            errors: Vec::new(),
             warnings,
+            omitted: Omitted {
+                errors: 0,
+                warnings: omitted_warnings,
+            },
             normalized: want_normalized.then_some(instance),
         }
     }
 
-    /// Errors and warnings from one pass of the strict schema.
+    /// Errors and warnings from one pass of the strict schema, each list bounded by
+    /// [`Options::max_findings`].
     fn schema_findings(
         &self,
         schema: &jsonschema::Validator,
         instance: &Value,
-    ) -> (Vec<Finding>, Vec<Finding>) {
-        let (mut errors, mut warnings) = (Vec::new(), Vec::new());
+        event: impl Into<Option<&'static EventSpec>>,
+    ) -> (FindingList, FindingList) {
+        let aliases = event.into().map_or(&[][..], |spec| spec.aliases);
+        let limit = usize::try_from(self.options.max_findings).unwrap_or(usize::MAX);
+        let (mut errors, mut warnings) = (FindingList::new(limit), FindingList::new(limit));
         if schema.is_valid(instance) {
             return (errors, warnings);
         }
@@ -341,11 +413,13 @@ impl Validator {
                     });
                 }
             } else {
+                let message = alias_requirement(aliases, &instance_location, &keyword_location)
+                    .unwrap_or_else(|| describe(&error, self.options.reveal_values));
                 errors.push(Finding {
                     code: "schema_violation",
                     instance_location,
                     keyword_location,
-                    error: describe(&error, self.options.reveal_values),
+                    error: message,
                     position: None,
                 });
             }
@@ -354,23 +428,91 @@ impl Validator {
     }
 }
 
-/// Findings past this many in one report keep their JSON Pointer but get no line and column:
-/// each lookup scans the body, and a hostile body can carry thousands of unknown fields.
-const MAX_LOCATED_FINDINGS: usize = 100;
-
 /// Gives schema and dispatch findings the line and column of the value they point at, as
-/// intake findings already have.
+/// intake findings already have: one pass over the body for all of them.
 fn locate_findings(body: &[u8], report: &mut Report) {
-    let unlocated = report
+    let mut unlocated: Vec<&mut Finding> = report
         .errors
         .iter_mut()
         .chain(report.warnings.iter_mut())
         .filter(|finding| finding.position.is_none())
-        .take(MAX_LOCATED_FINDINGS);
-    for finding in unlocated {
-        finding.position = pointer::value_offset(body, &finding.instance_location)
-            .map(|offset| Position::at_offset(body, offset));
+        .collect();
+    if unlocated.is_empty() {
+        return;
     }
+    let pointers: Vec<&str> = unlocated
+        .iter()
+        .map(|finding| finding.instance_location.as_str())
+        .collect();
+    let offsets = pointer::value_offsets(body, &pointers);
+    let found: Vec<usize> = offsets.iter().flatten().copied().collect();
+    let mut positions = Position::at_offsets(body, &found).into_iter();
+    for (finding, offset) in unlocated.iter_mut().zip(offsets) {
+        if offset.is_some() {
+            finding.position = positions.next();
+        }
+    }
+}
+
+/// The message for an alias pair's either-or requirement (`anyOf` at the top of the event's
+/// schema, or `allOf/N/anyOf` when an event has several pairs): a general engine can only say
+/// that no alternative matched.
+fn alias_requirement(
+    aliases: &[(&str, &str)],
+    instance_location: &str,
+    keyword_location: &str,
+) -> Option<String> {
+    if !instance_location.is_empty() {
+        return None;
+    }
+    let index = match keyword_location {
+        "/anyOf" => 0,
+        other => other
+            .strip_prefix("/allOf/")?
+            .strip_suffix("/anyOf")?
+            .parse()
+            .ok()?,
+    };
+    let (first, second) = aliases.get(index)?;
+    Some(format!(
+        "missing required property {second} (or its alias {first}, which carries the same value)"
+    ))
+}
+
+/// A path through an event's payload: member names, and `None` for "any array element".
+type SchemaPath = Vec<Option<String>>;
+
+/// The paths of every UUID field in an event's schema (`format: uuid`), through nested
+/// objects, arrays and the `null` alternatives of nullable fields.
+fn uuid_paths(schema: &Value) -> Vec<SchemaPath> {
+    fn walk(schema: &Value, path: &mut SchemaPath, found: &mut Vec<SchemaPath>) {
+        let Some(object) = schema.as_object() else {
+            return;
+        };
+        if object.get("format").and_then(Value::as_str) == Some("uuid") {
+            found.push(path.clone());
+        }
+        if let Some(Value::Object(properties)) = object.get("properties") {
+            for (name, property) in properties {
+                path.push(Some(name.clone()));
+                walk(property, path, found);
+                path.pop();
+            }
+        }
+        if let Some(items) = object.get("items") {
+            path.push(None);
+            walk(items, path, found);
+            path.pop();
+        }
+        if let Some(Value::Array(branches)) = object.get("anyOf") {
+            for branch in branches {
+                walk(branch, path, found);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(schema, &mut Vec::new(), &mut found);
+    found
 }
 
 fn unknown_event(name: &str) -> Finding {

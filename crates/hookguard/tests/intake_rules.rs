@@ -223,13 +223,13 @@ fn trailing_comma_points_at_the_comma() {
 fn body_size_limit_is_configurable_and_exact() {
     let body = read("tests/fixtures/seeds/organization/book.verified.json");
     let at_limit = Validator::new(Options {
-        max_bytes: body.len(),
+        max_bytes: body.len() as u64,
         ..Options::default()
     })
     .unwrap();
     assert!(at_limit.validate(&body).valid);
     let below = Validator::new(Options {
-        max_bytes: body.len() - 1,
+        max_bytes: body.len() as u64 - 1,
         ..Options::default()
     })
     .unwrap();

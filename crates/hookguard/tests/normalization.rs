@@ -141,7 +141,13 @@ fn strict_mode_turns_unknown_fields_into_errors() {
 /// the decimal point moved `shift` places left (the exponent makes up for both), `padding`
 /// zeros after the fraction, the exponent written with `exponent_style` (0: `e`, 1: `E+`,
 /// 2: `e` with leading zeros) or left out when it is zero and `exponent_style` is 3.
-fn spell_integer(value: i64, zeros: usize, shift: usize, padding: usize, exponent_style: u8) -> String {
+fn spell_integer(
+    value: i64,
+    zeros: usize,
+    shift: usize,
+    padding: usize,
+    exponent_style: u8,
+) -> String {
     let digits = if value == 0 {
         "0".to_owned()
     } else {
@@ -149,13 +155,20 @@ fn spell_integer(value: i64, zeros: usize, shift: usize, padding: usize, exponen
     };
     let zeros = if value == 0 { 0 } else { zeros };
     let (whole, fraction) = if shift >= digits.len() {
-        ("0".to_owned(), format!("{}{digits}", "0".repeat(shift - digits.len())))
+        (
+            "0".to_owned(),
+            format!("{}{digits}", "0".repeat(shift - digits.len())),
+        )
     } else {
         let (whole, fraction) = digits.split_at(digits.len() - shift);
         (whole.to_owned(), fraction.to_owned())
     };
     let fraction = format!("{fraction}{}", "0".repeat(padding));
-    let mut literal = if value < 0 { "-".to_owned() } else { String::new() };
+    let mut literal = if value < 0 {
+        "-".to_owned()
+    } else {
+        String::new()
+    };
     literal.push_str(&whole);
     if !fraction.is_empty() {
         literal.push('.');
@@ -165,7 +178,10 @@ fn spell_integer(value: i64, zeros: usize, shift: usize, padding: usize, exponen
     match exponent_style {
         3 if exponent == 0 => {}
         0 => literal.push_str(&format!("e{exponent}")),
-        1 => literal.push_str(&format!("E{}{exponent}", if exponent >= 0 { "+" } else { "" })),
+        1 => literal.push_str(&format!(
+            "E{}{exponent}",
+            if exponent >= 0 { "+" } else { "" }
+        )),
         _ => literal.push_str(&format!(
             "e{}00{}",
             if exponent < 0 { "-" } else { "" },

@@ -31,13 +31,25 @@ fn verifier(vectors: &Value, case: &Value) -> Verifier {
     )
 }
 
+/// A vector's header fields as they are sent: `headers`, then `extra_headers` (which repeat
+/// names).
 fn case_headers(case: &Value) -> DeliveryHeaders<'_> {
+    let extra = case["extra_headers"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     DeliveryHeaders::from_pairs(
         case["headers"]
             .as_object()
             .unwrap()
             .iter()
-            .map(|(name, value)| (name.as_str(), value.as_str().unwrap().as_bytes())),
+            .map(|(name, value)| (name.as_str(), value))
+            .chain(
+                extra
+                    .iter()
+                    .map(|field| (field[0].as_str().unwrap(), &field[1])),
+            )
+            .map(|(name, value)| (name, value.as_str().unwrap().as_bytes())),
     )
 }
 
@@ -120,6 +132,7 @@ fn extreme_clocks_do_not_overflow() {
         signature: Some(&signature),
         timestamp: Some(b"999999999999999999"),
         request_id: Some(b"r"),
+        repeated: None,
     };
     for now in [i64::MIN, 0, i64::MAX] {
         assert!(verifier.verify(&headers, b"", now).is_err());
