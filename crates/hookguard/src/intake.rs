@@ -265,11 +265,13 @@ pub fn parse(body: &[u8], limits: IntakeLimits) -> Result<Map<String, Value>, In
 
     let failure = RefCell::new(None);
     let numbers = RefCell::new(NumberCursor::new(text.as_bytes()));
+    let array_items = RefCell::new(Vec::new());
     let seed = StrictValue {
         depth: 1,
         limits: &limits,
         failure: &failure,
         numbers: &numbers,
+        array_items: &array_items,
     };
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let parsed = seed.deserialize(&mut deserializer).and_then(|value| {
@@ -412,6 +414,8 @@ struct StrictValue<'a> {
     failure: &'a RefCell<Option<Recorded>>,
     /// The literals behind the numbers serde_json hands over as doubles.
     numbers: &'a RefCell<NumberCursor<'a>>,
+    /// Items of the arrays being read, innermost last.
+    array_items: &'a RefCell<Vec<Value>>,
 }
 
 impl StrictValue<'_> {
@@ -510,15 +514,41 @@ impl<'de> Visitor<'de> for StrictValue<'_> {
                 limit: self.limits.max_depth,
             }));
         }
-        let mut items = Vec::new();
+        // Items of small arrays wait on one stack shared by the whole parse, and each array gets
+        // a buffer of exactly its length at the end: a `Vec` per array grown by pushing would
+        // start at four slots, and a body of many small arrays would cost twice its tree. A
+        // large array moves to a buffer of its own, which grows in place.
+        const SHARED_STACK_ITEMS: usize = 1024;
+        let start = self.array_items.borrow().len();
+        let mut own: Option<Vec<Value>> = None;
+        let mut index = 0;
         loop {
-            let index = items.len();
             match seq.next_element_seed(self.nested()) {
-                Ok(Some(item)) => items.push(item),
+                Ok(Some(item)) => match &mut own {
+                    Some(own) => own.push(item),
+                    None => {
+                        let mut stack = self.array_items.borrow_mut();
+                        stack.push(item);
+                        if stack.len() - start >= SHARED_STACK_ITEMS {
+                            own = Some(stack.drain(start..).collect());
+                        }
+                    }
+                },
                 Ok(None) => break,
-                Err(error) => return Err(self.locate(error, || format!("/{index}"))),
+                Err(error) => {
+                    self.array_items.borrow_mut().truncate(start);
+                    return Err(self.locate(error, || format!("/{index}")));
+                }
             }
+            index += 1;
         }
+        let items = match own {
+            Some(mut own) => {
+                own.shrink_to_fit();
+                own
+            }
+            None => self.array_items.borrow_mut().drain(start..).collect(),
+        };
         Ok(Value::Array(items))
     }
 

@@ -20,11 +20,12 @@ use crate::schema::{TEST_DELIVERY, pointer_escape};
 pub const MAX_DEPTH_CEILING: u64 = 100;
 const _: () = assert!(MAX_DEPTH_CEILING < SERDE_JSON_DEPTH_LIMIT as u64);
 
-/// The largest body [`Options::max_bytes`] may allow: 256 MiB. Checking holds the body and
-/// what is read from it, a small multiple of the body (RELIABILITY.md), and a 32-bit
-/// WebAssembly host has 4 GiB of memory in all: a larger limit could not be honoured, so it is
-/// refused when it is set rather than discovered as a trap.
-pub const MAX_BYTES_CEILING: u64 = 256 * 1024 * 1024;
+/// The largest body [`Options::max_bytes`] may allow: 64 MiB. Checking holds the body and the
+/// tree read from it, up to about 20 times the body for bodies made of the smallest values
+/// (RELIABILITY.md), and a 32-bit WebAssembly host has 4 GiB of memory in all: a larger limit
+/// could not be honoured for every body, so it is refused when it is set rather than
+/// discovered as a trap.
+pub const MAX_BYTES_CEILING: u64 = 64 * 1024 * 1024;
 
 /// How many errors, and how many warnings, a report lists by default ([`Options::max_findings`]).
 pub const DEFAULT_MAX_FINDINGS: u64 = 20;
@@ -185,6 +186,21 @@ struct CompiledEvent {
     schema: jsonschema::Validator,
     /// Where the event's UUIDs are, for normalization to write them in lower case.
     uuid_paths: Vec<SchemaPath>,
+    /// The item schema of each top-level array member, checked one item at a time.
+    item_schemas: Vec<ItemSchema>,
+}
+
+/// The schema of the items of one top-level array member (`uploaded_docs`, ...).
+///
+/// A general engine gathers every error of a call before returning any, so one call over an
+/// array of a million broken items would hold millions of errors at once. The event's schema
+/// is therefore run with such arrays set aside (empty), and each item against this schema:
+/// the same findings, at the same locations, with memory bounded by one item's errors.
+struct ItemSchema {
+    member: String,
+    /// `/properties/<member>/items`, the prefix of these findings' keyword locations.
+    keyword_prefix: String,
+    schema: jsonschema::Validator,
 }
 
 /// Validates and normalizes Ocrolus webhook deliveries. Build it once and reuse it: building
@@ -220,13 +236,16 @@ impl Validator {
                     kind: ConfigErrorKind::EmbeddedSchema { event: name },
                 })
         };
-        let compile = |name: &'static str| {
+        let strict_schema = |name: &'static str| {
             let mut schema = embedded(name)?.clone();
             forbid_unknown_properties(&mut schema);
+            Ok::<Value, ConfigError>(schema)
+        };
+        let compile = |name: &'static str, schema: &Value| {
             jsonschema::draft202012::options()
                 // Linear-time matching: the patterns are ours, but the strings are not.
                 .with_pattern_options(PatternOptions::regex())
-                .build(&schema)
+                .build(schema)
                 .map_err(|_| ConfigError {
                     kind: ConfigErrorKind::EmbeddedSchema { event: name },
                 })
@@ -234,14 +253,25 @@ impl Validator {
         let events = EVENTS
             .iter()
             .map(|spec| {
+                let schema = strict_schema(spec.name)?;
+                let item_schemas = array_items(&schema)
+                    .map(|(member, items)| {
+                        Ok(ItemSchema {
+                            keyword_prefix: format!("/properties/{}/items", pointer_escape(member)),
+                            member: member.to_owned(),
+                            schema: compile(spec.name, items)?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, ConfigError>>()?;
                 Ok(CompiledEvent {
                     spec,
-                    schema: compile(spec.name)?,
+                    schema: compile(spec.name, &schema)?,
                     uuid_paths: uuid_paths(embedded(spec.name)?),
+                    item_schemas,
                 })
             })
             .collect::<Result<Vec<_>, ConfigError>>()?;
-        let test_delivery = compile(TEST_DELIVERY)?;
+        let test_delivery = compile(TEST_DELIVERY, &strict_schema(TEST_DELIVERY)?)?;
         Ok(Validator {
             options,
             events,
@@ -306,8 +336,8 @@ impl Validator {
         };
         let spec = compiled.spec;
 
-        let instance = Value::Object(payload);
-        let (errors, mut warnings) = self.schema_findings(&compiled.schema, &instance, spec);
+        let mut instance = Value::Object(payload);
+        let (errors, mut warnings) = self.schema_findings(compiled, &mut instance);
         let Value::Object(payload) = instance else {
             return Report::refused(Finding::at(
                 "internal",
@@ -356,7 +386,7 @@ impl Validator {
     /// A body without `event_name` is valid only as Ocrolus' account-level test delivery.
     fn check_test_delivery(&self, payload: Map<String, Value>, want_normalized: bool) -> Report {
         let instance = Value::Object(payload);
-        let (errors, warnings) = self.schema_findings(&self.test_delivery, &instance, None);
+        let (errors, warnings) = self.findings(&self.test_delivery, &instance, Locations::ROOT);
         if !errors.is_empty() {
             return Report::refused(Finding::at(
                 "missing_event_name",
@@ -380,28 +410,90 @@ impl Validator {
         }
     }
 
-    /// Errors and warnings from one pass of the strict schema, each list bounded by
-    /// [`Options::max_findings`].
+    /// Errors and warnings of an event's strict schema, each list bounded by
+    /// [`Options::max_findings`]. Top-level arrays are checked item by item ([`ItemSchema`]).
     fn schema_findings(
+        &self,
+        event: &CompiledEvent,
+        instance: &mut Value,
+    ) -> (FindingList, FindingList) {
+        if event.schema.is_valid(instance) {
+            return self.findings_list_pair();
+        }
+        let mut set_aside = Vec::new();
+        if let Value::Object(members) = &mut *instance {
+            for item_schema in &event.item_schemas {
+                if let Some(Value::Array(items)) = members.get_mut(&item_schema.member) {
+                    set_aside.push((item_schema, std::mem::take(items)));
+                }
+            }
+        }
+        let mut found = self.findings(&event.schema, instance, Locations::ROOT);
+        let aliases = event.spec.aliases;
+        for error in found.0.kept_mut() {
+            if let Some(message) =
+                alias_requirement(aliases, &error.instance_location, &error.keyword_location)
+            {
+                error.error = message;
+            }
+        }
+        for (item_schema, items) in &set_aside {
+            for (index, item) in items.iter().enumerate() {
+                if item_schema.schema.is_valid(item) {
+                    continue;
+                }
+                let instance_prefix = format!("/{}/{index}", pointer_escape(&item_schema.member));
+                let locations = Locations {
+                    instance: &instance_prefix,
+                    keyword: &item_schema.keyword_prefix,
+                };
+                self.findings_into(&item_schema.schema, item, locations, &mut found);
+            }
+        }
+        if let Value::Object(members) = instance {
+            for (item_schema, items) in set_aside {
+                if let Some(slot) = members.get_mut(&item_schema.member) {
+                    *slot = Value::Array(items);
+                }
+            }
+        }
+        found
+    }
+
+    fn findings_list_pair(&self) -> (FindingList, FindingList) {
+        let limit = usize::try_from(self.options.max_findings).unwrap_or(usize::MAX);
+        (FindingList::new(limit), FindingList::new(limit))
+    }
+
+    /// Errors and warnings of one schema over one value, found below `locations`.
+    fn findings(
         &self,
         schema: &jsonschema::Validator,
         instance: &Value,
-        event: impl Into<Option<&'static EventSpec>>,
+        locations: Locations<'_>,
     ) -> (FindingList, FindingList) {
-        let aliases = event.into().map_or(&[][..], |spec| spec.aliases);
-        let limit = usize::try_from(self.options.max_findings).unwrap_or(usize::MAX);
-        let (mut errors, mut warnings) = (FindingList::new(limit), FindingList::new(limit));
-        if schema.is_valid(instance) {
-            return (errors, warnings);
+        let mut found = self.findings_list_pair();
+        if !schema.is_valid(instance) {
+            self.findings_into(schema, instance, locations, &mut found);
         }
+        found
+    }
+
+    fn findings_into(
+        &self,
+        schema: &jsonschema::Validator,
+        instance: &Value,
+        locations: Locations<'_>,
+        (errors, warnings): &mut (FindingList, FindingList),
+    ) {
         for error in schema.iter_errors(instance) {
-            let instance_location = error.instance_path().to_string();
-            let keyword_location = error.schema_path().to_string();
+            let instance_location = format!("{}{}", locations.instance, error.instance_path());
+            let keyword_location = format!("{}{}", locations.keyword, error.schema_path());
             if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
                 let findings = if self.options.strict {
-                    &mut errors
+                    &mut *errors
                 } else {
-                    &mut warnings
+                    &mut *warnings
                 };
                 for name in unexpected {
                     findings.push(Finding {
@@ -413,19 +505,49 @@ impl Validator {
                     });
                 }
             } else {
-                let message = alias_requirement(aliases, &instance_location, &keyword_location)
-                    .unwrap_or_else(|| describe(&error, self.options.reveal_values));
                 errors.push(Finding {
                     code: "schema_violation",
                     instance_location,
                     keyword_location,
-                    error: message,
+                    error: describe(&error, self.options.reveal_values),
                     position: None,
                 });
             }
         }
-        (errors, warnings)
     }
+}
+
+/// Where the findings of one schema call sit in the payload and in the event's schema.
+#[derive(Clone, Copy)]
+struct Locations<'a> {
+    instance: &'a str,
+    keyword: &'a str,
+}
+
+impl Locations<'_> {
+    const ROOT: Locations<'static> = Locations {
+        instance: "",
+        keyword: "",
+    };
+}
+
+/// The top-level members of a strict event schema that are arrays of items with a schema of
+/// their own: `(member, items schema)`. Only plain `{"type": "array", "items": {...}}`
+/// members qualify, so checking their items one by one finds exactly what one call would.
+fn array_items(schema: &Value) -> impl Iterator<Item = (&str, &Value)> {
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(member, property)| {
+            let property = property.as_object()?;
+            let plain = property
+                .keys()
+                .all(|key| matches!(key.as_str(), "type" | "items" | "description"));
+            let items = property.get("items").filter(|items| items.is_object())?;
+            (plain && property.get("type")? == "array").then_some((member.as_str(), items))
+        })
 }
 
 /// Gives schema and dispatch findings the line and column of the value they point at, as
