@@ -174,6 +174,13 @@ gateway-soak seconds="180" connections="16": gateway
 fuzz target="all" seconds="60":
     scripts/fuzz {{target}} {{seconds}}
 
+# (Bodies of the smallest values there are, checked with the limit at its 64 MiB ceiling; sizes
+# above it are shown refused at configuration. Needs /usr/bin/time.)
+# Time and memory per body size in the native core, the command line and the npm package
+body-cost *sizes: cli js
+    cargo build --quiet --release -p hookguard --example body_cost
+    scripts/body-cost {{sizes}}
+
 # Run Envoy with the shipped example config (listener :10000, admin :9901, upstream :8080)
 envoy: gateway
     scripts/envoy -c host-examples/envoy/envoy.yaml --concurrency 2

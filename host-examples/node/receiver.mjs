@@ -88,7 +88,8 @@ export function hookguardMiddleware({ options = {}, maxErrors = 20, signature } 
     if (signature) {
       // Authenticity first: an unsigned or forged delivery is not worth validating.
       const now = signature.now?.() ?? Math.floor(Date.now() / 1000);
-      const verdict = verify(req.headers, body, { secrets: signature.secrets, toleranceSec: signature.toleranceSec, now });
+      // headersDistinct keeps a repeated header's every value, for verify to refuse.
+      const verdict = verify(req.headersDistinct ?? req.headers, body, { secrets: signature.secrets, toleranceSec: signature.toleranceSec, now });
       if (!verdict.authentic) {
         return problem(res, 401, 'signature-invalid', 'Webhook signature not accepted', verdict.error, { code: verdict.code });
       }

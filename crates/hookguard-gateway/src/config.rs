@@ -53,10 +53,9 @@ pub struct RouteConfig {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ResponseConfig {
-    /// List the findings (`instanceLocation`, `keywordLocation`, `error`) in the problem body.
+    /// List the findings (`instanceLocation`, `keywordLocation`, `error`) in the problem body:
+    /// at most `max_findings` of them, the rest counted in `errorsOmitted`.
     pub include_errors: bool,
-    /// At most this many findings in a problem body; the rest are counted in `errorsOmitted`.
-    pub max_errors: usize,
     /// Prefix of the problem `type` URIs; the problem's name follows it.
     pub type_prefix: String,
 }
@@ -65,7 +64,6 @@ impl Default for ResponseConfig {
     fn default() -> ResponseConfig {
         ResponseConfig {
             include_errors: true,
-            max_errors: 20,
             type_prefix: String::from("urn:hookguard:problem:"),
         }
     }
@@ -168,9 +166,12 @@ pub struct GatewayConfig {
     /// Forward the normalized payload instead of the original bytes.
     pub normalize: bool,
     /// Largest body accepted (413 above it). Keep Envoy's buffer limit above this.
-    pub max_body_bytes: usize,
+    pub max_body_bytes: u64,
     /// Deepest nesting accepted.
-    pub max_depth: usize,
+    pub max_depth: u64,
+    /// How many errors (and warnings) a verdict lists; problem bodies count the rest in
+    /// `errorsOmitted`.
+    pub max_findings: u64,
     /// Unknown fields are errors instead of warnings.
     pub strict: bool,
     /// Let error messages quote payload values (they are sent back and logged).
@@ -197,6 +198,7 @@ impl Default for GatewayConfig {
             normalize: false,
             max_body_bytes: core.max_bytes,
             max_depth: core.max_depth,
+            max_findings: core.max_findings,
             strict: core.strict,
             reveal_values: core.reveal_values,
             allowed_events: None,
@@ -250,8 +252,6 @@ pub enum ConfigErrorKind {
         /// The name as configured.
         name: String,
     },
-    /// `response.max_errors` is zero while errors are included.
-    ZeroMaxErrors,
     /// The signature secrets were refused.
     Secrets {
         /// Why (never the secret itself).
@@ -284,10 +284,6 @@ impl fmt::Display for ConfigError {
             ConfigErrorKind::BadHeaderName { name } => write!(
                 f,
                 "configuration: header name {name:?} must be a non-empty lower-case HTTP token"
-            ),
-            ConfigErrorKind::ZeroMaxErrors => write!(
-                f,
-                "configuration: response.max_errors must be above zero when include_errors is on"
             ),
             ConfigErrorKind::Secrets { message } => {
                 write!(f, "configuration: signature: {message}")
@@ -395,6 +391,7 @@ impl Gateway {
         let options = Options {
             max_bytes: config.max_body_bytes,
             max_depth: config.max_depth,
+            max_findings: config.max_findings,
             strict: config.strict,
             reveal_values: config.reveal_values,
         };
@@ -410,9 +407,6 @@ impl Gateway {
             if !is_lowercase_token(name) {
                 return refuse(ConfigErrorKind::BadHeaderName { name: name.clone() });
             }
-        }
-        if config.response.include_errors && config.response.max_errors == 0 {
-            return refuse(ConfigErrorKind::ZeroMaxErrors);
         }
         let allowed =
             |names: &Option<Vec<String>>| names.as_deref().map(EventFilter::resolve).transpose();
@@ -661,9 +655,15 @@ mod tests {
             refused(r#"{"upstream_headers": {"verdict": "a b"}}"#),
             ConfigErrorKind::BadHeaderName { .. }
         ));
-        assert_eq!(
-            refused(r#"{"response": {"max_errors": 0}}"#),
-            ConfigErrorKind::ZeroMaxErrors
-        );
+        for limits in [
+            r#"{"max_findings": 0}"#,
+            r#"{"max_findings": 10001}"#,
+            r#"{"max_body_bytes": 4294967296}"#,
+        ] {
+            assert!(
+                matches!(refused(limits), ConfigErrorKind::Limits { .. }),
+                "{limits}"
+            );
+        }
     }
 }

@@ -100,9 +100,10 @@ pub struct Exchange {
     body_size: usize,
     /// Whether the request came with a `content-length` (to be corrected after normalizing).
     has_content_length: bool,
-    /// `Webhook-Signature`, `Webhook-Timestamp`, `Webhook-Request-Id`, kept from the headers
+    /// The `Webhook-Signature`, `Webhook-Timestamp` and `Webhook-Request-Id` fields, every
+    /// one as it arrived (a repeat is refused, so none may be dropped), kept from the headers
     /// for the signature check on the complete body.
-    signature_headers: [Option<Vec<u8>>; 3],
+    signature_headers: Vec<(&'static str, Vec<u8>)>,
     /// The signature outcome for the upstream header (`verified`, `unsigned`, `replayed`).
     signature_label: Option<&'static str>,
 }
@@ -113,6 +114,8 @@ struct Conclusion<'a> {
     detail: String,
     event: Option<&'static str>,
     findings: &'a [Finding],
+    /// Errors found beyond `findings` (the core lists at most `max_findings`).
+    omitted: usize,
 }
 
 impl Conclusion<'_> {
@@ -122,6 +125,7 @@ impl Conclusion<'_> {
             detail,
             event: None,
             findings: &[],
+            omitted: 0,
         }
     }
 }
@@ -135,7 +139,7 @@ impl Exchange {
             state: State::AwaitingBody,
             body_size: 0,
             has_content_length: false,
-            signature_headers: [None, None, None],
+            signature_headers: Vec::new(),
             signature_label: None,
         }
     }
@@ -156,7 +160,7 @@ impl Exchange {
             State::AwaitingBody => {}
         }
         self.body_size = body_size;
-        if body_size > self.gateway.config.max_body_bytes {
+        if body_size as u64 > self.gateway.config.max_body_bytes {
             // Stop buffering now: the verdict cannot change, and memory stays bounded.
             return self.too_large(host);
         }
@@ -216,14 +220,21 @@ impl Exchange {
         let content_length = header("content-length");
         self.has_content_length = content_length.is_some();
         if gateway.signing.is_some() {
-            self.signature_headers = [SIGNATURE_HEADER, TIMESTAMP_HEADER, REQUEST_ID_HEADER]
-                .map(|name| header(&name.to_ascii_lowercase()).map(<[u8]>::to_vec));
+            self.signature_headers = headers
+                .iter()
+                .filter_map(|(name, value)| {
+                    [SIGNATURE_HEADER, TIMESTAMP_HEADER, REQUEST_ID_HEADER]
+                        .into_iter()
+                        .find(|signature_header| name.eq_ignore_ascii_case(signature_header))
+                        .map(|signature_header| (signature_header, value.clone()))
+                })
+                .collect();
         }
         let declared = content_length
             .and_then(|value| std::str::from_utf8(value).ok())
             .and_then(|value| value.trim().parse::<u64>().ok());
         let limit = gateway.config.max_body_bytes;
-        if declared.is_some_and(|length| length > limit as u64) {
+        if declared.is_some_and(|length| length > limit) {
             // Refused before a byte of the body is buffered.
             return Ok(self.too_large(host));
         }
@@ -257,7 +268,7 @@ impl Exchange {
             gateway.validator.validate(body)
         };
         if !report.valid {
-            let count = report.errors.len();
+            let count = report.errors.len() + report.omitted.errors;
             let conclusion = Conclusion {
                 verdict: Verdict::Invalid,
                 detail: format!(
@@ -266,6 +277,7 @@ impl Exchange {
                 ),
                 event: report.event_name,
                 findings: &report.errors,
+                omitted: report.omitted.errors,
             };
             return self.conclude(host, conclusion);
         }
@@ -293,6 +305,7 @@ impl Exchange {
                 detail: String::from("the event is not accepted on this route"),
                 event,
                 findings: std::slice::from_ref(&finding),
+                omitted: 0,
             };
             return self.conclude(host, conclusion);
         }
@@ -304,6 +317,7 @@ impl Exchange {
             detail: String::new(),
             event,
             findings: &[],
+            omitted: 0,
         };
         self.conclude(host, conclusion)
     }
@@ -319,12 +333,11 @@ impl Exchange {
             verifier,
             settings: config,
         } = signing;
-        let [signature, timestamp, request_id] = &self.signature_headers;
-        let headers = DeliveryHeaders {
-            signature: signature.as_deref(),
-            timestamp: timestamp.as_deref(),
-            request_id: request_id.as_deref(),
-        };
+        let headers = DeliveryHeaders::from_pairs(
+            self.signature_headers
+                .iter()
+                .map(|(name, value)| (*name, value.as_slice())),
+        );
         if headers == DeliveryHeaders::default() && !config.required {
             self.signature_label = Some("unsigned");
             return Ok(None);
@@ -341,6 +354,7 @@ impl Exchange {
                     detail: error.to_string(),
                     event: None,
                     findings: std::slice::from_ref(&finding),
+                    omitted: 0,
                 };
                 return Ok(Some(self.conclude(host, conclusion)));
             }
@@ -373,6 +387,7 @@ impl Exchange {
             detail: String::from(message),
             event: None,
             findings: std::slice::from_ref(&finding),
+            omitted: 0,
         };
         Ok(Some(self.conclude(host, conclusion)))
     }
@@ -402,6 +417,7 @@ impl Exchange {
             detail: kind.to_string(),
             event: None,
             findings: std::slice::from_ref(&finding),
+            omitted: 0,
         };
         self.conclude(host, conclusion)
     }
@@ -484,7 +500,7 @@ impl Exchange {
             conclusion.verdict,
             conclusion.detail.clone(),
             conclusion.event,
-            conclusion.findings,
+            (conclusion.findings, conclusion.omitted),
             &self.gateway.config.response,
         );
         let status = problem::status(conclusion.verdict);
@@ -554,6 +570,8 @@ mod tests {
     #[derive(Default)]
     struct FakeHost {
         headers: BTreeMap<String, Vec<u8>>,
+        /// Fields sent after `headers`, repeating names (Envoy hands every field over).
+        repeated_headers: Vec<(String, Vec<u8>)>,
         body: Vec<u8>,
         response: Option<(u16, Vec<u8>)>,
         counted: Vec<Metric>,
@@ -603,7 +621,9 @@ mod tests {
     impl Host for FakeHost {
         fn request_headers(&self) -> Result<Headers, HostError> {
             self.fails("get_request_headers")?;
-            Ok(self.headers.clone().into_iter().collect())
+            let mut fields: Headers = self.headers.clone().into_iter().collect();
+            fields.extend(self.repeated_headers.iter().cloned());
+            Ok(fields)
         }
         fn set_request_header(&mut self, name: &str, value: Option<&str>) -> Result<(), HostError> {
             self.fails("set_request_header")?;
@@ -936,6 +956,12 @@ mod tests {
                         header.to_ascii_lowercase(),
                         value.as_str().unwrap().as_bytes().to_vec(),
                     );
+                }
+                for field in case["extra_headers"].as_array().into_iter().flatten() {
+                    host.repeated_headers.push((
+                        field[0].as_str().unwrap().to_ascii_lowercase(),
+                        field[1].as_str().unwrap().as_bytes().to_vec(),
+                    ));
                 }
                 send(&config, &mut host, 1000, false);
                 let expected = match case["expected"]["code"].as_str() {

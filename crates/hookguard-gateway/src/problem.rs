@@ -59,18 +59,19 @@ pub fn status(verdict: Verdict) -> u16 {
 }
 
 /// The problem body for a rejection. `findings` are the errors behind it (empty for checks made
-/// before the body was read); they never quote payload values unless the core was told to.
+/// before the body was read), as many as the core's `max_findings` let a report list, and
+/// `omitted` how many more it found; they never quote payload values unless the core was told
+/// to.
 pub fn body(
     verdict: Verdict,
     detail: String,
     event_name: Option<&str>,
-    findings: &[Finding],
+    (findings, omitted): (&[Finding], usize),
     shape: &ResponseConfig,
 ) -> Vec<u8> {
     let (status, title, name) = describe(verdict);
     let (errors, errors_omitted) = if shape.include_errors && !findings.is_empty() {
-        let shown = findings.len().min(shape.max_errors);
-        (findings.get(..shown), findings.len() - shown)
+        (Some(findings), omitted)
     } else {
         (None, 0)
     };
@@ -100,17 +101,14 @@ mod tests {
     }
 
     #[test]
-    fn a_rejection_lists_its_findings_up_to_the_limit() {
-        let shape = ResponseConfig {
-            max_errors: 2,
-            ..ResponseConfig::default()
-        };
-        let findings = [finding("/a"), finding("/b"), finding("/c")];
+    fn a_rejection_lists_the_reported_findings_and_counts_the_rest() {
+        let shape = ResponseConfig::default();
+        let findings = [finding("/a"), finding("/b")];
         let body = body(
             Verdict::Invalid,
             String::from("3 errors"),
             Some("book.verified"),
-            &findings,
+            (&findings, 1),
             &shape,
         );
         let problem: Value = serde_json::from_slice(&body).unwrap();
@@ -131,14 +129,13 @@ mod tests {
     fn errors_can_be_left_out_and_the_type_prefix_changed() {
         let shape = ResponseConfig {
             include_errors: false,
-            max_errors: 0,
             type_prefix: String::from("https://example.com/problems/"),
         };
         let body = body(
             Verdict::TooLarge,
             String::from("big"),
             None,
-            &[finding("")],
+            (&[finding("")], 0),
             &shape,
         );
         let problem: Value = serde_json::from_slice(&body).unwrap();

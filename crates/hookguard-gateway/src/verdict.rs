@@ -59,8 +59,9 @@ impl Verdict {
 }
 
 /// Every signature failure code, as the core names them, and replays.
-pub const SIGNATURE_CODES: [&str; 6] = [
+pub const SIGNATURE_CODES: [&str; 7] = [
     "signature_missing_header",
+    "signature_duplicate_header",
     "signature_malformed_header",
     "signature_stale",
     "signature_future",

@@ -30,17 +30,26 @@ export interface Options {
   normalize?: boolean;
   /** Unknown fields are errors instead of warnings. Default false. */
   strict?: boolean;
-  /** Largest body accepted, in bytes. Default 1 MiB. */
+  /** Largest body accepted, in bytes, at most 64 MiB. Default 1 MiB. */
   maxBytes?: number;
   /** Deepest nesting accepted, at most 100. Default 32. */
   maxDepth?: number;
+  /**
+   * How many errors, and how many warnings, a result lists (the first by location); the rest
+   * are counted in `omitted`. At most 10000. Default 20.
+   */
+  maxFindings?: number;
   /** Let messages quote payload values. Default false: bodies carry customer data. */
   revealValues?: boolean;
 }
 
 interface Findings {
+  /** The errors, sorted by location: at most `maxFindings`. */
   errors: Finding[];
+  /** The warnings, sorted by location: at most `maxFindings`. */
   warnings: Finding[];
+  /** How many errors and warnings were found beyond those listed; present only when some were. */
+  omitted?: { errors: number; warnings: number };
 }
 
 /** A valid delivery of an event: `eventName` is its organization-level name. */
@@ -90,7 +99,11 @@ export function validate(body: Body, options?: Options): ValidationResult;
 /** Validates one delivery and, when it is valid, includes `normalized` and `normalizedJson`. */
 export function normalize(body: Body, options?: Omit<Options, 'normalize'>): ValidationResult;
 
-/** Headers as Node gives them (`req.headers`) or a fetch `Headers`. */
+/**
+ * Headers as Node gives them (`req.headers`, or `req.headersDistinct` with every repeat) or a
+ * fetch `Headers`. A signature header sent twice, or joined with commas, is refused as
+ * `signature_duplicate_header`.
+ */
 export type HeadersLike =
   | { get(name: string): string | null }
   | Record<string, string | string[] | undefined>;
@@ -107,6 +120,7 @@ export interface VerifyOptions {
 /** Why a delivery is not authentic. */
 export type SignatureFailure =
   | 'signature_missing_header'
+  | 'signature_duplicate_header'
   | 'signature_malformed_header'
   | 'signature_stale'
   | 'signature_future'

@@ -16,7 +16,8 @@ argument of the wrong type throws a `TypeError`, an out-of-range limit a `RangeE
 use std::cell::RefCell;
 
 use hookguard::catalog::{EVENTS, Listing};
-use hookguard::{Delivery, Finding, Options, Report, Validator};
+use hookguard::intake::{IntakeError, IntakeErrorKind};
+use hookguard::{Delivery, Finding, Omitted, Options, Position, Report, Validator};
 use js_sys::{ArrayBuffer, JSON, RangeError, TypeError, Uint8Array};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -35,9 +36,29 @@ thread_local! {
 struct JsOptions {
     normalize: bool,
     strict: Option<bool>,
-    max_bytes: Option<usize>,
-    max_depth: Option<usize>,
+    // Limits arrive as JavaScript numbers: read as such and checked here, so that -1 or 1.5
+    // is a RangeError naming the option, as the types promise, not a deserializer's TypeError.
+    max_bytes: Option<f64>,
+    max_depth: Option<f64>,
+    max_findings: Option<f64>,
     reveal_values: Option<bool>,
+}
+
+/// A limit given as a JavaScript number: a whole number of at least zero (the core checks
+/// the range), or a RangeError naming the option.
+fn limit(value: Option<f64>, name: &str, default: u64) -> Result<u64, JsValue> {
+    match value {
+        None => Ok(default),
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        Some(number) if number.is_finite() && number >= 0.0 && number.fract() == 0.0 => {
+            // Above 2^64 the cast saturates, and the core then refuses it as above its ceiling.
+            Ok(number as u64)
+        }
+        Some(_) => Err(RangeError::new(&format!(
+            "options: {name} must be a whole number greater than zero"
+        ))
+        .into()),
+    }
 }
 
 impl JsOptions {
@@ -47,6 +68,7 @@ impl JsOptions {
         "strict",
         "maxBytes",
         "maxDepth",
+        "maxFindings",
         "revealValues",
     ];
 
@@ -75,8 +97,9 @@ impl JsOptions {
     fn core(&self) -> Result<Options, JsValue> {
         let defaults = Options::default();
         let options = Options {
-            max_bytes: self.max_bytes.unwrap_or(defaults.max_bytes),
-            max_depth: self.max_depth.unwrap_or(defaults.max_depth),
+            max_bytes: limit(self.max_bytes, "maxBytes", defaults.max_bytes)?,
+            max_depth: limit(self.max_depth, "maxDepth", defaults.max_depth)?,
+            max_findings: limit(self.max_findings, "maxFindings", defaults.max_findings)?,
             strict: self.strict.unwrap_or(defaults.strict),
             reveal_values: self.reveal_values.unwrap_or(defaults.reveal_values),
         };
@@ -85,7 +108,8 @@ impl JsOptions {
             let message = error
                 .to_string()
                 .replace("max_depth", "maxDepth")
-                .replace("max_bytes", "maxBytes");
+                .replace("max_bytes", "maxBytes")
+                .replace("max_findings", "maxFindings");
             JsValue::from(RangeError::new(&format!("options: {message}")))
         })?;
         Ok(options)
@@ -104,17 +128,28 @@ fn options_error(error: serde_wasm_bindgen::Error) -> JsValue {
     type_error(&format!("options: {message}"))
 }
 
-/// The raw body's bytes. Strings are validated as their UTF-8 encoding (a string holding a lone
-/// surrogate has none; it is encoded with U+FFFD, so pass bytes to be exact).
-fn body_bytes(body: &JsValue) -> Result<Vec<u8>, JsValue> {
+/// The raw body's bytes. Strings are validated as their UTF-8 encoding; a string holding a
+/// lone surrogate has none (no bytes received from the network decode to it) and is refused
+/// with `lone_surrogate` at the byte offset where the surrogate would be, rather than silently
+/// becoming U+FFFD.
+fn body_bytes(body: &JsValue) -> Result<Result<Vec<u8>, Report>, JsValue> {
     if let Some(bytes) = body.dyn_ref::<Uint8Array>() {
-        return Ok(bytes.to_vec());
+        return Ok(Ok(bytes.to_vec()));
     }
     if let Some(buffer) = body.dyn_ref::<ArrayBuffer>() {
-        return Ok(Uint8Array::new(buffer).to_vec());
+        return Ok(Ok(Uint8Array::new(buffer).to_vec()));
     }
-    if let Some(text) = body.as_string() {
-        return Ok(text.into_bytes());
+    if let Some(text) = body.dyn_ref::<js_sys::JsString>() {
+        let encoded = String::from(text).into_bytes();
+        if !text.is_valid_utf16() {
+            let offset = lone_surrogate_offset(text);
+            return Ok(Err(Report::unreadable(&IntakeError {
+                kind: IntakeErrorKind::LoneSurrogate,
+                position: Some(Position::at_offset(&encoded, offset)),
+                instance_location: String::new(),
+            })));
+        }
+        return Ok(Ok(encoded));
     }
     Err(type_error(
         "body must be the raw request body: a Uint8Array, Buffer, ArrayBuffer or string \
@@ -134,15 +169,34 @@ struct JsReport<'a> {
     errors: &'a [Finding],
     warnings: &'a [Finding],
     #[serde(skip_serializing_if = "Option::is_none")]
+    omitted: Option<Omitted>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     normalized: Option<&'a Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     normalized_json: Option<String>,
 }
 
+/// The UTF-8 offset of the first lone surrogate in `text` (every surrogate, like U+FFFD, takes
+/// three bytes, so the offset is the same in the U+FFFD-substituted encoding).
+fn lone_surrogate_offset(text: &js_sys::JsString) -> usize {
+    let units: Vec<u16> = text.iter().collect();
+    let mut offset = 0;
+    for decoded in char::decode_utf16(units) {
+        match decoded {
+            Ok(character) => offset += character.len_utf8(),
+            Err(_) => return offset,
+        }
+    }
+    offset
+}
+
 fn check(body: &JsValue, options: &JsValue, force_normalize: bool) -> Result<JsValue, JsValue> {
     let options = JsOptions::read(options)?;
     let core = options.core()?;
-    let bytes = body_bytes(body)?;
+    let bytes = match body_bytes(body)? {
+        Ok(bytes) => bytes,
+        Err(refused) => return to_js(&JsReport::from_report(&refused)),
+    };
     let normalize = force_normalize || options.normalize;
     let report = VALIDATOR.with(|cell| -> Result<Report, JsValue> {
         let mut slot = cell.borrow_mut();
@@ -164,18 +218,25 @@ fn check(body: &JsValue, options: &JsValue, force_normalize: bool) -> Result<JsV
             validator.validate(&bytes)
         })
     })?;
-    to_js(&JsReport {
-        valid: report.valid,
-        delivery: report.delivery,
-        event_name: report.event_name,
-        source_event_name: report.source_event_name,
-        errors: &report.errors,
-        warnings: &report.warnings,
-        normalized: report.normalized.as_ref(),
-        normalized_json: report
-            .normalized_bytes()
-            .and_then(|bytes| String::from_utf8(bytes).ok()),
-    })
+    to_js(&JsReport::from_report(&report))
+}
+
+impl<'a> JsReport<'a> {
+    fn from_report(report: &'a Report) -> JsReport<'a> {
+        JsReport {
+            valid: report.valid,
+            delivery: report.delivery,
+            event_name: report.event_name,
+            source_event_name: report.source_event_name,
+            errors: &report.errors,
+            warnings: &report.warnings,
+            omitted: (!report.omitted.is_none()).then_some(report.omitted),
+            normalized: report.normalized.as_ref(),
+            normalized_json: report
+                .normalized_bytes()
+                .and_then(|bytes| String::from_utf8(bytes).ok()),
+        }
+    }
 }
 
 /// Serializes in Rust and parses with the engine's `JSON.parse`: one boundary crossing.
@@ -262,15 +323,20 @@ struct JsVerdict {
     error: Option<String>,
 }
 
-/// One header's value from a fetch `Headers` (its `get`) or a plain object such as Node's
-/// `req.headers` (names compared case-insensitively; an array value counts by its first item).
-fn header_value(headers: &JsValue, name: &str) -> Result<Option<Vec<u8>>, JsValue> {
+/// The fields of one header, as `(name, value)` pairs: from a fetch `Headers` (its `get`,
+/// which joins repeats with commas) or a plain object such as Node's `req.headers` (names
+/// compared case-insensitively; an array value, as in `req.headersDistinct`, gives one field
+/// per item). Repeats stay visible either way, for the core to refuse.
+fn header_fields(
+    headers: &JsValue,
+    name: &'static str,
+) -> Result<Vec<(&'static str, Vec<u8>)>, JsValue> {
     let get = js_sys::Reflect::get(headers, &JsValue::from_str("get"))?;
-    let value = if let Some(get) = get.dyn_ref::<js_sys::Function>() {
-        get.call1(headers, &JsValue::from_str(name))?
+    let mut values = Vec::new();
+    if let Some(get) = get.dyn_ref::<js_sys::Function>() {
+        values.push(get.call1(headers, &JsValue::from_str(name))?);
     } else {
         let object = headers.unchecked_ref::<js_sys::Object>();
-        let mut found = JsValue::UNDEFINED;
         for entry in js_sys::Object::entries(object) {
             let entry = entry.unchecked_into::<js_sys::Array>();
             if entry
@@ -278,17 +344,19 @@ fn header_value(headers: &JsValue, name: &str) -> Result<Option<Vec<u8>>, JsValu
                 .as_string()
                 .is_some_and(|key| key.eq_ignore_ascii_case(name))
             {
-                found = entry.get(1);
-                break;
+                let value = entry.get(1);
+                match value.dyn_ref::<js_sys::Array>() {
+                    Some(items) => values.extend(items.iter()),
+                    None => values.push(value),
+                }
             }
         }
-        found
-    };
-    let value = match value.dyn_ref::<js_sys::Array>() {
-        Some(values) => values.get(0),
-        None => value,
-    };
-    Ok(value.as_string().map(String::into_bytes))
+    }
+    Ok(values
+        .into_iter()
+        .filter_map(|value| value.as_string())
+        .map(|value| (name, value.into_bytes()))
+        .collect())
 }
 
 /// Checks a delivery's signature (`Webhook-Signature`, `Webhook-Timestamp`,
@@ -329,15 +397,18 @@ pub fn verify(headers: &JsValue, body: &JsValue, options: &JsValue) -> Result<Js
         }
         None => (js_sys::Date::now() / 1000.0).floor() as i64,
     };
-    let bytes = body_bytes(body)?;
-    let signature = header_value(headers, SIGNATURE_HEADER)?;
-    let timestamp = header_value(headers, TIMESTAMP_HEADER)?;
-    let request_id = header_value(headers, REQUEST_ID_HEADER)?;
-    let delivery = DeliveryHeaders {
-        signature: signature.as_deref(),
-        timestamp: timestamp.as_deref(),
-        request_id: request_id.as_deref(),
+    // A string body that has no UTF-8 encoding cannot be the signed bytes: checked as its
+    // U+FFFD-substituted encoding, it does not match.
+    let bytes = match body_bytes(body)? {
+        Ok(bytes) => bytes,
+        Err(_) => body.as_string().unwrap_or_default().into_bytes(),
     };
+    let mut fields = Vec::new();
+    for name in [SIGNATURE_HEADER, TIMESTAMP_HEADER, REQUEST_ID_HEADER] {
+        fields.extend(header_fields(headers, name)?);
+    }
+    let delivery =
+        DeliveryHeaders::from_pairs(fields.iter().map(|(name, value)| (*name, value.as_slice())));
     let verifier = Verifier::new(
         secrets,
         options.tolerance_sec.unwrap_or(DEFAULT_TOLERANCE_S),

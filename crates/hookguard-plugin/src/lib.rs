@@ -20,9 +20,11 @@ use hookguard::{Options, Validator};
 /// Version of the ABI described in `docs/abi.md`. Bumped on any incompatible change.
 pub const ABI_VERSION: u32 = 1;
 
-/// Largest single allocation a host may request (64 MiB): far above any webhook body, and a
-/// bound on what a runaway host loop can make the module hold.
-pub const MAX_ALLOCATION: usize = 64 * 1024 * 1024;
+/// Largest single allocation a host may request: one byte more than the largest body limit
+/// ([`hookguard::MAX_BYTES_CEILING`], so that a host can pass a body one byte over any limit
+/// and get `body_too_large`), plus room for a signature request beside it. A bound, too, on
+/// what a runaway host loop can make the module hold.
+pub const MAX_ALLOCATION: usize = hookguard::MAX_BYTES_CEILING as usize + 64 * 1024;
 
 /// Status codes returned by the ABI calls. Non-negative codes are verdicts; negative ones are
 /// host errors, with a JSON `{"error": ...}` message in the result buffer.
@@ -174,7 +176,9 @@ impl Session {
     }
 
     /// Checks a delivery's signature. The request at `(address, len)` is JSON:
-    /// `{"secrets": [...], "tolerance_s": 300, "now": UNIX_SECONDS, "headers": {NAME: VALUE}}`;
+    /// `{"secrets": [...], "tolerance_s": 300, "now": UNIX_SECONDS, "headers": [[NAME, VALUE], ...]}`
+    /// (every header field as received, repeats included; an object `{NAME: VALUE}` is
+    /// accepted too, but cannot carry a repeated name);
     /// the body is at `(body_address, body_len)`. The verdict JSON becomes the result:
     /// `{"authentic": true, "request_id", "timestamp", "secret_index"}` (status OK) or
     /// `{"authentic": false, "code", "error"}` (status INVALID). Secrets are not kept.
@@ -193,7 +197,22 @@ impl Session {
             tolerance_s: Option<u64>,
             now: i64,
             #[serde(default)]
-            headers: BTreeMap<String, String>,
+            headers: HeaderFields,
+        }
+
+        /// Header fields as a list of pairs (repeats kept) or, as in ABI 1's first form, an
+        /// object.
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum HeaderFields {
+            Pairs(Vec<(String, String)>),
+            Object(BTreeMap<String, String>),
+        }
+
+        impl Default for HeaderFields {
+            fn default() -> HeaderFields {
+                HeaderFields::Pairs(Vec::new())
+            }
         }
 
         let (Some(request), Some(body)) = (
@@ -219,12 +238,17 @@ impl Session {
             Ok(secrets) => secrets,
             Err(error) => return self.error(status::BAD_OPTIONS, &format!("verify: {error}")),
         };
-        let headers = DeliveryHeaders::from_pairs(
-            request
-                .headers
+        let fields: Vec<(&str, &[u8])> = match &request.headers {
+            HeaderFields::Pairs(pairs) => pairs
                 .iter()
-                .map(|(name, value)| (name.as_str(), value.as_bytes())),
-        );
+                .map(|(name, value)| (name.as_str(), value.as_bytes()))
+                .collect(),
+            HeaderFields::Object(object) => object
+                .iter()
+                .map(|(name, value)| (name.as_str(), value.as_bytes()))
+                .collect(),
+        };
+        let headers = DeliveryHeaders::from_pairs(fields);
         let verifier = Verifier::new(secrets, request.tolerance_s.unwrap_or(DEFAULT_TOLERANCE_S));
         let (verdict, code) = match verifier.verify(&headers, body, request.now) {
             Ok(verified) => (

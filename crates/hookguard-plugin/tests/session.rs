@@ -102,11 +102,24 @@ fn signatures_are_verified_like_the_core_does_and_secrets_never_come_back() {
             .iter()
             .map(|name| &vectors["secrets"][name.as_str().unwrap()])
             .collect();
+        // Every header field as sent, repeats included.
+        let mut fields: Vec<serde_json::Value> = case["headers"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(name, value)| serde_json::json!([name, value]))
+            .collect();
+        fields.extend(
+            case["extra_headers"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default(),
+        );
         let request = serde_json::json!({
             "secrets": secrets,
             "tolerance_s": vectors["tolerance_s"],
             "now": vectors["now"],
-            "headers": case["headers"],
+            "headers": fields,
         })
         .to_string();
         // Request and body in one allocation, as the command line passes them.

@@ -28,7 +28,7 @@ pub enum IntakeErrorKind {
     /// unbounded body), and the verdict must not depend on how much a host read.
     TooLarge {
         /// The configured limit in bytes.
-        limit: usize,
+        limit: u64,
     },
     /// The body is empty or whitespace only.
     Empty,
@@ -211,7 +211,7 @@ pub fn parse(body: &[u8], limits: IntakeLimits) -> Result<Map<String, Value>, In
     };
     if body.len() > limits.max_bytes {
         return Err(whole_body(IntakeErrorKind::TooLarge {
-            limit: limits.max_bytes,
+            limit: limits.max_bytes as u64,
         }));
     }
     if body.starts_with(b"\xEF\xBB\xBF") {

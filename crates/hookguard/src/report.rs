@@ -95,6 +95,12 @@ pub struct Report {
 }
 
 impl Report {
+    /// The report on a body refused before it could be read: what hosts give when they find
+    /// such a problem at their boundary (a JavaScript string that has no UTF-8 encoding).
+    pub fn unreadable(error: &IntakeError) -> Report {
+        Report::refused(Finding::from(error))
+    }
+
     /// A report for a body refused before it could be read as an event.
     pub(crate) fn refused(error: Finding) -> Report {
         Report {

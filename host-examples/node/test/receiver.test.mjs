@@ -8,11 +8,18 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createReceiver, hookguardMiddleware } from '../receiver.mjs';
+import { vectorHeaders } from '../../../tests/fixtures/signatures/fields.mjs';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const verdicts = JSON.parse(readFileSync(join(root, 'tests/expected/verdicts.json'), 'utf8'));
 const fixture = (path) => readFileSync(join(root, path));
 const json = { 'content-type': 'application/json' };
+/** fetch Headers with every repeat appended (fetch sends a repeat joined with commas). */
+const fetchHeaders = (headers) => {
+  const fields = new Headers();
+  for (const [name, values] of Object.entries(headers)) for (const value of [values].flat()) fields.append(name, value);
+  return fields;
+};
 
 const handled = [];
 const logged = [];
@@ -111,7 +118,7 @@ test('with secrets, the shared signature vectors get their verdicts over HTTP, r
     try {
       for (const vector of cases) {
         const response = await fetch(`http://127.0.0.1:${signed.address().port}/webhooks/ocrolus`, {
-          method: 'POST', headers: { ...json, ...vector.headers }, body: vector.body, signal: AbortSignal.timeout(10_000),
+          method: 'POST', headers: fetchHeaders({ ...json, ...vectorHeaders(vector) }), body: vector.body, signal: AbortSignal.timeout(10_000),
         });
         const expected = vector.expected.replayed ? 'signature_replayed' : vector.expected.code;
         if (expected === null) {

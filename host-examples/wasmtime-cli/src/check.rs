@@ -359,6 +359,8 @@ fn signature_plan(check: &CheckArgs) -> Result<Option<SignaturePlan>> {
     };
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("reading the secret file {}", path.display()))?;
+    // Editors on Windows save UTF-8 with a byte order mark; it is not part of the first secret.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let secrets: Vec<String> = text
         .lines()
         .map(str::trim)
@@ -388,6 +390,9 @@ fn options_json(check: &CheckArgs) -> String {
     options.insert("max_bytes".into(), max_bytes.into());
     if let Some(max_depth) = check.max_depth {
         options.insert("max_depth".into(), max_depth.into());
+    }
+    if let Some(max_findings) = check.max_findings {
+        options.insert("max_findings".into(), max_findings.into());
     }
     options.insert("strict".into(), check.strict.into());
     options.insert("reveal_values".into(), check.reveal_values.into());

@@ -70,13 +70,19 @@ pub struct CheckArgs {
     #[arg(long)]
     pub strict: bool,
 
-    /// Largest body accepted, in bytes (suffixes KiB, MiB allowed) [default: 1MiB]
+    /// Largest body accepted, in bytes (suffixes KiB, MiB allowed; at most 64MiB)
+    /// [default: 1MiB]
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_bytes: Option<usize>,
 
     /// Deepest nesting of objects and arrays accepted (at most 100) [module default: 32]
     #[arg(long, value_name = "N")]
-    pub max_depth: Option<usize>,
+    pub max_depth: Option<u64>,
+
+    /// How many errors, and how many warnings, each report lists; the rest are counted (at
+    /// most 10000) [module default: 20]
+    #[arg(long, value_name = "N")]
+    pub max_findings: Option<u64>,
 
     /// Let error messages quote payload values (off by default: payloads carry customer data)
     #[arg(long)]
@@ -200,10 +206,21 @@ fn parse_size(text: &str) -> Result<usize, String> {
         "g" | "gb" | "gib" => 1 << 30,
         _ => return Err(format!("`{unit}` is not a size unit (use KiB or MiB)")),
     };
-    number
+    let size = number
         .checked_mul(multiplier)
-        .ok_or_else(|| format!("`{text}` is too large"))
+        .filter(|&size| size <= MAX_BODY_BYTES)
+        .ok_or_else(|| {
+            format!("`{text}` is above the largest body limit every host can honour, 64MiB")
+        })?;
+    if size == 0 {
+        return Err("the body limit must be at least one byte".into());
+    }
+    Ok(size)
 }
+
+/// The module's ceiling for `max_bytes` (`hookguard::MAX_BYTES_CEILING`): checked here too so
+/// that the mistake is reported against the argument, before any module is started.
+pub const MAX_BODY_BYTES: usize = 64 << 20;
 
 #[cfg(test)]
 mod tests {

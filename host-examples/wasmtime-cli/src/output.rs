@@ -94,6 +94,19 @@ pub fn write_text(
     for finding in &report.warnings {
         write_finding(out, checked, finding, "warning", palette.warning, palette)?;
     }
+    let omitted = report.omitted;
+    if !omitted.is_none() {
+        let dim = palette.dim;
+        writeln!(
+            out,
+            "  {dim}{}: {} more error{} and {} more warning{} not listed (--max-findings){dim:#}",
+            checked.source,
+            omitted.errors,
+            if omitted.errors == 1 { "" } else { "s" },
+            omitted.warnings,
+            if omitted.warnings == 1 { "" } else { "s" },
+        )?;
+    }
     Ok(())
 }
 

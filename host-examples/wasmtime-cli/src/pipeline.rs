@@ -279,11 +279,13 @@ fn verify_one(
     signing: &SignaturePlan,
     payload: &input::Payload,
 ) -> Result<SignatureVerdict, String> {
-    let headers: serde_json::Map<String, serde_json::Value> = payload
+    // Every Webhook-* field as captured, repeats included: the module refuses a repeated
+    // signature header, and a map would have kept only one of the copies.
+    let headers: Vec<(&str, &str)> = payload
         .request
         .iter()
         .flat_map(|request| &request.webhook_headers)
-        .map(|(name, value)| (name.clone(), value.clone().into()))
+        .map(|(name, value)| (name.as_str(), value.as_str()))
         .collect();
     let request = serde_json::json!({
         "secrets": signing.secrets,

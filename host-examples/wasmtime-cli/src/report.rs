@@ -17,8 +17,24 @@ pub struct Report {
     pub source_event_name: Option<String>,
     pub errors: Vec<Finding>,
     pub warnings: Vec<Finding>,
+    /// Findings beyond `max_findings`, counted but not listed.
+    #[serde(default, skip_serializing_if = "Omitted::is_none")]
+    pub omitted: Omitted,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub normalized: Option<Box<RawValue>>,
+}
+
+/// How many errors and warnings a report found beyond those it lists.
+#[derive(Debug, Default, Clone, Copy, Deserialize, Serialize)]
+pub struct Omitted {
+    pub errors: u64,
+    pub warnings: u64,
+}
+
+impl Omitted {
+    pub fn is_none(&self) -> bool {
+        self.errors == 0 && self.warnings == 0
+    }
 }
 
 /// One error or warning.

@@ -97,6 +97,7 @@ fn every_fixture_gets_the_shared_verdict_through_the_module() {
         "tests/fixtures/seeds",
         "tests/fixtures/schema",
         "tests/fixtures/intake",
+        "tests/fixtures/numbers",
     ]);
     assert_eq!(output.status.code(), Some(1), "{}", transcript(&output));
     let mut seen = BTreeMap::new();
@@ -423,6 +424,181 @@ fn usage_and_input_errors_exit_2() {
 
     let nothing = run_with_stdin(&["validate", "-"], b"\n\n");
     insta::assert_snapshot!(transcript(&nothing));
+}
+
+#[test]
+fn limits_beyond_what_a_host_can_honour_are_refused_when_set() {
+    let body = "tests/fixtures/seeds/account/BOOK_VERIFIED.json";
+    for size in ["4GiB", "65MiB", "0"] {
+        let refused = run(&["validate", "--max-bytes", size, body]);
+        assert_eq!(
+            refused.status.code(),
+            Some(2),
+            "{size}: {}",
+            transcript(&refused)
+        );
+        assert!(
+            String::from_utf8_lossy(&refused.stderr).contains("--max-bytes"),
+            "{size}: {}",
+            transcript(&refused)
+        );
+    }
+    // The ceiling itself is accepted by the module, and so is the findings ceiling.
+    let ceiling = run(&[
+        "validate",
+        "--max-bytes",
+        "64MiB",
+        "--max-findings",
+        "10000",
+        body,
+    ]);
+    assert_eq!(ceiling.status.code(), Some(0), "{}", transcript(&ceiling));
+    let too_many = run(&["validate", "--max-findings", "10001", body]);
+    assert_eq!(too_many.status.code(), Some(2), "{}", transcript(&too_many));
+    assert!(
+        String::from_utf8_lossy(&too_many.stderr)
+            .contains("max_findings 10001 is above the ceiling")
+    );
+}
+
+#[test]
+fn reports_list_max_findings_and_count_the_rest() {
+    let body = format!(
+        r#"{{"event_name":"book.verified","status":"COMPLETE","book_pk":1,"book_uuid":"1e03d9cd-7d84-4672-bc3d-c19cd19c500b","severity":"LOW","notification_type":"STATUS","notification_reason":"r","uploaded_docs":[{}]}}"#,
+        vec!["{}"; 30_000].join(",")
+    );
+    let ndjson = run_with_stdin(
+        &["validate", "--format=ndjson", "--no-summary", "-"],
+        body.as_bytes(),
+    );
+    let records = ndjson_records(&ndjson);
+    assert_eq!(records[0]["errors"].as_array().unwrap().len(), 20);
+    assert_eq!(
+        records[0]["omitted"],
+        serde_json::json!({"errors": 59_980, "warnings": 0})
+    );
+    assert!(
+        ndjson.stdout.len() < 10_000,
+        "{} bytes of report",
+        ndjson.stdout.len()
+    );
+    let raised = run_with_stdin(
+        &[
+            "validate",
+            "--format=ndjson",
+            "--no-summary",
+            "--max-findings",
+            "50",
+            "-",
+        ],
+        body.as_bytes(),
+    );
+    assert_eq!(
+        ndjson_records(&raised)[0]["errors"]
+            .as_array()
+            .unwrap()
+            .len(),
+        50
+    );
+    let text = run_with_stdin(&["validate", "--no-summary", "-"], body.as_bytes());
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        stdout.contains("59980 more errors and 0 more warnings not listed"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn raw_http_framing_is_never_guessed() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("framing");
+    std::fs::create_dir_all(&dir).unwrap();
+    let body =
+        std::fs::read(repo_root().join("tests/fixtures/seeds/account/BOOK_VERIFIED.json")).unwrap();
+    let head = "POST /hooks HTTP/1.1\r\nContent-Type: application/json\r\n";
+    let write = |name: &str, extra: &str| {
+        let path = dir.join(name);
+        let mut bytes = format!("{head}{extra}\r\n").into_bytes();
+        bytes.extend_from_slice(&body);
+        std::fs::write(&path, bytes).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    for (name, headers) in [
+        (
+            "conflicting.http",
+            format!("Content-Length: {}\r\nContent-Length: 5\r\n", body.len()),
+        ),
+        (
+            "both.http",
+            format!(
+                "Content-Length: {}\r\nTransfer-Encoding: chunked\r\n",
+                body.len()
+            ),
+        ),
+    ] {
+        let output = run(&["validate", &write(name, &headers)]);
+        assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("ambiguous"),
+            "{}",
+            transcript(&output)
+        );
+    }
+    // The same length twice is one length.
+    let repeated = format!("Content-Length: {0}\r\nContent-Length: {0}\r\n", body.len());
+    let output = run(&["validate", &write("repeated.http", &repeated)]);
+    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+}
+
+#[test]
+fn an_unframed_body_keeps_its_final_newline_and_a_bom_in_the_secret_file_is_not_a_secret() {
+    // Signed over the body *with* its final newline, captured without Content-Length.
+    let vectors: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join("tests/fixtures/signatures/vectors.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let secret = vectors["secrets"]["current"].as_str().unwrap();
+    let now = vectors["now"].as_i64().unwrap();
+    let body = "{\"status\":\"VERIFICATION_COMPLETE\",\"uploaded_doc_pk\":0,\"book_pk\":0}\n";
+    let signature = hmac_sha256_hex(secret.as_bytes(), format!("{now}.req-nl.{body}").as_bytes());
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("unframed");
+    std::fs::create_dir_all(&dir).unwrap();
+    let capture = dir.join("unframed.http");
+    let request = format!(
+        "POST /hooks HTTP/1.1\nContent-Type: application/json\nWebhook-Signature: {signature}\nWebhook-Timestamp: {now}\nWebhook-Request-Id: req-nl\n\n{body}\n"
+    );
+    // Twice: a body followed by a blank line and another request, and one at the end.
+    std::fs::write(&capture, format!("{request}{request}")).unwrap();
+    let secrets = dir.join("secrets.txt");
+    std::fs::write(&secrets, format!("\u{feff}{secret}\r\n")).unwrap();
+    let output = run(&[
+        "validate",
+        "--format=ndjson",
+        "--no-summary",
+        "--secret-file",
+        secrets.to_str().unwrap(),
+        "--now",
+        &now.to_string(),
+        capture.to_str().unwrap(),
+    ]);
+    let records = ndjson_records(&output);
+    assert_eq!(records.len(), 2, "{}", transcript(&output));
+    // The first is authentic; the second is the same request id again: a replay.
+    assert_eq!(records[0]["valid"], true, "{}", transcript(&output));
+    assert_eq!(
+        records[1]["errors"][0]["code"],
+        "signature_replayed",
+        "{}",
+        transcript(&output)
+    );
+}
+
+/// HMAC-SHA256 in hex, computed in the test (the module checks it with its own copy).
+fn hmac_sha256_hex(key: &[u8], message: &[u8]) -> String {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).unwrap();
+    mac.update(message);
+    hex::encode(mac.finalize().into_bytes())
 }
 
 #[test]

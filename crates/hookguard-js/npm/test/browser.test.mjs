@@ -86,6 +86,7 @@ test('headless Chromium loads the web build and gets every recorded verdict', as
       assert.equal(result.eventName, recorded.event_name, path);
       assert.deepEqual(result.errors, recorded.errors, path);
       assert.deepEqual(result.warnings, recorded.warnings, path);
+      assert.deepEqual(result.omitted, recorded.omitted, path);
       if (recorded.normalized) assert.equal(result.normalizedJson, JSON.stringify(recorded.normalized), path);
     }
   } finally {

@@ -26,6 +26,10 @@ pub fn is_request_line(line: &[u8]) -> bool {
     METHODS.contains(&method) && !target.is_empty() && version.starts_with(b"HTTP/1.")
 }
 
+/// One line of a capture: its text without the line ending, its offset, its number, and the
+/// ending it had (`\r\n`, `\n`, or nothing at the end of the file).
+type Line = (Vec<u8>, u64, u64, &'static [u8]);
+
 /// Lines of a capture, with their positions, and one line of look-ahead.
 struct Lines<R> {
     reader: R,
@@ -33,12 +37,12 @@ struct Lines<R> {
     /// Offset and number of the next line to be read.
     offset: u64,
     line: u64,
-    pending: Option<(Vec<u8>, u64, u64)>,
+    pending: Option<Line>,
 }
 
 impl<R: BufRead> Lines<R> {
-    /// The next line without its line ending, its offset and its number; `None` at the end.
-    fn next(&mut self) -> std::io::Result<Option<(Vec<u8>, u64, u64)>> {
+    /// The next line; `None` at the end.
+    fn next(&mut self) -> std::io::Result<Option<Line>> {
         if let Some(pending) = self.pending.take() {
             return Ok(Some(pending));
         }
@@ -47,16 +51,22 @@ impl<R: BufRead> Lines<R> {
         if consumed == 0 {
             return Ok(None);
         }
-        if text.last() == Some(&b'\r') {
-            text.pop();
-        }
-        let here = (text, self.offset, self.line);
+        let has_newline = consumed > text.len() as u64;
+        let ending: &'static [u8] = match (has_newline, text.last()) {
+            (true, Some(b'\r')) => {
+                text.pop();
+                b"\r\n"
+            }
+            (true, _) => b"\n",
+            (false, _) => b"",
+        };
+        let here = (text, self.offset, self.line, ending);
         self.offset += consumed;
         self.line += 1;
         Ok(Some(here))
     }
 
-    fn push_back(&mut self, line: (Vec<u8>, u64, u64)) {
+    fn push_back(&mut self, line: Line) {
         self.pending = Some(line);
     }
 
@@ -114,8 +124,8 @@ fn read_request<R: BufRead>(
             .map_err(|error| io_problem(lines.line, error))?
         {
             None => return Ok(None),
-            Some((text, _, _)) if text.trim_ascii().is_empty() => continue,
-            Some((text, _, number)) => break (text, number),
+            Some((text, ..)) if text.trim_ascii().is_empty() => continue,
+            Some((text, _, number, _)) => break (text, number),
         }
     };
     let problem = |message: String| InputProblem {
@@ -130,7 +140,7 @@ fn read_request<R: BufRead>(
     let mut head = request_line;
     head.extend_from_slice(b"\r\n");
     loop {
-        let Some((text, _, _)) = lines
+        let Some((text, ..)) = lines
             .next()
             .map_err(|error| io_problem(lines.line, error))?
         else {
@@ -171,16 +181,36 @@ fn read_request<R: BufRead>(
             })
             .collect(),
     };
-    let header = |name: &str| {
+    let values = |name: &str| -> Vec<String> {
         request
             .headers
             .iter()
-            .find(|header| header.name.eq_ignore_ascii_case(name))
+            .filter(|header| header.name.eq_ignore_ascii_case(name))
             .map(|header| String::from_utf8_lossy(header.value).trim().to_owned())
+            .collect()
     };
-    let chunked =
-        header("transfer-encoding").is_some_and(|coding| coding.eq_ignore_ascii_case("chunked"));
-    let content_length = header("content-length");
+    let chunked = values("transfer-encoding")
+        .iter()
+        .any(|coding| coding.eq_ignore_ascii_case("chunked"));
+    // Two framings, or two lengths, make the body's end ambiguous: receivers that pick
+    // differently see different bodies (request smuggling), so the request is refused.
+    let mut lengths = values("content-length");
+    lengths.dedup();
+    if lengths.len() > 1 {
+        return Err(problem(
+            "the request has conflicting Content-Length headers, so where its body ends is \
+             ambiguous"
+                .into(),
+        ));
+    }
+    let content_length = lengths.pop();
+    if chunked && content_length.is_some() {
+        return Err(problem(
+            "the request has both Transfer-Encoding: chunked and Content-Length, so where its \
+             body ends is ambiguous"
+                .into(),
+        ));
+    }
 
     let origin = lines.position();
     let (body, origin) = if chunked {
@@ -220,28 +250,35 @@ fn read_request<R: BufRead>(
     }))
 }
 
-/// A body without framing: everything up to the next request line or the end of the file.
+/// A body without framing: every byte up to the next request line or the end of the file,
+/// line endings included, except the blank lines after its last line, which separate requests.
+/// The body's own final line break stays: a sender that signed `{...}\n` signed that newline,
+/// and a capture without `Content-Length` cannot say otherwise.
 fn read_until_next_request<R: BufRead>(
     lines: &mut Lines<R>,
     max_bytes: usize,
 ) -> std::io::Result<Vec<u8>> {
     let keep = max_bytes.saturating_add(1);
     let mut body = Vec::new();
+    // Where the body ends if only blank lines follow: after the last non-blank line's ending.
+    let mut content_end = 0;
     while let Some(line) = lines.next()? {
         if is_request_line(&line.0) {
             lines.push_back(line);
             break;
         }
+        let (text, _, _, ending) = line;
+        let blank = text.trim_ascii().is_empty();
         if body.len() < keep {
-            body.extend_from_slice(&line.0);
-            body.push(b'\n');
+            body.extend_from_slice(&text);
+            body.extend_from_slice(ending);
             body.truncate(keep);
         }
+        if !blank {
+            content_end = body.len();
+        }
     }
-    // The newline that separates this body from the next request is not part of it.
-    while body.last().is_some_and(|byte| byte.is_ascii_whitespace()) {
-        body.pop();
-    }
+    body.truncate(content_end);
     Ok(body)
 }
 
@@ -250,7 +287,7 @@ fn read_chunked<R: BufRead>(lines: &mut Lines<R>, max_bytes: usize) -> Result<Ve
     let io = |error: std::io::Error| io_message(&error);
     let mut body = Vec::new();
     loop {
-        let Some((size_line, _, number)) = lines.next().map_err(io)? else {
+        let Some((size_line, _, number, _)) = lines.next().map_err(io)? else {
             return Err("the capture ends inside a chunked body".into());
         };
         let mut with_ending = size_line;
@@ -261,7 +298,7 @@ fn read_chunked<R: BufRead>(lines: &mut Lines<R>, max_bytes: usize) -> Result<Ve
         };
         if size == 0 {
             // Trailer fields, up to the blank line that ends the message.
-            while let Some((text, _, _)) = lines.next().map_err(io)? {
+            while let Some((text, ..)) = lines.next().map_err(io)? {
                 if text.is_empty() {
                     break;
                 }
