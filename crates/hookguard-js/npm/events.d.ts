@@ -618,7 +618,14 @@ export interface DocumentClassificationSucceeded {
 /**
  * An uploaded document contains signals of suspicious activity.
  */
-export interface DocumentDetectSignalFound {
+export type DocumentDetectSignalFound = (
+  | {
+      uploaded_doc_uuid: unknown;
+    }
+  | {
+      doc_uuid: unknown;
+    }
+) & {
   /**
    * Name of the Book.
    */
@@ -689,7 +696,7 @@ export interface DocumentDetectSignalFound {
   /**
    * Unique identifier of the uploaded document.
    */
-  uploaded_doc_uuid: string;
+  uploaded_doc_uuid?: string;
   /**
    * Primary key of the image group the document came from, if any.
    */
@@ -698,12 +705,19 @@ export interface DocumentDetectSignalFound {
    * Unique identifier of the image group the document came from, if any.
    */
   uploaded_image_group_uuid: string | null;
-}
+};
 
 /**
  * An uploaded document does not contain signals of suspicious activity.
  */
-export interface DocumentDetectSignalNotFound {
+export type DocumentDetectSignalNotFound = (
+  | {
+      uploaded_doc_uuid: unknown;
+    }
+  | {
+      doc_uuid: unknown;
+    }
+) & {
   /**
    * Name of the Book.
    */
@@ -774,7 +788,7 @@ export interface DocumentDetectSignalNotFound {
   /**
    * Unique identifier of the uploaded document.
    */
-  uploaded_doc_uuid: string;
+  uploaded_doc_uuid?: string;
   /**
    * Primary key of the image group the document came from, if any.
    */
@@ -783,12 +797,19 @@ export interface DocumentDetectSignalNotFound {
    * Unique identifier of the image group the document came from, if any.
    */
   uploaded_image_group_uuid: string | null;
-}
+};
 
 /**
  * An uploaded document could not be processed through Detect; the reason is in notification_reason.
  */
-export interface DocumentDetectUnableToProcess {
+export type DocumentDetectUnableToProcess = (
+  | {
+      uploaded_doc_uuid: unknown;
+    }
+  | {
+      doc_uuid: unknown;
+    }
+) & {
   /**
    * Name of the Book.
    */
@@ -859,7 +880,7 @@ export interface DocumentDetectUnableToProcess {
   /**
    * Unique identifier of the uploaded document.
    */
-  uploaded_doc_uuid: string;
+  uploaded_doc_uuid?: string;
   /**
    * Primary key of the image group the document came from, if any.
    */
@@ -868,7 +889,7 @@ export interface DocumentDetectUnableToProcess {
    * Unique identifier of the image group the document came from, if any.
    */
   uploaded_image_group_uuid: string | null;
-}
+};
 
 /**
  * The upload of a document failed.
@@ -933,7 +954,14 @@ export interface DocumentUploadSucceeded {
 /**
  * The verification of a single document within a Book failed (document status REJECTED).
  */
-export interface DocumentVerificationFailed {
+export type DocumentVerificationFailed = (
+  | {
+      uploaded_doc_uuid: unknown;
+    }
+  | {
+      doc_uuid: unknown;
+    }
+) & {
   /**
    * Primary key of the Book.
    */
@@ -981,7 +1009,7 @@ export interface DocumentVerificationFailed {
   /**
    * Unique identifier of the uploaded document.
    */
-  uploaded_doc_uuid: string;
+  uploaded_doc_uuid?: string;
   /**
    * Primary key of the image group the document came from, if any.
    */
@@ -990,12 +1018,19 @@ export interface DocumentVerificationFailed {
    * Unique identifier of the image group the document came from, if any.
    */
   uploaded_image_group_uuid: string | null;
-}
+};
 
 /**
  * The verification of a single document within a Book succeeded (document status VERIFICATION_COMPLETE).
  */
-export interface DocumentVerificationSucceeded {
+export type DocumentVerificationSucceeded = (
+  | {
+      uploaded_doc_uuid: unknown;
+    }
+  | {
+      doc_uuid: unknown;
+    }
+) & {
   /**
    * Primary key of the Book.
    */
@@ -1043,7 +1078,7 @@ export interface DocumentVerificationSucceeded {
   /**
    * Unique identifier of the uploaded document.
    */
-  uploaded_doc_uuid: string;
+  uploaded_doc_uuid?: string;
   /**
    * Primary key of the image group the document came from, if any.
    */
@@ -1052,7 +1087,7 @@ export interface DocumentVerificationSucceeded {
    * Unique identifier of the image group the document came from, if any.
    */
   uploaded_image_group_uuid: string | null;
-}
+};
 
 /**
  * The upload of an image group failed.
@@ -1117,7 +1152,14 @@ export interface ImageGroupUploadSucceeded {
 /**
  * The verification of an image group failed.
  */
-export interface ImageGroupVerificationFailed {
+export type ImageGroupVerificationFailed = (
+  | {
+      uploaded_image_group_uuid: unknown;
+    }
+  | {
+      image_group_uuid: unknown;
+    }
+) & {
   /**
    * Primary key of the Book.
    */
@@ -1157,13 +1199,20 @@ export interface ImageGroupVerificationFailed {
   /**
    * Unique identifier of the image group.
    */
-  uploaded_image_group_uuid: string;
-}
+  uploaded_image_group_uuid?: string;
+};
 
 /**
  * The verification of an image group succeeded.
  */
-export interface ImageGroupVerificationSucceeded {
+export type ImageGroupVerificationSucceeded = (
+  | {
+      uploaded_image_group_uuid: unknown;
+    }
+  | {
+      image_group_uuid: unknown;
+    }
+) & {
   /**
    * Primary key of the Book.
    */
@@ -1203,8 +1252,8 @@ export interface ImageGroupVerificationSucceeded {
   /**
    * Unique identifier of the image group.
    */
-  uploaded_image_group_uuid: string;
-}
+  uploaded_image_group_uuid?: string;
+};
 
 /**
  * A mixed document was rejected. Listed only in Ocrolus' OpenAPI enum; no payload is documented.

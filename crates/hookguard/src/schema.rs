@@ -97,10 +97,15 @@ pub fn event_schema(spec: &EventSpec) -> Value {
             if let (Some(at), None) | (None, Some(at)) = (position(first), position(second)) {
                 let named = required.remove(at);
                 let other = if named == *first { second } else { first };
-                either.push(json!({ "anyOf": [
-                    { "required": [named] },
-                    { "required": [other] },
-                ] }));
+                // Each alternative names its member under `properties` too (with the schema
+                // `true`, constraining nothing): strict validators such as ajv refuse a
+                // `required` member that no `properties` beside it defines.
+                let present = |name: &Value| {
+                    let key = name.as_str().unwrap_or_default();
+                    json!({ "properties": { key: true }, "required": [name] })
+                };
+                let other = Value::from(*other);
+                either.push(json!({ "anyOf": [present(&named), present(&other)] }));
             }
         }
         object.insert("required".into(), Value::Array(required));

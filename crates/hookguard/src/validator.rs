@@ -673,7 +673,20 @@ fn forbid_unknown_properties(schema: &mut Value) {
     let Some(object) = schema.as_object_mut() else {
         return;
     };
-    if object.contains_key("properties") && !object.contains_key("additionalProperties") {
+    // A subschema whose properties are all `true` only names members (an alias pair's
+    // "either half" alternatives): it describes no object, so it forbids nothing.
+    let names_only = object
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|properties| {
+            properties
+                .values()
+                .all(|property| property == &Value::Bool(true))
+        });
+    if object.contains_key("properties")
+        && !names_only
+        && !object.contains_key("additionalProperties")
+    {
         object.insert("additionalProperties".into(), Value::Bool(false));
     }
     object.remove("examples");

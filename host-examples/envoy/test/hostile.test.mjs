@@ -43,6 +43,7 @@ test('every hostile case gets its expected verdict through Envoy', async () => {
       assert.equal(response.headers['content-type'], 'application/problem+json', name);
       const problem = JSON.parse(response.body.toString());
       assert.deepEqual(located(problem.errors), expected.errors, name);
+      assert.equal(problem.errorsOmitted, expected.omitted?.errors, name);
       assertPrivate(hostile, response.body.toString());
     }
   }

@@ -93,6 +93,7 @@ test('headless Chromium loads the web build and gets every recorded verdict', as
     browser.kill('SIGKILL');
     await exited;
     server.close();
-    rmSync(profile, { recursive: true, force: true });
+    // Chromium's helper processes may still be writing the profile for a moment after the kill.
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 });

@@ -56,7 +56,7 @@ if (verification.authentic) {
   const id: string = verification.requestId;
   void id;
 } else {
-  const code: 'signature_stale' | 'signature_future' | 'signature_mismatch' | 'signature_missing_header' | 'signature_malformed_header' = verification.code;
+  const code: 'signature_stale' | 'signature_future' | 'signature_mismatch' | 'signature_missing_header' | 'signature_duplicate_header' | 'signature_malformed_header' = verification.code;
   void code;
 }
 // @ts-expect-error secrets are required

@@ -12,7 +12,8 @@ pub const CASES: &str = "tests/fixtures/hostile/cases.json";
 pub struct HostileCase {
     pub name: String,
     pub body: Vec<u8>,
-    /// `{"valid": true, "event_name": ...}` or `{"valid": false, "errors": [{code, instanceLocation}]}`.
+    /// `{"valid": true, "event_name": ...}` or `{"valid": false, "errors": [{code, instanceLocation}]}`,
+    /// with `omitted` (`{"errors", "warnings"}`) when the report lists only some findings.
     pub expected: Value,
     /// Text from the body that no verdict may quote.
     pub private: Option<String>,
@@ -77,6 +78,9 @@ pub fn assert_verdict(case: &HostileCase, report: &Value) {
             .collect();
         assert_eq!(&Value::Array(located), &expected["errors"], "{name}");
     }
+    // Findings beyond the report's cap are counted, never listed.
+    let omitted = report.get("omitted").cloned().unwrap_or(Value::Null);
+    assert_eq!(omitted, expected["omitted"], "{name}");
     if let Some(private) = &case.private {
         assert!(
             !report.to_string().contains(private.as_str()),
