@@ -174,10 +174,10 @@ gateway-soak seconds="180" connections="16": gateway
 fuzz target="all" seconds="60":
     scripts/fuzz {{target}} {{seconds}}
 
-# (Bodies of the smallest values there are, checked with the limit at its 64 MiB ceiling; sizes
+# (Bodies of the smallest values there are, checked with the limit at its 8 MiB ceiling; sizes
 # above it are shown refused at configuration. Needs /usr/bin/time.)
-# Time and memory per body size in the native core, the command line and the npm package
-body-cost *sizes: cli js
+# Time and memory per body size in the native core, the command line, the npm package and Envoy
+body-cost *sizes: cli js gateway
     cargo build --quiet --release -p hookguard --example body_cost
     scripts/body-cost {{sizes}}
 

@@ -30,7 +30,7 @@ export interface Options {
   normalize?: boolean;
   /** Unknown fields are errors instead of warnings. Default false. */
   strict?: boolean;
-  /** Largest body accepted, in bytes, at most 64 MiB. Default 1 MiB. */
+  /** Largest body accepted, in bytes, at most 8 MiB. Default 1 MiB. */
   maxBytes?: number;
   /** Deepest nesting accepted, at most 100. Default 32. */
   maxDepth?: number;

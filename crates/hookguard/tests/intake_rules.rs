@@ -10,7 +10,9 @@
 mod common;
 
 use common::{check, fixtures, read, validator};
-use hookguard::{ConfigErrorKind, MAX_DEPTH_CEILING, Options, Validator};
+use hookguard::{
+    ConfigErrorKind, MAX_BYTES_CEILING, MAX_DEPTH_CEILING, MAX_FINDINGS_CEILING, Options, Validator,
+};
 
 /// A fixture under tests/fixtures/intake, its error code, instanceLocation and (line, column).
 type Case = (
@@ -320,6 +322,72 @@ fn configuration_mistakes_are_refused() {
             option: "max_bytes"
         }
     );
+    // Limits no host could honour are refused when set, by name, whatever the target's
+    // pointer width (options are read as u64, so 4 GiB is a value, not a parse error).
+    for (options, option, ceiling) in [
+        (
+            Options {
+                max_bytes: 4 << 30,
+                ..Options::default()
+            },
+            "max_bytes",
+            MAX_BYTES_CEILING,
+        ),
+        (
+            Options {
+                max_findings: MAX_FINDINGS_CEILING + 1,
+                ..Options::default()
+            },
+            "max_findings",
+            MAX_FINDINGS_CEILING,
+        ),
+    ] {
+        let requested = if option == "max_bytes" {
+            options.max_bytes
+        } else {
+            options.max_findings
+        };
+        let refused = Validator::new(options).unwrap_err();
+        assert_eq!(
+            refused.kind,
+            ConfigErrorKind::AboveCeiling {
+                option,
+                requested,
+                ceiling
+            }
+        );
+        assert!(refused.to_string().starts_with(option));
+    }
+    let from_json: Options = serde_json::from_str(r#"{"max_bytes": 4294967296}"#).unwrap();
+    assert!(from_json.check().is_err());
+    let at_the_ceilings = Options {
+        max_bytes: MAX_BYTES_CEILING,
+        max_findings: MAX_FINDINGS_CEILING,
+        ..Options::default()
+    };
+    assert!(Validator::new(at_the_ceilings).is_ok());
+}
+
+#[test]
+fn a_report_lists_the_first_findings_by_location_and_counts_the_rest() {
+    // 100,000 broken documents: 200,000 findings, of which the report lists 20 and counts the
+    // rest, with the first by location always the same ones.
+    let mut body = String::from(
+        r#"{"event_name":"book.verified","status":"COMPLETE","book_pk":1,"book_uuid":"1e03d9cd-7d84-4672-bc3d-c19cd19c500b","severity":"LOW","notification_type":"STATUS","notification_reason":"r","uploaded_docs":["#,
+    );
+    body.push_str(&vec!["{}"; 100_000].join(","));
+    body.push_str("]}");
+    let raised = Validator::new(Options {
+        max_bytes: MAX_BYTES_CEILING,
+        ..Options::default()
+    })
+    .unwrap();
+    let report = raised.validate(body.as_bytes());
+    assert!(!report.valid);
+    assert_eq!(report.errors.len(), 20);
+    assert_eq!(report.omitted.errors, 199_980);
+    assert_eq!(report.errors[0].instance_location, "/uploaded_docs/0");
+    assert!(report.to_json().len() < 8_000);
 }
 
 /// Every string and number in a fixture (those long enough to be recognisable).

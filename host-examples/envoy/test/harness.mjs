@@ -46,15 +46,16 @@ export async function startUpstream({ record } = {}) {
  * The Envoy configuration for the tests, as JSON (which Envoy reads like YAML): one listener
  * per named plugin configuration, all in front of one upstream, one VM per worker shared by
  * the plugins. A listener whose plugin configuration is `null` has no hookguard filter.
+ * `bufferLimit` is Envoy's per-connection buffer: keep it above the plugin's max_body_bytes.
  */
-export function envoyConfig({ upstreamPort, listeners }) {
+export function envoyConfig({ upstreamPort, listeners, bufferLimit = 4 * 1024 * 1024 }) {
   return {
     admin: { address: { socket_address: { address: '127.0.0.1', port_value: 0 } } },
     static_resources: {
       listeners: Object.entries(listeners).map(([name, pluginConfig]) => ({
         name,
         address: { socket_address: { address: '127.0.0.1', port_value: 0 } },
-        per_connection_buffer_limit_bytes: 4 * 1024 * 1024,
+        per_connection_buffer_limit_bytes: bufferLimit,
         filter_chains: [{
           filters: [{
             name: 'envoy.filters.network.http_connection_manager',

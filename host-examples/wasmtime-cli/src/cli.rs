@@ -70,7 +70,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub strict: bool,
 
-    /// Largest body accepted, in bytes (suffixes KiB, MiB allowed; at most 64MiB)
+    /// Largest body accepted, in bytes (suffixes KiB, MiB allowed; at most 8MiB)
     /// [default: 1MiB]
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_bytes: Option<usize>,
@@ -210,7 +210,7 @@ fn parse_size(text: &str) -> Result<usize, String> {
         .checked_mul(multiplier)
         .filter(|&size| size <= MAX_BODY_BYTES)
         .ok_or_else(|| {
-            format!("`{text}` is above the largest body limit every host can honour, 64MiB")
+            format!("`{text}` is above the largest body limit every host can honour, 8MiB")
         })?;
     if size == 0 {
         return Err("the body limit must be at least one byte".into());
@@ -220,7 +220,7 @@ fn parse_size(text: &str) -> Result<usize, String> {
 
 /// The module's ceiling for `max_bytes` (`hookguard::MAX_BYTES_CEILING`): checked here too so
 /// that the mistake is reported against the argument, before any module is started.
-pub const MAX_BODY_BYTES: usize = 64 << 20;
+pub const MAX_BODY_BYTES: usize = 8 << 20;
 
 #[cfg(test)]
 mod tests {

@@ -24,8 +24,10 @@ mod status {
     pub const INVALID: i32 = 1;
 }
 
-/// The most linear memory one instance may grow to. Bodies are capped far below this; the
-/// limit turns a runaway module into a reported error instead of a host out of memory.
+/// The most linear memory one instance may grow to: a safety valve that turns a runaway module
+/// into a reported error instead of a host out of memory. Bodies are capped at 8 MiB (the
+/// core's ceiling), and the costliest body per byte measured takes about 65 times its size
+/// (RELIABILITY.md), so 1 GiB leaves room for every body the module accepts.
 const MEMORY_LIMIT: usize = 1 << 30;
 
 /// Where the module comes from.

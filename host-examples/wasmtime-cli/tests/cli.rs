@@ -429,7 +429,7 @@ fn usage_and_input_errors_exit_2() {
 #[test]
 fn limits_beyond_what_a_host_can_honour_are_refused_when_set() {
     let body = "tests/fixtures/seeds/account/BOOK_VERIFIED.json";
-    for size in ["4GiB", "65MiB", "0"] {
+    for size in ["4GiB", "9MiB", "0"] {
         let refused = run(&["validate", "--max-bytes", size, body]);
         assert_eq!(
             refused.status.code(),
@@ -447,7 +447,7 @@ fn limits_beyond_what_a_host_can_honour_are_refused_when_set() {
     let ceiling = run(&[
         "validate",
         "--max-bytes",
-        "64MiB",
+        "8MiB",
         "--max-findings",
         "10000",
         body,

@@ -6,13 +6,16 @@
 import { readFileSync } from 'node:fs';
 import { resourceUsage } from 'node:process';
 import { validate } from '../index.mjs';
-import { __wasm } from '../node/hookguard_js.js';
+import { initSync } from '../web/hookguard_js.js';
+
+// index.mjs has instantiated the module already; initSync hands back the same instance.
+const { memory } = initSync({ module: readFileSync(new URL('../web/hookguard_js_bg.wasm', import.meta.url)) });
 
 const path = process.argv[2];
 if (!path) throw new Error('usage: node bench/body-cost.mjs BODY');
 const body = readFileSync(path);
 const started = performance.now();
-const result = validate(body, { maxBytes: 64 * 1024 * 1024 });
+const result = validate(body, { maxBytes: 8 * 1024 * 1024 });
 const ms = performance.now() - started;
 console.log(JSON.stringify({
   bytes: body.length,
@@ -20,6 +23,6 @@ console.log(JSON.stringify({
   listed: result.errors.length + result.warnings.length,
   omitted: result.omitted ?? null,
   ms: Math.round(ms),
-  wasm_memory_bytes: __wasm?.memory?.buffer.byteLength ?? null,
+  wasm_memory_bytes: memory.buffer.byteLength,
   peak_rss_bytes: resourceUsage().maxRSS * 1024,
 }));
