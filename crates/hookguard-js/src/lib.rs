@@ -140,8 +140,12 @@ fn body_bytes(body: &JsValue) -> Result<Result<Vec<u8>, Report>, JsValue> {
         return Ok(Ok(Uint8Array::new(buffer).to_vec()));
     }
     if let Some(text) = body.dyn_ref::<js_sys::JsString>() {
-        let encoded = String::from(text).into_bytes();
-        if !text.is_valid_utf16() {
+        let encoded = String::from(text);
+        // The encoding replaced any lone surrogate with U+FFFD, so only a string that now holds
+        // U+FFFD needs the check of its UTF-16 (one call into JavaScript per character).
+        let suspect = encoded.contains('\u{FFFD}');
+        let encoded = encoded.into_bytes();
+        if suspect && !text.is_valid_utf16() {
             let offset = lone_surrogate_offset(text);
             return Ok(Err(Report::unreadable(&IntakeError {
                 kind: IntakeErrorKind::LoneSurrogate,

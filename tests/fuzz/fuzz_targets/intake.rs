@@ -1,10 +1,14 @@
 //! Strict intake on arbitrary bytes: never panics, and whatever it accepts is a JSON object
-//! that serde_json reads back to the same value (intake is stricter than serde_json, never
-//! looser).
+//! that serde_json also reads, to the same value (intake is stricter than serde_json, never
+//! looser). Numbers are the one difference by design: intake reads them from their literal, so
+//! an integral value is an integer however it is spelled (`5.985e3` is 5985, which serde_json
+//! reads as the float 5985.0), and a fraction that a double rounds to an integer is moved one
+//! unit in the last place back towards its true value (`1e-400` is the smallest double, not 0).
 #![no_main]
 
 use hookguard::intake::{IntakeLimits, parse};
 use libfuzzer_sys::fuzz_target;
+use serde_json::Value;
 
 fuzz_target!(|body: &[u8]| {
     let limits = IntakeLimits {
@@ -12,8 +16,39 @@ fuzz_target!(|body: &[u8]| {
         max_depth: 32,
     };
     if let Ok(object) = parse(body, limits) {
-        let reparsed: serde_json::Value =
+        let reparsed: Value =
             serde_json::from_slice(body).expect("intake accepted what serde_json refuses");
-        assert_eq!(reparsed, serde_json::Value::Object(object));
+        let intake = Value::Object(object);
+        assert!(same(&reparsed, &intake), "{reparsed} != {intake}");
     }
 });
+
+/// Equal values, numbers compared as described above.
+fn same(serde: &Value, intake: &Value) -> bool {
+    match (serde, intake) {
+        (Value::Number(serde), Value::Number(intake)) => {
+            let (Some(expected), Some(exact)) = (serde.as_f64(), intake.as_f64()) else {
+                return false;
+            };
+            if intake.is_i64() || intake.is_u64() {
+                // An integer: serde_json's double is that integer (both within 2^53).
+                expected == exact
+            } else {
+                // A fraction: the same double, or one step from it towards the true value,
+                // and never integral.
+                exact.fract() != 0.0
+                    && (exact == expected || exact == expected.next_up() || exact == expected.next_down())
+            }
+        }
+        (Value::Array(serde), Value::Array(intake)) => {
+            serde.len() == intake.len() && serde.iter().zip(intake).all(|(a, b)| same(a, b))
+        }
+        (Value::Object(serde), Value::Object(intake)) => {
+            serde.len() == intake.len()
+                && serde
+                    .iter()
+                    .all(|(key, value)| intake.get(key).is_some_and(|other| same(value, other)))
+        }
+        _ => serde == intake,
+    }
+}
