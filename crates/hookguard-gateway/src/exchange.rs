@@ -9,9 +9,7 @@ use hookguard::intake::IntakeErrorKind;
 use hookguard::schema::TEST_DELIVERY;
 use hookguard::{Delivery, Finding, Report};
 
-use hookguard::signature::{
-    DeliveryHeaders, REQUEST_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER,
-};
+use hookguard::signature::{DeliveryHeaders, signature_header};
 
 use crate::config::{FailurePolicy, Gateway, Mode, ReplayPolicy, RoutePolicy, Signing};
 use crate::problem;
@@ -222,12 +220,7 @@ impl Exchange {
         if gateway.signing.is_some() {
             self.signature_headers = headers
                 .iter()
-                .filter_map(|(name, value)| {
-                    [SIGNATURE_HEADER, TIMESTAMP_HEADER, REQUEST_ID_HEADER]
-                        .into_iter()
-                        .find(|signature_header| name.eq_ignore_ascii_case(signature_header))
-                        .map(|signature_header| (signature_header, value.clone()))
-                })
+                .filter_map(|(name, value)| Some((signature_header(name)?, value.clone())))
                 .collect();
         }
         let declared = content_length

@@ -184,12 +184,6 @@ impl FindingList {
         }
     }
 
-    /// The findings kept so far (to amend their messages; their order is restored on
-    /// [`FindingList::finish`]).
-    pub(crate) fn kept_mut(&mut self) -> &mut [Finding] {
-        &mut self.kept
-    }
-
     /// Whether nothing has been found.
     pub(crate) fn is_empty(&self) -> bool {
         self.kept.is_empty() && self.dropped == 0

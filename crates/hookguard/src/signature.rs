@@ -157,14 +157,13 @@ impl<'a> DeliveryHeaders<'a> {
     pub fn from_pairs(pairs: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> DeliveryHeaders<'a> {
         let mut headers = DeliveryHeaders::default();
         for (name, value) in pairs {
-            let (slot, header) = if name.eq_ignore_ascii_case(SIGNATURE_HEADER) {
-                (&mut headers.signature, SIGNATURE_HEADER)
-            } else if name.eq_ignore_ascii_case(TIMESTAMP_HEADER) {
-                (&mut headers.timestamp, TIMESTAMP_HEADER)
-            } else if name.eq_ignore_ascii_case(REQUEST_ID_HEADER) {
-                (&mut headers.request_id, REQUEST_ID_HEADER)
-            } else {
+            let Some(header) = signature_header(name) else {
                 continue;
+            };
+            let slot = match header {
+                SIGNATURE_HEADER => &mut headers.signature,
+                TIMESTAMP_HEADER => &mut headers.timestamp,
+                _ => &mut headers.request_id,
             };
             if slot.is_some() {
                 headers.repeated.get_or_insert(header);
@@ -174,6 +173,14 @@ impl<'a> DeliveryHeaders<'a> {
         }
         headers
     }
+}
+
+/// Which of the three signature headers `name` is, spelled as documented, whatever its letter
+/// case (HTTP/2 lower-cases names; captures keep the sender's case).
+pub fn signature_header(name: &str) -> Option<&'static str> {
+    [SIGNATURE_HEADER, TIMESTAMP_HEADER, REQUEST_ID_HEADER]
+        .into_iter()
+        .find(|header| name.eq_ignore_ascii_case(header))
 }
 
 /// A delivery whose signature checked out.

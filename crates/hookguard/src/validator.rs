@@ -6,7 +6,7 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{PatternOptions, ValidationError};
 use serde_json::{Map, Value};
 
-use crate::catalog::{self, EVENTS, EventSpec};
+use crate::catalog::{self, AliasPair, EVENTS, EventSpec};
 use crate::events::UUID_PATTERN;
 use crate::intake::{self, IntakeLimits, SERDE_JSON_DEPTH_LIMIT};
 use crate::location::Position;
@@ -267,7 +267,7 @@ impl Validator {
                 Ok(CompiledEvent {
                     spec,
                     schema: compile(spec.name, &schema)?,
-                    uuid_paths: uuid_paths(embedded(spec.name)?),
+                    uuid_paths: uuid_paths(&schema),
                     item_schemas,
                 })
             })
@@ -429,15 +429,13 @@ impl Validator {
                 }
             }
         }
-        let mut found = self.findings(&event.schema, instance, Locations::ROOT);
-        let aliases = event.spec.aliases;
-        for error in found.0.kept_mut() {
-            if let Some(message) =
-                alias_requirement(aliases, &error.instance_location, &error.keyword_location)
-            {
-                error.error = message;
-            }
-        }
+        // The whole schema already failed `is_valid` above: gather its errors directly.
+        let mut found = self.findings_list_pair();
+        let root = Locations {
+            aliases: event.spec.aliases,
+            ..Locations::ROOT
+        };
+        self.findings_into(&event.schema, instance, root, &mut found);
         for (item_schema, items) in &set_aside {
             for (index, item) in items.iter().enumerate() {
                 if item_schema.schema.is_valid(item) {
@@ -447,6 +445,7 @@ impl Validator {
                 let locations = Locations {
                     instance: &instance_prefix,
                     keyword: &item_schema.keyword_prefix,
+                    aliases: &[],
                 };
                 self.findings_into(&item_schema.schema, item, locations, &mut found);
             }
@@ -506,11 +505,14 @@ impl Validator {
                     });
                 }
             } else {
+                let message =
+                    alias_requirement(locations.aliases, &instance_location, &keyword_location)
+                        .unwrap_or_else(|| describe(&error, self.options.reveal_values));
                 errors.push(Finding {
                     code: "schema_violation",
                     instance_location,
                     keyword_location,
-                    error: describe(&error, self.options.reveal_values),
+                    error: message,
                     position: None,
                 });
             }
@@ -518,17 +520,20 @@ impl Validator {
     }
 }
 
-/// Where the findings of one schema call sit in the payload and in the event's schema.
+/// Where the findings of one schema call sit in the payload and in the event's schema, and
+/// the alias pairs whose either-or requirement that schema expresses at its top.
 #[derive(Clone, Copy)]
 struct Locations<'a> {
     instance: &'a str,
     keyword: &'a str,
+    aliases: &'a [AliasPair],
 }
 
 impl Locations<'_> {
     const ROOT: Locations<'static> = Locations {
         instance: "",
         keyword: "",
+        aliases: &[],
     };
 }
 
@@ -581,7 +586,7 @@ fn locate_findings(body: &[u8], report: &mut Report) {
 /// schema, or `allOf/N/anyOf` when an event has several pairs): a general engine can only say
 /// that no alternative matched.
 fn alias_requirement(
-    aliases: &[(&str, &str)],
+    aliases: &[AliasPair],
     instance_location: &str,
     keyword_location: &str,
 ) -> Option<String> {

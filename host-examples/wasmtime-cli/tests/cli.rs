@@ -552,11 +552,7 @@ fn raw_http_framing_is_never_guessed() {
 #[test]
 fn an_unframed_body_keeps_its_final_newline_and_a_bom_in_the_secret_file_is_not_a_secret() {
     // Signed over the body *with* its final newline, captured without Content-Length.
-    let vectors: Value = serde_json::from_str(
-        &std::fs::read_to_string(repo_root().join("tests/fixtures/signatures/vectors.json"))
-            .unwrap(),
-    )
-    .unwrap();
+    let vectors = signature_vectors();
     let secret = vectors["secrets"]["current"].as_str().unwrap();
     let now = vectors["now"].as_i64().unwrap();
     let body = "{\"status\":\"VERIFICATION_COMPLETE\",\"uploaded_doc_pk\":0,\"book_pk\":0}\n";
@@ -593,6 +589,12 @@ fn an_unframed_body_keeps_its_final_newline_and_a_bom_in_the_secret_file_is_not_
     );
 }
 
+/// The shared signature vectors (tests/fixtures/signatures/vectors.json).
+fn signature_vectors() -> Value {
+    let path = repo_root().join("tests/fixtures/signatures/vectors.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
 /// HMAC-SHA256 in hex, computed in the test (the module checks it with its own copy).
 fn hmac_sha256_hex(key: &[u8], message: &[u8]) -> String {
     use hmac::Mac;
@@ -613,11 +615,7 @@ fn all_valid_exits_0_and_warnings_do_not_fail() {
 
 #[test]
 fn signed_captures_get_the_shared_signature_verdicts() {
-    let vectors: Value = serde_json::from_str(
-        &std::fs::read_to_string(repo_root().join("tests/fixtures/signatures/vectors.json"))
-            .unwrap(),
-    )
-    .unwrap();
+    let vectors = signature_vectors();
     let now = vectors["now"].to_string();
     for (label, secrets) in [
         ("current", vec!["current"]),
