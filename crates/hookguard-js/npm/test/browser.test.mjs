@@ -66,12 +66,14 @@ test('headless Chromium loads the web build and gets every recorded verdict', as
   const { server, results } = await serve();
   const profile = mkdtempSync(join(tmpdir(), 'hookguard-chromium-'));
   // Flags as this machine needs them: no sandbox as root, and no background traffic to hosts
-  // the closed network refuses.
+  // the closed network refuses. Its own process group, so that the kill below reaches
+  // Chromium's helper processes too: killed alone, the main process leaves them writing into
+  // the profile being removed.
   const browser = spawn(chromium, [
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
     `--user-data-dir=${profile}`, `http://127.0.0.1:${server.address().port}/`,
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  ], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let log = '';
   browser.stderr.on('data', (data) => { log += data; });
   const exited = new Promise((resolve) => browser.on('exit', resolve));
@@ -90,10 +92,14 @@ test('headless Chromium loads the web build and gets every recorded verdict', as
       if (recorded.normalized) assert.equal(result.normalizedJson, JSON.stringify(recorded.normalized), path);
     }
   } finally {
-    browser.kill('SIGKILL');
+    try {
+      process.kill(-browser.pid, 'SIGKILL');
+    } catch {
+      // The group is already gone.
+    }
     await exited;
     server.close();
-    // Chromium's helper processes may still be writing the profile for a moment after the kill.
+    // A helper may still be exiting for a moment after the kill.
     rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 });
