@@ -4,6 +4,8 @@
 //! Rendering is pure (files in, file contents out) so that `--check` and the drift test compare
 //! exactly what `just schemas` would write.
 
+mod compile;
+
 use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
@@ -29,6 +31,13 @@ pub enum Error {
     Parse(PathBuf, serde_json::Error),
     /// A generated schema does not compile.
     Compile(String),
+    /// A schema uses a keyword (or a form of one) the compiled catalog does not translate.
+    Unsupported {
+        /// The event.
+        event: String,
+        /// JSON Pointer to the keyword in the event's strict schema.
+        location: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -39,6 +48,12 @@ impl fmt::Display for Error {
                 write!(f, "seed fixture {} is not JSON: {error}", path.display())
             }
             Error::Compile(name) => write!(f, "generated schema of {name} does not compile"),
+            Error::Unsupported { event, location } => write!(
+                f,
+                "the schema of {event} uses {location}, which the compiled catalog does not \
+                 translate (teach crates/hookguard-schemagen/src/compile.rs and \
+                 crates/hookguard/src/compiled/ the keyword first)"
+            ),
         }
     }
 }
@@ -84,6 +99,10 @@ pub fn render(root: &Path) -> Result<BTreeMap<PathBuf, String>, Error> {
         pretty(&catalog()),
     );
     files.insert(PathBuf::from(EVENTS_DOC), events_doc());
+    files.insert(
+        PathBuf::from(compile::COMPILED_PATH),
+        compile::compiled_catalog(&event_schemas, &test_delivery)?,
+    );
     Ok(files)
 }
 

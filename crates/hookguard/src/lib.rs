@@ -32,6 +32,7 @@ Nothing in this crate panics on any input: hosts run it inside VMs where a panic
 */
 
 pub mod catalog;
+mod compiled;
 pub mod events;
 pub mod intake;
 mod location;

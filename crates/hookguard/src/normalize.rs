@@ -4,12 +4,13 @@
 use serde_json::{Map, Value};
 
 use crate::catalog::EventSpec;
+use crate::compiled::Schema;
 
 /// Rewrites a *valid* payload of `source` into its canonical form, named `canonical`.
 ///
 /// - `event_name` becomes the organization-level name (the original stays in the report's
 ///   `source_event_name`; other fields, such as analytics' `event`, are kept as sent);
-/// - every UUID (at `uuid_paths`) is written in lower case, as RFC 9562 asks of UUID text:
+/// - every UUID (a string under the UUID `pattern` of `schema`, the source event's) is written in lower case, as RFC 9562 asks of UUID text:
 ///   UUIDs are case-insensitive, and one value must have one spelling;
 /// - each alias pair of the canonical event is completed from its other half, when that half
 ///   holds a value (never from `null`, and nothing is invented: a value that cannot be
@@ -19,13 +20,11 @@ use crate::catalog::EventSpec;
 pub fn normalize(
     mut normalized: Map<String, Value>,
     canonical: &EventSpec,
-    uuid_paths: &[Vec<Option<String>>],
+    schema: &Schema,
 ) -> Value {
-    for path in uuid_paths {
-        if let Some((Some(name), rest)) = path.split_first()
-            && let Some(member) = normalized.get_mut(name)
-        {
-            lower_case_at(member, rest);
+    for (name, member) in &mut normalized {
+        if let Some(member_schema) = schema.property(name) {
+            lower_case_uuids(member, member_schema);
         }
     }
     normalized.insert("event_name".into(), Value::from(canonical.name));
@@ -36,17 +35,23 @@ pub fn normalize(
     Value::Object(normalized)
 }
 
-/// Lower-cases the strings at `path` below `value` (`None`: every array element).
-fn lower_case_at(value: &mut Value, path: &[Option<String>]) {
-    match (path.split_first(), value) {
-        (None, Value::String(text)) => text.make_ascii_lowercase(),
-        (Some((Some(name), rest)), Value::Object(object)) => {
-            if let Some(member) = object.get_mut(name) {
-                lower_case_at(member, rest);
+/// Lower-cases the UUIDs in `value`, whose schema is `schema`.
+fn lower_case_uuids(value: &mut Value, schema: &Schema) {
+    match value {
+        Value::String(text) if schema.uuid => text.make_ascii_lowercase(),
+        Value::Object(members) => {
+            for (name, member) in members {
+                if let Some(member_schema) = schema.property(name) {
+                    lower_case_uuids(member, member_schema);
+                }
             }
         }
-        (Some((None, rest)), Value::Array(items)) => {
-            items.iter_mut().for_each(|item| lower_case_at(item, rest));
+        Value::Array(items) => {
+            if let Some(item_schema) = schema.items {
+                items
+                    .iter_mut()
+                    .for_each(|item| lower_case_uuids(item, item_schema));
+            }
         }
         _ => {}
     }

@@ -12,9 +12,8 @@ use serde_json::{Map, Value, json};
 use crate::catalog::{EMAIL_ONLY_EVENTS, EVENTS, EventSpec};
 use crate::events::TestDelivery;
 
-/// The checked-in schema bundle (`schemas/bundle.json`), compiled by [`crate::Validator`] at
-/// start-up. Embedding the file, rather than regenerating schemas at run time, means the schemas
-/// other tools read are byte for byte the ones enforced here.
+/// The checked-in schema bundle (`schemas/bundle.json`), which hosts hand out as the published
+/// contract.
 pub const BUNDLE_JSON: &str = include_str!("../../../schemas/bundle.json");
 
 /// The checked-in catalog (`schemas/catalog.json`): every event name, where Ocrolus lists it,
@@ -188,6 +187,43 @@ pub fn bundle(events: &[(&str, Value)], test_delivery: &Value) -> Value {
         "else": { "$ref": format!("#/$defs/{TEST_DELIVERY}") },
         "$defs": defs,
     })
+}
+
+/// The strict form of a schema: forbids properties it does not declare, in every object
+/// schema (the form hookguard checks; unknown fields become warnings unless `strict`). Walks
+/// only the keywords that hold subschemas, and drops `examples` (instances, not schemas).
+pub fn forbid_unknown_properties(schema: &mut Value) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    // A subschema whose properties are all `true` only names members (an alias pair's
+    // "either half" alternatives): it describes no object, so it forbids nothing.
+    let names_only = object
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|properties| {
+            properties
+                .values()
+                .all(|property| property == &Value::Bool(true))
+        });
+    if object.contains_key("properties")
+        && !names_only
+        && !object.contains_key("additionalProperties")
+    {
+        object.insert("additionalProperties".into(), Value::Bool(false));
+    }
+    object.remove("examples");
+    if let Some(Value::Object(properties)) = object.get_mut("properties") {
+        properties.values_mut().for_each(forbid_unknown_properties);
+    }
+    if let Some(items) = object.get_mut("items") {
+        forbid_unknown_properties(items);
+    }
+    for keyword in ["anyOf", "allOf", "oneOf"] {
+        if let Some(Value::Array(branches)) = object.get_mut(keyword) {
+            branches.iter_mut().for_each(forbid_unknown_properties);
+        }
+    }
 }
 
 /// Escapes a name for use as a JSON Pointer reference token (RFC 6901).

@@ -84,3 +84,4 @@ pub fn is_malformed_seed(relative: &str) -> bool {
     relative.contains("IMAGE_GROUP_VERIFIED")
 }
 pub mod hostile;
+pub mod oracle;

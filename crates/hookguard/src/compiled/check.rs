@@ -1,0 +1,256 @@
+//! Runs a compiled [`Schema`] over a payload, the way JSON Schema 2020-12 evaluates the same
+//! keywords: each applies to the types it is defined for (`pattern` to strings, `minimum` to
+//! numbers, `required` to objects, ...), `type`, `const` and `enum` to every value, and every
+//! failing keyword is one finding. Messages name what was expected and never quote what was
+//! sent, unless values may be revealed.
+
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value};
+
+use super::{Constant, Schema, Types};
+use crate::report::{Finding, FindingList};
+use crate::schema::pointer_escape;
+
+/// Where the findings of one check go, and how to word them.
+pub(crate) struct Findings {
+    pub(crate) errors: FindingList,
+    pub(crate) warnings: FindingList,
+    /// Unknown fields are errors rather than warnings.
+    pub(crate) strict: bool,
+    /// Messages may quote the offending values.
+    pub(crate) reveal_values: bool,
+}
+
+/// Checks `value` (found at the JSON Pointer `instance`) against `schema`. `instance` is
+/// extended and restored while descending, so a valid payload allocates nothing.
+pub(crate) fn check(schema: &Schema, value: &Value, instance: &mut String, out: &mut Findings) {
+    if schema.types != Types::ANY && !admits(schema.types, value) {
+        let expected: Vec<&str> = schema.types.names().collect();
+        let message = format!(
+            "expected {}, found {}",
+            expected.join(" or "),
+            kind_of(value)
+        );
+        out.error(schema, "type", instance, value, message);
+    }
+    if let Some(constant) = schema.constant
+        && !equals(constant, value)
+    {
+        let expected = match constant {
+            Constant::Text(text) => Value::from(text).to_string(),
+            Constant::Integer(integer) => integer.to_string(),
+        };
+        out.error(
+            schema,
+            "const",
+            instance,
+            value,
+            format!("value must be {expected}"),
+        );
+    }
+    if let Some(options) = schema.one_of
+        && !value.as_str().is_some_and(|text| options.contains(&text))
+    {
+        let listed: Vec<String> = options
+            .iter()
+            .map(|option| Value::from(*option).to_string())
+            .collect();
+        let message = format!("value is not one of {}", listed.join(", "));
+        out.error(schema, "enum", instance, value, message);
+    }
+    match value {
+        Value::String(text) if schema.uuid && !is_uuid(text) => {
+            let message = "value is not a UUID (RFC 9562 text form: 8-4-4-4-12 hexadecimal digits)";
+            out.error(schema, "pattern", instance, value, message.to_owned());
+        }
+        Value::Number(number) => {
+            if let Some(minimum) = schema.minimum
+                && below(number, minimum)
+            {
+                let message = format!("value is below the minimum of {minimum}");
+                out.error(schema, "minimum", instance, value, message);
+            }
+        }
+        Value::Object(members) => check_object(schema, members, value, instance, out),
+        Value::Array(items) => {
+            if let Some(item_schema) = schema.items {
+                for (index, item) in items.iter().enumerate() {
+                    let length = instance.len();
+                    let _ = write!(instance, "/{index}");
+                    check(item_schema, item, instance, out);
+                    instance.truncate(length);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn check_object(
+    schema: &Schema,
+    members: &Map<String, Value>,
+    value: &Value,
+    instance: &mut String,
+    out: &mut Findings,
+) {
+    for name in schema.required {
+        if !members.contains_key(*name) {
+            let message = format!("missing required property {name}");
+            out.error(schema, "required", instance, value, message);
+        }
+    }
+    if let Some((named, alias)) = schema.either
+        && !members.contains_key(named)
+        && !members.contains_key(alias)
+    {
+        // An alias pair's requirement: a general engine could only say no alternative matched.
+        let message = format!(
+            "missing required property {named} (or its alias {alias}, which carries the same value)"
+        );
+        out.push_error(Finding {
+            code: "schema_violation",
+            instance_location: instance.clone(),
+            keyword_location: format!("{}/anyOf", schema.at),
+            error: message,
+            position: None,
+        });
+    }
+    for (name, member) in members {
+        let length = instance.len();
+        instance.push('/');
+        instance.push_str(&pointer_escape(name));
+        match schema.property(name) {
+            Some(member_schema) => check(member_schema, member, instance, out),
+            None if schema.closed => out.unknown_field(schema, instance),
+            None => {}
+        }
+        instance.truncate(length);
+    }
+}
+
+impl Findings {
+    fn error(
+        &mut self,
+        schema: &Schema,
+        keyword: &str,
+        instance: &str,
+        value: &Value,
+        mut message: String,
+    ) {
+        if self.reveal_values {
+            message.push_str(&format!(" (got {})", truncated(value)));
+        }
+        self.push_error(Finding {
+            code: "schema_violation",
+            instance_location: instance.to_owned(),
+            keyword_location: format!("{}/{keyword}", schema.at),
+            error: message,
+            position: None,
+        });
+    }
+
+    fn push_error(&mut self, finding: Finding) {
+        self.errors.push(finding);
+    }
+
+    fn unknown_field(&mut self, schema: &Schema, instance: &str) {
+        let findings = if self.strict {
+            &mut self.errors
+        } else {
+            &mut self.warnings
+        };
+        findings.push(Finding {
+            code: "unknown_field",
+            instance_location: instance.to_owned(),
+            keyword_location: format!("{}/additionalProperties", schema.at),
+            error: "field is not part of this event's schema".into(),
+            position: None,
+        });
+    }
+}
+
+/// Whether `value` has one of the JSON types in `types`. A number with no fractional part is
+/// an integer, as JSON Schema says (intake already reads every integral literal as an
+/// integer, and no fraction as one).
+fn admits(types: Types, value: &Value) -> bool {
+    let bit = match value {
+        Value::Null => Types::NULL,
+        Value::Bool(_) => Types::BOOLEAN,
+        Value::Number(number) if is_integer(number) => Types::INTEGER | Types::NUMBER,
+        Value::Number(_) => Types::NUMBER,
+        Value::String(_) => Types::STRING,
+        Value::Array(_) => Types::ARRAY,
+        Value::Object(_) => Types::OBJECT,
+    };
+    types.0 & bit != 0
+}
+
+fn is_integer(number: &serde_json::Number) -> bool {
+    number.is_i64() || number.is_u64() || number.as_f64().is_some_and(|float| float.fract() == 0.0)
+}
+
+fn equals(constant: Constant, value: &Value) -> bool {
+    match (constant, value) {
+        (Constant::Text(text), Value::String(found)) => text == found,
+        (Constant::Integer(integer), Value::Number(number)) => {
+            if let Some(found) = number.as_i64() {
+                found == integer
+            } else if number.is_u64() {
+                false
+            } else {
+                // Numbers compare by value: a fraction never equals an integer.
+                #[allow(clippy::cast_precision_loss)]
+                let expected = integer as f64;
+                number.as_f64() == Some(expected)
+            }
+        }
+        _ => false,
+    }
+}
+
+fn below(number: &serde_json::Number, minimum: i64) -> bool {
+    if let Some(integer) = number.as_i64() {
+        integer < minimum
+    } else if number.is_u64() {
+        false
+    } else {
+        #[allow(clippy::cast_precision_loss)]
+        let minimum = minimum as f64;
+        number.as_f64().is_some_and(|float| float < minimum)
+    }
+}
+
+/// The RFC 9562 text form the schemas' UUID `pattern` describes:
+/// `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`.
+pub(crate) fn is_uuid(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(index, byte)| match index {
+            8 | 13 | 18 | 23 => *byte == b'-',
+            _ => byte.is_ascii_hexdigit(),
+        })
+}
+
+/// Names a value's JSON type without revealing the value.
+pub(crate) fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(number) if number.is_f64() => "a number",
+        Value::Number(_) => "an integer",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The value's JSON text, cut after 80 characters (for messages that may reveal values).
+fn truncated(value: &Value) -> String {
+    const LIMIT: usize = 80;
+    let text = value.to_string();
+    match text.char_indices().nth(LIMIT) {
+        Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or_default()),
+        None => text,
+    }
+}

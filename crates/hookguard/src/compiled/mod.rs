@@ -1,0 +1,117 @@
+//! The catalog compiled: every event's strict schema as static data, generated from the same
+//! types as `schemas/` (by `hookguard-schemagen`, into `generated.rs`), and the check that runs
+//! it ([`check`]).
+//!
+//! The schemas are ours and fixed at build time, and they use a handful of keywords (`type`,
+//! `const`, `enum`, the UUID `pattern`, `minimum`, `properties`, `required`, `items`, the alias
+//! pairs' `anyOf`, and `additionalProperties: false` in their strict form). A general JSON
+//! Schema engine would compile them again at every start-up, walk them through dynamic
+//! dispatch at every request and link two regex engines and their Unicode tables into every
+//! module for one UUID rule. Here each keyword is one field of [`Schema`], checked by plain
+//! code; the generator refuses any keyword it does not translate, so a schema can never say
+//! more than what is enforced. jsonschema-rs, run over `schemas/`, remains the oracle: the test
+//! suite and a fuzz target require the same verdicts and the same
+//! `(instanceLocation, keywordLocation)` pairs from both.
+
+mod check;
+#[rustfmt::skip]
+mod generated;
+
+pub(crate) use check::{Findings, check, kind_of};
+pub(crate) use generated::{TEST_DELIVERY, event_schema};
+
+/// One schema (or subschema) of an event, compiled.
+#[derive(Debug)]
+pub(crate) struct Schema {
+    /// Where this schema sits in its event's schema (a JSON Pointer, `""` for the root): the
+    /// prefix of its keyword locations.
+    pub(crate) at: &'static str,
+    /// The JSON types `type` admits; [`Types::ANY`] when there is no `type`.
+    pub(crate) types: Types,
+    /// `const`.
+    pub(crate) constant: Option<Constant>,
+    /// `enum` (every enum of the catalog lists strings).
+    pub(crate) one_of: Option<&'static [&'static str]>,
+    /// The UUID `pattern` (RFC 9562 text form), checked by hand: the only pattern there is.
+    pub(crate) uuid: bool,
+    /// `minimum` (every minimum of the catalog is an integer).
+    pub(crate) minimum: Option<i64>,
+    /// `properties`, sorted by name.
+    pub(crate) properties: &'static [(&'static str, &'static Schema)],
+    /// `required`, in the schema's order.
+    pub(crate) required: &'static [&'static str],
+    /// `additionalProperties: false`: members not in `properties` are unknown fields.
+    pub(crate) closed: bool,
+    /// `items`.
+    pub(crate) items: Option<&'static Schema>,
+    /// An alias pair's `anyOf`: the object must have one of these two members.
+    pub(crate) either: Option<(&'static str, &'static str)>,
+}
+
+impl Schema {
+    /// The schema `true`: admits everything.
+    pub(crate) const ANY: Schema = Schema {
+        at: "",
+        types: Types::ANY,
+        constant: None,
+        one_of: None,
+        uuid: false,
+        minimum: None,
+        properties: &[],
+        required: &[],
+        closed: false,
+        items: None,
+        either: None,
+    };
+
+    /// The schema of member `name`, when `properties` declares it.
+    pub(crate) fn property(&self, name: &str) -> Option<&'static Schema> {
+        self.properties
+            .binary_search_by(|(declared, _)| (*declared).cmp(name))
+            .ok()
+            .and_then(|index| self.properties.get(index))
+            .map(|(_, schema)| *schema)
+    }
+}
+
+/// A set of JSON types, as `type` lists them. The bit order is JSON Schema's (and
+/// jsonschema-rs's): messages list expected types in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Types(pub(crate) u8);
+
+impl Types {
+    pub(crate) const NULL: u8 = 1;
+    pub(crate) const BOOLEAN: u8 = 1 << 1;
+    pub(crate) const INTEGER: u8 = 1 << 2;
+    pub(crate) const NUMBER: u8 = 1 << 3;
+    pub(crate) const STRING: u8 = 1 << 4;
+    pub(crate) const ARRAY: u8 = 1 << 5;
+    pub(crate) const OBJECT: u8 = 1 << 6;
+    /// No `type` keyword.
+    pub(crate) const ANY: Types = Types(0);
+
+    /// The names of the types in the set, in bit order.
+    pub(crate) fn names(self) -> impl Iterator<Item = &'static str> {
+        [
+            (Types::NULL, "null"),
+            (Types::BOOLEAN, "boolean"),
+            (Types::INTEGER, "integer"),
+            (Types::NUMBER, "number"),
+            (Types::STRING, "string"),
+            (Types::ARRAY, "array"),
+            (Types::OBJECT, "object"),
+        ]
+        .into_iter()
+        .filter(move |(bit, _)| self.0 & bit != 0)
+        .map(|(_, name)| name)
+    }
+}
+
+/// A `const` value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Constant {
+    /// A string.
+    Text(&'static str),
+    /// An integer.
+    Integer(i64),
+}
