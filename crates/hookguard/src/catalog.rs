@@ -51,8 +51,6 @@ pub struct EventSpec {
     pub canonical: Canonical,
     /// Fields that carry the same value; filled from each other on normalization.
     pub aliases: &'static [AliasPair],
-    /// Generates the payload schema (from the event's Rust type).
-    payload_schema: fn(&mut SchemaGenerator) -> Schema,
 }
 
 impl EventSpec {
@@ -92,7 +90,10 @@ impl EventSpec {
     /// The payload schema generated from the event's Rust type (without `event_name`, which
     /// [`crate::schema`] adds).
     pub fn payload_schema(&self, generator: &mut SchemaGenerator) -> Schema {
-        (self.payload_schema)(generator)
+        // A match on the name rather than a function pointer in the table: the table is read
+        // at request time, and a pointer would link the whole schema generator into every
+        // module; only schema generation calls this.
+        payload_schema_by_name(self.name, generator).unwrap_or_else(|| Schema::from(false))
     }
 }
 
@@ -149,9 +150,16 @@ macro_rules! catalog {
                 summary: $summary,
                 canonical: $canonical,
                 aliases: $aliases,
-                payload_schema: root_schema::<$shape>,
             },
         )+];
+
+        /// The payload schema of the event named `name`, from its Rust type.
+        fn payload_schema_by_name(name: &str, generator: &mut SchemaGenerator) -> Option<Schema> {
+            match name {
+                $($name => Some(root_schema::<$shape>(generator)),)+
+                _ => None,
+            }
+        }
 
         /// A webhook payload of any known event, tagged by `event_name`.
         ///
