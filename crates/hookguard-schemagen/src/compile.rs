@@ -170,10 +170,25 @@ fn node(name: &str, schema: &Value, at: &str, depth: usize, out: &mut String) ->
         Some(Value::Array(names)) => {
             let names = names
                 .iter()
-                .map(|member| member.as_str().map(|text| format!("{text:?}")))
+                .map(Value::as_str)
                 .collect::<Option<Vec<_>>>()
                 .ok_or_else(|| fail("required"))?;
-            fields.push(format!("required: &[{}]", names.join(", ")));
+            // The express lane tracks required members as bits over `properties` (in name
+            // order): each must be declared, and there can be at most 64 properties.
+            let mut sorted: Vec<&String> = properties.keys().collect();
+            sorted.sort();
+            let mut mask: u64 = 0;
+            for name in &names {
+                let index = sorted
+                    .iter()
+                    .position(|declared| declared.as_str() == *name)
+                    .filter(|&index| index < 64)
+                    .ok_or_else(|| fail("required"))?;
+                mask |= 1 << index;
+            }
+            let quoted: Vec<String> = names.iter().map(|name| format!("{name:?}")).collect();
+            fields.push(format!("required: &[{}]", quoted.join(", ")));
+            fields.push(format!("required_mask: {mask:#x}"));
         }
         Some(_) => return Err(fail("required")),
     }

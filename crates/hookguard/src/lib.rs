@@ -34,6 +34,7 @@ Nothing in this crate panics on any input: hosts run it inside VMs where a panic
 pub mod catalog;
 mod compiled;
 pub mod events;
+mod express;
 pub mod intake;
 mod location;
 mod normalize;

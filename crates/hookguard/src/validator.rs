@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 
 use crate::catalog::{self, EVENTS};
 use crate::compiled::{self, Findings};
+use crate::express;
 use crate::intake::{self, IntakeLimits, SERDE_JSON_DEPTH_LIMIT};
 use crate::location::Position;
 use crate::normalize::{disagreeing_aliases, normalize};
@@ -204,18 +205,39 @@ impl Validator {
     }
 
     fn check(&self, body: &[u8], want_normalized: bool) -> Report {
-        // Both limits are within their ceilings (`Options::check`), far below `usize::MAX`.
-        let limits = IntakeLimits {
-            max_bytes: usize::try_from(self.options.max_bytes).unwrap_or(usize::MAX),
-            max_depth: usize::try_from(self.options.max_depth).unwrap_or(usize::MAX),
-        };
-        let payload = match intake::parse(body, limits) {
+        self.express_report(body, want_normalized)
+            .unwrap_or_else(|| self.reference_report(body, want_normalized))
+    }
+
+    /// The express lane's report ([`crate::express`]): `Some` only for a clean delivery.
+    #[doc(hidden)]
+    pub fn express_report(&self, body: &[u8], want_normalized: bool) -> Option<Report> {
+        let limits = self.limits();
+        express::clean_report(body, limits.max_bytes, limits.max_depth, want_normalized)
+    }
+
+    /// The report of the reference path alone: strict intake into a tree, the compiled check,
+    /// every finding located. [`Validator::validate`] and [`Validator::normalize`] take the
+    /// express lane first ([`crate::express`]) and fall back to this path for any body the
+    /// lane does not find clean; they must give the same report as this does for every body,
+    /// which the test suite and the fuzz targets check through this method.
+    #[doc(hidden)]
+    pub fn reference_report(&self, body: &[u8], want_normalized: bool) -> Report {
+        let payload = match intake::parse(body, self.limits()) {
             Ok(payload) => payload,
             Err(error) => return Report::refused(Finding::from(&error)),
         };
         let mut report = self.check_payload(payload, want_normalized);
         locate_findings(body, &mut report);
         report
+    }
+
+    fn limits(&self) -> IntakeLimits {
+        // Both limits are within their ceilings (`Options::check`), far below `usize::MAX`.
+        IntakeLimits {
+            max_bytes: usize::try_from(self.options.max_bytes).unwrap_or(usize::MAX),
+            max_depth: usize::try_from(self.options.max_depth).unwrap_or(usize::MAX),
+        }
     }
 
     fn check_payload(&self, payload: Map<String, Value>, want_normalized: bool) -> Report {

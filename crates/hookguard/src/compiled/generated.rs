@@ -77,6 +77,7 @@ static EVENT_0: Schema = Schema {
         }),
     ],
     required: &["event_name", "book_uuid", "severity", "notification_type", "notification_reason"],
+    required_mask: 0x1f,
     closed: true,
     ..Schema::ANY
 };
@@ -118,6 +119,7 @@ static EVENT_1: Schema = Schema {
                     }),
                 ],
                 required: &["mixed_uploaded_doc_uuid", "status"],
+                required_mask: 0x3,
                 closed: true,
                 ..Schema::ANY
             }),
@@ -142,6 +144,7 @@ static EVENT_1: Schema = Schema {
         }),
     ],
     required: &["event_name", "book_uuid", "mixed_uploaded_docs", "severity", "notification_type", "notification_reason"],
+    required_mask: 0x3f,
     closed: true,
     ..Schema::ANY
 };
@@ -211,6 +214,7 @@ static EVENT_2: Schema = Schema {
                     }),
                 ],
                 required: &["uploaded_doc_uuid", "uploaded_doc_detect_status", "signal_count"],
+                required_mask: 0xe,
                 closed: true,
                 ..Schema::ANY
             }),
@@ -218,6 +222,7 @@ static EVENT_2: Schema = Schema {
         }),
     ],
     required: &["event_name", "book_uuid", "uploaded_docs", "severity", "notification_type", "notification_reason"],
+    required_mask: 0x3f,
     closed: true,
     ..Schema::ANY
 };
@@ -287,6 +292,7 @@ static EVENT_3: Schema = Schema {
                     }),
                 ],
                 required: &["uploaded_doc_uuid", "uploaded_doc_detect_status", "signal_count"],
+                required_mask: 0xe,
                 closed: true,
                 ..Schema::ANY
             }),
@@ -294,6 +300,7 @@ static EVENT_3: Schema = Schema {
         }),
     ],
     required: &["event_name", "book_uuid", "uploaded_docs", "severity", "notification_type", "notification_reason"],
+    required_mask: 0x3f,
     closed: true,
     ..Schema::ANY
 };
@@ -364,6 +371,7 @@ static EVENT_4: Schema = Schema {
                     }),
                 ],
                 required: &["uuid", "status"],
+                required_mask: 0x3,
                 closed: true,
                 ..Schema::ANY
             }),
@@ -371,6 +379,7 @@ static EVENT_4: Schema = Schema {
         }),
     ],
     required: &["event_name", "book_uuid", "book_pk", "status"],
+    required_mask: 0x47,
     closed: true,
     ..Schema::ANY
 };
@@ -422,6 +431,7 @@ static EVENT_5: Schema = Schema {
         }),
     ],
     required: &["event_name", "book_uuid", "mixed_uploaded_doc_uuid", "uploaded_image_group_uuid", "severity", "notification_type", "notification_reason"],
+    required_mask: 0x7f,
     closed: true,
     ..Schema::ANY
 };
@@ -473,6 +483,7 @@ static EVENT_6: Schema = Schema {
         }),
     ],
     required: &["event_name", "book_uuid", "mixed_uploaded_doc_uuid", "uploaded_image_group_uuid", "severity", "notification_type", "notification_reason"],
+    required_mask: 0x7f,
     closed: true,
     ..Schema::ANY
 };
@@ -581,6 +592,7 @@ static EVENT_7: Schema = Schema {
         }),
     ],
     required: &["event_name", "book_uuid", "book_pk", "book_name", "uploaded_doc_pk", "uploaded_doc_name", "status", "is_cloud_compliant", "mixed_uploaded_doc_pk", "mixed_uploaded_doc_uuid", "uploaded_image_group_pk", "uploaded_image_group_uuid", "severity", "notification_type", "notification_reason"],
+    required_mask: 0x1bff7,
     closed: true,
     either: Some(("uploaded_doc_uuid", "doc_uuid")),
     ..Schema::ANY
@@ -690,6 +702,7 @@ static EVENT_8: Schema = Schema {
         }),
     ],
     required: &["event_name", "book_uuid", "book_pk", "book_name", "uploaded_doc_pk", "uploaded_doc_name", "status", "is_cloud_compliant", "mixed_uploaded_doc_pk", "mixed_uploaded_doc_uuid", "uploaded_image_group_pk", "uploaded_image_group_uuid", "severity", "notification_type", "notification_reason"],
+    required_mask: 0x1bff7,
     closed: true,
     either: Some(("uploaded_doc_uuid", "doc_uuid")),
     ..Schema::ANY
@@ -799,6 +812,7 @@ static EVENT_9: Schema = Schema {
         }),
     ],
     required: &["event_name", "book_uuid", "book_pk", "book_name", "uploaded_doc_pk", "uploaded_doc_name", "status", "is_cloud_compliant", "mixed_uploaded_doc_pk", "mixed_uploaded_doc_uuid", "uploaded_image_group_pk", "uploaded_image_group_uuid", "severity", "notification_type", "notification_reason"],
+    required_mask: 0x1bff7,
     closed: true,
     either: Some(("uploaded_doc_uuid", "doc_uuid")),
     ..Schema::ANY
@@ -844,6 +858,7 @@ static EVENT_10: Schema = Schema {
         }),
     ],
     required: &["event_name", "book_uuid", "file_name", "severity", "notification_type", "notification_reason"],
+    required_mask: 0x3f,
     closed: true,
     ..Schema::ANY
 };
@@ -889,6 +904,7 @@ static EVENT_11: Schema = Schema {
         }),
     ],
     required: &["event_name", "book_uuid", "doc_uuid", "severity", "notification_type", "notification_reason"],
+    required_mask: 0x3f,
     closed: true,
     ..Schema::ANY
 };
@@ -982,6 +998,7 @@ static EVENT_12: Schema = Schema {
         }),
     ],
     required: &["event_name", "book_uuid", "book_pk", "status", "uploaded_doc_pk", "mixed_uploaded_doc_pk", "mixed_uploaded_doc_uuid", "uploaded_image_group_pk", "uploaded_image_group_uuid"],
+    required_mask: 0x363b,
     closed: true,
     either: Some(("uploaded_doc_uuid", "doc_uuid")),
     ..Schema::ANY
@@ -1076,6 +1093,7 @@ static EVENT_13: Schema = Schema {
         }),
     ],
     required: &["event_name", "book_uuid", "book_pk", "status", "uploaded_doc_pk", "mixed_uploaded_doc_pk", "mixed_uploaded_doc_uuid", "uploaded_image_group_pk", "uploaded_image_group_uuid"],
+    required_mask: 0x363b,
     closed: true,
     either: Some(("uploaded_doc_uuid", "doc_uuid")),
     ..Schema::ANY
@@ -1122,6 +1140,7 @@ static EVENT_14: Schema = Schema {
         }),
     ],
     required: &["event_name", "book_uuid", "image_group_uuid", "severity", "notification_type", "notification_reason"],
+    required_mask: 0x3f,
     closed: true,
     ..Schema::ANY
 };
@@ -1167,6 +1186,7 @@ static EVENT_15: Schema = Schema {
         }),
     ],
     required: &["event_name", "book_uuid", "image_group_uuid", "severity", "notification_type", "notification_reason"],
+    required_mask: 0x3f,
     closed: true,
     ..Schema::ANY
 };
@@ -1236,6 +1256,7 @@ static EVENT_16: Schema = Schema {
         }),
     ],
     required: &["event_name", "book_uuid", "book_pk", "status", "uploaded_image_group_pk"],
+    required_mask: 0x187,
     closed: true,
     either: Some(("uploaded_image_group_uuid", "image_group_uuid")),
     ..Schema::ANY
@@ -1306,6 +1327,7 @@ static EVENT_17: Schema = Schema {
         }),
     ],
     required: &["event_name", "book_uuid", "book_pk", "status", "uploaded_image_group_pk"],
+    required_mask: 0x187,
     closed: true,
     either: Some(("uploaded_image_group_uuid", "image_group_uuid")),
     ..Schema::ANY
@@ -1351,6 +1373,7 @@ static EVENT_18: Schema = Schema {
         }),
     ],
     required: &["event_name", "book_uuid", "file_name", "severity", "notification_type", "notification_reason"],
+    required_mask: 0x3f,
     closed: true,
     ..Schema::ANY
 };
@@ -1396,6 +1419,7 @@ static EVENT_19: Schema = Schema {
         }),
     ],
     required: &["event_name", "book_uuid", "doc_uuid", "severity", "notification_type", "notification_reason"],
+    required_mask: 0x3f,
     closed: true,
     ..Schema::ANY
 };
@@ -1459,6 +1483,7 @@ static EVENT_20: Schema = Schema {
         }),
     ],
     required: &["event_name", "book_uuid", "book_pk", "analytics_request_id", "status", "event"],
+    required_mask: 0x11f,
     closed: true,
     ..Schema::ANY
 };
@@ -1498,6 +1523,7 @@ static EVENT_21: Schema = Schema {
         }),
     ],
     required: &["event_name", "book_uuid", "severity", "notification_type", "notification_reason"],
+    required_mask: 0x1f,
     closed: true,
     ..Schema::ANY
 };
@@ -1537,6 +1563,7 @@ static EVENT_22: Schema = Schema {
         }),
     ],
     required: &["event_name", "book_uuid", "severity", "notification_type", "notification_reason"],
+    required_mask: 0x1f,
     closed: true,
     ..Schema::ANY
 };
@@ -1600,6 +1627,7 @@ static EVENT_23: Schema = Schema {
         }),
     ],
     required: &["event_name", "book_uuid", "book_pk", "analytics_request_id", "status", "event"],
+    required_mask: 0x11f,
     closed: true,
     ..Schema::ANY
 };
@@ -1634,6 +1662,7 @@ static EVENT_24: Schema = Schema {
         }),
     ],
     required: &["event_name", "book_uuid", "book_pk", "status"],
+    required_mask: 0xf,
     closed: true,
     ..Schema::ANY
 };
@@ -1727,6 +1756,7 @@ static EVENT_25: Schema = Schema {
         }),
     ],
     required: &["event_name", "book_uuid", "book_pk", "status", "uploaded_doc_pk", "mixed_uploaded_doc_pk", "mixed_uploaded_doc_uuid", "uploaded_image_group_pk", "uploaded_image_group_uuid"],
+    required_mask: 0x363b,
     closed: true,
     either: Some(("uploaded_doc_uuid", "doc_uuid")),
     ..Schema::ANY
@@ -1797,6 +1827,7 @@ static EVENT_26: Schema = Schema {
         }),
     ],
     required: &["event_name", "book_uuid", "book_pk", "status", "uploaded_image_group_pk"],
+    required_mask: 0x187,
     closed: true,
     either: Some(("uploaded_image_group_uuid", "image_group_uuid")),
     ..Schema::ANY
@@ -1878,6 +1909,7 @@ static EVENT_27: Schema = Schema {
                     }),
                 ],
                 required: &["uuid", "status"],
+                required_mask: 0x3,
                 closed: true,
                 ..Schema::ANY
             }),
@@ -1885,6 +1917,7 @@ static EVENT_27: Schema = Schema {
         }),
     ],
     required: &["event_name"],
+    required_mask: 0x8,
     closed: true,
     ..Schema::ANY
 };
@@ -1965,6 +1998,7 @@ static EVENT_28: Schema = Schema {
                     }),
                 ],
                 required: &["uuid", "status"],
+                required_mask: 0x3,
                 closed: true,
                 ..Schema::ANY
             }),
@@ -1972,6 +2006,7 @@ static EVENT_28: Schema = Schema {
         }),
     ],
     required: &["event_name"],
+    required_mask: 0x8,
     closed: true,
     ..Schema::ANY
 };
@@ -2052,6 +2087,7 @@ static EVENT_29: Schema = Schema {
                     }),
                 ],
                 required: &["uuid", "status"],
+                required_mask: 0x3,
                 closed: true,
                 ..Schema::ANY
             }),
@@ -2059,6 +2095,7 @@ static EVENT_29: Schema = Schema {
         }),
     ],
     required: &["event_name"],
+    required_mask: 0x8,
     closed: true,
     ..Schema::ANY
 };
@@ -2139,6 +2176,7 @@ static EVENT_30: Schema = Schema {
                     }),
                 ],
                 required: &["uuid", "status"],
+                required_mask: 0x3,
                 closed: true,
                 ..Schema::ANY
             }),
@@ -2146,6 +2184,7 @@ static EVENT_30: Schema = Schema {
         }),
     ],
     required: &["event_name"],
+    required_mask: 0x8,
     closed: true,
     ..Schema::ANY
 };
@@ -2226,6 +2265,7 @@ static EVENT_31: Schema = Schema {
                     }),
                 ],
                 required: &["uuid", "status"],
+                required_mask: 0x3,
                 closed: true,
                 ..Schema::ANY
             }),
@@ -2233,6 +2273,7 @@ static EVENT_31: Schema = Schema {
         }),
     ],
     required: &["event_name"],
+    required_mask: 0x8,
     closed: true,
     ..Schema::ANY
 };
@@ -2264,6 +2305,7 @@ pub(crate) static TEST_DELIVERY: Schema = Schema {
         }),
     ],
     required: &["status", "uploaded_doc_pk", "book_pk"],
+    required_mask: 0x7,
     closed: true,
     ..Schema::ANY
 };

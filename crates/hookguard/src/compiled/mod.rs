@@ -17,7 +17,7 @@ mod check;
 #[rustfmt::skip]
 mod generated;
 
-pub(crate) use check::{Findings, check, kind_of};
+pub(crate) use check::{Findings, check, is_uuid, kind_of};
 pub(crate) use generated::{TEST_DELIVERY, event_schema};
 
 /// One schema (or subschema) of an event, compiled.
@@ -40,6 +40,8 @@ pub(crate) struct Schema {
     pub(crate) properties: &'static [(&'static str, &'static Schema)],
     /// `required`, in the schema's order.
     pub(crate) required: &'static [&'static str],
+    /// `required` as bits over `properties` (bit `i`: the `i`-th property is required).
+    pub(crate) required_mask: u64,
     /// `additionalProperties: false`: members not in `properties` are unknown fields.
     pub(crate) closed: bool,
     /// `items`.
@@ -59,6 +61,7 @@ impl Schema {
         minimum: None,
         properties: &[],
         required: &[],
+        required_mask: 0,
         closed: false,
         items: None,
         either: None,
@@ -66,12 +69,24 @@ impl Schema {
 
     /// The schema of member `name`, when `properties` declares it.
     pub(crate) fn property(&self, name: &str) -> Option<&'static Schema> {
-        self.properties
-            .binary_search_by(|(declared, _)| (*declared).cmp(name))
-            .ok()
+        self.property_index(name.as_bytes())
             .and_then(|index| self.properties.get(index))
             .map(|(_, schema)| *schema)
     }
+
+    /// The index of member `name` in `properties`. A linear scan: an object declares a dozen
+    /// members at most, names mostly differ in length or first byte, and short comparisons
+    /// written out beat calls to `memcmp`.
+    pub(crate) fn property_index(&self, name: &[u8]) -> Option<usize> {
+        self.properties
+            .iter()
+            .position(|(declared, _)| same_bytes(declared.as_bytes(), name))
+    }
+}
+
+/// Whether two short byte strings are equal, compared inline.
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// A set of JSON types, as `type` lists them. The bit order is JSON Schema's (and

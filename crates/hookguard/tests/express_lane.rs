@@ -1,0 +1,143 @@
+//! The express lane (clean deliveries, read once without a tree) against the reference path
+//! (strict intake into a tree, every finding located): whenever the lane answers, its report is
+//! the reference path's, for validation and normalization, in every mode. Bodies: every
+//! fixture, the hostile corpus, generated deliveries of every event, and clean deliveries with
+//! one byte changed, inserted or removed (what a lax reader would let through).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::sync::LazyLock;
+
+use common::oracle::{self, Oracle, Rng};
+use hookguard::{Delivery, Options, Validator};
+use proptest::prelude::*;
+
+static ORACLE: LazyLock<Oracle> = LazyLock::new(Oracle::new);
+
+/// Validators in the modes that change what the lane may answer.
+static VALIDATORS: LazyLock<Vec<Validator>> = LazyLock::new(|| {
+    [
+        Options::default(),
+        Options {
+            strict: true,
+            ..Options::default()
+        },
+        Options {
+            max_depth: 2,
+            ..Options::default()
+        },
+        Options {
+            max_bytes: 300,
+            ..Options::default()
+        },
+    ]
+    .into_iter()
+    .map(|options| Validator::new(options).unwrap())
+    .collect()
+});
+
+/// Checks the lane against the reference path on `body`; returns how many validators' lanes
+/// answered.
+fn lane_agrees(body: &[u8]) -> usize {
+    let mut answered = 0;
+    for validator in VALIDATORS.iter() {
+        for normalize in [false, true] {
+            if let Some(express) = validator.express_report(body, normalize) {
+                let reference = validator.reference_report(body, normalize);
+                assert_eq!(
+                    express,
+                    reference,
+                    "{:?} normalize={normalize}: {}",
+                    validator.options(),
+                    String::from_utf8_lossy(body)
+                );
+                answered += 1;
+            }
+            // And the public entry points give the reference path's report either way.
+            let public = if normalize {
+                validator.normalize(body)
+            } else {
+                validator.validate(body)
+            };
+            assert_eq!(public, validator.reference_report(body, normalize));
+        }
+    }
+    answered
+}
+
+/// The documented examples that are clean event deliveries (the test delivery is the
+/// reference path's).
+fn clean_seeds() -> Vec<Vec<u8>> {
+    common::fixtures("seeds")
+        .into_iter()
+        .map(|path| common::read(&path))
+        .filter(|body| {
+            let report = common::validator().validate(body);
+            report.valid && report.warnings.is_empty() && report.delivery == Some(Delivery::Event)
+        })
+        .collect()
+}
+
+#[test]
+fn the_lane_answers_for_clean_deliveries_and_agrees_on_every_fixture() {
+    let seeds = clean_seeds();
+    assert!(seeds.len() >= 30, "only {} clean seeds", seeds.len());
+    for body in &seeds {
+        // Default options: the lane must take every clean documented example.
+        assert!(
+            common::validator().express_report(body, true).is_some(),
+            "the lane stepped aside for a clean delivery: {}",
+            String::from_utf8_lossy(body)
+        );
+    }
+    for folder in ["seeds", "schema", "numbers", "intake"] {
+        for path in common::fixtures(folder) {
+            lane_agrees(&common::read(&path));
+        }
+    }
+}
+
+#[test]
+fn the_lane_agrees_on_the_hostile_corpus() {
+    for case in common::hostile::hostile_cases(&common::repo_root()) {
+        lane_agrees(&case.body);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_lane_agrees_on_generated_deliveries(seed in any::<u64>(), which in 0usize..64) {
+        let names: Vec<&str> = hookguard::catalog::EVENTS.iter().map(|spec| spec.name).collect();
+        let name = names[which % names.len()];
+        let body = oracle::delivery(ORACLE.schema(name), &mut Rng::new(seed));
+        lane_agrees(&body);
+    }
+
+    #[test]
+    fn the_lane_agrees_on_clean_deliveries_one_byte_off(
+        which in any::<prop::sample::Index>(),
+        at in any::<prop::sample::Index>(),
+        byte in prop::sample::select(b"\"\\{}[],:-+.eE0159aAfn \t\r\n\x00\x1f\x7f\xc3\xa9\xff/u".to_vec()),
+        edit in 0u8..3,
+    ) {
+        static SEEDS: LazyLock<Vec<Vec<u8>>> = LazyLock::new(clean_seeds);
+        let mut body = which.get(&SEEDS).clone();
+        let at = at.index(body.len());
+        match edit {
+            0 => body[at] = byte,
+            1 => body.insert(at, byte),
+            _ => {
+                body.remove(at);
+            }
+        }
+        lane_agrees(&body);
+    }
+}
