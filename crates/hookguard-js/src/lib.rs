@@ -20,7 +20,7 @@ use hookguard::intake::{IntakeError, IntakeErrorKind};
 use hookguard::{Delivery, Finding, Omitted, Options, Position, Report, Validator};
 use js_sys::{ArrayBuffer, JSON, RangeError, TypeError, Uint8Array};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::value::RawValue;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -174,8 +174,9 @@ struct JsReport<'a> {
     warnings: &'a [Finding],
     #[serde(skip_serializing_if = "Option::is_none")]
     omitted: Option<Omitted>,
+    /// The core's text, copied into the JSON handed to `JSON.parse` as it is.
     #[serde(skip_serializing_if = "Option::is_none")]
-    normalized: Option<&'a Value>,
+    normalized: Option<&'a RawValue>,
     #[serde(skip_serializing_if = "Option::is_none")]
     normalized_json: Option<String>,
 }
@@ -235,7 +236,10 @@ impl<'a> JsReport<'a> {
             errors: &report.errors,
             warnings: &report.warnings,
             omitted: (!report.omitted.is_none()).then_some(report.omitted),
-            normalized: report.normalized.as_ref(),
+            normalized: report
+                .normalized
+                .as_ref()
+                .and_then(|normalized| serde_json::from_str(normalized.as_str()).ok()),
             normalized_json: report
                 .normalized_bytes()
                 .and_then(|bytes| String::from_utf8(bytes).ok()),

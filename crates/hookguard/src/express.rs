@@ -10,13 +10,10 @@
 //! allowed to be stricter than the reference path, never laxer: the test suite and the fuzz
 //! targets hold every body the lane accepts to the reference path's report, byte for byte.
 
-use serde_json::{Map, Value};
-
 use crate::catalog::{self, EventSpec};
 use crate::compiled::{self, Constant, Schema, Types};
-use crate::normalize::normalize;
 use crate::number::{self, ExactNumber};
-use crate::report::{Delivery, Omitted, Report};
+use crate::report::{Delivery, Normalized, Omitted, Report};
 
 /// The report on `body` when it is a clean event delivery; `None` when the reference path
 /// must decide.
@@ -72,13 +69,12 @@ pub(crate) fn clean_report(
     let canonical = spec.canonical_name(status).and_then(catalog::event);
     let normalized = match canonical {
         Some(canonical) if want_normalized => {
-            // Plain integers, strings without `\u` escapes: serde_json reads exactly the tree
-            // strict intake would build.
+            // Numbers are copied as written: only plain integers are written the way serde_json
+            // writes their value.
             if !reader.plain_numbers {
                 return None;
             }
-            let payload: Map<String, Value> = serde_json::from_slice(body).ok()?;
-            Some(normalize(payload, canonical, schema))
+            Some(write_normalized(&members, schema, canonical)?)
         }
         _ => None,
     };
@@ -295,7 +291,17 @@ impl<'a> Reader<'a> {
         let start = self.at;
         let mut ascii = true;
         loop {
-            // Skip the bytes that need no attention, as serde_json does.
+            // Skip the bytes that need no attention, eight at a time while there are eight.
+            while let Some(chunk) = self
+                .bytes
+                .get(self.at..self.at + 8)
+                .and_then(|chunk| <[u8; 8]>::try_from(chunk).ok())
+            {
+                if needs_attention(u64::from_le_bytes(chunk)) {
+                    break;
+                }
+                self.at += 8;
+            }
             while let Some(&byte) = self.bytes.get(self.at) {
                 if PLAIN_STRING_BYTE.get(usize::from(byte)) != Some(&true) {
                     break;
@@ -326,6 +332,20 @@ impl<'a> Reader<'a> {
             }
         }
     }
+}
+
+/// Whether any of the eight bytes in `word` is one a string cannot hold as it is: a quote, a
+/// backslash, a control character, or a byte of a multi-byte character (checked as UTF-8 by
+/// the byte loop). Bit tricks from "Bit Twiddling Hacks" (`haszero`, `hasless`): exact for
+/// "any byte", which is all this asks.
+fn needs_attention(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |value: u64| value.wrapping_sub(ONES) & !value & HIGH;
+    let quote = has_zero(word ^ (ONES * u64::from(b'"')));
+    let backslash = has_zero(word ^ (ONES * u64::from(b'\\')));
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    (quote | backslash | control | (word & HIGH)) != 0
 }
 
 /// The bytes a string may hold as they are: printable ASCII but `"` and `\`.
@@ -538,4 +558,201 @@ fn aliases_agree<'a>(spec: &EventSpec, member: &impl Fn(&str) -> Option<&'a [u8]
             }
             _ => true,
         })
+}
+
+/// A member of an object of the normalized payload.
+#[derive(Clone, Copy)]
+struct Output<'a> {
+    key: &'a [u8],
+    /// The value's text as sent (for [`Output::name`], the text of a catalog name).
+    value: &'a [u8],
+    /// The schema the value was checked against (for its UUIDs).
+    schema: Option<&'static Schema>,
+    /// The value is a catalog name, to be written as a string.
+    name: bool,
+}
+
+/// Writes the normalized payload of a clean delivery straight from its text, as
+/// [`crate::normalize::normalize`] rewrites a tree and serde_json then writes it: compact, keys
+/// sorted, `event_name` the canonical name, UUIDs in lower case, alias pairs completed.
+fn write_normalized(
+    members: &[Member<'_>],
+    source: &'static Schema,
+    canonical: &EventSpec,
+) -> Option<Normalized> {
+    let mut stack: Vec<Output<'_>> = Vec::with_capacity(members.len() + 8);
+    stack.extend(
+        members
+            .iter()
+            .filter(|member| member.key != b"event_name")
+            .map(|member| Output {
+                key: member.key,
+                value: member.value,
+                schema: member_schema(Some(source), member.key),
+                name: false,
+            }),
+    );
+    stack.push(Output {
+        key: b"event_name",
+        value: canonical.name.as_bytes(),
+        schema: None,
+        name: true,
+    });
+    for (first, second) in canonical.aliases {
+        for (missing, present) in [(first, second), (second, first)] {
+            let find = |name: &str| {
+                stack
+                    .iter()
+                    .find(|output| compiled::same_bytes(output.key, name.as_bytes()))
+                    .copied()
+            };
+            if find(missing).is_some() {
+                continue;
+            }
+            if let Some(source_member) = find(present).filter(|output| output.value != b"null") {
+                stack.push(Output {
+                    key: missing.as_bytes(),
+                    ..source_member
+                });
+            }
+        }
+    }
+    let size: usize = members
+        .iter()
+        .map(|member| member.key.len() + member.value.len() + 4)
+        .sum();
+    let mut out = Vec::with_capacity(size + 64);
+    let mut writer = Writer {
+        out: &mut out,
+        stack,
+        members: Vec::new(),
+    };
+    writer.object(0)?;
+    String::from_utf8(out)
+        .ok()
+        .map(Normalized::from_compact_json)
+}
+
+/// The schema of member `name` under `schema`, if any.
+fn member_schema(schema: Option<&'static Schema>, name: &[u8]) -> Option<&'static Schema> {
+    let schema = schema?;
+    let index = schema.property_index(name)?;
+    schema.properties.get(index).map(|(_, member)| *member)
+}
+
+/// Writes values compactly: objects with sorted keys, strings as serde_json escapes them,
+/// UUIDs in lower case.
+struct Writer<'o, 'a> {
+    out: &'o mut Vec<u8>,
+    /// The members of the objects being written, innermost on top.
+    stack: Vec<Output<'a>>,
+    /// Scratch for re-reading a nested object's members.
+    members: Vec<Member<'a>>,
+}
+
+impl<'a> Writer<'_, 'a> {
+    /// Writes the object whose members are on the stack from `start`, sorted by name as
+    /// serde_json's maps are, and takes them off.
+    fn object(&mut self, start: usize) -> Option<()> {
+        self.stack
+            .get_mut(start..)?
+            .sort_unstable_by(|a, b| a.key.cmp(b.key));
+        let end = self.stack.len();
+        self.out.push(b'{');
+        for index in start..end {
+            let member = *self.stack.get(index)?;
+            if index > start {
+                self.out.push(b',');
+            }
+            self.out.push(b'"');
+            self.out.extend_from_slice(member.key);
+            self.out.extend_from_slice(b"\":");
+            if member.name {
+                self.out.push(b'"');
+                self.out.extend_from_slice(member.value);
+                self.out.push(b'"');
+            } else {
+                self.value(member.value, member.schema)?;
+            }
+        }
+        self.out.push(b'}');
+        self.stack.truncate(start);
+        Some(())
+    }
+
+    fn value(&mut self, value: &'a [u8], schema: Option<&'static Schema>) -> Option<()> {
+        match value.first()? {
+            b'"' => {
+                let uuid = schema.is_some_and(|schema| schema.uuid);
+                self.string(value.get(1..value.len().checked_sub(1)?)?, uuid)
+            }
+            b'{' => {
+                let mut reader = loose_reader(value, std::mem::take(&mut self.members));
+                reader.object(0)?;
+                let start = self.stack.len();
+                self.stack
+                    .extend(reader.members.iter().map(|member| Output {
+                        key: member.key,
+                        value: member.value,
+                        schema: member_schema(schema, member.key),
+                        name: false,
+                    }));
+                self.members = reader.members;
+                self.members.clear();
+                self.object(start)
+            }
+            b'[' => {
+                let item_schema = schema.and_then(|schema| schema.items);
+                let mut reader = loose_reader(value, Vec::new());
+                let mut first = true;
+                self.out.push(b'[');
+                each_item(&mut reader, |item| {
+                    if !first {
+                        self.out.push(b',');
+                    }
+                    first = false;
+                    self.value(item, item_schema).is_some()
+                })?;
+                self.out.push(b']');
+                Some(())
+            }
+            // Literals and plain integers are written as sent (whitespace is outside values).
+            _ => {
+                self.out.extend_from_slice(value);
+                Some(())
+            }
+        }
+    }
+
+    fn string(&mut self, contents: &[u8], uuid: bool) -> Option<()> {
+        self.out.push(b'"');
+        let start = self.out.len();
+        if has_escape(contents) {
+            let mut bytes = contents.iter();
+            while let Some(&byte) = bytes.next() {
+                if byte == b'\\' {
+                    // The escapes the reader accepts; serde_json writes each the same way but
+                    // `\/`, which it writes as `/`.
+                    let escaped = *bytes.next()?;
+                    if escaped != b'/' {
+                        self.out.push(b'\\');
+                    }
+                    self.out.push(escaped);
+                } else {
+                    self.out.push(byte);
+                }
+            }
+        } else {
+            self.out.extend_from_slice(contents);
+        }
+        if uuid {
+            // As a tree would be lowered before serde_json writes it: the letters of escapes
+            // (`\n`, `\t`, ...) are lower case already.
+            if let Some(written) = self.out.get_mut(start..) {
+                written.make_ascii_lowercase();
+            }
+        }
+        self.out.push(b'"');
+        Some(())
+    }
 }

@@ -47,7 +47,7 @@ mod validator;
 
 pub use catalog::Event;
 pub use location::Position;
-pub use report::{Delivery, Finding, Omitted, Report};
+pub use report::{Delivery, Finding, Normalized, Omitted, Report};
 pub use validator::{
     ConfigError, ConfigErrorKind, DEFAULT_MAX_FINDINGS, MAX_BYTES_CEILING, MAX_DEPTH_CEILING,
     MAX_FINDINGS_CEILING, Options, Validator,

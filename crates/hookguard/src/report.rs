@@ -91,7 +91,54 @@ pub struct Report {
     pub omitted: Omitted,
     /// The normalized payload, when normalization was asked for and the delivery is valid.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub normalized: Option<Value>,
+    pub normalized: Option<Normalized>,
+}
+
+/// A normalized payload: compact JSON with object keys sorted, the same bytes for the same
+/// input in every host. Held as that text, which is how normalization writes it and how hosts
+/// forward it; [`Normalized::to_value`] reads it back when a tree is wanted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Normalized(String);
+
+impl Normalized {
+    /// Takes compact JSON text the crate wrote itself.
+    pub(crate) fn from_compact_json(text: String) -> Normalized {
+        Normalized(text)
+    }
+
+    /// The payload from a tree, written as compact JSON with sorted keys.
+    pub(crate) fn from_value(value: &Value) -> Normalized {
+        Normalized(serde_json::to_string(value).unwrap_or_else(|_| String::from("null")))
+    }
+
+    /// The JSON text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The JSON text, as bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+
+    /// The JSON text, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+
+    /// The payload as a tree.
+    pub fn to_value(&self) -> Value {
+        serde_json::from_str(&self.0).unwrap_or(Value::Null)
+    }
+}
+
+/// Serializes the payload itself (not a string holding it). JSON reports are written by
+/// [`Report::write_json`], which copies the text; other serializers (JavaScript values, ...)
+/// get the tree.
+impl Serialize for Normalized {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_value().serialize(serializer)
+    }
 }
 
 impl Report {
@@ -120,7 +167,7 @@ impl Report {
     pub fn normalized_bytes(&self) -> Option<Vec<u8>> {
         self.normalized
             .as_ref()
-            .and_then(|value| serde_json::to_vec(value).ok())
+            .map(|normalized| normalized.as_bytes().to_vec())
     }
 
     /// The report as one line of JSON (the shape every host emits).
@@ -132,14 +179,88 @@ impl Report {
 
     /// Writes [`Report::to_json`]'s bytes into `out` (cleared first), reusing its capacity:
     /// hosts that check many bodies keep one buffer instead of allocating per report.
+    ///
+    /// Written field by field rather than through a serializer: the normalized payload is
+    /// copied as the text it already is. The bytes are those `serde_json` writes for
+    /// [`Report`]'s `Serialize` (a test holds the two together).
     pub fn write_json(&self, out: &mut Vec<u8>) {
         out.clear();
-        if serde_json::to_writer(&mut *out, self).is_err() {
-            // Serializing these plain types cannot fail; the fallback keeps hosts panic-free.
-            out.clear();
-            out.extend_from_slice(br#"{"valid":false}"#);
+        out.extend_from_slice(if self.valid {
+            b"{\"valid\":true,\"delivery\":"
+        } else {
+            b"{\"valid\":false,\"delivery\":"
+        });
+        match self.delivery {
+            None => out.extend_from_slice(b"null"),
+            Some(Delivery::Event) => out.extend_from_slice(b"\"event\""),
+            Some(Delivery::Test) => out.extend_from_slice(b"\"test\""),
         }
+        out.extend_from_slice(b",\"event_name\":");
+        write_optional_string(out, self.event_name);
+        out.extend_from_slice(b",\"source_event_name\":");
+        write_optional_string(out, self.source_event_name);
+        out.extend_from_slice(b",\"errors\":");
+        write_findings(out, &self.errors);
+        out.extend_from_slice(b",\"warnings\":");
+        write_findings(out, &self.warnings);
+        if !self.omitted.is_none() {
+            out.extend_from_slice(b",\"omitted\":{\"errors\":");
+            write_number(out, self.omitted.errors);
+            out.extend_from_slice(b",\"warnings\":");
+            write_number(out, self.omitted.warnings);
+            out.push(b'}');
+        }
+        if let Some(normalized) = &self.normalized {
+            out.extend_from_slice(b",\"normalized\":");
+            out.extend_from_slice(normalized.as_bytes());
+        }
+        out.push(b'}');
     }
+}
+
+/// A JSON string, escaped as serde_json escapes it.
+fn write_string(out: &mut Vec<u8>, text: &str) {
+    // Writing a `str` into a `Vec` cannot fail.
+    let _ = serde_json::to_writer(&mut *out, text);
+}
+
+fn write_optional_string(out: &mut Vec<u8>, text: Option<&str>) {
+    match text {
+        Some(text) => write_string(out, text),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+fn write_number(out: &mut Vec<u8>, number: usize) {
+    out.extend_from_slice(number.to_string().as_bytes());
+}
+
+fn write_findings(out: &mut Vec<u8>, findings: &[Finding]) {
+    out.push(b'[');
+    for (index, finding) in findings.iter().enumerate() {
+        if index > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"code\":");
+        write_string(out, finding.code);
+        out.extend_from_slice(b",\"instanceLocation\":");
+        write_string(out, &finding.instance_location);
+        out.extend_from_slice(b",\"keywordLocation\":");
+        write_string(out, &finding.keyword_location);
+        out.extend_from_slice(b",\"error\":");
+        write_string(out, &finding.error);
+        if let Some(position) = finding.position {
+            out.extend_from_slice(b",\"position\":{\"offset\":");
+            write_number(out, position.offset);
+            out.extend_from_slice(b",\"line\":");
+            write_number(out, position.line);
+            out.extend_from_slice(b",\"column\":");
+            write_number(out, position.column);
+            out.push(b'}');
+        }
+        out.push(b'}');
+    }
+    out.push(b']');
 }
 
 /// Findings found but not listed in a report, because of [`crate::Options::max_findings`].

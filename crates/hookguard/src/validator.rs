@@ -11,7 +11,7 @@ use crate::intake::{self, IntakeLimits, SERDE_JSON_DEPTH_LIMIT};
 use crate::location::Position;
 use crate::normalize::{disagreeing_aliases, normalize};
 use crate::pointer;
-use crate::report::{Delivery, Finding, FindingList, Omitted, Report};
+use crate::report::{Delivery, Finding, FindingList, Normalized, Omitted, Report};
 
 /// The deepest nesting [`Options::max_depth`] may allow: safely below serde_json's own limit,
 /// and shallow enough that parsing never exhausts a WebAssembly stack.
@@ -292,9 +292,9 @@ impl Validator {
         let status = payload.get("status").and_then(Value::as_str);
         let canonical = spec.canonical_name(status).and_then(catalog::event);
         let normalized = match canonical {
-            Some(canonical) if valid && want_normalized => {
-                Some(normalize(payload, canonical, schema))
-            }
+            Some(canonical) if valid && want_normalized => Some(Normalized::from_value(
+                &normalize(payload, canonical, schema),
+            )),
             _ => None,
         };
         Report {
@@ -341,7 +341,7 @@ impl Validator {
                 errors: 0,
                 warnings: omitted_warnings,
             },
-            normalized: want_normalized.then_some(instance),
+            normalized: want_normalized.then(|| Normalized::from_value(&instance)),
         }
     }
 

@@ -95,7 +95,7 @@ fn account_level_names_normalize_to_organization_level_names() {
         assert!(report.valid, "{path}: {:?}", report.errors);
         assert_eq!(report.event_name, Some(canonical), "{path}");
         assert_eq!(report.source_event_name, Some(source.as_str()), "{path}");
-        let normalized = report.normalized.unwrap();
+        let normalized = report.normalized.unwrap().to_value();
         assert_eq!(normalized["event_name"], canonical, "{path}");
     }
 }
@@ -104,7 +104,7 @@ fn account_level_names_normalize_to_organization_level_names() {
 fn normalization_fills_alias_fields_from_each_other_and_invents_nothing() {
     // DOC_VERIFIED carries uploaded_doc_uuid only; its canonical events also know doc_uuid.
     let report = check("tests/fixtures/seeds/account/DOC_VERIFIED.verification-failed.json");
-    let normalized = report.normalized.unwrap();
+    let normalized = report.normalized.unwrap().to_value();
     assert_eq!(normalized["doc_uuid"], normalized["uploaded_doc_uuid"]);
     assert_eq!(
         normalized["doc_uuid"],
@@ -116,14 +116,14 @@ fn normalization_fills_alias_fields_from_each_other_and_invents_nothing() {
     }
     // IMAGE_GROUP_VERIFIED carries uploaded_image_group_uuid only.
     let report = check("tests/fixtures/schema/IMAGE_GROUP_VERIFIED-completed.json");
-    let normalized = report.normalized.unwrap();
+    let normalized = report.normalized.unwrap().to_value();
     assert_eq!(
         normalized["image_group_uuid"],
         normalized["uploaded_image_group_uuid"]
     );
     // A null half is not copied (it would make a non-null field null).
     let report = check("tests/fixtures/seeds/account/document.detect.signal_found.json");
-    let normalized = report.normalized.unwrap();
+    let normalized = report.normalized.unwrap().to_value();
     assert_eq!(
         normalized["doc_uuid"],
         "63231617-d558-4838-ab4c-699b392f0c17"
