@@ -371,7 +371,7 @@ pub struct Signing {
 }
 
 impl Gateway {
-    /// Checks a configuration and compiles the validator. An empty configuration means every
+    /// Checks a configuration and builds the validator. An empty configuration means every
     /// default. Nothing is applied unless everything is valid.
     pub fn from_json(bytes: &[u8]) -> Result<Gateway, ConfigError> {
         let config = if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -386,7 +386,7 @@ impl Gateway {
         Gateway::new(config)
     }
 
-    /// Checks a configuration and compiles the validator.
+    /// Checks a configuration and builds the validator.
     pub fn new(config: GatewayConfig) -> Result<Gateway, ConfigError> {
         let options = Options {
             max_bytes: config.max_body_bytes,

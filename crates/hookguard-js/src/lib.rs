@@ -25,8 +25,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 thread_local! {
-    /// Built on the first call (compiling every schema once), then reused: options are applied
-    /// per call, which is cheap because the compiled schemas do not depend on them.
+    /// Built on the first call, then reused: options are applied per call (cheap: the schemas
+    /// are compiled into the module and do not depend on them).
     static VALIDATOR: RefCell<Option<Validator>> = const { RefCell::new(None) };
 }
 

@@ -57,8 +57,8 @@ fn live_bytes(
 pub struct Session {
     allocations: BTreeMap<usize, Box<[u8]>>,
     options: Options,
-    /// Built on the first validation, not at instantiation: a host that configures first
-    /// (every host does) then compiles the schemas once, and start-up stays short.
+    /// Built on the first validation with the options in force then (cheap: the schemas are
+    /// compiled into the module).
     validator: Option<Result<Validator, String>>,
     result: Vec<u8>,
 }

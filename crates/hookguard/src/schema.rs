@@ -1,9 +1,9 @@
 //! JSON Schema (2020-12) generation from the event types.
 //!
 //! The checked-in files under `schemas/` are produced from these functions by
-//! `hookguard-schemagen` (`just schemas`); a test fails when they drift. At run time the
-//! validator compiles the checked-in bundle, so the bytes other tools read are the bytes
-//! hookguard enforces.
+//! `hookguard-schemagen` (`just schemas`), which also compiles them into the checks the
+//! validator runs (`compiled/generated.rs`); a test fails when either drifts, so the schemas
+//! other tools read say exactly what hookguard enforces.
 
 use schemars::SchemaGenerator;
 use schemars::generate::SchemaSettings;

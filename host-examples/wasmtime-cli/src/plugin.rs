@@ -134,8 +134,8 @@ impl PluginModule {
         Ok(plugin)
     }
 
-    /// An instance that has already checked one body, so the module has built its validator
-    /// (it compiles the event schemas on first use) and the first real payload is not slow.
+    /// An instance that has already checked one body, so every lazily built part of the module
+    /// (its validator, its first pages of memory) is in place before the first real payload.
     pub fn ready_instance(&self, options_json: &str) -> Result<PluginInstance> {
         let mut instance = self.instantiate(options_json)?;
         instance.check(b"{}", false)?;
