@@ -56,10 +56,7 @@ pub(crate) fn clean_report(
     if !spec.payload_documented() {
         return None;
     }
-    if !schema_allows(schema, Types::OBJECT)
-        || !object_is_clean(schema, &members, &mut Vec::new())
-        || !aliases_agree(spec, &member)
-    {
+    if !schema_allows(schema, Types::OBJECT) || !aliases_agree(spec, &member) {
         return None;
     }
     let status = match member("status") {
@@ -67,17 +64,23 @@ pub(crate) fn clean_report(
         None => None,
     };
     let canonical = spec.canonical_name(status).and_then(catalog::event);
-    let normalized = match canonical {
-        Some(canonical) if want_normalized => {
+    let mut scratch = Vec::new();
+    let normalized =
+        match canonical {
             // Numbers are copied as written: only plain integers are written the way serde_json
             // writes their value.
-            if !reader.plain_numbers {
-                return None;
+            Some(canonical) if want_normalized && reader.plain_numbers => Some(
+                checked_and_normalized(&members, schema, canonical, &mut scratch)?,
+            ),
+            Some(_) if want_normalized => return None,
+            _ => {
+                let mut members = members;
+                if !object_is_clean(schema, &mut members, &mut scratch, None) {
+                    return None;
+                }
+                None
             }
-            Some(write_normalized(&members, schema, canonical)?)
-        }
-        _ => None,
-    };
+        };
     Some(Report {
         valid: true,
         delivery: Some(Delivery::Event),
@@ -382,35 +385,86 @@ fn schema_allows(schema: &Schema, kind: u8) -> bool {
     schema.types == Types::ANY || schema.types.0 & kind != 0
 }
 
-/// Whether the members of an object are clean against `schema` (the object's own type
-/// already checked): every required member present, no unknown member, every value clean.
-/// `scratch` holds the members of nested objects while they are checked.
-fn object_is_clean<'a>(
-    schema: &Schema,
-    members: &[Member<'a>],
-    scratch: &mut Vec<Member<'a>>,
-) -> bool {
+/// The schema `true`, for the members of objects whose schema declares none of them.
+static ANY: Schema = Schema::ANY;
+
+/// The schema of member `name` under `schema`: its declared one, or `true` when undeclared
+/// (an open object; a closed one refuses the member before asking).
+fn member_schema(schema: &Schema, name: &[u8]) -> &'static Schema {
+    schema
+        .property_index(name)
+        .and_then(|index| schema.properties.get(index))
+        .map_or(&ANY, |(_, member)| *member)
+}
+
+/// Whether an object's members fit `schema`'s shape: every required member present, one of an
+/// alias pair, none undeclared when the schema is closed. Values are not looked at.
+fn members_fit(schema: &Schema, members: &[Member<'_>]) -> bool {
     if schema.constant.is_some() || schema.one_of.is_some() {
         return false;
     }
     let mut seen: u64 = 0;
     for member in members {
         match schema.property_index(member.key) {
-            Some(index) => {
-                seen |= 1u64
-                    .checked_shl(u32::try_from(index).unwrap_or(u32::MAX))
-                    .unwrap_or(0);
-                let Some((_, member_schema)) = schema.properties.get(index) else {
-                    return false;
-                };
-                if !value_is_clean(member_schema, member.value, scratch) {
-                    return false;
-                }
-            }
+            Some(index) => seen |= bit(index),
             None if schema.closed => return false,
             None => {}
         }
     }
+    has_required(schema, seen, members)
+}
+
+/// Whether the members of an object are clean against `schema` (the object's own type
+/// already checked). With `out`, also writes the object normalized: members sorted by name,
+/// as serde_json's maps are. `scratch` holds the members of nested objects.
+fn object_is_clean<'a>(
+    schema: &Schema,
+    members: &mut [Member<'a>],
+    scratch: &mut Vec<Member<'a>>,
+    mut out: Option<&mut Vec<u8>>,
+) -> bool {
+    if schema.constant.is_some() || schema.one_of.is_some() {
+        return false;
+    }
+    if let Some(out) = out.as_deref_mut() {
+        members.sort_unstable_by(|a, b| a.key.cmp(b.key));
+        out.push(b'{');
+    }
+    let mut seen: u64 = 0;
+    for (index, member) in members.iter().enumerate() {
+        let member_schema = match schema.property_index(member.key) {
+            Some(declared) => {
+                seen |= bit(declared);
+                schema
+                    .properties
+                    .get(declared)
+                    .map_or(&ANY, |(_, member)| *member)
+            }
+            None if schema.closed => return false,
+            None => &ANY,
+        };
+        if let Some(out) = out.as_deref_mut() {
+            write_key(out, index, member.key);
+        }
+        if !value_is_clean(member_schema, member.value, scratch, out.as_deref_mut()) {
+            return false;
+        }
+    }
+    if let Some(out) = out {
+        out.push(b'}');
+    }
+    has_required(schema, seen, members)
+}
+
+/// The bit of the `index`-th property in [`Schema::required_mask`] (none beyond 64).
+fn bit(index: usize) -> u64 {
+    1u64.checked_shl(u32::try_from(index).unwrap_or(u32::MAX))
+        .unwrap_or(0)
+}
+
+/// Whether the members (whose declared properties are the bits of `seen`) include every
+/// required one, and one of an alias pair.
+fn has_required(schema: &Schema, seen: u64, members: &[Member<'_>]) -> bool {
     if seen & schema.required_mask != schema.required_mask {
         return false;
     }
@@ -423,32 +477,55 @@ fn object_is_clean<'a>(
     }
 }
 
-/// Whether a value (already read strictly) is clean against `schema`.
-fn value_is_clean<'a>(schema: &Schema, value: &'a [u8], scratch: &mut Vec<Member<'a>>) -> bool {
+/// Writes `"key":`, after a comma unless it is the object's first member.
+fn write_key(out: &mut Vec<u8>, index: usize, key: &[u8]) {
+    if index > 0 {
+        out.push(b',');
+    }
+    out.push(b'"');
+    out.extend_from_slice(key);
+    out.extend_from_slice(b"\":");
+}
+
+/// Whether a value (already read strictly) is clean against `schema`; with `out`, also writes
+/// it normalized: compact, objects' members sorted, strings as serde_json escapes them, UUIDs
+/// in lower case.
+fn value_is_clean<'a>(
+    schema: &Schema,
+    value: &'a [u8],
+    scratch: &mut Vec<Member<'a>>,
+    mut out: Option<&mut Vec<u8>>,
+) -> bool {
     let Some(&first) = value.first() else {
         return false;
     };
     let no_literal = schema.constant.is_none() && schema.one_of.is_none();
-    match first {
+    let clean = match first {
         b'"' => {
             if !schema_allows(schema, Types::STRING) {
                 return false;
             }
-            if !schema.uuid && no_literal {
-                return true;
+            if schema.uuid || !no_literal {
+                let Some(text) = unescaped(value) else {
+                    return false;
+                };
+                let clean = (!schema.uuid || compiled::is_uuid(text))
+                    && schema.one_of.is_none_or(|options| {
+                        options
+                            .iter()
+                            .any(|option| compiled::same_bytes(option.as_bytes(), text))
+                    })
+                    && schema.constant.is_none_or(|constant| {
+                        matches!(constant, Constant::Text(expected) if compiled::same_bytes(expected.as_bytes(), text))
+                    });
+                if !clean {
+                    return false;
+                }
             }
-            let Some(text) = unescaped(value) else {
-                return false;
-            };
-            (!schema.uuid || compiled::is_uuid(text))
-                && schema.one_of.is_none_or(|options| {
-                    options
-                        .iter()
-                        .any(|option| compiled::same_bytes(option.as_bytes(), text))
-                })
-                && schema.constant.is_none_or(|constant| {
-                    matches!(constant, Constant::Text(expected) if compiled::same_bytes(expected.as_bytes(), text))
-                })
+            if let Some(out) = out {
+                return write_string(out, value, schema.uuid).is_some();
+            }
+            true
         }
         b't' | b'f' => schema_allows(schema, Types::BOOLEAN) && no_literal,
         b'n' => schema_allows(schema, Types::NULL) && no_literal,
@@ -458,24 +535,41 @@ fn value_is_clean<'a>(schema: &Schema, value: &'a [u8], scratch: &mut Vec<Member
             }
             let mut reader = loose_reader(value, std::mem::take(scratch));
             let read = reader.object(0).is_some();
-            let members = reader.members;
-            let clean = read && object_is_clean(schema, &members, &mut Vec::new());
+            let mut members = reader.members;
+            let clean = read && object_is_clean(schema, &mut members, &mut Vec::new(), out);
             *scratch = members;
             scratch.clear();
-            clean
+            return clean;
         }
         b'[' => {
             if !schema_allows(schema, Types::ARRAY) || !no_literal {
                 return false;
             }
-            let Some(item_schema) = schema.items else {
-                return true;
+            let item_schema = match (schema.items, out.is_some()) {
+                (Some(items), _) => items,
+                // Unchecked items are still written normalized.
+                (None, true) => &ANY,
+                (None, false) => return true,
             };
             let mut reader = loose_reader(value, Vec::new());
-            each_item(&mut reader, |item| {
-                value_is_clean(item_schema, item, scratch)
+            if let Some(out) = out.as_deref_mut() {
+                out.push(b'[');
+            }
+            let mut index = 0;
+            let clean = each_item(&mut reader, |item| {
+                if let Some(out) = out.as_deref_mut()
+                    && index > 0
+                {
+                    out.push(b',');
+                }
+                index += 1;
+                value_is_clean(item_schema, item, scratch, out.as_deref_mut())
             })
-            .is_some()
+            .is_some();
+            if let Some(out) = out {
+                out.push(b']');
+            }
+            return clean;
         }
         _ => {
             if schema.one_of.is_some() {
@@ -501,7 +595,119 @@ fn value_is_clean<'a>(schema: &Schema, value: &'a [u8], scratch: &mut Vec<Member
                 ExactNumber::OutOfRange => false,
             }
         }
+    };
+    // Literals and numbers are written as sent: only plain integers reach a writing walk.
+    if clean && let Some(out) = out {
+        out.extend_from_slice(value);
     }
+    clean
+}
+
+/// Writes a string value as serde_json writes the string it holds, in lower case for a UUID.
+fn write_string(out: &mut Vec<u8>, value: &[u8], uuid: bool) -> Option<()> {
+    let contents = value.get(1..value.len().checked_sub(1)?)?;
+    out.push(b'"');
+    let start = out.len();
+    if has_escape(contents) {
+        let mut bytes = contents.iter();
+        while let Some(&byte) = bytes.next() {
+            if byte == b'\\' {
+                // The escapes the reader accepts; serde_json writes each the same way but
+                // `\/`, which it writes as `/`.
+                let escaped = *bytes.next()?;
+                if escaped != b'/' {
+                    out.push(b'\\');
+                }
+                out.push(escaped);
+            } else {
+                out.push(byte);
+            }
+        }
+    } else {
+        out.extend_from_slice(contents);
+    }
+    if uuid {
+        // As a tree would be lowered before serde_json writes it: the letters of escapes
+        // (`\n`, `\t`, ...) are lower case already.
+        if let Some(written) = out.get_mut(start..) {
+            written.make_ascii_lowercase();
+        }
+    }
+    out.push(b'"');
+    Some(())
+}
+
+/// Checks a clean-looking delivery and writes its normalized payload in the same walk, as
+/// [`crate::normalize::normalize`] rewrites a tree and serde_json then writes it: compact,
+/// keys sorted, `event_name` the canonical name, UUIDs in lower case, alias pairs completed.
+fn checked_and_normalized<'a>(
+    members: &[Member<'a>],
+    source: &'static Schema,
+    canonical: &EventSpec,
+    scratch: &mut Vec<Member<'a>>,
+) -> Option<Normalized> {
+    if !members_fit(source, members) {
+        return None;
+    }
+    // The top level's members as written: `event_name` replaced, aliases completed from their
+    // other half (the copy keeps its source's schema, as a tree's copy keeps its lowered text).
+    let mut outputs: Vec<(&[u8], Option<Member<'a>>)> = Vec::with_capacity(members.len() + 4);
+    for member in members {
+        if member.key == b"event_name" {
+            let event_name_schema = member_schema(source, member.key);
+            if !value_is_clean(event_name_schema, member.value, scratch, None) {
+                return None;
+            }
+        } else {
+            outputs.push((member.key, Some(*member)));
+        }
+    }
+    outputs.push((b"event_name", None));
+    for (first, second) in canonical.aliases {
+        for (missing, present) in [(first, second), (second, first)] {
+            let find = |name: &str| {
+                outputs
+                    .iter()
+                    .find(|(key, _)| compiled::same_bytes(key, name.as_bytes()))
+                    .map(|(_, member)| *member)
+            };
+            if find(missing).is_some() {
+                continue;
+            }
+            if let Some(Some(copied)) = find(present)
+                && copied.value != b"null"
+            {
+                outputs.push((missing.as_bytes(), Some(copied)));
+            }
+        }
+    }
+    outputs.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let size: usize = members
+        .iter()
+        .map(|member| member.key.len() + member.value.len() + 4)
+        .sum();
+    let mut out = Vec::with_capacity(size + 64);
+    out.push(b'{');
+    for (index, (key, member)) in outputs.iter().enumerate() {
+        write_key(&mut out, index, key);
+        match member {
+            None => {
+                out.push(b'"');
+                out.extend_from_slice(canonical.name.as_bytes());
+                out.push(b'"');
+            }
+            Some(member) => {
+                let schema = member_schema(source, member.key);
+                if !value_is_clean(schema, member.value, scratch, Some(&mut out)) {
+                    return None;
+                }
+            }
+        }
+    }
+    out.push(b'}');
+    String::from_utf8(out)
+        .ok()
+        .map(Normalized::from_compact_json)
 }
 
 /// A reader over a value the strict pass has already accepted: only its structure is read
@@ -558,201 +764,4 @@ fn aliases_agree<'a>(spec: &EventSpec, member: &impl Fn(&str) -> Option<&'a [u8]
             }
             _ => true,
         })
-}
-
-/// A member of an object of the normalized payload.
-#[derive(Clone, Copy)]
-struct Output<'a> {
-    key: &'a [u8],
-    /// The value's text as sent (for [`Output::name`], the text of a catalog name).
-    value: &'a [u8],
-    /// The schema the value was checked against (for its UUIDs).
-    schema: Option<&'static Schema>,
-    /// The value is a catalog name, to be written as a string.
-    name: bool,
-}
-
-/// Writes the normalized payload of a clean delivery straight from its text, as
-/// [`crate::normalize::normalize`] rewrites a tree and serde_json then writes it: compact, keys
-/// sorted, `event_name` the canonical name, UUIDs in lower case, alias pairs completed.
-fn write_normalized(
-    members: &[Member<'_>],
-    source: &'static Schema,
-    canonical: &EventSpec,
-) -> Option<Normalized> {
-    let mut stack: Vec<Output<'_>> = Vec::with_capacity(members.len() + 8);
-    stack.extend(
-        members
-            .iter()
-            .filter(|member| member.key != b"event_name")
-            .map(|member| Output {
-                key: member.key,
-                value: member.value,
-                schema: member_schema(Some(source), member.key),
-                name: false,
-            }),
-    );
-    stack.push(Output {
-        key: b"event_name",
-        value: canonical.name.as_bytes(),
-        schema: None,
-        name: true,
-    });
-    for (first, second) in canonical.aliases {
-        for (missing, present) in [(first, second), (second, first)] {
-            let find = |name: &str| {
-                stack
-                    .iter()
-                    .find(|output| compiled::same_bytes(output.key, name.as_bytes()))
-                    .copied()
-            };
-            if find(missing).is_some() {
-                continue;
-            }
-            if let Some(source_member) = find(present).filter(|output| output.value != b"null") {
-                stack.push(Output {
-                    key: missing.as_bytes(),
-                    ..source_member
-                });
-            }
-        }
-    }
-    let size: usize = members
-        .iter()
-        .map(|member| member.key.len() + member.value.len() + 4)
-        .sum();
-    let mut out = Vec::with_capacity(size + 64);
-    let mut writer = Writer {
-        out: &mut out,
-        stack,
-        members: Vec::new(),
-    };
-    writer.object(0)?;
-    String::from_utf8(out)
-        .ok()
-        .map(Normalized::from_compact_json)
-}
-
-/// The schema of member `name` under `schema`, if any.
-fn member_schema(schema: Option<&'static Schema>, name: &[u8]) -> Option<&'static Schema> {
-    let schema = schema?;
-    let index = schema.property_index(name)?;
-    schema.properties.get(index).map(|(_, member)| *member)
-}
-
-/// Writes values compactly: objects with sorted keys, strings as serde_json escapes them,
-/// UUIDs in lower case.
-struct Writer<'o, 'a> {
-    out: &'o mut Vec<u8>,
-    /// The members of the objects being written, innermost on top.
-    stack: Vec<Output<'a>>,
-    /// Scratch for re-reading a nested object's members.
-    members: Vec<Member<'a>>,
-}
-
-impl<'a> Writer<'_, 'a> {
-    /// Writes the object whose members are on the stack from `start`, sorted by name as
-    /// serde_json's maps are, and takes them off.
-    fn object(&mut self, start: usize) -> Option<()> {
-        self.stack
-            .get_mut(start..)?
-            .sort_unstable_by(|a, b| a.key.cmp(b.key));
-        let end = self.stack.len();
-        self.out.push(b'{');
-        for index in start..end {
-            let member = *self.stack.get(index)?;
-            if index > start {
-                self.out.push(b',');
-            }
-            self.out.push(b'"');
-            self.out.extend_from_slice(member.key);
-            self.out.extend_from_slice(b"\":");
-            if member.name {
-                self.out.push(b'"');
-                self.out.extend_from_slice(member.value);
-                self.out.push(b'"');
-            } else {
-                self.value(member.value, member.schema)?;
-            }
-        }
-        self.out.push(b'}');
-        self.stack.truncate(start);
-        Some(())
-    }
-
-    fn value(&mut self, value: &'a [u8], schema: Option<&'static Schema>) -> Option<()> {
-        match value.first()? {
-            b'"' => {
-                let uuid = schema.is_some_and(|schema| schema.uuid);
-                self.string(value.get(1..value.len().checked_sub(1)?)?, uuid)
-            }
-            b'{' => {
-                let mut reader = loose_reader(value, std::mem::take(&mut self.members));
-                reader.object(0)?;
-                let start = self.stack.len();
-                self.stack
-                    .extend(reader.members.iter().map(|member| Output {
-                        key: member.key,
-                        value: member.value,
-                        schema: member_schema(schema, member.key),
-                        name: false,
-                    }));
-                self.members = reader.members;
-                self.members.clear();
-                self.object(start)
-            }
-            b'[' => {
-                let item_schema = schema.and_then(|schema| schema.items);
-                let mut reader = loose_reader(value, Vec::new());
-                let mut first = true;
-                self.out.push(b'[');
-                each_item(&mut reader, |item| {
-                    if !first {
-                        self.out.push(b',');
-                    }
-                    first = false;
-                    self.value(item, item_schema).is_some()
-                })?;
-                self.out.push(b']');
-                Some(())
-            }
-            // Literals and plain integers are written as sent (whitespace is outside values).
-            _ => {
-                self.out.extend_from_slice(value);
-                Some(())
-            }
-        }
-    }
-
-    fn string(&mut self, contents: &[u8], uuid: bool) -> Option<()> {
-        self.out.push(b'"');
-        let start = self.out.len();
-        if has_escape(contents) {
-            let mut bytes = contents.iter();
-            while let Some(&byte) = bytes.next() {
-                if byte == b'\\' {
-                    // The escapes the reader accepts; serde_json writes each the same way but
-                    // `\/`, which it writes as `/`.
-                    let escaped = *bytes.next()?;
-                    if escaped != b'/' {
-                        self.out.push(b'\\');
-                    }
-                    self.out.push(escaped);
-                } else {
-                    self.out.push(byte);
-                }
-            }
-        } else {
-            self.out.extend_from_slice(contents);
-        }
-        if uuid {
-            // As a tree would be lowered before serde_json writes it: the letters of escapes
-            // (`\n`, `\t`, ...) are lower case already.
-            if let Some(written) = self.out.get_mut(start..) {
-                written.make_ascii_lowercase();
-            }
-        }
-        self.out.push(b'"');
-        Some(())
-    }
 }

@@ -565,16 +565,17 @@ impl<'de> Visitor<'de> for StrictValue<'_> {
                 Ok(None) => break,
                 Err(error) => return Err(self.locate(error, String::new)),
             };
-            let token = crate::schema::pointer_escape(&key);
+            // The pointer token is written only when a failure unwinds through this member.
+            let token = |key: &str| format!("/{}", crate::schema::pointer_escape(key));
             if object.contains_key(&key) {
                 let error = self.fail(IntakeErrorKind::DuplicateKey);
-                return Err(self.locate(error, || format!("/{token}")));
+                return Err(self.locate(error, || token(&key)));
             }
             match map.next_value_seed(self.nested()) {
                 Ok(value) => {
                     object.insert(key, value);
                 }
-                Err(error) => return Err(self.locate(error, || format!("/{token}"))),
+                Err(error) => return Err(self.locate(error, || token(&key))),
             }
         }
         Ok(Value::Object(object))

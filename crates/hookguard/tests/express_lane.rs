@@ -141,3 +141,24 @@ proptest! {
         lane_agrees(&body);
     }
 }
+
+#[test]
+fn the_lane_writes_escapes_as_serde_json_writes_the_strings() {
+    let escapes = br#"a\/b \"q\" \\ \n\t\b\f\r \u00e9"#;
+    let mut answered = 0;
+    for seed in clean_seeds() {
+        let text = String::from_utf8(seed).unwrap();
+        let Some(at) = text.find(r#""notification_reason": ""#) else {
+            continue;
+        };
+        let insert_at = at + r#""notification_reason": ""#.len();
+        for escapes in [&escapes[..escapes.len() - 7], &escapes[..]] {
+            let mut body = text.as_bytes()[..insert_at].to_vec();
+            body.extend_from_slice(escapes);
+            body.extend_from_slice(&text.as_bytes()[insert_at..]);
+            answered += lane_agrees(&body);
+        }
+    }
+    // Without `\u` the lane answers (and agrees); with it, the reference path decides.
+    assert!(answered >= 10, "the lane answered {answered} times");
+}
