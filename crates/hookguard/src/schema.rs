@@ -12,9 +12,9 @@ use serde_json::{Map, Value, json};
 use crate::catalog::{EMAIL_ONLY_EVENTS, EVENTS, EventSpec};
 use crate::events::TestDelivery;
 
-/// The checked-in schema bundle (`schemas/bundle.json`), which hosts hand out as the published
-/// contract.
-pub const BUNDLE_JSON: &str = include_str!("../../../schemas/bundle.json");
+/// The checked-in schema bundle (`schemas/bundle.json`) without its indentation (the same
+/// JSON), which hosts hand out as the published contract.
+pub const BUNDLE_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/bundle.min.json"));
 
 /// The checked-in catalog (`schemas/catalog.json`): every event name, where Ocrolus lists it,
 /// what it normalizes to. Hosts answer catalog queries with it.

@@ -245,3 +245,13 @@ fn schema_examples_are_the_valid_documented_examples() {
         }
     }
 }
+
+#[test]
+fn the_embedded_bundle_is_the_published_one_without_indentation() {
+    let published: serde_json::Value =
+        serde_json::from_slice(&common::read("schemas/bundle.json")).unwrap();
+    let embedded: serde_json::Value = serde_json::from_str(hookguard::schema::BUNDLE_JSON).unwrap();
+    assert_eq!(embedded, published);
+    assert!(!hookguard::schema::BUNDLE_JSON.contains('\n'));
+    assert!(hookguard::schema::BUNDLE_JSON.len() < common::read("schemas/bundle.json").len());
+}
