@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::catalog::{self, EVENTS};
+use crate::catalog::{self, EVENTS, EventSpec};
 use crate::compiled::{self, Findings};
 use crate::express;
 use crate::intake::{self, IntakeLimits, SERDE_JSON_DEPTH_LIMIT};
@@ -209,11 +209,10 @@ impl Validator {
             .unwrap_or_else(|| self.reference_report(body, want_normalized))
     }
 
-    /// The express lane's report ([`crate::express`]): `Some` only for a clean delivery.
+    /// The express lane's report ([`crate::express`]), when the lane can write it.
     #[doc(hidden)]
     pub fn express_report(&self, body: &[u8], want_normalized: bool) -> Option<Report> {
-        let limits = self.limits();
-        express::clean_report(body, limits.max_bytes, limits.max_depth, want_normalized)
+        express::report(body, &self.options, want_normalized)
     }
 
     /// The report of the reference path alone: strict intake into a tree, the compiled check,
@@ -275,15 +274,10 @@ impl Validator {
             ..
         } = findings;
         for (first, second) in disagreeing_aliases(&payload, spec) {
-            let message = format!("{first} and {second} should carry the same value but differ");
-            warnings.push(Finding::at("alias_mismatch", format!("/{second}"), message));
+            warnings.push(alias_mismatch(first, second));
         }
         if !spec.payload_documented() {
-            let message = format!(
-                "Ocrolus documents no payload for {}; only the fields common to Ocrolus events were checked",
-                spec.name
-            );
-            warnings.push(Finding::at("undocumented_payload", "", message));
+            warnings.push(undocumented_payload(spec));
         }
         let valid = errors.is_empty();
         let (errors, omitted_errors) = errors.finish();
@@ -381,6 +375,21 @@ fn locate_findings(body: &[u8], report: &mut Report) {
             finding.position = positions.next();
         }
     }
+}
+
+/// The warning for an alias pair whose halves differ (at the second half).
+pub(crate) fn alias_mismatch(first: &str, second: &str) -> Finding {
+    let message = format!("{first} and {second} should carry the same value but differ");
+    Finding::at("alias_mismatch", format!("/{second}"), message)
+}
+
+/// The warning for an event whose payload Ocrolus does not document.
+pub(crate) fn undocumented_payload(spec: &EventSpec) -> Finding {
+    let message = format!(
+        "Ocrolus documents no payload for {}; only the fields common to Ocrolus events were checked",
+        spec.name
+    );
+    Finding::at("undocumented_payload", "", message)
 }
 
 fn unknown_event(name: &str) -> Finding {

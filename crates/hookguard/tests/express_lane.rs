@@ -1,6 +1,7 @@
-//! The express lane (clean deliveries, read once without a tree) against the reference path
-//! (strict intake into a tree, every finding located): whenever the lane answers, its report is
-//! the reference path's, for validation and normalization, in every mode. Bodies: every
+//! The express lane (event deliveries judged from their bytes, without a tree) against the
+//! reference path (strict intake into a tree, findings located by a second scan): whenever the
+//! lane answers, its report is the reference path's, for validation and normalization, in every
+//! mode. Bodies: every
 //! fixture, the hostile corpus, generated deliveries of every event, and clean deliveries with
 //! one byte changed, inserted or removed (what a lax reader would let through).
 #![allow(
@@ -96,11 +97,21 @@ fn the_lane_answers_for_clean_deliveries_and_agrees_on_every_fixture() {
             String::from_utf8_lossy(body)
         );
     }
+    let mut schema_findings_answered = 0;
     for folder in ["seeds", "schema", "numbers", "intake"] {
         for path in common::fixtures(folder) {
-            lane_agrees(&common::read(&path));
+            let answered = lane_agrees(&common::read(&path));
+            if folder == "schema" {
+                schema_findings_answered += answered;
+            }
         }
     }
+    // Deliveries with schema findings are the lane's too (their findings located as it reads).
+    let schema_fixtures = common::fixtures("schema").len();
+    assert!(
+        schema_findings_answered >= schema_fixtures * 2,
+        "the lane answered {schema_findings_answered} times for {schema_fixtures} schema fixtures"
+    );
 }
 
 #[test]

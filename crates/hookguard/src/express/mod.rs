@@ -1,0 +1,319 @@
+//! The express lane: an event delivery that reads as strict JSON is judged from its borrowed
+//! bytes, without a tree. One strict pass under intake's rules (duplicates, depth, UTF-8,
+//! control characters, escapes, the JSON grammar, I-JSON numbers) lists the top-level members;
+//! the event's compiled schema is then checked over the same bytes ([`walk`]):
+//!
+//! - a clean delivery (valid, nothing to warn about) stops there, its normalized payload, when
+//!   asked for, written in the same walk;
+//! - any other gets a second walk that records every finding with the offset of its value,
+//!   made a line and column in one pass at the end.
+//!
+//! The lane steps aside (`None`) for everything else, and the reference path (strict intake into
+//! a tree, the compiled check over it, findings located by a second scan) writes the report:
+//! bodies intake refuses (it alone words those errors and places them), `\u` escapes and escaped
+//! member names (rare, and the reader does not decode them), the test delivery, an unknown or
+//! non-string `event_name`, `reveal_values` (messages quote values as a tree prints them), and
+//! the normalized payload of a delivery with warnings. The lane may step aside more often than
+//! it must, never answer differently: the test suite and the fuzz targets hold every answer of
+//! the lane to the reference path's report, byte for byte.
+
+mod reader;
+mod walk;
+
+use reader::{Member, Reader, decoded, plain_string};
+use walk::{Clean, Collect};
+
+use crate::catalog::{self, EventSpec};
+use crate::compiled::{self, Schema, Types};
+use crate::number;
+use crate::report::{Delivery, Finding, FindingList, Normalized, Omitted, Report};
+use crate::validator;
+use crate::{Options, Position};
+
+/// The report on `body`, or `None` when the reference path must write it.
+pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> Option<Report> {
+    let max_bytes = usize::try_from(options.max_bytes).unwrap_or(usize::MAX);
+    if body.len() > max_bytes {
+        return None;
+    }
+    // Outside strings, the grammar allows ASCII only; each string with other bytes is
+    // checked as UTF-8 where it is read, so the body is UTF-8 once the reader accepts it.
+    let mut reader = Reader {
+        bytes: body,
+        at: 0,
+        max_depth: usize::try_from(options.max_depth).unwrap_or(usize::MAX),
+        check_duplicates: true,
+        plain_numbers: true,
+        members: Vec::with_capacity(32),
+    };
+    reader.skip_whitespace();
+    let root_start = reader.at;
+    reader.object(1)?;
+    let root = body.get(root_start..reader.at)?;
+    reader.skip_whitespace();
+    if reader.at != body.len() {
+        return None;
+    }
+    let mut members = std::mem::take(&mut reader.members);
+
+    let event_name = plain_string(find(&members, "event_name")?)?;
+    let spec = catalog::event(event_name)?;
+    let schema = compiled::event_schema(event_name)?;
+    let canonical = {
+        let status = find(&members, "status")
+            .filter(|value| value.first() == Some(&b'"'))
+            .map(|value| decoded(value).and_then(|text| String::from_utf8(text).ok()));
+        match status {
+            Some(None) => return None,
+            Some(Some(status)) => spec.canonical_name(Some(&status)),
+            None => spec.canonical_name(None),
+        }
+        .and_then(catalog::event)
+    };
+    let event_report = |valid, errors, warnings, omitted, normalized| Report {
+        valid,
+        delivery: Some(Delivery::Event),
+        event_name: canonical.map(|canonical| canonical.name),
+        source_event_name: Some(spec.name),
+        errors,
+        warnings,
+        omitted,
+        normalized,
+    };
+
+    let mut scratch = Vec::new();
+    let may_be_clean = spec.payload_documented()
+        && schema.types.0 & Types::OBJECT != 0
+        && aliases_agree(spec, &members);
+    if may_be_clean {
+        match canonical {
+            // Numbers are copied as written: only plain integers are written the way serde_json
+            // writes their value.
+            Some(canonical) if want_normalized && reader.plain_numbers => {
+                if let Some(normalized) =
+                    checked_and_normalized(&members, root, schema, canonical, &mut scratch)
+                {
+                    let report =
+                        event_report(true, Vec::new(), Vec::new(), Omitted::default(), None);
+                    return Some(Report {
+                        normalized: Some(normalized),
+                        ..report
+                    });
+                }
+            }
+            Some(_) if want_normalized => return None,
+            _ => {
+                let mut clean = Clean { out: None };
+                if walk::object(schema, root, &mut members, &mut scratch, &mut clean) {
+                    return Some(event_report(
+                        true,
+                        Vec::new(),
+                        Vec::new(),
+                        Omitted::default(),
+                        None,
+                    ));
+                }
+            }
+        }
+    }
+
+    // Findings: quoted values are written as a tree prints them, which only the reference
+    // path does.
+    if options.reveal_values {
+        return None;
+    }
+    let limit = usize::try_from(options.max_findings).unwrap_or(usize::MAX);
+    let mut collect = Collect {
+        body,
+        errors: FindingList::new(limit),
+        warnings: FindingList::new(limit),
+        strict: options.strict,
+        instance: String::new(),
+        levels: Vec::new(),
+    };
+    if schema.types != Types::ANY && schema.types.0 & Types::OBJECT == 0 {
+        return None;
+    }
+    walk::object(schema, root, &mut members, &mut scratch, &mut collect);
+    for (first, second) in spec.aliases {
+        let (Some(a), Some(b)) = (find(&members, first), find(&members, second)) else {
+            continue;
+        };
+        if alias_values_differ(a, b)? {
+            let mut finding = validator::alias_mismatch(first, second);
+            finding.position = Some(offset_only(collect.offset(b)));
+            collect.warnings.push(finding);
+        }
+    }
+    if !spec.payload_documented() {
+        let mut finding = validator::undocumented_payload(spec);
+        finding.position = Some(offset_only(collect.offset(root)));
+        collect.warnings.push(finding);
+    }
+    let valid = collect.errors.is_empty();
+    if valid && want_normalized {
+        // A valid delivery with warnings: the reference path writes its normalized payload.
+        return None;
+    }
+    let (mut errors, omitted_errors) = collect.errors.finish();
+    let (mut warnings, omitted_warnings) = collect.warnings.finish();
+    locate(body, &mut errors, &mut warnings);
+    let omitted = Omitted {
+        errors: omitted_errors,
+        warnings: omitted_warnings,
+    };
+    Some(event_report(valid, errors, warnings, omitted, None))
+}
+
+/// The value of the member `name`, if present.
+fn find<'a>(members: &[Member<'a>], name: &str) -> Option<&'a [u8]> {
+    members
+        .iter()
+        .find(|member| compiled::same_bytes(member.key, name.as_bytes()))
+        .map(|member| member.value)
+}
+
+/// A position holding only its offset, made whole by [`locate`].
+fn offset_only(offset: usize) -> Position {
+    Position {
+        offset,
+        line: 0,
+        column: 0,
+    }
+}
+
+/// Gives every listed finding the line and column of its offset, in one pass over the body.
+fn locate(body: &[u8], errors: &mut [Finding], warnings: &mut [Finding]) {
+    let offsets: Vec<usize> = errors
+        .iter()
+        .chain(warnings.iter())
+        .filter_map(|finding| finding.position.map(|position| position.offset))
+        .collect();
+    let mut positions = Position::at_offsets(body, &offsets).into_iter();
+    for finding in errors.iter_mut().chain(warnings.iter_mut()) {
+        if finding.position.is_some() {
+            finding.position = positions.next();
+        }
+    }
+}
+
+/// Whether every alias pair whose halves are both present carries one value, judged the quick
+/// way: UUID strings without escapes compared without regard to case, `null` agreeing with
+/// anything. Anything else is left to [`alias_values_differ`].
+fn aliases_agree(spec: &EventSpec, members: &[Member<'_>]) -> bool {
+    spec.aliases.iter().all(
+        |(first, second)| match (find(members, first), find(members, second)) {
+            (Some(a), Some(b)) => {
+                if a == b"null" || b == b"null" {
+                    return true;
+                }
+                match (plain_string(a), plain_string(b)) {
+                    (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+                    _ => false,
+                }
+            }
+            _ => true,
+        },
+    )
+}
+
+/// Whether two alias values differ as the reference path judges them (strings without regard
+/// to case, `null` never, other values by equality); `None` for two objects or arrays, which
+/// only a tree compares.
+fn alias_values_differ(a: &[u8], b: &[u8]) -> Option<bool> {
+    let kind = |value: &[u8]| match value.first() {
+        Some(b'"') => 0,
+        Some(b'n') => 1,
+        Some(b't' | b'f') => 2,
+        Some(b'{' | b'[') => 3,
+        _ => 4,
+    };
+    Some(match (kind(a), kind(b)) {
+        (1, _) | (_, 1) => false,
+        (0, 0) => !decoded(a)?.eq_ignore_ascii_case(&decoded(b)?),
+        (2, 2) => a != b,
+        (4, 4) => number::read(a) != number::read(b),
+        (3, 3) => return None,
+        _ => true,
+    })
+}
+
+/// Checks a delivery and writes its normalized payload in the same walk, as
+/// [`crate::normalize::normalize`] rewrites a tree and serde_json then writes it: compact,
+/// keys sorted, `event_name` the canonical name, UUIDs in lower case, alias pairs completed.
+/// `None` at the first finding.
+fn checked_and_normalized<'a>(
+    members: &[Member<'a>],
+    root: &'a [u8],
+    source: &'static Schema,
+    canonical: &EventSpec,
+    scratch: &mut Vec<Member<'a>>,
+) -> Option<Normalized> {
+    let mut check = Clean { out: None };
+    let seen = walk::declared_bits(source, members)?;
+    if !walk::required(source, root, seen, members, &mut check) {
+        return None;
+    }
+    // The top level's members as written: `event_name` replaced, aliases completed from their
+    // other half (the copy keeps its source's schema, as a tree's copy keeps its lowered text).
+    let mut outputs: Vec<(&[u8], Option<Member<'a>>)> = Vec::with_capacity(members.len() + 4);
+    for member in members {
+        if member.key == b"event_name" {
+            let event_name_schema = walk::member_schema(source, member.key);
+            if !walk::value(event_name_schema, member.value, scratch, &mut check) {
+                return None;
+            }
+        } else {
+            outputs.push((member.key, Some(*member)));
+        }
+    }
+    outputs.push((b"event_name", None));
+    for (first, second) in canonical.aliases {
+        for (missing, present) in [(first, second), (second, first)] {
+            let find = |name: &str| {
+                outputs
+                    .iter()
+                    .find(|(key, _)| compiled::same_bytes(key, name.as_bytes()))
+                    .map(|(_, member)| *member)
+            };
+            if find(missing).is_some() {
+                continue;
+            }
+            if let Some(Some(copied)) = find(present)
+                && copied.value != b"null"
+            {
+                outputs.push((missing.as_bytes(), Some(copied)));
+            }
+        }
+    }
+    outputs.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let size: usize = members
+        .iter()
+        .map(|member| member.key.len() + member.value.len() + 4)
+        .sum();
+    let mut out = Vec::with_capacity(size + 64);
+    out.push(b'{');
+    for (index, (key, member)) in outputs.iter().enumerate() {
+        walk::write_key(&mut out, index, key);
+        match member {
+            None => {
+                out.push(b'"');
+                out.extend_from_slice(canonical.name.as_bytes());
+                out.push(b'"');
+            }
+            Some(member) => {
+                let schema = walk::member_schema(source, member.key);
+                let mut write = Clean {
+                    out: Some(&mut out),
+                };
+                if !walk::value(schema, member.value, scratch, &mut write) {
+                    return None;
+                }
+            }
+        }
+    }
+    out.push(b'}');
+    String::from_utf8(out)
+        .ok()
+        .map(Normalized::from_compact_json)
+}

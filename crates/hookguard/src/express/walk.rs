@@ -1,0 +1,505 @@
+//! The compiled schema checked over a value's text, the way `compiled::check` checks it over a
+//! tree, keyword for keyword; a [`Judge`] decides what a failure does: [`Clean`] stops at the
+//! first (and may write the normalized payload as it goes), [`Collect`] records every finding,
+//! located where its value starts.
+
+use std::borrow::Cow;
+
+use super::reader::{Member, decoded, each_item, has_escape, loose_reader, unescaped};
+use crate::compiled::{self, Constant, Schema, Types};
+use crate::number::{self, ExactNumber};
+use crate::report::{Finding, FindingList};
+use crate::schema::pointer_escape;
+
+/// What a failing keyword does to a walk.
+pub(super) trait Judge<'a> {
+    /// Whether findings must be exact: a [`Clean`] walk may give up where a finding would need
+    /// more work (a string with escapes against an `enum`), a [`Collect`] walk may not.
+    const EXACT: bool;
+
+    /// Records that `keyword` of `schema` fails for `value`, at the current location; whether
+    /// to walk on.
+    fn error(
+        &mut self,
+        schema: &Schema,
+        keyword: &str,
+        value: &'a [u8],
+        message: impl FnOnce() -> String,
+    ) -> bool;
+
+    /// Records a member the closed `schema` does not declare (the current location); whether to
+    /// walk on.
+    fn unknown(&mut self, schema: &Schema, value: &'a [u8]) -> bool;
+
+    /// The current location moves into member `key`, or item `index`, and back.
+    fn enter_member(&mut self, key: &[u8]);
+    fn enter_item(&mut self, index: usize);
+    fn leave(&mut self);
+
+    /// Where the normalized payload is written, when it is.
+    fn out(&mut self) -> Option<&mut Vec<u8>>;
+}
+
+/// Stops at the first failure; with `out`, writes the normalized form of what it walks.
+pub(super) struct Clean<'o> {
+    pub(super) out: Option<&'o mut Vec<u8>>,
+}
+
+impl<'a> Judge<'a> for Clean<'_> {
+    const EXACT: bool = false;
+
+    fn error(&mut self, _: &Schema, _: &str, _: &'a [u8], _: impl FnOnce() -> String) -> bool {
+        false
+    }
+
+    fn unknown(&mut self, _: &Schema, _: &'a [u8]) -> bool {
+        false
+    }
+
+    fn enter_member(&mut self, _: &[u8]) {}
+
+    fn enter_item(&mut self, _: usize) {}
+
+    fn leave(&mut self) {}
+
+    fn out(&mut self) -> Option<&mut Vec<u8>> {
+        self.out.as_deref_mut()
+    }
+}
+
+/// Records every finding, bounded like every report's ([`FindingList`]), each with the offset
+/// of its value in the body (in `position.offset`, made a line and column at the end).
+pub(super) struct Collect<'b> {
+    pub(super) body: &'b [u8],
+    pub(super) errors: FindingList,
+    pub(super) warnings: FindingList,
+    pub(super) strict: bool,
+    /// The JSON Pointer of the current location, and where each level of it starts.
+    pub(super) instance: String,
+    pub(super) levels: Vec<usize>,
+}
+
+impl Collect<'_> {
+    /// The offset of `value` (a slice of the body) in the body.
+    pub(super) fn offset(&self, value: &[u8]) -> usize {
+        (value.as_ptr() as usize).saturating_sub(self.body.as_ptr() as usize)
+    }
+
+    pub(super) fn finding(
+        &self,
+        code: &'static str,
+        keyword_location: String,
+        value: &[u8],
+        message: String,
+    ) -> Finding {
+        Finding {
+            code,
+            instance_location: self.instance.clone(),
+            keyword_location,
+            error: message,
+            position: Some(crate::Position {
+                offset: self.offset(value),
+                line: 0,
+                column: 0,
+            }),
+        }
+    }
+}
+
+impl<'a> Judge<'a> for Collect<'_> {
+    const EXACT: bool = true;
+
+    fn error(
+        &mut self,
+        schema: &Schema,
+        keyword: &str,
+        value: &'a [u8],
+        message: impl FnOnce() -> String,
+    ) -> bool {
+        let finding = self.finding(
+            "schema_violation",
+            format!("{}/{keyword}", schema.at),
+            value,
+            message(),
+        );
+        self.errors.push(finding);
+        true
+    }
+
+    fn unknown(&mut self, schema: &Schema, value: &'a [u8]) -> bool {
+        let finding = self.finding(
+            "unknown_field",
+            format!("{}/additionalProperties", schema.at),
+            value,
+            "field is not part of this event's schema".into(),
+        );
+        if self.strict {
+            self.errors.push(finding);
+        } else {
+            self.warnings.push(finding);
+        }
+        true
+    }
+
+    fn enter_member(&mut self, key: &[u8]) {
+        self.levels.push(self.instance.len());
+        self.instance.push('/');
+        // Member names the reader accepted are UTF-8 without escapes.
+        self.instance
+            .push_str(&pointer_escape(&String::from_utf8_lossy(key)));
+    }
+
+    fn enter_item(&mut self, index: usize) {
+        self.levels.push(self.instance.len());
+        self.instance.push('/');
+        self.instance.push_str(&index.to_string());
+    }
+
+    fn leave(&mut self) {
+        if let Some(length) = self.levels.pop() {
+            self.instance.truncate(length);
+        }
+    }
+
+    fn out(&mut self) -> Option<&mut Vec<u8>> {
+        None
+    }
+}
+
+/// The schema `true`, for the members of objects whose schema declares none of them.
+pub(super) static ANY: Schema = Schema::ANY;
+
+/// The schema of member `name` under `schema`: its declared one, or `true`.
+pub(super) fn member_schema(schema: &Schema, name: &[u8]) -> &'static Schema {
+    schema
+        .property_index(name)
+        .and_then(|index| schema.properties.get(index))
+        .map_or(&ANY, |(_, member)| *member)
+}
+
+/// The JSON type of a value's text, as a set bit, and its name in messages (never the value).
+fn kind_of(value: &[u8]) -> (u8, &'static str) {
+    match value.first() {
+        Some(b'"') => (Types::STRING, "a string"),
+        Some(b't' | b'f') => (Types::BOOLEAN, "a boolean"),
+        Some(b'n') => (Types::NULL, "null"),
+        Some(b'{') => (Types::OBJECT, "an object"),
+        Some(b'[') => (Types::ARRAY, "an array"),
+        _ => match number::read(value) {
+            ExactNumber::Integer(_) => (Types::INTEGER | Types::NUMBER, "an integer"),
+            _ => (Types::NUMBER, "a number"),
+        },
+    }
+}
+
+/// Walks `value` (a value the strict pass accepted) against `schema`; whether to walk on.
+pub(super) fn value<'a, J: Judge<'a>>(
+    schema: &Schema,
+    value: &'a [u8],
+    scratch: &mut Vec<Member<'a>>,
+    judge: &mut J,
+) -> bool {
+    let Some(&first) = value.first() else {
+        return false;
+    };
+    let (kind, kind_name) = kind_of(value);
+    if schema.types != Types::ANY && schema.types.0 & kind == 0 {
+        let go = judge.error(schema, "type", value, || {
+            let expected: Vec<&str> = schema.types.names().collect();
+            format!("expected {}, found {kind_name}", expected.join(" or "))
+        });
+        if !go {
+            return false;
+        }
+    }
+    // The text of a string, escapes decoded, when a keyword compares it.
+    let compares_text = schema.uuid || schema.constant.is_some() || schema.one_of.is_some();
+    let text: Option<Cow<'a, [u8]>> = match first {
+        b'"' if compares_text => match unescaped(value) {
+            Some(text) => Some(Cow::Borrowed(text)),
+            None if J::EXACT => decoded(value).map(Cow::Owned),
+            None => return false,
+        },
+        _ => None,
+    };
+    let integer = match first {
+        b'"' | b't' | b'f' | b'n' | b'{' | b'[' => None,
+        _ => Some(number::read(value)),
+    };
+    if let Some(constant) = schema.constant {
+        let equal = match (constant, &text, integer) {
+            (Constant::Text(expected), Some(text), _) => expected.as_bytes() == text.as_ref(),
+            (Constant::Integer(expected), _, Some(ExactNumber::Integer(found))) => {
+                expected == found
+            }
+            _ => false,
+        };
+        if !equal {
+            let go = judge.error(schema, "const", value, || {
+                let expected = match constant {
+                    Constant::Text(text) => serde_json::Value::from(text).to_string(),
+                    Constant::Integer(integer) => integer.to_string(),
+                };
+                format!("value must be {expected}")
+            });
+            if !go {
+                return false;
+            }
+        }
+    }
+    if let Some(options) = schema.one_of {
+        let listed = text.as_ref().is_some_and(|text| {
+            options
+                .iter()
+                .any(|option| compiled::same_bytes(option.as_bytes(), text))
+        });
+        if !listed {
+            let go = judge.error(schema, "enum", value, || {
+                let listed: Vec<String> = options
+                    .iter()
+                    .map(|option| serde_json::Value::from(*option).to_string())
+                    .collect();
+                format!("value is not one of {}", listed.join(", "))
+            });
+            if !go {
+                return false;
+            }
+        }
+    }
+    match first {
+        b'"' => {
+            if schema.uuid && !text.as_ref().is_some_and(|text| compiled::is_uuid(text)) {
+                let go = judge.error(schema, "pattern", value, || {
+                    "value is not a UUID (RFC 9562 text form: 8-4-4-4-12 hexadecimal digits)"
+                        .to_owned()
+                });
+                if !go {
+                    return false;
+                }
+            }
+            if let Some(out) = judge.out() {
+                return write_string(out, value, schema.uuid).is_some();
+            }
+            true
+        }
+        b'{' => {
+            let mut reader = loose_reader(value, std::mem::take(scratch));
+            if reader.object(0).is_none() {
+                return false;
+            }
+            let mut members = reader.members;
+            let go = object(schema, value, &mut members, &mut Vec::new(), judge);
+            *scratch = members;
+            scratch.clear();
+            go
+        }
+        b'[' => array(schema, value, scratch, judge),
+        _ => {
+            if let (Some(minimum), Some(number)) = (schema.minimum, integer) {
+                #[allow(clippy::cast_precision_loss)]
+                let below = match number {
+                    ExactNumber::Integer(found) => found < minimum,
+                    ExactNumber::Fraction(found) => found < minimum as f64,
+                    ExactNumber::OutOfRange => true,
+                };
+                if below {
+                    let go = judge.error(schema, "minimum", value, || {
+                        format!("value is below the minimum of {minimum}")
+                    });
+                    if !go {
+                        return false;
+                    }
+                }
+            }
+            // Literals and numbers are written as sent: only plain integers reach a writing walk.
+            if let Some(out) = judge.out() {
+                out.extend_from_slice(value);
+            }
+            true
+        }
+    }
+}
+
+fn array<'a, J: Judge<'a>>(
+    schema: &Schema,
+    value: &'a [u8],
+    scratch: &mut Vec<Member<'a>>,
+    judge: &mut J,
+) -> bool {
+    let writing = judge.out().is_some();
+    let item_schema = match (schema.items, writing) {
+        (Some(items), _) => items,
+        // Unchecked items are still written normalized.
+        (None, true) => &ANY,
+        (None, false) => return true,
+    };
+    if let Some(out) = judge.out() {
+        out.push(b'[');
+    }
+    let mut reader = loose_reader(value, Vec::new());
+    let mut index = 0;
+    let walked = each_item(&mut reader, |item| {
+        if index > 0
+            && let Some(out) = judge.out()
+        {
+            out.push(b',');
+        }
+        judge.enter_item(index);
+        let go = self::value(item_schema, item, scratch, judge);
+        judge.leave();
+        index += 1;
+        go
+    })
+    .is_some();
+    if let Some(out) = judge.out() {
+        out.push(b']');
+    }
+    walked
+}
+
+/// Walks an object's members (`object_value` is its text, where its own findings point) against
+/// `schema`. When writing, members are sorted by name, as serde_json's maps are.
+pub(super) fn object<'a, J: Judge<'a>>(
+    schema: &Schema,
+    object_value: &'a [u8],
+    members: &mut [Member<'a>],
+    scratch: &mut Vec<Member<'a>>,
+    judge: &mut J,
+) -> bool {
+    if let Some(out) = judge.out() {
+        members.sort_unstable_by(|a, b| a.key.cmp(b.key));
+        out.push(b'{');
+    }
+    let mut seen: u64 = 0;
+    for (index, member) in members.iter().enumerate() {
+        if let Some(out) = judge.out() {
+            write_key(out, index, member.key);
+        }
+        judge.enter_member(member.key);
+        let go = match schema.property_index(member.key) {
+            Some(declared) => {
+                seen |= bit(declared);
+                let member_schema = schema
+                    .properties
+                    .get(declared)
+                    .map_or(&ANY, |(_, member)| *member);
+                value(member_schema, member.value, scratch, judge)
+            }
+            None if schema.closed => judge.unknown(schema, member.value),
+            None => value(&ANY, member.value, scratch, judge),
+        };
+        judge.leave();
+        if !go {
+            return false;
+        }
+    }
+    if let Some(out) = judge.out() {
+        out.push(b'}');
+    }
+    required(schema, object_value, seen, members, judge)
+}
+
+/// Checks `required` (against the bits of the declared members present) and an alias pair's
+/// either-or requirement.
+pub(super) fn required<'a, J: Judge<'a>>(
+    schema: &Schema,
+    object_value: &'a [u8],
+    seen: u64,
+    members: &[Member<'a>],
+    judge: &mut J,
+) -> bool {
+    if seen & schema.required_mask != schema.required_mask {
+        for name in schema.required {
+            let present = members
+                .iter()
+                .any(|member| compiled::same_bytes(member.key, name.as_bytes()));
+            if !present
+                && !judge.error(schema, "required", object_value, || {
+                    format!("missing required property {name}")
+                })
+            {
+                return false;
+            }
+        }
+    }
+    if let Some((named, alias)) = schema.either {
+        let present = members.iter().any(|member| {
+            compiled::same_bytes(member.key, named.as_bytes())
+                || compiled::same_bytes(member.key, alias.as_bytes())
+        });
+        if !present {
+            // An alias pair's requirement: a general engine could only say no alternative
+            // matched.
+            return judge.error(schema, "anyOf", object_value, || {
+                format!(
+                    "missing required property {named} (or its alias {alias}, which carries the same value)"
+                )
+            });
+        }
+    }
+    true
+}
+
+/// The bits of the members of `members` that `schema` declares (for [`required`]), or `None`
+/// when one is undeclared in a closed schema.
+pub(super) fn declared_bits(schema: &Schema, members: &[Member<'_>]) -> Option<u64> {
+    let mut seen: u64 = 0;
+    for member in members {
+        match schema.property_index(member.key) {
+            Some(index) => seen |= bit(index),
+            None if schema.closed => return None,
+            None => {}
+        }
+    }
+    Some(seen)
+}
+
+/// The bit of the `index`-th property in [`Schema::required_mask`] (none beyond 64).
+fn bit(index: usize) -> u64 {
+    1u64.checked_shl(u32::try_from(index).unwrap_or(u32::MAX))
+        .unwrap_or(0)
+}
+
+/// Writes `"key":`, after a comma unless it is the object's first member.
+pub(super) fn write_key(out: &mut Vec<u8>, index: usize, key: &[u8]) {
+    if index > 0 {
+        out.push(b',');
+    }
+    out.push(b'"');
+    out.extend_from_slice(key);
+    out.extend_from_slice(b"\":");
+}
+
+/// Writes a string value as serde_json writes the string it holds, in lower case for a UUID.
+fn write_string(out: &mut Vec<u8>, value: &[u8], uuid: bool) -> Option<()> {
+    let contents = value.get(1..value.len().checked_sub(1)?)?;
+    out.push(b'"');
+    let start = out.len();
+    if has_escape(contents) {
+        let mut bytes = contents.iter();
+        while let Some(&byte) = bytes.next() {
+            if byte == b'\\' {
+                // The escapes the reader accepts; serde_json writes each the same way but
+                // `\/`, which it writes as `/`.
+                let escaped = *bytes.next()?;
+                if escaped != b'/' {
+                    out.push(b'\\');
+                }
+                out.push(escaped);
+            } else {
+                out.push(byte);
+            }
+        }
+    } else {
+        out.extend_from_slice(contents);
+    }
+    if uuid {
+        // As a tree would be lowered before serde_json writes it: the letters of escapes
+        // (`\n`, `\t`, ...) are lower case already.
+        if let Some(written) = out.get_mut(start..) {
+            written.make_ascii_lowercase();
+        }
+    }
+    out.push(b'"');
+    Some(())
+}
