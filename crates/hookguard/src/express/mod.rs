@@ -91,7 +91,7 @@ pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> O
             // writes their value.
             Some(canonical) if want_normalized && reader.plain_numbers => {
                 if let Some(normalized) =
-                    checked_and_normalized(&members, root, schema, canonical, &mut scratch)
+                    checked_and_normalized(&members, root, schema, canonical, &mut scratch, false)
                 {
                     let report =
                         event_report(true, Vec::new(), Vec::new(), Omitted::default(), None);
@@ -103,7 +103,10 @@ pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> O
             }
             Some(_) if want_normalized => return None,
             _ => {
-                let mut clean = Clean { out: None };
+                let mut clean = Clean {
+                    out: None,
+                    tolerate_unknown: false,
+                };
                 if walk::object(schema, root, &mut members, &mut scratch, &mut clean) {
                     return Some(event_report(
                         true,
@@ -151,10 +154,23 @@ pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> O
         collect.warnings.push(finding);
     }
     let valid = collect.errors.is_empty();
-    if valid && want_normalized {
-        // A valid delivery with warnings: the reference path writes its normalized payload.
-        return None;
-    }
+    let normalized = match canonical {
+        // A valid delivery with warnings is normalized with its unknown members as they are.
+        Some(canonical) if valid && want_normalized => {
+            if !reader.plain_numbers {
+                return None;
+            }
+            Some(checked_and_normalized(
+                &members,
+                root,
+                schema,
+                canonical,
+                &mut scratch,
+                !options.strict,
+            )?)
+        }
+        _ => None,
+    };
     let (mut errors, omitted_errors) = collect.errors.finish();
     let (mut warnings, omitted_warnings) = collect.warnings.finish();
     locate(body, &mut errors, &mut warnings);
@@ -162,7 +178,7 @@ pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> O
         errors: omitted_errors,
         warnings: omitted_warnings,
     };
-    Some(event_report(valid, errors, warnings, omitted, None))
+    Some(event_report(valid, errors, warnings, omitted, normalized))
 }
 
 /// The value of the member `name`, if present.
@@ -241,16 +257,31 @@ fn alias_values_differ(a: &[u8], b: &[u8]) -> Option<bool> {
 /// Checks a delivery and writes its normalized payload in the same walk, as
 /// [`crate::normalize::normalize`] rewrites a tree and serde_json then writes it: compact,
 /// keys sorted, `event_name` the canonical name, UUIDs in lower case, alias pairs completed.
-/// `None` at the first finding.
+/// `None` at the first finding (but for undeclared members when `tolerate_unknown`: they are
+/// written as they are).
 fn checked_and_normalized<'a>(
     members: &[Member<'a>],
     root: &'a [u8],
     source: &'static Schema,
     canonical: &EventSpec,
     scratch: &mut Vec<Member<'a>>,
+    tolerate_unknown: bool,
 ) -> Option<Normalized> {
-    let mut check = Clean { out: None };
-    let seen = walk::declared_bits(source, members)?;
+    let mut check = Clean {
+        out: None,
+        tolerate_unknown,
+    };
+    let seen = if tolerate_unknown {
+        walk::declared_bits(
+            &Schema {
+                closed: false,
+                ..*source
+            },
+            members,
+        )?
+    } else {
+        walk::declared_bits(source, members)?
+    };
     if !walk::required(source, root, seen, members, &mut check) {
         return None;
     }
@@ -305,6 +336,7 @@ fn checked_and_normalized<'a>(
                 let schema = walk::member_schema(source, member.key);
                 let mut write = Clean {
                     out: Some(&mut out),
+                    tolerate_unknown,
                 };
                 if !walk::value(schema, member.value, scratch, &mut write) {
                     return None;

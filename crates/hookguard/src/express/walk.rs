@@ -43,6 +43,9 @@ pub(super) trait Judge<'a> {
 /// Stops at the first failure; with `out`, writes the normalized form of what it walks.
 pub(super) struct Clean<'o> {
     pub(super) out: Option<&'o mut Vec<u8>>,
+    /// Undeclared members are not failures (lenient mode, once they are reported as warnings)
+    /// and are written as they are.
+    pub(super) tolerate_unknown: bool,
 }
 
 impl<'a> Judge<'a> for Clean<'_> {
@@ -53,7 +56,7 @@ impl<'a> Judge<'a> for Clean<'_> {
     }
 
     fn unknown(&mut self, _: &Schema, _: &'a [u8]) -> bool {
-        false
+        self.tolerate_unknown
     }
 
     fn enter_member(&mut self, _: &[u8]) {}
@@ -282,6 +285,9 @@ pub(super) fn value<'a, J: Judge<'a>>(
             }
             true
         }
+        // Nothing below to check and nothing to write: no need to read it again. (Descending
+        // anyway would read deep values once per level.)
+        b'{' | b'[' if judge.out().is_none() && !checks_below(schema) => true,
         b'{' => {
             let mut reader = loose_reader(value, std::mem::take(scratch));
             if reader.object(0).is_none() {
@@ -318,6 +324,15 @@ pub(super) fn value<'a, J: Judge<'a>>(
             true
         }
     }
+}
+
+/// Whether `schema` has keywords that look inside an object or an array.
+fn checks_below(schema: &Schema) -> bool {
+    !schema.properties.is_empty()
+        || !schema.required.is_empty()
+        || schema.closed
+        || schema.either.is_some()
+        || schema.items.is_some()
 }
 
 fn array<'a, J: Judge<'a>>(
@@ -385,7 +400,10 @@ pub(super) fn object<'a, J: Judge<'a>>(
                     .map_or(&ANY, |(_, member)| *member);
                 value(member_schema, member.value, scratch, judge)
             }
-            None if schema.closed => judge.unknown(schema, member.value),
+            None if schema.closed => {
+                judge.unknown(schema, member.value)
+                    && (judge.out().is_none() || value(&ANY, member.value, scratch, judge))
+            }
             None => value(&ANY, member.value, scratch, judge),
         };
         judge.leave();
