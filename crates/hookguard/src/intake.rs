@@ -204,6 +204,17 @@ pub struct IntakeLimits {
 
 /// Parses `body` as one JSON object under the strict rules of this module.
 pub fn parse(body: &[u8], limits: IntakeLimits) -> Result<Map<String, Value>, IntakeError> {
+    read(body, limits, true)
+}
+
+/// Applies the rules of [`parse`] without building the object: the same error, or none, in
+/// memory bounded by the largest object's member names instead of a tree many times the body.
+pub fn check(body: &[u8], limits: IntakeLimits) -> Result<(), IntakeError> {
+    read(body, limits, false).map(|_| ())
+}
+
+/// [`parse`], or with `build` off [`check`] (the object returned then is empty).
+fn read(body: &[u8], limits: IntakeLimits, build: bool) -> Result<Map<String, Value>, IntakeError> {
     let whole_body = |kind| IntakeError {
         kind,
         position: None,
@@ -268,6 +279,7 @@ pub fn parse(body: &[u8], limits: IntakeLimits) -> Result<Map<String, Value>, In
     let array_items = RefCell::new(Vec::new());
     let seed = StrictValue {
         depth: 1,
+        build,
         limits: &limits,
         failure: &failure,
         numbers: &numbers,
@@ -280,6 +292,7 @@ pub fn parse(body: &[u8], limits: IntakeLimits) -> Result<Map<String, Value>, In
     });
     match parsed {
         Ok(Value::Object(object)) => Ok(object),
+        Ok(_) if !build => Ok(Map::new()),
         // Unreachable: the first byte was `{`. Kept as an error rather than a panic.
         Ok(_) => Err(whole_body(IntakeErrorKind::Syntax {
             expected: "expected `{`",
@@ -410,6 +423,8 @@ struct Recorded {
 #[derive(Clone, Copy)]
 struct StrictValue<'a> {
     depth: usize,
+    /// Whether to build the value; without, every value read is `null` and only the rules run.
+    build: bool,
     limits: &'a IntakeLimits,
     failure: &'a RefCell<Option<Recorded>>,
     /// The literals behind the numbers serde_json hands over as doubles.
@@ -497,7 +512,11 @@ impl<'de> Visitor<'de> for StrictValue<'_> {
     }
 
     fn visit_str<E>(self, value: &str) -> Result<Value, E> {
-        Ok(Value::String(value.to_owned()))
+        Ok(if self.build {
+            Value::String(value.to_owned())
+        } else {
+            Value::Null
+        })
     }
 
     fn visit_string<E>(self, value: String) -> Result<Value, E> {
@@ -519,6 +538,16 @@ impl<'de> Visitor<'de> for StrictValue<'_> {
         // start at four slots, and a body of many small arrays would cost twice its tree. A
         // large array moves to a buffer of its own, which grows in place.
         const SHARED_STACK_ITEMS: usize = 1024;
+        if !self.build {
+            let mut index = 0;
+            loop {
+                match seq.next_element_seed(self.nested()) {
+                    Ok(Some(_)) => index += 1,
+                    Ok(None) => return Ok(Value::Null),
+                    Err(error) => return Err(self.locate(error, || format!("/{index}"))),
+                }
+            }
+        }
         let start = self.array_items.borrow().len();
         let mut own: Option<Vec<Value>> = None;
         let mut index = 0;
@@ -559,6 +588,8 @@ impl<'de> Visitor<'de> for StrictValue<'_> {
             }));
         }
         let mut object = Map::new();
+        // Without building, the member names alone, for duplicates.
+        let mut names = std::collections::HashSet::new();
         loop {
             let key = match map.next_key::<String>() {
                 Ok(Some(key)) => key,
@@ -567,17 +598,29 @@ impl<'de> Visitor<'de> for StrictValue<'_> {
             };
             // The pointer token is written only when a failure unwinds through this member.
             let token = |key: &str| format!("/{}", crate::schema::pointer_escape(key));
-            if object.contains_key(&key) {
+            let repeated = if self.build {
+                object.contains_key(&key)
+            } else {
+                names.contains(&key)
+            };
+            if repeated {
                 let error = self.fail(IntakeErrorKind::DuplicateKey);
                 return Err(self.locate(error, || token(&key)));
             }
             match map.next_value_seed(self.nested()) {
-                Ok(value) => {
+                Ok(value) if self.build => {
                     object.insert(key, value);
+                }
+                Ok(_) => {
+                    names.insert(key);
                 }
                 Err(error) => return Err(self.locate(error, || token(&key))),
             }
         }
-        Ok(Value::Object(object))
+        Ok(if self.build {
+            Value::Object(object)
+        } else {
+            Value::Null
+        })
     }
 }

@@ -432,3 +432,34 @@ fn messages_never_echo_payload_values_unless_asked() {
         report.errors[0].error
     );
 }
+
+#[test]
+fn checking_without_a_tree_gives_the_same_verdict_and_error() {
+    use hookguard::intake::{self, IntakeLimits};
+    let limits = IntakeLimits {
+        max_bytes: 8 << 20,
+        max_depth: 32,
+    };
+    let mut bodies: Vec<Vec<u8>> = ["intake", "seeds", "schema", "numbers"]
+        .into_iter()
+        .flat_map(fixtures)
+        .map(|path| read(&path))
+        .collect();
+    bodies.extend(
+        common::hostile::hostile_cases(&common::repo_root())
+            .into_iter()
+            .map(|case| case.body),
+    );
+    let mut refused = 0;
+    for body in &bodies {
+        let parsed = intake::parse(body, limits);
+        refused += usize::from(parsed.is_err());
+        assert_eq!(
+            intake::check(body, limits),
+            parsed.map(|_| ()),
+            "{}",
+            String::from_utf8_lossy(body.get(..200.min(body.len())).unwrap())
+        );
+    }
+    assert!(refused >= 40, "only {refused} refused bodies");
+}

@@ -4,9 +4,10 @@
 //! an integral value is an integer however it is spelled (`5.985e3` is 5985, which serde_json
 //! reads as the float 5985.0), and a fraction that a double rounds to an integer is moved one
 //! unit in the last place back towards its true value (`1e-400` is the smallest double, not 0).
+//! And `check`, the same rules without a tree, gives exactly `parse`'s verdict and error.
 #![no_main]
 
-use hookguard::intake::{IntakeLimits, parse};
+use hookguard::intake::{IntakeLimits, check, parse};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 
@@ -15,7 +16,12 @@ fuzz_target!(|body: &[u8]| {
         max_bytes: 1 << 20,
         max_depth: 32,
     };
-    if let Ok(object) = parse(body, limits) {
+    let parsed = parse(body, limits);
+    assert_eq!(
+        check(body, limits),
+        parsed.as_ref().map(|_| ()).map_err(Clone::clone)
+    );
+    if let Ok(object) = parsed {
         let reparsed: Value =
             serde_json::from_slice(body).expect("intake accepted what serde_json refuses");
         let intake = Value::Object(object);
