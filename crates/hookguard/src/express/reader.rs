@@ -1,7 +1,8 @@
 //! The express lane's reader: strict JSON over borrowed bytes, giving up (`None`) on anything
-//! intake would refuse and on a few things it would accept but that are rare enough to leave
-//! to it (`\u` escapes, escaped member names).
+//! intake would refuse (intake words and places those errors). Member names are decoded when
+//! they hold escapes; values are kept as their text.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use crate::compiled;
@@ -11,11 +12,11 @@ use crate::number::{self, ExactNumber};
 /// (Ocrolus' objects have about a dozen); a larger object gets a set.
 const LINEAR_MEMBERS: usize = 32;
 
-/// One member of an object: its name (raw bytes between the quotes, which hold no escape)
-/// and its value's text.
-#[derive(Clone, Copy)]
+/// One member of an object: its name (escapes decoded; borrowed from the body when it has
+/// none) and its value's text.
+#[derive(Clone)]
 pub(super) struct Member<'a> {
-    pub(super) key: &'a [u8],
+    pub(super) key: Cow<'a, [u8]>,
     pub(super) value: &'a [u8],
 }
 
@@ -61,25 +62,27 @@ impl<'a> Reader<'a> {
             return Some(());
         }
         let first = self.members.len();
-        let mut names: Option<HashSet<&'a [u8]>> = None;
+        let mut names: Option<HashSet<Cow<'a, [u8]>>> = None;
         loop {
             self.skip_whitespace();
-            let key = self.string()?;
-            if has_escape(key) {
-                return None;
-            }
+            let raw = self.string()?;
+            let key = if has_escape(raw) {
+                Cow::Owned(decode(raw)?)
+            } else {
+                Cow::Borrowed(raw)
+            };
             if self.check_duplicates {
                 let earlier = self.members.get(first..)?;
                 let repeated = match &mut names {
-                    Some(names) => !names.insert(key),
+                    Some(names) => !names.insert(key.clone()),
                     None if earlier.len() < LINEAR_MEMBERS => earlier
                         .iter()
-                        .any(|member| compiled::same_bytes(member.key, key)),
+                        .any(|member| compiled::same_bytes(&member.key, &key)),
                     None => {
                         // Comparing one by one would be quadratic in the object's size.
-                        let mut set: HashSet<&'a [u8]> =
-                            earlier.iter().map(|member| member.key).collect();
-                        let repeated = !set.insert(key);
+                        let mut set: HashSet<Cow<'a, [u8]>> =
+                            earlier.iter().map(|member| member.key.clone()).collect();
+                        let repeated = !set.insert(key.clone());
                         names = Some(set);
                         repeated
                     }
@@ -208,6 +211,19 @@ impl<'a> Reader<'a> {
         (self.at > start).then_some(())
     }
 
+    /// The code unit of a `uXXXX` escape (the reader at its `u`).
+    fn hex_escape(&mut self) -> Option<u32> {
+        self.expect(b'u')?;
+        let digits = self.bytes.get(self.at..self.at + 4)?;
+        let unit = u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()?;
+        // `from_str_radix` takes a sign; JSON does not.
+        if !digits.iter().all(u8::is_ascii_hexdigit) {
+            return None;
+        }
+        self.at += 4;
+        Some(unit)
+    }
+
     /// A string's raw contents (between the quotes, escapes left as written). Refuses raw
     /// control characters, unknown escapes, every `\u` escape (lone surrogates are intake's
     /// to explain) and contents that are not UTF-8.
@@ -246,6 +262,21 @@ impl<'a> Reader<'a> {
                     self.at += 1;
                     match self.peek()? {
                         b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.at += 1,
+                        b'u' => {
+                            // A character, or a surrogate pair; a lone surrogate is intake's to
+                            // explain.
+                            let unit = self.hex_escape()?;
+                            if (0xDC00..0xE000).contains(&unit) {
+                                return None;
+                            }
+                            if (0xD800..0xDC00).contains(&unit) {
+                                self.expect(b'\\')?;
+                                let low = self.hex_escape()?;
+                                if !(0xDC00..0xE000).contains(&low) {
+                                    return None;
+                                }
+                            }
+                        }
                         _ => return None,
                     }
                 }
@@ -343,25 +374,48 @@ pub(super) fn each_item<'a>(
     }
 }
 
-/// The contents of a string value the reader accepted, its escapes decoded (the reader lets no
-/// `\u` escape through).
+/// The contents of a string value the reader accepted, its escapes decoded.
 pub(super) fn decoded(value: &[u8]) -> Option<Vec<u8>> {
-    let contents = value.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
+    decode(value.strip_prefix(b"\"")?.strip_suffix(b"\"")?)
+}
+
+/// String contents the reader accepted, escapes decoded (surrogate pairs joined: the reader
+/// lets no lone surrogate through).
+pub(super) fn decode(contents: &[u8]) -> Option<Vec<u8>> {
     let mut text = Vec::with_capacity(contents.len());
     let mut bytes = contents.iter();
+    let hex = |bytes: &mut std::slice::Iter<'_, u8>| -> Option<u32> {
+        let digits: Vec<u8> = bytes.by_ref().take(4).copied().collect();
+        u32::from_str_radix(std::str::from_utf8(&digits).ok()?, 16).ok()
+    };
     while let Some(&byte) = bytes.next() {
         if byte != b'\\' {
             text.push(byte);
             continue;
         }
-        text.push(match bytes.next()? {
-            b'b' => 0x08,
-            b'f' => 0x0C,
-            b'n' => b'\n',
-            b'r' => b'\r',
-            b't' => b'\t',
-            other => *other,
-        });
+        let character = match bytes.next()? {
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let unit = hex(&mut bytes)?;
+                let code = if (0xD800..0xDC00).contains(&unit) {
+                    // `\uD83D\uDE00`: skip the second backslash and `u`.
+                    bytes.next()?;
+                    bytes.next()?;
+                    let low = hex(&mut bytes)?;
+                    0x10000 + ((unit - 0xD800) << 10) + (low.checked_sub(0xDC00)?)
+                } else {
+                    unit
+                };
+                char::from_u32(code)?
+            }
+            other => char::from(*other),
+        };
+        let mut buffer = [0; 4];
+        text.extend_from_slice(character.encode_utf8(&mut buffer).as_bytes());
     }
     Some(text)
 }

@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use super::reader::{Member, decoded, each_item, has_escape, loose_reader, unescaped};
+use super::reader::{Member, decode, decoded, each_item, has_escape, loose_reader, unescaped};
 use crate::compiled::{self, Constant, Schema, Types};
 use crate::number::{self, ExactNumber};
 use crate::report::{Finding, FindingList};
@@ -382,16 +382,16 @@ pub(super) fn object<'a, J: Judge<'a>>(
     judge: &mut J,
 ) -> bool {
     if let Some(out) = judge.out() {
-        members.sort_unstable_by(|a, b| a.key.cmp(b.key));
+        members.sort_unstable_by(|a, b| a.key.cmp(&b.key));
         out.push(b'{');
     }
     let mut seen: u64 = 0;
     for (index, member) in members.iter().enumerate() {
         if let Some(out) = judge.out() {
-            write_key(out, index, member.key);
+            write_key(out, index, &member.key);
         }
-        judge.enter_member(member.key);
-        let go = match schema.property_index(member.key) {
+        judge.enter_member(&member.key);
+        let go = match schema.property_index(&member.key) {
             Some(declared) => {
                 seen |= bit(declared);
                 let member_schema = schema
@@ -430,7 +430,7 @@ pub(super) fn required<'a, J: Judge<'a>>(
         for name in schema.required {
             let present = members
                 .iter()
-                .any(|member| compiled::same_bytes(member.key, name.as_bytes()));
+                .any(|member| compiled::same_bytes(&member.key, name.as_bytes()));
             if !present
                 && !judge.error(schema, "required", object_value, || {
                     format!("missing required property {name}")
@@ -442,8 +442,8 @@ pub(super) fn required<'a, J: Judge<'a>>(
     }
     if let Some((named, alias)) = schema.either {
         let present = members.iter().any(|member| {
-            compiled::same_bytes(member.key, named.as_bytes())
-                || compiled::same_bytes(member.key, alias.as_bytes())
+            compiled::same_bytes(&member.key, named.as_bytes())
+                || compiled::same_bytes(&member.key, alias.as_bytes())
         });
         if !present {
             // An alias pair's requirement: a general engine could only say no alternative
@@ -463,7 +463,7 @@ pub(super) fn required<'a, J: Judge<'a>>(
 pub(super) fn declared_bits(schema: &Schema, members: &[Member<'_>]) -> Option<u64> {
     let mut seen: u64 = 0;
     for member in members {
-        match schema.property_index(member.key) {
+        match schema.property_index(&member.key) {
             Some(index) => seen |= bit(index),
             None if schema.closed => return None,
             None => {}
@@ -478,45 +478,48 @@ fn bit(index: usize) -> u64 {
         .unwrap_or(0)
 }
 
-/// Writes `"key":`, after a comma unless it is the object's first member.
+/// Writes `"key":`, after a comma unless it is the object's first member. `key` is a name as
+/// decoded, escaped again as serde_json escapes it.
 pub(super) fn write_key(out: &mut Vec<u8>, index: usize, key: &[u8]) {
     if index > 0 {
         out.push(b',');
     }
-    out.push(b'"');
-    out.extend_from_slice(key);
-    out.extend_from_slice(b"\":");
+    write_text(out, key);
+    out.push(b':');
 }
 
-/// Writes a string value as serde_json writes the string it holds, in lower case for a UUID.
+/// Writes decoded text as a JSON string, escaped as serde_json escapes it.
+fn write_text(out: &mut Vec<u8>, text: &[u8]) {
+    let needs_escape = text
+        .iter()
+        .any(|&byte| byte < 0x20 || byte == b'"' || byte == b'\\');
+    if needs_escape && let Ok(text) = std::str::from_utf8(text) {
+        // Writing a `str` into a `Vec` cannot fail.
+        let _ = serde_json::to_writer(&mut *out, text);
+    } else {
+        out.push(b'"');
+        out.extend_from_slice(text);
+        out.push(b'"');
+    }
+}
+
+/// Writes a string value as serde_json writes the string it holds, in lower case for a UUID
+/// (as a tree is lowered before serde_json writes it).
 fn write_string(out: &mut Vec<u8>, value: &[u8], uuid: bool) -> Option<()> {
     let contents = value.get(1..value.len().checked_sub(1)?)?;
+    if has_escape(contents) {
+        let mut text = decode(contents)?;
+        if uuid {
+            text.make_ascii_lowercase();
+        }
+        write_text(out, &text);
+        return Some(());
+    }
     out.push(b'"');
     let start = out.len();
-    if has_escape(contents) {
-        let mut bytes = contents.iter();
-        while let Some(&byte) = bytes.next() {
-            if byte == b'\\' {
-                // The escapes the reader accepts; serde_json writes each the same way but
-                // `\/`, which it writes as `/`.
-                let escaped = *bytes.next()?;
-                if escaped != b'/' {
-                    out.push(b'\\');
-                }
-                out.push(escaped);
-            } else {
-                out.push(byte);
-            }
-        }
-    } else {
-        out.extend_from_slice(contents);
-    }
-    if uuid {
-        // As a tree would be lowered before serde_json writes it: the letters of escapes
-        // (`\n`, `\t`, ...) are lower case already.
-        if let Some(written) = out.get_mut(start..) {
-            written.make_ascii_lowercase();
-        }
+    out.extend_from_slice(contents);
+    if uuid && let Some(written) = out.get_mut(start..) {
+        written.make_ascii_lowercase();
     }
     out.push(b'"');
     Some(())
