@@ -148,6 +148,27 @@ impl Report {
         Report::refused(Finding::from(error))
     }
 
+    /// The report on a recognised account-level test delivery.
+    pub(crate) fn test_delivery(
+        warnings: Vec<Finding>,
+        omitted_warnings: usize,
+        normalized: Option<Normalized>,
+    ) -> Report {
+        Report {
+            valid: true,
+            delivery: Some(Delivery::Test),
+            event_name: None,
+            source_event_name: None,
+            errors: Vec::new(),
+            warnings,
+            omitted: Omitted {
+                errors: 0,
+                warnings: omitted_warnings,
+            },
+            normalized,
+        }
+    }
+
     /// A report for a body refused before it could be read as an event.
     pub(crate) fn refused(error: Finding) -> Report {
         Report {

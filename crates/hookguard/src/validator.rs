@@ -326,26 +326,14 @@ impl Validator {
             &mut findings,
         );
         if !findings.errors.is_empty() {
-            return Report::refused(Finding::at(
-                "missing_event_name",
-                "",
-                "event_name is missing, and the body is not Ocrolus' account-level test delivery",
-            ));
+            return Report::refused(missing_event_name());
         }
         let (warnings, omitted_warnings) = findings.warnings.finish();
-        Report {
-            valid: true,
-            delivery: Some(Delivery::Test),
-            event_name: None,
-            source_event_name: None,
-            errors: Vec::new(),
+        Report::test_delivery(
             warnings,
-            omitted: Omitted {
-                errors: 0,
-                warnings: omitted_warnings,
-            },
-            normalized: want_normalized.then(|| Normalized::from_value(&instance)),
-        }
+            omitted_warnings,
+            want_normalized.then(|| Normalized::from_value(&instance)),
+        )
     }
 
     /// Empty finding lists, each bounded by [`Options::max_findings`].
@@ -386,6 +374,15 @@ fn locate_findings(body: &[u8], report: &mut Report) {
     }
 }
 
+/// The refusal of a body without `event_name` that is not the test delivery.
+pub(crate) fn missing_event_name() -> Finding {
+    Finding::at(
+        "missing_event_name",
+        "",
+        "event_name is missing, and the body is not Ocrolus' account-level test delivery",
+    )
+}
+
 /// The warning for an alias pair whose halves differ (at the second half).
 pub(crate) fn alias_mismatch(first: &str, second: &str) -> Finding {
     let message = format!("{first} and {second} should carry the same value but differ");
@@ -401,7 +398,8 @@ pub(crate) fn undocumented_payload(spec: &EventSpec) -> Finding {
     Finding::at("undocumented_payload", "", message)
 }
 
-fn unknown_event(name: &str) -> Finding {
+/// The refusal of an `event_name` that names no webhook event (at `/event_name`).
+pub(crate) fn unknown_event(name: &str) -> Finding {
     if let Some(email_only) = catalog::email_only_event(name) {
         return Finding::at("email_only_event", "/event_name", email_only.explanation);
     }

@@ -200,3 +200,31 @@ fn the_lane_reads_escaped_member_names_and_unicode_escapes() {
     }
     assert!(answered >= 100, "the lane answered {answered} times");
 }
+
+#[test]
+fn the_lane_judges_test_deliveries_and_names_that_are_no_event() {
+    let bodies: &[&[u8]] = &[
+        br#"{"status":"VERIFICATION_COMPLETE","uploaded_doc_pk":0,"book_pk":0}"#,
+        br#" {"book_pk":0, "status":"VERIFICATION\u005fCOMPLETE","uploaded_doc_pk":0,"x":[{"b":1,"a":"\/"}]}"#,
+        br#"{"status":"VERIFICATION_COMPLETE","uploaded_doc_pk":1,"book_pk":0}"#,
+        br#"{"status":"VERIFICATION_COMPLETE","book_pk":0}"#,
+        br#"{"book_pk":0}"#,
+        br#"{"event_name":"BOOK_VERIFIED ","book_pk":1}"#,
+        br#"{"event_name":"book.verifi\u0065d2"}"#,
+        br#"{"event_name":"SUSPICIOUS_ACTIVITY"}"#,
+        "{\"event_name\":\"b\u{43e}ok.verified\"}".as_bytes(),
+        br#"{"event_name":12}"#,
+        br#"{"event_name":1.5}"#,
+        br#"{"event_name":null}"#,
+        br#"{"event_name":[true]}"#,
+        br#"{"event_name":{"a":1}}"#,
+    ];
+    for body in bodies {
+        let answered = lane_agrees(body);
+        assert!(
+            answered >= 4,
+            "the lane answered {answered} times for {}",
+            String::from_utf8_lossy(body)
+        );
+    }
+}

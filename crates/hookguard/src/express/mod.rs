@@ -6,14 +6,15 @@
 //! - a clean delivery (valid, nothing to warn about) stops there, its normalized payload, when
 //!   asked for, written in the same walk;
 //! - any other gets a second walk that records every finding with the offset of its value,
-//!   made a line and column in one pass at the end.
+//!   made a line and column in one pass at the end;
+//! - a body without `event_name` is judged as the test delivery, and a name that is no event's
+//!   is refused, as the reference path does.
 //!
 //! The lane steps aside (`None`) for everything else, and the reference path (strict intake into
 //! a tree, the compiled check over it, findings located by a second scan) writes the report:
-//! bodies intake refuses (it alone words those errors and places them), the test delivery, an
-//! unknown or non-string `event_name`, `reveal_values` (messages quote values as a tree prints
-//! them), and a few cases of the normalized payload (numbers with a fraction or an exponent,
-//! escaped text compared by a keyword). The lane may step aside more often than it must, never
+//! bodies intake refuses (it alone words those errors and places them), `reveal_values`
+//! (messages quote values as a tree prints them), and a few cases of the normalized payload
+//! (numbers with a fraction or an exponent, escaped text compared by a keyword). The lane may step aside more often than it must, never
 //! answer differently: the test suite and the fuzz targets hold every answer of the lane to the
 //! reference path's report, byte for byte.
 
@@ -26,7 +27,7 @@ use walk::{Clean, Collect};
 use crate::catalog::{self, EventSpec};
 use crate::compiled::{self, Schema, Types};
 use crate::number;
-use crate::report::{Delivery, Finding, FindingList, Normalized, Omitted, Report};
+use crate::report::{Delivery, Finding, Normalized, Omitted, Report};
 use crate::validator;
 use crate::{Options, Position};
 
@@ -56,9 +57,32 @@ pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> O
     }
     let mut members = std::mem::take(&mut reader.members);
 
-    let event_name = plain_string(find(&members, "event_name")?)?;
-    let spec = catalog::event(event_name)?;
-    let schema = compiled::event_schema(event_name)?;
+    let Some(event_value) = find(&members, "event_name") else {
+        return test_delivery(body, root, &mut members, options, want_normalized, &reader);
+    };
+    let located = |code, message: String| {
+        let mut finding = Finding::at(code, "/event_name", message);
+        finding.position = Some(Position::at_offset(body, offset(body, event_value)));
+        Some(Report::refused(finding))
+    };
+    if event_value.first() != Some(&b'"') {
+        let (_, kind) = walk::kind_of(event_value);
+        return located(
+            "invalid_event_name",
+            format!("event_name must be a string, found {kind}"),
+        );
+    }
+    let event_name = String::from_utf8(decoded(event_value)?).ok()?;
+    let (Some(spec), Some(schema)) = (
+        catalog::event(&event_name),
+        compiled::event_schema(&event_name),
+    ) else {
+        let mut report = Report::refused(validator::unknown_event(&event_name));
+        for finding in &mut report.errors {
+            finding.position = Some(Position::at_offset(body, offset(body, event_value)));
+        }
+        return Some(report);
+    };
     let canonical = {
         let status = find(&members, "status")
             .filter(|value| value.first() == Some(&b'"'))
@@ -125,15 +149,7 @@ pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> O
     if options.reveal_values {
         return None;
     }
-    let limit = usize::try_from(options.max_findings).unwrap_or(usize::MAX);
-    let mut collect = Collect {
-        body,
-        errors: FindingList::new(limit),
-        warnings: FindingList::new(limit),
-        strict: options.strict,
-        instance: String::new(),
-        levels: Vec::new(),
-    };
+    let mut collect = Collect::new(body, options);
     if schema.types != Types::ANY && schema.types.0 & Types::OBJECT == 0 {
         return None;
     }
@@ -179,6 +195,61 @@ pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> O
         warnings: omitted_warnings,
     };
     Some(event_report(valid, errors, warnings, omitted, normalized))
+}
+
+/// The offset of `value` (a slice of `body`) in `body`.
+fn offset(body: &[u8], value: &[u8]) -> usize {
+    (value.as_ptr() as usize).saturating_sub(body.as_ptr() as usize)
+}
+
+/// A body without `event_name`: valid only as Ocrolus' account-level test delivery, judged as
+/// the reference path judges it (its normalized payload is the body with sorted keys).
+fn test_delivery<'a>(
+    body: &'a [u8],
+    root: &'a [u8],
+    members: &mut [Member<'a>],
+    options: &Options,
+    want_normalized: bool,
+    reader: &Reader<'a>,
+) -> Option<Report> {
+    let mut collect = Collect::new(body, options);
+    let mut scratch = Vec::new();
+    walk::object(
+        &compiled::TEST_DELIVERY,
+        root,
+        members,
+        &mut scratch,
+        &mut collect,
+    );
+    if !collect.errors.is_empty() {
+        let mut finding = validator::missing_event_name();
+        finding.position = Some(Position::at_offset(body, offset(body, root)));
+        return Some(Report::refused(finding));
+    }
+    let normalized = if want_normalized {
+        // Numbers are copied as written: only plain integers are written as a tree prints them.
+        if !reader.plain_numbers {
+            return None;
+        }
+        let mut out = Vec::with_capacity(body.len());
+        let mut write = Clean {
+            out: Some(&mut out),
+            tolerate_unknown: true,
+        };
+        if !walk::object(&walk::ANY, root, members, &mut scratch, &mut write) {
+            return None;
+        }
+        Some(Normalized::from_compact_json(String::from_utf8(out).ok()?))
+    } else {
+        None
+    };
+    let (mut warnings, omitted_warnings) = collect.warnings.finish();
+    locate(body, &mut [], &mut warnings);
+    Some(Report::test_delivery(
+        warnings,
+        omitted_warnings,
+        normalized,
+    ))
 }
 
 /// The value of the member `name`, if present.

@@ -82,7 +82,20 @@ pub(super) struct Collect<'b> {
     pub(super) levels: Vec<usize>,
 }
 
-impl Collect<'_> {
+impl<'b> Collect<'b> {
+    /// Collects the findings in `body` under `options` (mode, bound of each list).
+    pub(super) fn new(body: &'b [u8], options: &crate::Options) -> Collect<'b> {
+        let limit = usize::try_from(options.max_findings).unwrap_or(usize::MAX);
+        Collect {
+            body,
+            errors: FindingList::new(limit),
+            warnings: FindingList::new(limit),
+            strict: options.strict,
+            instance: String::new(),
+            levels: Vec::new(),
+        }
+    }
+
     /// The offset of `value` (a slice of the body) in the body.
     pub(super) fn offset(&self, value: &[u8]) -> usize {
         (value.as_ptr() as usize).saturating_sub(self.body.as_ptr() as usize)
@@ -181,7 +194,7 @@ pub(super) fn member_schema(schema: &Schema, name: &[u8]) -> &'static Schema {
 }
 
 /// The JSON type of a value's text, as a set bit, and its name in messages (never the value).
-fn kind_of(value: &[u8]) -> (u8, &'static str) {
+pub(super) fn kind_of(value: &[u8]) -> (u8, &'static str) {
     match value.first() {
         Some(b'"') => (Types::STRING, "a string"),
         Some(b't' | b'f') => (Types::BOOLEAN, "a boolean"),
