@@ -21,6 +21,8 @@
 mod reader;
 mod walk;
 
+use std::borrow::Cow;
+
 use reader::{Member, Reader, decoded, plain_string};
 use walk::{Clean, Collect};
 
@@ -342,74 +344,93 @@ fn checked_and_normalized<'a>(
         out: None,
         tolerate_unknown,
     };
-    let seen = if tolerate_unknown {
-        walk::declared_bits(
-            &Schema {
-                closed: false,
-                ..*source
-            },
-            members,
-        )?
-    } else {
-        walk::declared_bits(source, members)?
-    };
-    if !walk::required(source, root, seen, members, &mut check) {
-        return None;
-    }
     // The top level's members as written: `event_name` replaced, aliases completed from their
     // other half (the copy keeps its source's schema, as a tree's copy keeps its lowered text).
-    let mut outputs: Vec<(&[u8], Option<Member<'a>>)> = Vec::with_capacity(members.len() + 4);
+    struct Output<'k, 'a> {
+        key: &'k [u8],
+        /// The name needs no escaping (as the body spelled it, without escapes).
+        plain_key: bool,
+        /// The value's text and schema; `None` for `event_name`, the canonical name.
+        value: Option<(&'a [u8], &'static Schema)>,
+    }
+    let mut outputs: Vec<Output<'_, 'a>> = Vec::with_capacity(members.len() + 4);
+    let mut seen: u64 = 0;
     for member in members {
+        let declared = source.property_index(&member.key);
+        let schema = match declared {
+            Some(index) => {
+                seen |= walk::bit(index);
+                source
+                    .properties
+                    .get(index)
+                    .map_or(&walk::ANY, |(_, schema)| *schema)
+            }
+            None if source.closed && !tolerate_unknown => return None,
+            None => &walk::ANY,
+        };
         if &*member.key == b"event_name" {
-            let event_name_schema = walk::member_schema(source, &member.key);
-            if !walk::value(event_name_schema, member.value, scratch, &mut check) {
+            if !walk::value(schema, member.value, scratch, &mut check) {
                 return None;
             }
         } else {
-            outputs.push((&member.key, Some(member.clone())));
+            outputs.push(Output {
+                key: &member.key,
+                plain_key: matches!(member.key, Cow::Borrowed(_)),
+                value: Some((member.value, schema)),
+            });
         }
     }
-    outputs.push((b"event_name", None));
+    if !walk::required(source, root, seen, members, &mut check) {
+        return None;
+    }
+    outputs.push(Output {
+        key: b"event_name",
+        plain_key: true,
+        value: None,
+    });
     for (first, second) in canonical.aliases {
         for (missing, present) in [(first, second), (second, first)] {
             let find = |name: &str| {
                 outputs
                     .iter()
-                    .find(|(key, _)| compiled::same_bytes(key, name.as_bytes()))
-                    .map(|(_, member)| member.clone())
+                    .find(|output| compiled::same_bytes(output.key, name.as_bytes()))
+                    .map(|output| output.value)
             };
             if find(missing).is_some() {
                 continue;
             }
             if let Some(Some(copied)) = find(present)
-                && copied.value != b"null"
+                && copied.0 != b"null"
             {
-                outputs.push((missing.as_bytes(), Some(copied)));
+                outputs.push(Output {
+                    key: missing.as_bytes(),
+                    plain_key: true,
+                    value: Some(copied),
+                });
             }
         }
     }
-    outputs.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    outputs.sort_unstable_by(|a, b| a.key.cmp(b.key));
     let size: usize = members
         .iter()
         .map(|member| member.key.len() + member.value.len() + 4)
         .sum();
     let mut out = Vec::with_capacity(size + 64);
     out.push(b'{');
-    for (index, (key, member)) in outputs.iter().enumerate() {
-        walk::write_key(&mut out, index, key);
-        match member {
+    for (index, output) in outputs.iter().enumerate() {
+        walk::write_key(&mut out, index, output.key, output.plain_key);
+        match output.value {
             None => {
                 out.push(b'"');
                 out.extend_from_slice(canonical.name.as_bytes());
                 out.push(b'"');
             }
-            Some(member) => {
-                let schema = walk::member_schema(source, &member.key);
+            Some((value, schema)) => {
                 let mut write = Clean {
                     out: Some(&mut out),
                     tolerate_unknown,
                 };
-                if !walk::value(schema, member.value, scratch, &mut write) {
+                if !walk::value(schema, value, scratch, &mut write) {
                     return None;
                 }
             }

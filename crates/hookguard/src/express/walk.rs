@@ -185,14 +185,6 @@ impl<'a> Judge<'a> for Collect<'_> {
 /// The schema `true`, for the members of objects whose schema declares none of them.
 pub(super) static ANY: Schema = Schema::ANY;
 
-/// The schema of member `name` under `schema`: its declared one, or `true`.
-pub(super) fn member_schema(schema: &Schema, name: &[u8]) -> &'static Schema {
-    schema
-        .property_index(name)
-        .and_then(|index| schema.properties.get(index))
-        .map_or(&ANY, |(_, member)| *member)
-}
-
 /// The JSON type of a value's text, as a set bit, and its name in messages (never the value).
 pub(super) fn kind_of(value: &[u8]) -> (u8, &'static str) {
     match value.first() {
@@ -401,7 +393,12 @@ pub(super) fn object<'a, J: Judge<'a>>(
     let mut seen: u64 = 0;
     for (index, member) in members.iter().enumerate() {
         if let Some(out) = judge.out() {
-            write_key(out, index, &member.key);
+            write_key(
+                out,
+                index,
+                &member.key,
+                matches!(member.key, Cow::Borrowed(_)),
+            );
         }
         judge.enter_member(&member.key);
         let go = match schema.property_index(&member.key) {
@@ -471,33 +468,26 @@ pub(super) fn required<'a, J: Judge<'a>>(
     true
 }
 
-/// The bits of the members of `members` that `schema` declares (for [`required`]), or `None`
-/// when one is undeclared in a closed schema.
-pub(super) fn declared_bits(schema: &Schema, members: &[Member<'_>]) -> Option<u64> {
-    let mut seen: u64 = 0;
-    for member in members {
-        match schema.property_index(&member.key) {
-            Some(index) => seen |= bit(index),
-            None if schema.closed => return None,
-            None => {}
-        }
-    }
-    Some(seen)
-}
-
 /// The bit of the `index`-th property in [`Schema::required_mask`] (none beyond 64).
-fn bit(index: usize) -> u64 {
+pub(super) fn bit(index: usize) -> u64 {
     1u64.checked_shl(u32::try_from(index).unwrap_or(u32::MAX))
         .unwrap_or(0)
 }
 
 /// Writes `"key":`, after a comma unless it is the object's first member. `key` is a name as
-/// decoded, escaped again as serde_json escapes it.
-pub(super) fn write_key(out: &mut Vec<u8>, index: usize, key: &[u8]) {
+/// decoded, escaped again as serde_json escapes it; a `plain` one (spelled without escapes in
+/// the body) holds nothing to escape.
+pub(super) fn write_key(out: &mut Vec<u8>, index: usize, key: &[u8], plain: bool) {
     if index > 0 {
         out.push(b',');
     }
-    write_text(out, key);
+    if plain {
+        out.push(b'"');
+        out.extend_from_slice(key);
+        out.push(b'"');
+    } else {
+        write_text(out, key);
+    }
     out.push(b':');
 }
 
