@@ -37,6 +37,11 @@ static VALIDATORS: LazyLock<Vec<Validator>> = LazyLock::new(|| {
             max_bytes: 300,
             ..Options::default()
         },
+        Options {
+            reveal_values: true,
+            max_findings: 3,
+            ..Options::default()
+        },
     ]
     .into_iter()
     .map(|options| Validator::new(options).unwrap())
@@ -222,7 +227,7 @@ fn the_lane_judges_test_deliveries_and_names_that_are_no_event() {
     for body in bodies {
         let answered = lane_agrees(body);
         assert!(
-            answered >= 4,
+            answered >= 5,
             "the lane answered {answered} times for {}",
             String::from_utf8_lossy(body)
         );

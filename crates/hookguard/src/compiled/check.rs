@@ -276,8 +276,12 @@ pub(crate) fn kind_of(value: &Value) -> &'static str {
 
 /// The value's JSON text, cut after 80 characters (for messages that may reveal values).
 fn truncated(value: &Value) -> String {
+    truncated_text(value.to_string())
+}
+
+/// A value's JSON text cut after 80 characters, as messages that may reveal values quote it.
+pub(crate) fn truncated_text(text: String) -> String {
     const LIMIT: usize = 80;
-    let text = value.to_string();
     match text.char_indices().nth(LIMIT) {
         Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or_default()),
         None => text,

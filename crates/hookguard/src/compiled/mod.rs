@@ -17,7 +17,7 @@ mod check;
 #[rustfmt::skip]
 mod generated;
 
-pub(crate) use check::{Findings, check, is_uuid, kind_of};
+pub(crate) use check::{Findings, check, is_uuid, kind_of, truncated_text};
 pub(crate) use generated::{TEST_DELIVERY, event_schema};
 
 /// One schema (or subschema) of an event, compiled.

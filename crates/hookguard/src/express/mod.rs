@@ -12,9 +12,9 @@
 //!
 //! The lane steps aside (`None`) for everything else, and the reference path (strict intake into
 //! a tree, the compiled check over it, findings located by a second scan) writes the report:
-//! bodies intake refuses (it alone words those errors and places them), `reveal_values`
-//! (messages quote values as a tree prints them), and a few cases of the normalized payload
-//! (numbers with a fraction or an exponent, escaped text compared by a keyword). The lane may step aside more often than it must, never
+//! bodies intake refuses (it alone words those errors and places them), and the normalized
+//! payload of a clean delivery whose escaped text a keyword compares (rare: a clean walk gives up
+//! there rather than decode). The lane may step aside more often than it must, never
 //! answer differently: the test suite and the fuzz targets hold every answer of the lane to the
 //! reference path's report, byte for byte.
 
@@ -46,7 +46,6 @@ pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> O
         at: 0,
         max_depth: usize::try_from(options.max_depth).unwrap_or(usize::MAX),
         check_duplicates: true,
-        plain_numbers: true,
         members: Vec::with_capacity(32),
     };
     reader.skip_whitespace();
@@ -60,7 +59,7 @@ pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> O
     let mut members = std::mem::take(&mut reader.members);
 
     let Some(event_value) = find(&members, "event_name") else {
-        return test_delivery(body, root, &mut members, options, want_normalized, &reader);
+        return test_delivery(body, root, &mut members, options, want_normalized);
     };
     let located = |code, message: String| {
         let mut finding = Finding::at(code, "/event_name", message);
@@ -113,9 +112,7 @@ pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> O
         && aliases_agree(spec, &members);
     if may_be_clean {
         match canonical {
-            // Numbers are copied as written: only plain integers are written the way serde_json
-            // writes their value.
-            Some(canonical) if want_normalized && reader.plain_numbers => {
+            Some(canonical) if want_normalized => {
                 if let Some(normalized) =
                     checked_and_normalized(&members, root, schema, canonical, &mut scratch, false)
                 {
@@ -127,7 +124,6 @@ pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> O
                     });
                 }
             }
-            Some(_) if want_normalized => return None,
             _ => {
                 let mut clean = Clean {
                     out: None,
@@ -146,11 +142,6 @@ pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> O
         }
     }
 
-    // Findings: quoted values are written as a tree prints them, which only the reference
-    // path does.
-    if options.reveal_values {
-        return None;
-    }
     let mut collect = Collect::new(body, options);
     if schema.types != Types::ANY && schema.types.0 & Types::OBJECT == 0 {
         return None;
@@ -174,19 +165,14 @@ pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> O
     let valid = collect.errors.is_empty();
     let normalized = match canonical {
         // A valid delivery with warnings is normalized with its unknown members as they are.
-        Some(canonical) if valid && want_normalized => {
-            if !reader.plain_numbers {
-                return None;
-            }
-            Some(checked_and_normalized(
-                &members,
-                root,
-                schema,
-                canonical,
-                &mut scratch,
-                !options.strict,
-            )?)
-        }
+        Some(canonical) if valid && want_normalized => Some(checked_and_normalized(
+            &members,
+            root,
+            schema,
+            canonical,
+            &mut scratch,
+            !options.strict,
+        )?),
         _ => None,
     };
     let (mut errors, omitted_errors) = collect.errors.finish();
@@ -212,7 +198,6 @@ fn test_delivery<'a>(
     members: &mut [Member<'a>],
     options: &Options,
     want_normalized: bool,
-    reader: &Reader<'a>,
 ) -> Option<Report> {
     let mut collect = Collect::new(body, options);
     let mut scratch = Vec::new();
@@ -229,10 +214,6 @@ fn test_delivery<'a>(
         return Some(Report::refused(finding));
     }
     let normalized = if want_normalized {
-        // Numbers are copied as written: only plain integers are written as a tree prints them.
-        if !reader.plain_numbers {
-            return None;
-        }
         let mut out = Vec::with_capacity(body.len());
         let mut write = Clean {
             out: Some(&mut out),

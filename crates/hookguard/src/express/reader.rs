@@ -27,8 +27,6 @@ pub(super) struct Reader<'a> {
     pub(super) max_depth: usize,
     /// Off when re-reading a value the strict pass already accepted.
     pub(super) check_duplicates: bool,
-    /// Every number so far is a plain integer literal (no fraction, exponent or `-0`).
-    pub(super) plain_numbers: bool,
     /// The members of the objects being read, innermost last; after the top-level object,
     /// its members.
     pub(super) members: Vec<Member<'a>>,
@@ -154,16 +152,7 @@ impl<'a> Reader<'a> {
                 let literal = self.number()?;
                 match number::read(literal) {
                     ExactNumber::OutOfRange => None,
-                    ExactNumber::Integer(_) => {
-                        let plain = literal.iter().all(|&b| b.is_ascii_digit() || b == b'-')
-                            && !literal.starts_with(b"-0");
-                        self.plain_numbers &= plain;
-                        Some(())
-                    }
-                    ExactNumber::Fraction(_) => {
-                        self.plain_numbers = false;
-                        Some(())
-                    }
+                    ExactNumber::Integer(_) | ExactNumber::Fraction(_) => Some(()),
                 }
             }
         }
@@ -342,7 +331,6 @@ pub(super) fn loose_reader<'a>(value: &'a [u8], members: Vec<Member<'a>>) -> Rea
         at: 0,
         max_depth: usize::MAX,
         check_duplicates: false,
-        plain_numbers: true,
         members,
     }
 }

@@ -77,6 +77,8 @@ pub(super) struct Collect<'b> {
     pub(super) errors: FindingList,
     pub(super) warnings: FindingList,
     pub(super) strict: bool,
+    /// Messages quote the offending values.
+    pub(super) reveal_values: bool,
     /// The JSON Pointer of the current location, and where each level of it starts.
     pub(super) instance: String,
     pub(super) levels: Vec<usize>,
@@ -91,6 +93,7 @@ impl<'b> Collect<'b> {
             errors: FindingList::new(limit),
             warnings: FindingList::new(limit),
             strict: options.strict,
+            reveal_values: options.reveal_values,
             instance: String::new(),
             levels: Vec::new(),
         }
@@ -132,11 +135,19 @@ impl<'a> Judge<'a> for Collect<'_> {
         value: &'a [u8],
         message: impl FnOnce() -> String,
     ) -> bool {
+        let mut message = message();
+        // An alias pair's message names both members; it quotes nothing.
+        if self.reveal_values && keyword != "anyOf" {
+            message.push_str(&format!(
+                " (got {})",
+                compiled::truncated_text(printed(value))
+            ));
+        }
         let finding = self.finding(
             "schema_violation",
             format!("{}/{keyword}", schema.at),
             value,
-            message(),
+            message,
         );
         self.errors.push(finding);
         true
@@ -180,6 +191,17 @@ impl<'a> Judge<'a> for Collect<'_> {
     fn out(&mut self) -> Option<&mut Vec<u8>> {
         None
     }
+}
+
+/// A value's text as serde_json writes the value a tree holds (compact, keys sorted).
+fn printed(value: &[u8]) -> String {
+    let mut out = Vec::with_capacity(value.len());
+    let mut write = Clean {
+        out: Some(&mut out),
+        tolerate_unknown: true,
+    };
+    self::value(&ANY, value, &mut Vec::new(), &mut write);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The schema `true`, for the members of objects whose schema declares none of them.
@@ -322,9 +344,8 @@ pub(super) fn value<'a, J: Judge<'a>>(
                     }
                 }
             }
-            // Literals and numbers are written as sent: only plain integers reach a writing walk.
             if let Some(out) = judge.out() {
-                out.extend_from_slice(value);
+                write_number(out, value, integer);
             }
             true
         }
@@ -503,6 +524,29 @@ fn write_text(out: &mut Vec<u8>, text: &[u8]) {
         out.push(b'"');
         out.extend_from_slice(text);
         out.push(b'"');
+    }
+}
+
+/// Writes a number as serde_json writes the number intake reads from it: an integer in its
+/// plain spelling (`5.985e3` is `5985`, `-0` is `0`), a fraction as the shortest text of its
+/// double.
+fn write_number(out: &mut Vec<u8>, literal: &[u8], read: Option<ExactNumber>) {
+    let plain = literal.first().is_some_and(u8::is_ascii_digit)
+        && literal.iter().all(u8::is_ascii_digit)
+        || literal.starts_with(b"-")
+            && !literal.starts_with(b"-0")
+            && literal.iter().skip(1).all(u8::is_ascii_digit);
+    match read {
+        _ if plain => out.extend_from_slice(literal),
+        Some(ExactNumber::Integer(integer)) => {
+            out.extend_from_slice(integer.to_string().as_bytes())
+        }
+        Some(ExactNumber::Fraction(fraction)) => {
+            // Writing a number into a `Vec` cannot fail.
+            let _ = serde_json::to_writer(&mut *out, &fraction);
+        }
+        // `true`, `false` and `null` are written as they are.
+        _ => out.extend_from_slice(literal),
     }
 }
 
