@@ -233,3 +233,36 @@ fn the_lane_judges_test_deliveries_and_names_that_are_no_event() {
         );
     }
 }
+
+#[test]
+fn only_bodies_intake_refuses_take_the_reference_path() {
+    use hookguard::intake::{self, IntakeLimits};
+    let mut bodies: Vec<Vec<u8>> = ["seeds", "schema", "numbers", "intake"]
+        .into_iter()
+        .flat_map(common::fixtures)
+        .map(|path| common::read(&path))
+        .collect();
+    bodies.extend(
+        common::hostile::hostile_cases(&common::repo_root())
+            .into_iter()
+            .map(|case| case.body),
+    );
+    for validator in VALIDATORS.iter() {
+        let options = validator.options();
+        let limits = IntakeLimits {
+            max_bytes: usize::try_from(options.max_bytes).unwrap(),
+            max_depth: usize::try_from(options.max_depth).unwrap(),
+        };
+        for body in &bodies {
+            let accepted = intake::parse(body, limits).is_ok();
+            for normalize in [false, true] {
+                assert_eq!(
+                    validator.express_report(body, normalize).is_some(),
+                    accepted,
+                    "{options:?} normalize={normalize}: {}",
+                    String::from_utf8_lossy(body.get(..200.min(body.len())).unwrap())
+                );
+            }
+        }
+    }
+}

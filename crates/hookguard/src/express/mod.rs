@@ -12,9 +12,7 @@
 //!
 //! The lane steps aside (`None`) for everything else, and the reference path (strict intake into
 //! a tree, the compiled check over it, findings located by a second scan) writes the report:
-//! bodies intake refuses (it alone words those errors and places them), and the normalized
-//! payload of a clean delivery whose escaped text a keyword compares (rare: a clean walk gives up
-//! there rather than decode). The lane may step aside more often than it must, never
+//! bodies intake refuses (it alone words those errors and places them). The lane may step aside more often than it must, never
 //! answer differently: the test suite and the fuzz targets hold every answer of the lane to the
 //! reference path's report, byte for byte.
 

@@ -13,10 +13,6 @@ use crate::schema::pointer_escape;
 
 /// What a failing keyword does to a walk.
 pub(super) trait Judge<'a> {
-    /// Whether findings must be exact: a [`Clean`] walk may give up where a finding would need
-    /// more work (a string with escapes against an `enum`), a [`Collect`] walk may not.
-    const EXACT: bool;
-
     /// Records that `keyword` of `schema` fails for `value`, at the current location; whether
     /// to walk on.
     fn error(
@@ -49,8 +45,6 @@ pub(super) struct Clean<'o> {
 }
 
 impl<'a> Judge<'a> for Clean<'_> {
-    const EXACT: bool = false;
-
     fn error(&mut self, _: &Schema, _: &str, _: &'a [u8], _: impl FnOnce() -> String) -> bool {
         false
     }
@@ -126,8 +120,6 @@ impl<'b> Collect<'b> {
 }
 
 impl<'a> Judge<'a> for Collect<'_> {
-    const EXACT: bool = true;
-
     fn error(
         &mut self,
         schema: &Schema,
@@ -247,8 +239,7 @@ pub(super) fn value<'a, J: Judge<'a>>(
     let text: Option<Cow<'a, [u8]>> = match first {
         b'"' if compares_text => match unescaped(value) {
             Some(text) => Some(Cow::Borrowed(text)),
-            None if J::EXACT => decoded(value).map(Cow::Owned),
-            None => return false,
+            None => decoded(value).map(Cow::Owned),
         },
         _ => None,
     };
