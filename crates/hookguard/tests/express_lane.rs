@@ -237,16 +237,7 @@ fn the_lane_judges_test_deliveries_and_names_that_are_no_event() {
 #[test]
 fn only_bodies_intake_refuses_take_the_reference_path() {
     use hookguard::intake::{self, IntakeLimits};
-    let mut bodies: Vec<Vec<u8>> = ["seeds", "schema", "numbers", "intake"]
-        .into_iter()
-        .flat_map(common::fixtures)
-        .map(|path| common::read(&path))
-        .collect();
-    bodies.extend(
-        common::hostile::hostile_cases(&common::repo_root())
-            .into_iter()
-            .map(|case| case.body),
-    );
+    let bodies = common::every_body();
     for validator in VALIDATORS.iter() {
         let options = validator.options();
         let limits = IntakeLimits {

@@ -440,16 +440,7 @@ fn checking_without_a_tree_gives_the_same_verdict_and_error() {
         max_bytes: 8 << 20,
         max_depth: 32,
     };
-    let mut bodies: Vec<Vec<u8>> = ["intake", "seeds", "schema", "numbers"]
-        .into_iter()
-        .flat_map(fixtures)
-        .map(|path| read(&path))
-        .collect();
-    bodies.extend(
-        common::hostile::hostile_cases(&common::repo_root())
-            .into_iter()
-            .map(|case| case.body),
-    );
+    let bodies = common::every_body();
     let mut refused = 0;
     for body in &bodies {
         let parsed = intake::parse(body, limits);

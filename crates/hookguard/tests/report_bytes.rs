@@ -21,16 +21,7 @@ fn written_reports_are_the_serialized_reports() {
     .into_iter()
     .map(|options| Validator::new(options).unwrap())
     .collect();
-    let mut bodies: Vec<Vec<u8>> = ["seeds", "schema", "numbers", "intake"]
-        .into_iter()
-        .flat_map(common::fixtures)
-        .map(|path| common::read(&path))
-        .collect();
-    bodies.extend(
-        common::hostile::hostile_cases(&common::repo_root())
-            .into_iter()
-            .map(|case| case.body),
-    );
+    let bodies = common::every_body();
     let mut kinds = std::collections::BTreeSet::new();
     for body in &bodies {
         for validator in &validators {

@@ -56,6 +56,22 @@ pub fn read(relative: &str) -> Vec<u8> {
     std::fs::read(repo_root().join(relative)).unwrap()
 }
 
+/// Every body the tests hold every path to: the fixtures of the core's rules (seeds, schema,
+/// numbers, intake) and the hostile corpus.
+pub fn every_body() -> Vec<Vec<u8>> {
+    let mut bodies: Vec<Vec<u8>> = ["seeds", "schema", "numbers", "intake"]
+        .into_iter()
+        .flat_map(fixtures)
+        .map(|path| read(&path))
+        .collect();
+    bodies.extend(
+        hostile::hostile_cases(&repo_root())
+            .into_iter()
+            .map(|case| case.body),
+    );
+    bodies
+}
+
 /// A fixture parsed leniently (for inspecting what it contains, not for validating it).
 pub fn payload(relative: &str) -> Value {
     serde_json::from_slice(&read(relative)).unwrap()
