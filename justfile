@@ -194,6 +194,12 @@ sample: cli
 validate *args: cli
     {{cli}} validate {{args}}
 
+# Where each module's bytes go, by section and by crate (name section of the built modules)
+sizes: plugin gateway js
+    scripts/wasm-size target/wasm32-wasip1/wasm-small/hookguard_gateway.wasm
+    scripts/wasm-size target/wasm32-wasip1/wasm/hookguard_plugin.wasm
+    scripts/wasm-size target/wasm32-unknown-unknown/wasm/hookguard_js.wasm
+
 # Throughput and start-up: a generated capture through wasmtime, the native core, plain parsing
 bench megabytes="300": cli
     #!/usr/bin/env bash
