@@ -32,6 +32,35 @@ impl Position {
         }
     }
 
+    /// A position known only by its offset, until [`Position::resolve_all`] gives it its line
+    /// and column (line 0 marks it: lines start at 1).
+    pub(crate) fn unresolved(offset: usize) -> Position {
+        Position {
+            offset,
+            line: 0,
+            column: 0,
+        }
+    }
+
+    /// Gives every position made by [`Position::unresolved`] its line and column, in one pass
+    /// over the body however many there are.
+    pub(crate) fn resolve_all<'p>(
+        body: &[u8],
+        positions: impl IntoIterator<Item = &'p mut Position>,
+    ) {
+        let mut unresolved: Vec<&mut Position> = positions
+            .into_iter()
+            .filter(|position| position.line == 0)
+            .collect();
+        let offsets: Vec<usize> = unresolved.iter().map(|position| position.offset).collect();
+        for (position, resolved) in unresolved
+            .iter_mut()
+            .zip(Position::at_offsets(body, &offsets))
+        {
+            **position = resolved;
+        }
+    }
+
     /// The positions of several offsets, in one pass over the body (in the order given).
     pub(crate) fn at_offsets(body: &[u8], offsets: &[usize]) -> Vec<Position> {
         let mut order: Vec<usize> = (0..offsets.len()).collect();

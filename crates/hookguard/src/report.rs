@@ -3,6 +3,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::catalog::EventSpec;
 use crate::intake::IntakeError;
 use crate::location::Position;
 
@@ -146,6 +147,39 @@ impl Report {
     /// such a problem at their boundary (a JavaScript string that has no UTF-8 encoding).
     pub fn unreadable(error: &IntakeError) -> Report {
         Report::refused(Finding::from(error))
+    }
+
+    /// The report on an event delivery sent as `source`, normalizing to `canonical` (when its
+    /// name and status say which): valid when it has no error.
+    pub(crate) fn event(
+        source: &EventSpec,
+        canonical: Option<&EventSpec>,
+        errors: Vec<Finding>,
+        warnings: Vec<Finding>,
+        omitted: Omitted,
+        normalized: Option<Normalized>,
+    ) -> Report {
+        Report {
+            valid: errors.is_empty(),
+            delivery: Some(Delivery::Event),
+            event_name: canonical.map(|canonical| canonical.name),
+            source_event_name: Some(source.name),
+            errors,
+            warnings,
+            omitted,
+            normalized,
+        }
+    }
+
+    /// Gives the findings whose position holds only an offset ([`Position::unresolved`])
+    /// their line and column, in one pass over `body`.
+    pub(crate) fn resolve_positions(&mut self, body: &[u8]) {
+        let positions = self
+            .errors
+            .iter_mut()
+            .chain(self.warnings.iter_mut())
+            .filter_map(|finding| finding.position.as_mut());
+        Position::resolve_all(body, positions);
     }
 
     /// The report on a recognised account-level test delivery.

@@ -11,7 +11,7 @@ use crate::intake::{self, IntakeLimits, SERDE_JSON_DEPTH_LIMIT};
 use crate::location::Position;
 use crate::normalize::{disagreeing_aliases, normalize};
 use crate::pointer;
-use crate::report::{Delivery, Finding, FindingList, Normalized, Omitted, Report};
+use crate::report::{Finding, FindingList, Normalized, Omitted, Report};
 
 /// The deepest nesting [`Options::max_depth`] may allow: safely below serde_json's own limit,
 /// and shallow enough that parsing never exhausts a WebAssembly stack.
@@ -300,19 +300,11 @@ impl Validator {
             )),
             _ => None,
         };
-        Report {
-            valid,
-            delivery: Some(Delivery::Event),
-            event_name: canonical.map(|canonical| canonical.name),
-            source_event_name: Some(spec.name),
-            errors,
-            warnings,
-            omitted: Omitted {
-                errors: omitted_errors,
-                warnings: omitted_warnings,
-            },
-            normalized,
-        }
+        let omitted = Omitted {
+            errors: omitted_errors,
+            warnings: omitted_warnings,
+        };
+        Report::event(spec, canonical, errors, warnings, omitted, normalized)
     }
 
     /// A body without `event_name` is valid only as Ocrolus' account-level test delivery.
@@ -365,13 +357,10 @@ fn locate_findings(body: &[u8], report: &mut Report) {
         .map(|finding| finding.instance_location.as_str())
         .collect();
     let offsets = pointer::value_offsets(body, &pointers);
-    let found: Vec<usize> = offsets.iter().flatten().copied().collect();
-    let mut positions = Position::at_offsets(body, &found).into_iter();
     for (finding, offset) in unlocated.iter_mut().zip(offsets) {
-        if offset.is_some() {
-            finding.position = positions.next();
-        }
+        finding.position = offset.map(Position::unresolved);
     }
+    report.resolve_positions(body);
 }
 
 /// The refusal of a body without `event_name` that is not the test delivery.

@@ -27,7 +27,7 @@ use walk::{Clean, Collect};
 use crate::catalog::{self, EventSpec};
 use crate::compiled::{self, Schema, Types};
 use crate::number;
-use crate::report::{Delivery, Finding, Normalized, Omitted, Report};
+use crate::report::{Finding, Normalized, Omitted, Report};
 use crate::validator;
 use crate::{Options, Position};
 
@@ -93,15 +93,15 @@ pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> O
         }
         .and_then(catalog::event)
     };
-    let event_report = |valid, errors, warnings, omitted, normalized| Report {
-        valid,
-        delivery: Some(Delivery::Event),
-        event_name: canonical.map(|canonical| canonical.name),
-        source_event_name: Some(spec.name),
-        errors,
-        warnings,
-        omitted,
-        normalized,
+    let clean_report = |normalized| {
+        Report::event(
+            spec,
+            canonical,
+            Vec::new(),
+            Vec::new(),
+            Omitted::default(),
+            normalized,
+        )
     };
 
     let mut scratch = Vec::new();
@@ -114,12 +114,7 @@ pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> O
                 if let Some(normalized) =
                     checked_and_normalized(&members, root, schema, canonical, &mut scratch, false)
                 {
-                    let report =
-                        event_report(true, Vec::new(), Vec::new(), Omitted::default(), None);
-                    return Some(Report {
-                        normalized: Some(normalized),
-                        ..report
-                    });
+                    return Some(clean_report(Some(normalized)));
                 }
             }
             _ => {
@@ -128,13 +123,7 @@ pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> O
                     tolerate_unknown: false,
                 };
                 if walk::object(schema, root, &mut members, &mut scratch, &mut clean) {
-                    return Some(event_report(
-                        true,
-                        Vec::new(),
-                        Vec::new(),
-                        Omitted::default(),
-                        None,
-                    ));
+                    return Some(clean_report(None));
                 }
             }
         }
@@ -151,13 +140,13 @@ pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> O
         };
         if alias_values_differ(a, b)? {
             let mut finding = validator::alias_mismatch(first, second);
-            finding.position = Some(offset_only(collect.offset(b)));
+            finding.position = Some(Position::unresolved(offset(body, b)));
             collect.warnings.push(finding);
         }
     }
     if !spec.payload_documented() {
         let mut finding = validator::undocumented_payload(spec);
-        finding.position = Some(offset_only(collect.offset(root)));
+        finding.position = Some(Position::unresolved(offset(body, root)));
         collect.warnings.push(finding);
     }
     let valid = collect.errors.is_empty();
@@ -173,14 +162,15 @@ pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> O
         )?),
         _ => None,
     };
-    let (mut errors, omitted_errors) = collect.errors.finish();
-    let (mut warnings, omitted_warnings) = collect.warnings.finish();
-    locate(body, &mut errors, &mut warnings);
+    let (errors, omitted_errors) = collect.errors.finish();
+    let (warnings, omitted_warnings) = collect.warnings.finish();
     let omitted = Omitted {
         errors: omitted_errors,
         warnings: omitted_warnings,
     };
-    Some(event_report(valid, errors, warnings, omitted, normalized))
+    let mut report = Report::event(spec, canonical, errors, warnings, omitted, normalized);
+    report.resolve_positions(body);
+    Some(report)
 }
 
 /// The offset of `value` (a slice of `body`) in `body`.
@@ -224,13 +214,10 @@ fn test_delivery<'a>(
     } else {
         None
     };
-    let (mut warnings, omitted_warnings) = collect.warnings.finish();
-    locate(body, &mut [], &mut warnings);
-    Some(Report::test_delivery(
-        warnings,
-        omitted_warnings,
-        normalized,
-    ))
+    let (warnings, omitted_warnings) = collect.warnings.finish();
+    let mut report = Report::test_delivery(warnings, omitted_warnings, normalized);
+    report.resolve_positions(body);
+    Some(report)
 }
 
 /// The value of the member `name`, if present.
@@ -239,30 +226,6 @@ fn find<'a>(members: &[Member<'a>], name: &str) -> Option<&'a [u8]> {
         .iter()
         .find(|member| compiled::same_bytes(&member.key, name.as_bytes()))
         .map(|member| member.value)
-}
-
-/// A position holding only its offset, made whole by [`locate`].
-fn offset_only(offset: usize) -> Position {
-    Position {
-        offset,
-        line: 0,
-        column: 0,
-    }
-}
-
-/// Gives every listed finding the line and column of its offset, in one pass over the body.
-fn locate(body: &[u8], errors: &mut [Finding], warnings: &mut [Finding]) {
-    let offsets: Vec<usize> = errors
-        .iter()
-        .chain(warnings.iter())
-        .filter_map(|finding| finding.position.map(|position| position.offset))
-        .collect();
-    let mut positions = Position::at_offsets(body, &offsets).into_iter();
-    for finding in errors.iter_mut().chain(warnings.iter_mut()) {
-        if finding.position.is_some() {
-            finding.position = positions.next();
-        }
-    }
 }
 
 /// Whether every alias pair whose halves are both present carries one value, judged the quick

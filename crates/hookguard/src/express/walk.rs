@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 
 use super::reader::{Member, decode, decoded, each_item, has_escape, loose_reader, unescaped};
+use crate::Position;
 use crate::compiled::{self, Constant, Schema, Types};
 use crate::number::{self, ExactNumber};
 use crate::report::{Finding, FindingList};
@@ -93,11 +94,6 @@ impl<'b> Collect<'b> {
         }
     }
 
-    /// The offset of `value` (a slice of the body) in the body.
-    pub(super) fn offset(&self, value: &[u8]) -> usize {
-        (value.as_ptr() as usize).saturating_sub(self.body.as_ptr() as usize)
-    }
-
     pub(super) fn finding(
         &self,
         code: &'static str,
@@ -110,11 +106,7 @@ impl<'b> Collect<'b> {
             instance_location: self.instance.clone(),
             keyword_location,
             error: message,
-            position: Some(crate::Position {
-                offset: self.offset(value),
-                line: 0,
-                column: 0,
-            }),
+            position: Some(Position::unresolved(super::offset(self.body, value))),
         }
     }
 }
@@ -163,7 +155,7 @@ impl<'a> Judge<'a> for Collect<'_> {
     fn enter_member(&mut self, key: &[u8]) {
         self.levels.push(self.instance.len());
         self.instance.push('/');
-        // Member names the reader accepted are UTF-8 without escapes.
+        // Member names the reader accepted are UTF-8 (their escapes decoded).
         self.instance
             .push_str(&pointer_escape(&String::from_utf8_lossy(key)));
     }
