@@ -21,7 +21,7 @@ mod walk;
 
 use std::borrow::Cow;
 
-use reader::{Member, Reader, decoded, plain_string};
+use reader::{Member, Reader, decoded, unescaped};
 use walk::{Clean, Collect};
 
 use crate::catalog::{self, EventSpec};
@@ -104,10 +104,12 @@ pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> O
         )
     };
 
+    // Every event schema is an object's; one that were not would be the reference path's.
+    if schema.types != Types::ANY && schema.types.0 & Types::OBJECT == 0 {
+        return None;
+    }
     let mut scratch = Vec::new();
-    let may_be_clean = spec.payload_documented()
-        && schema.types.0 & Types::OBJECT != 0
-        && aliases_agree(spec, &members);
+    let may_be_clean = spec.payload_documented() && aliases_agree(spec, &members);
     if may_be_clean {
         match canonical {
             Some(canonical) if want_normalized => {
@@ -130,9 +132,6 @@ pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> O
     }
 
     let mut collect = Collect::new(body, options);
-    if schema.types != Types::ANY && schema.types.0 & Types::OBJECT == 0 {
-        return None;
-    }
     walk::object(schema, root, &mut members, &mut scratch, &mut collect);
     for (first, second) in spec.aliases {
         let (Some(a), Some(b)) = (find(&members, first), find(&members, second)) else {
@@ -228,21 +227,11 @@ fn find<'a>(members: &[Member<'a>], name: &str) -> Option<&'a [u8]> {
         .map(|member| member.value)
 }
 
-/// Whether every alias pair whose halves are both present carries one value, judged the quick
-/// way: UUID strings without escapes compared without regard to case, `null` agreeing with
-/// anything. Anything else is left to [`alias_values_differ`].
+/// Whether every alias pair whose halves are both present carries one value.
 fn aliases_agree(spec: &EventSpec, members: &[Member<'_>]) -> bool {
     spec.aliases.iter().all(
         |(first, second)| match (find(members, first), find(members, second)) {
-            (Some(a), Some(b)) => {
-                if a == b"null" || b == b"null" {
-                    return true;
-                }
-                match (plain_string(a), plain_string(b)) {
-                    (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
-                    _ => false,
-                }
-            }
+            (Some(a), Some(b)) => alias_values_differ(a, b) == Some(false),
             _ => true,
         },
     )
@@ -261,7 +250,10 @@ fn alias_values_differ(a: &[u8], b: &[u8]) -> Option<bool> {
     };
     Some(match (kind(a), kind(b)) {
         (1, _) | (_, 1) => false,
-        (0, 0) => !decoded(a)?.eq_ignore_ascii_case(&decoded(b)?),
+        (0, 0) => match (unescaped(a), unescaped(b)) {
+            (Some(a), Some(b)) => !a.eq_ignore_ascii_case(b),
+            _ => !decoded(a)?.eq_ignore_ascii_case(&decoded(b)?),
+        },
         (2, 2) => a != b,
         (4, 4) => number::read(a) != number::read(b),
         (3, 3) => return None,
@@ -298,18 +290,11 @@ fn checked_and_normalized<'a>(
     let mut outputs: Vec<Output<'_, 'a>> = Vec::with_capacity(members.len() + 4);
     let mut seen: u64 = 0;
     for member in members {
-        let declared = source.property_index(&member.key);
-        let schema = match declared {
-            Some(index) => {
-                seen |= walk::bit(index);
-                source
-                    .properties
-                    .get(index)
-                    .map_or(&walk::ANY, |(_, schema)| *schema)
-            }
-            None if source.closed && !tolerate_unknown => return None,
-            None => &walk::ANY,
-        };
+        let (declared, schema) = walk::declared(source, &member.key);
+        if declared.is_none() && source.closed && !tolerate_unknown {
+            return None;
+        }
+        seen |= declared.map_or(0, walk::bit);
         if &*member.key == b"event_name" {
             if !walk::value(schema, member.value, scratch, &mut check) {
                 return None;

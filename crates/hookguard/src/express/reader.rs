@@ -203,19 +203,14 @@ impl<'a> Reader<'a> {
     /// The code unit of a `uXXXX` escape (the reader at its `u`).
     fn hex_escape(&mut self) -> Option<u32> {
         self.expect(b'u')?;
-        let digits = self.bytes.get(self.at..self.at + 4)?;
-        let unit = u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()?;
-        // `from_str_radix` takes a sign; JSON does not.
-        if !digits.iter().all(u8::is_ascii_hexdigit) {
-            return None;
-        }
+        let unit = code_unit(self.bytes.get(self.at..self.at + 4)?)?;
         self.at += 4;
         Some(unit)
     }
 
     /// A string's raw contents (between the quotes, escapes left as written). Refuses raw
-    /// control characters, unknown escapes, every `\u` escape (lone surrogates are intake's
-    /// to explain) and contents that are not UTF-8.
+    /// control characters, unknown escapes, a lone surrogate (intake's to explain) and contents
+    /// that are not UTF-8.
     fn string(&mut self) -> Option<&'a [u8]> {
         self.expect(b'"')?;
         let start = self.at;
@@ -318,11 +313,6 @@ pub(super) fn has_escape(contents: &[u8]) -> bool {
     contents.iter().any(|&byte| byte == b'\\')
 }
 
-/// The text of a string value without escapes; `None` for anything else.
-pub(super) fn plain_string(value: &[u8]) -> Option<&str> {
-    std::str::from_utf8(unescaped(value)?).ok()
-}
-
 /// A reader over a value the strict pass has already accepted: only its structure is read
 /// again (nesting, duplicates and UTF-8 were checked).
 pub(super) fn loose_reader<'a>(value: &'a [u8], members: Vec<Member<'a>>) -> Reader<'a> {
@@ -362,6 +352,16 @@ pub(super) fn each_item<'a>(
     }
 }
 
+/// The UTF-16 code unit four hexadecimal digits spell.
+fn code_unit(digits: &[u8]) -> Option<u32> {
+    if digits.len() != 4 {
+        return None;
+    }
+    digits.iter().try_fold(0, |unit, &digit| {
+        Some(unit * 16 + char::from(digit).to_digit(16)?)
+    })
+}
+
 /// The contents of a string value the reader accepted, its escapes decoded.
 pub(super) fn decoded(value: &[u8]) -> Option<Vec<u8>> {
     decode(value.strip_prefix(b"\"")?.strip_suffix(b"\"")?)
@@ -373,8 +373,9 @@ pub(super) fn decode(contents: &[u8]) -> Option<Vec<u8>> {
     let mut text = Vec::with_capacity(contents.len());
     let mut bytes = contents.iter();
     let hex = |bytes: &mut std::slice::Iter<'_, u8>| -> Option<u32> {
-        let digits: Vec<u8> = bytes.by_ref().take(4).copied().collect();
-        u32::from_str_radix(std::str::from_utf8(&digits).ok()?, 16).ok()
+        let digits = bytes.as_slice().get(..4)?;
+        bytes.nth(3)?;
+        code_unit(digits)
     };
     while let Some(&byte) = bytes.next() {
         if byte != b'\\' {

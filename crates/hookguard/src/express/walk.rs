@@ -193,16 +193,27 @@ pub(super) static ANY: Schema = Schema::ANY;
 
 /// The JSON type of a value's text, as a set bit, and its name in messages (never the value).
 pub(super) fn kind_of(value: &[u8]) -> (u8, &'static str) {
-    match value.first() {
-        Some(b'"') => (Types::STRING, "a string"),
-        Some(b't' | b'f') => (Types::BOOLEAN, "a boolean"),
-        Some(b'n') => (Types::NULL, "null"),
-        Some(b'{') => (Types::OBJECT, "an object"),
-        Some(b'[') => (Types::ARRAY, "an array"),
-        _ => match number::read(value) {
-            ExactNumber::Integer(_) => (Types::INTEGER | Types::NUMBER, "an integer"),
-            _ => (Types::NUMBER, "a number"),
-        },
+    kind(value.first().copied(), number_in(value))
+}
+
+/// The number a value's text spells, read exactly; `None` when it is no number.
+fn number_in(value: &[u8]) -> Option<ExactNumber> {
+    match value.first()? {
+        b'"' | b't' | b'f' | b'n' | b'{' | b'[' => None,
+        _ => Some(number::read(value)),
+    }
+}
+
+/// [`kind_of`] from the value's first byte and its number, already read.
+fn kind(first: Option<u8>, number: Option<ExactNumber>) -> (u8, &'static str) {
+    match (first, number) {
+        (Some(b'"'), _) => (Types::STRING, "a string"),
+        (Some(b't' | b'f'), _) => (Types::BOOLEAN, "a boolean"),
+        (Some(b'n'), _) => (Types::NULL, "null"),
+        (Some(b'{'), _) => (Types::OBJECT, "an object"),
+        (Some(b'['), _) => (Types::ARRAY, "an array"),
+        (_, Some(ExactNumber::Integer(_))) => (Types::INTEGER | Types::NUMBER, "an integer"),
+        _ => (Types::NUMBER, "a number"),
     }
 }
 
@@ -216,7 +227,9 @@ pub(super) fn value<'a, J: Judge<'a>>(
     let Some(&first) = value.first() else {
         return false;
     };
-    let (kind, kind_name) = kind_of(value);
+    // A number is read once, for its type and for the keywords that compare it.
+    let integer = number_in(value);
+    let (kind, kind_name) = kind(Some(first), integer);
     if schema.types != Types::ANY && schema.types.0 & kind == 0 {
         let go = judge.error(schema, "type", value, || {
             let expected: Vec<&str> = schema.types.names().collect();
@@ -234,10 +247,6 @@ pub(super) fn value<'a, J: Judge<'a>>(
             None => decoded(value).map(Cow::Owned),
         },
         _ => None,
-    };
-    let integer = match first {
-        b'"' | b't' | b'f' | b'n' | b'{' | b'[' => None,
-        _ => Some(number::read(value)),
     };
     if let Some(constant) = schema.constant {
         let equal = match (constant, &text, integer) {
@@ -405,20 +414,13 @@ pub(super) fn object<'a, J: Judge<'a>>(
             );
         }
         judge.enter_member(&member.key);
-        let go = match schema.property_index(&member.key) {
-            Some(declared) => {
-                seen |= bit(declared);
-                let member_schema = schema
-                    .properties
-                    .get(declared)
-                    .map_or(&ANY, |(_, member)| *member);
-                value(member_schema, member.value, scratch, judge)
-            }
-            None if schema.closed => {
-                judge.unknown(schema, member.value)
-                    && (judge.out().is_none() || value(&ANY, member.value, scratch, judge))
-            }
-            None => value(&ANY, member.value, scratch, judge),
+        let (declared, member_schema) = declared(schema, &member.key);
+        seen |= declared.map_or(0, bit);
+        let go = if declared.is_none() && schema.closed {
+            judge.unknown(schema, member.value)
+                && (judge.out().is_none() || value(&ANY, member.value, scratch, judge))
+        } else {
+            value(member_schema, member.value, scratch, judge)
         };
         judge.leave();
         if !go {
@@ -470,6 +472,16 @@ pub(super) fn required<'a, J: Judge<'a>>(
         }
     }
     true
+}
+
+/// Where member `name` is declared in `schema`'s `properties`, and its schema (`true` when it
+/// is not declared).
+pub(super) fn declared(schema: &Schema, name: &[u8]) -> (Option<usize>, &'static Schema) {
+    let index = schema.property_index(name);
+    let member = index
+        .and_then(|index| schema.properties.get(index))
+        .map_or(&ANY, |(_, member)| *member);
+    (index, member)
 }
 
 /// The bit of the `index`-th property in [`Schema::required_mask`] (none beyond 64).
