@@ -15,11 +15,9 @@ mod common;
 
 use std::sync::LazyLock;
 
-use common::oracle::{self, Oracle, Rng};
+use common::oracle::{self, ORACLE, Rng};
 use hookguard::{Delivery, Options, Validator};
 use proptest::prelude::*;
-
-static ORACLE: LazyLock<Oracle> = LazyLock::new(Oracle::new);
 
 /// Validators in the modes that change what the lane may answer.
 static VALIDATORS: LazyLock<Vec<Validator>> = LazyLock::new(|| {

@@ -13,12 +13,13 @@
 )]
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::LazyLock;
 
 use hookguard::intake::{self, IntakeLimits};
 use hookguard::schema::{
     TEST_DELIVERY, embedded_schema, forbid_unknown_properties, pointer_escape,
 };
-use hookguard::{Finding, Report};
+use hookguard::{Finding, MAX_FINDINGS_CEILING, Options, Report, Validator};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::{Map, Value};
 
@@ -111,6 +112,67 @@ impl Oracle {
             findings,
         })
     }
+}
+
+/// The oracle, built once (compiling every schema takes a while).
+pub static ORACLE: LazyLock<Oracle> = LazyLock::new(Oracle::new);
+
+/// hookguard in lenient and in strict mode, listing as many findings as it may.
+static VALIDATORS: LazyLock<[(bool, Validator); 2]> = LazyLock::new(|| {
+    [false, true].map(|strict| {
+        let options = Options {
+            strict,
+            max_findings: MAX_FINDINGS_CEILING,
+            ..Options::default()
+        };
+        (strict, Validator::new(options).expect("options are valid"))
+    })
+});
+
+/// Requires hookguard and the oracle to agree on `body` in both modes: the same verdict and the
+/// same findings (a test delivery is recognised or refused as a whole). With
+/// `every_finding_listed`, hookguard must also have listed all its findings; without, a report
+/// that left some out is compared by its verdict only. Returns whether the oracle reached a
+/// verdict (the body reached a schema).
+pub fn assert_agreement(body: &[u8], every_finding_listed: bool) -> bool {
+    let mut reached = false;
+    for (strict, validator) in VALIDATORS.iter() {
+        let Some(expected) = ORACLE.verdict(body, *strict) else {
+            continue;
+        };
+        reached = true;
+        let report = validator.validate(body);
+        let text = String::from_utf8_lossy(body);
+        assert_eq!(
+            report.valid, expected.valid,
+            "strict={strict} {text}: {report:?}"
+        );
+        if expected.delivery == TEST_DELIVERY {
+            if report.valid {
+                assert_eq!(schema_findings(&report), expected.findings, "{text}");
+            } else {
+                assert_eq!(report.errors[0].code, "missing_event_name", "{text}");
+            }
+            continue;
+        }
+        assert_eq!(
+            report.source_event_name,
+            Some(expected.delivery.as_str()),
+            "{text}"
+        );
+        if every_finding_listed {
+            assert!(report.omitted.is_none(), "{text}");
+        } else if !report.omitted.is_none() {
+            // Beyond the ceiling of listed findings the sets cannot be compared.
+            continue;
+        }
+        assert_eq!(
+            schema_findings(&report),
+            expected.findings,
+            "strict={strict} {text}"
+        );
+    }
+    reached
 }
 
 /// The schema findings of a report, as the oracle lists them.
