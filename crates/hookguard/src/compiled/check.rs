@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
-use super::{Constant, Schema, Types};
+use super::{Constant, Schema, Types, message};
 use crate::report::{Finding, FindingList};
 use crate::schema::pointer_escape;
 
@@ -26,50 +26,35 @@ pub(crate) struct Findings {
 /// extended and restored while descending, so a valid payload allocates nothing.
 pub(crate) fn check(schema: &Schema, value: &Value, instance: &mut String, out: &mut Findings) {
     if schema.types != Types::ANY && !admits(schema.types, value) {
-        let expected: Vec<&str> = schema.types.names().collect();
-        let message = format!(
-            "expected {}, found {}",
-            expected.join(" or "),
-            kind_of(value)
-        );
+        let message = message::type_mismatch(schema.types, kind_of(value));
         out.error(schema, "type", instance, value, message);
     }
     if let Some(constant) = schema.constant
         && !equals(constant, value)
     {
-        let expected = match constant {
-            Constant::Text(text) => Value::from(text).to_string(),
-            Constant::Integer(integer) => integer.to_string(),
-        };
-        out.error(
-            schema,
-            "const",
-            instance,
-            value,
-            format!("value must be {expected}"),
-        );
+        let message = message::constant(constant);
+        out.error(schema, "const", instance, value, message);
     }
     if let Some(options) = schema.one_of
         && !value.as_str().is_some_and(|text| options.contains(&text))
     {
-        let listed: Vec<String> = options
-            .iter()
-            .map(|option| Value::from(*option).to_string())
-            .collect();
-        let message = format!("value is not one of {}", listed.join(", "));
-        out.error(schema, "enum", instance, value, message);
+        out.error(schema, "enum", instance, value, message::one_of(options));
     }
     match value {
         Value::String(text) if schema.uuid && !is_uuid(text.as_bytes()) => {
-            let message = "value is not a UUID (RFC 9562 text form: 8-4-4-4-12 hexadecimal digits)";
-            out.error(schema, "pattern", instance, value, message.to_owned());
+            out.error(schema, "pattern", instance, value, message::UUID.to_owned());
         }
         Value::Number(number) => {
             if let Some(minimum) = schema.minimum
                 && below(number, minimum)
             {
-                let message = format!("value is below the minimum of {minimum}");
-                out.error(schema, "minimum", instance, value, message);
+                out.error(
+                    schema,
+                    "minimum",
+                    instance,
+                    value,
+                    message::minimum(minimum),
+                );
             }
         }
         Value::Object(members) => check_object(schema, members, value, instance, out),
@@ -96,23 +81,19 @@ fn check_object(
 ) {
     for name in schema.required {
         if !members.contains_key(*name) {
-            let message = format!("missing required property {name}");
-            out.error(schema, "required", instance, value, message);
+            out.error(schema, "required", instance, value, message::required(name));
         }
     }
     if let Some((named, alias)) = schema.either
         && !members.contains_key(named)
         && !members.contains_key(alias)
     {
-        // An alias pair's requirement: a general engine could only say no alternative matched.
-        let message = format!(
-            "missing required property {named} (or its alias {alias}, which carries the same value)"
-        );
+        // Never revealed: the message names both members and quotes nothing.
         out.push_error(Finding {
             code: "schema_violation",
             instance_location: instance.clone(),
             keyword_location: format!("{}/anyOf", schema.at),
-            error: message,
+            error: message::either(named, alias),
             position: None,
         });
     }
@@ -139,7 +120,7 @@ impl Findings {
         mut message: String,
     ) {
         if self.reveal_values {
-            message.push_str(&format!(" (got {})", truncated(value)));
+            message::revealed(&mut message, &value.to_string());
         }
         self.push_error(Finding {
             code: "schema_violation",
@@ -164,7 +145,7 @@ impl Findings {
             code: "unknown_field",
             instance_location: instance.to_owned(),
             keyword_location: format!("{}/additionalProperties", schema.at),
-            error: "field is not part of this event's schema".into(),
+            error: message::UNKNOWN_FIELD.into(),
             position: None,
         });
     }
@@ -271,19 +252,5 @@ pub(crate) fn kind_of(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
-    }
-}
-
-/// The value's JSON text, cut after 80 characters (for messages that may reveal values).
-fn truncated(value: &Value) -> String {
-    truncated_text(value.to_string())
-}
-
-/// A value's JSON text cut after 80 characters, as messages that may reveal values quote it.
-pub(crate) fn truncated_text(text: String) -> String {
-    const LIMIT: usize = 80;
-    match text.char_indices().nth(LIMIT) {
-        Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or_default()),
-        None => text,
     }
 }

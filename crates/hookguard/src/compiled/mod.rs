@@ -14,10 +14,11 @@
 //! `(instanceLocation, keywordLocation)` pairs from both.
 
 mod check;
+pub(crate) mod message;
 #[rustfmt::skip]
 mod generated;
 
-pub(crate) use check::{Findings, check, is_uuid, kind_of, truncated_text};
+pub(crate) use check::{Findings, check, is_uuid, kind_of};
 pub(crate) use generated::{TEST_DELIVERY, event_schema};
 
 /// One schema (or subschema) of an event, compiled.

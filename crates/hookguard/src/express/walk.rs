@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use super::reader::{Member, decode, decoded, each_item, has_escape, loose_reader, unescaped};
 use crate::Position;
-use crate::compiled::{self, Constant, Schema, Types};
+use crate::compiled::{self, Constant, Schema, Types, message};
 use crate::number::{self, ExactNumber};
 use crate::report::{Finding, FindingList};
 use crate::schema::pointer_escape;
@@ -122,10 +122,7 @@ impl<'a> Judge<'a> for Collect<'_> {
         let mut message = message();
         // An alias pair's message names both members; it quotes nothing.
         if self.reveal_values && keyword != "anyOf" {
-            message.push_str(&format!(
-                " (got {})",
-                compiled::truncated_text(printed(value))
-            ));
+            message::revealed(&mut message, &printed(value));
         }
         let finding = self.finding(
             "schema_violation",
@@ -142,7 +139,7 @@ impl<'a> Judge<'a> for Collect<'_> {
             "unknown_field",
             format!("{}/additionalProperties", schema.at),
             value,
-            "field is not part of this event's schema".into(),
+            message::UNKNOWN_FIELD.into(),
         );
         if self.strict {
             self.errors.push(finding);
@@ -232,8 +229,7 @@ pub(super) fn value<'a, J: Judge<'a>>(
     let (kind, kind_name) = kind(Some(first), integer);
     if schema.types != Types::ANY && schema.types.0 & kind == 0 {
         let go = judge.error(schema, "type", value, || {
-            let expected: Vec<&str> = schema.types.names().collect();
-            format!("expected {}, found {kind_name}", expected.join(" or "))
+            message::type_mismatch(schema.types, kind_name)
         });
         if !go {
             return false;
@@ -257,13 +253,7 @@ pub(super) fn value<'a, J: Judge<'a>>(
             _ => false,
         };
         if !equal {
-            let go = judge.error(schema, "const", value, || {
-                let expected = match constant {
-                    Constant::Text(text) => serde_json::Value::from(text).to_string(),
-                    Constant::Integer(integer) => integer.to_string(),
-                };
-                format!("value must be {expected}")
-            });
+            let go = judge.error(schema, "const", value, || message::constant(constant));
             if !go {
                 return false;
             }
@@ -276,13 +266,7 @@ pub(super) fn value<'a, J: Judge<'a>>(
                 .any(|option| compiled::same_bytes(option.as_bytes(), text))
         });
         if !listed {
-            let go = judge.error(schema, "enum", value, || {
-                let listed: Vec<String> = options
-                    .iter()
-                    .map(|option| serde_json::Value::from(*option).to_string())
-                    .collect();
-                format!("value is not one of {}", listed.join(", "))
-            });
+            let go = judge.error(schema, "enum", value, || message::one_of(options));
             if !go {
                 return false;
             }
@@ -291,10 +275,7 @@ pub(super) fn value<'a, J: Judge<'a>>(
     match first {
         b'"' => {
             if schema.uuid && !text.as_ref().is_some_and(|text| compiled::is_uuid(text)) {
-                let go = judge.error(schema, "pattern", value, || {
-                    "value is not a UUID (RFC 9562 text form: 8-4-4-4-12 hexadecimal digits)"
-                        .to_owned()
-                });
+                let go = judge.error(schema, "pattern", value, || message::UUID.to_owned());
                 if !go {
                     return false;
                 }
@@ -328,9 +309,7 @@ pub(super) fn value<'a, J: Judge<'a>>(
                     ExactNumber::OutOfRange => true,
                 };
                 if below {
-                    let go = judge.error(schema, "minimum", value, || {
-                        format!("value is below the minimum of {minimum}")
-                    });
+                    let go = judge.error(schema, "minimum", value, || message::minimum(minimum));
                     if !go {
                         return false;
                     }
@@ -448,9 +427,7 @@ pub(super) fn required<'a, J: Judge<'a>>(
                 .iter()
                 .any(|member| compiled::same_bytes(&member.key, name.as_bytes()));
             if !present
-                && !judge.error(schema, "required", object_value, || {
-                    format!("missing required property {name}")
-                })
+                && !judge.error(schema, "required", object_value, || message::required(name))
             {
                 return false;
             }
@@ -462,12 +439,8 @@ pub(super) fn required<'a, J: Judge<'a>>(
                 || compiled::same_bytes(&member.key, alias.as_bytes())
         });
         if !present {
-            // An alias pair's requirement: a general engine could only say no alternative
-            // matched.
             return judge.error(schema, "anyOf", object_value, || {
-                format!(
-                    "missing required property {named} (or its alias {alias}, which carries the same value)"
-                )
+                message::either(named, alias)
             });
         }
     }
