@@ -217,14 +217,14 @@ impl Validator {
 
     /// The report of the reference path alone: strict intake into a tree, the compiled check,
     /// every finding located. [`Validator::validate`] and [`Validator::normalize`] take the
-    /// express lane first ([`crate::express`]) and fall back to this path for any body the
-    /// lane does not find clean; they must give the same report as this does for every body,
-    /// which the test suite and the fuzz targets check through this method.
+    /// express lane first ([`crate::express`]) and fall back to this path for the bodies the
+    /// lane steps aside from (those intake refuses); they must give the same report as this does
+    /// for every body, which the test suite and the fuzz targets check through this method.
     #[doc(hidden)]
     pub fn reference_report(&self, body: &[u8], want_normalized: bool) -> Report {
-        // A large body the express lane left here is more often refused than not (it reads
-        // every body intake accepts but for a few rare spellings): find out without a tree,
-        // which for the costliest bodies is a hundred times their size.
+        // A body the express lane left here is one intake refuses (the lane reads every other
+        // one): for a large body, find that out without a tree, which for the costliest bodies
+        // is a hundred times their size.
         const CHECK_FIRST_FROM: usize = 64 * 1024;
         if body.len() >= CHECK_FIRST_FROM
             && let Err(error) = intake::check(body, self.limits())

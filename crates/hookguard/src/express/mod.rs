@@ -10,11 +10,12 @@
 //! - a body without `event_name` is judged as the test delivery, and a name that is no event's
 //!   is refused, as the reference path does.
 //!
-//! The lane steps aside (`None`) for everything else, and the reference path (strict intake into
-//! a tree, the compiled check over it, findings located by a second scan) writes the report:
-//! bodies intake refuses (it alone words those errors and places them). The lane may step aside more often than it must, never
-//! answer differently: the test suite and the fuzz targets hold every answer of the lane to the
-//! reference path's report, byte for byte.
+//! The lane steps aside (`None`) for bodies intake refuses (intake alone words those errors and
+//! places them), and for an alias pair whose halves are both objects or arrays (only a tree
+//! compares those); the reference path (strict intake into a tree, the compiled check over it,
+//! findings located by a second scan) writes those reports. The lane may step aside more often
+//! than it must, never answer differently: the test suite and the fuzz targets hold every answer
+//! of the lane to the reference path's report, byte for byte.
 
 mod reader;
 mod walk;
