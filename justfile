@@ -125,8 +125,13 @@ js: toolchain
       # emits for JavaScript values; the module is already built with LTO at opt-level 3.)
       scripts/wasm-bindgen --target "$target" --out-dir "$out" "$built"
     done
-    # The package is ESM ("type": "module"); wasm-bindgen's nodejs glue is CommonJS.
+    # The package is ESM ("type": "module"); wasm-bindgen's nodejs glue is CommonJS, and it
+    # requires the crate's inline JavaScript as written (ESM): say its exports in CommonJS.
     echo '{"type": "commonjs"}' > {{js_package}}/node/package.json
+    for snippet in {{js_package}}/node/snippets/*/*.js; do
+      sed -i -E 's/^export function ([A-Za-z0-9_]+)/exports.\1 = function \1/' "$snippet"
+      if grep -qE '^export[ {]' "$snippet"; then echo "$snippet: an export the CommonJS rewrite does not handle"; exit 1; fi
+    done
     echo "npm package {{js_package}}: $(stat -c %s {{js_package}}/web/hookguard_js_bg.wasm) bytes of wasm per build, $(gzip -9c {{js_package}}/web/hookguard_js_bg.wasm | wc -c) gzipped"
 
 # Regenerate the npm package's event payload types (events.d.ts) from schemas/

@@ -5,9 +5,11 @@ hookguard for JavaScript: the core compiled with wasm-bindgen, exposed in JavaSc
 A key design decision made in this crate is that **it takes the raw body, never a parsed
 object**: `JSON.parse` keeps the last of duplicate keys and rounds large integers, which are
 exactly what the core's intake refuses, so a body arrives as bytes (`Uint8Array`, `Buffer`,
-`ArrayBuffer`) or a string and is read by the same intake as in every other host. Results cross
-the boundary as one JSON text parsed by the engine's `JSON.parse` (one crossing, no per-field
-calls), and nothing is kept on either side between calls.
+`ArrayBuffer`) or a string and is read by the same intake as in every other host. A result
+crosses the boundary in one call to a small JavaScript function that builds the object: names
+from the catalog as JavaScript strings made once, findings as one JSON text (the core's own
+serialization), the normalized payload as its text, parsed only if `normalized` is read.
+Nothing about a delivery is kept on either side between calls.
 
 Invalid deliveries are results, never exceptions. Exceptions are for misuse: a body or options
 argument of the wrong type throws a `TypeError`, an out-of-range limit a `RangeError`.
@@ -18,9 +20,8 @@ use std::cell::RefCell;
 use hookguard::catalog::{EVENTS, Listing};
 use hookguard::intake::{IntakeError, IntakeErrorKind};
 use hookguard::{Delivery, Finding, Omitted, Options, Position, Report, Validator};
-use js_sys::{ArrayBuffer, JSON, RangeError, TypeError, Uint8Array};
+use js_sys::{JSON, RangeError, TypeError};
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -31,13 +32,12 @@ thread_local! {
 }
 
 /// The options a JavaScript caller may pass, in JavaScript's naming.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Default)]
 struct JsOptions {
     normalize: bool,
     strict: Option<bool>,
     // Limits arrive as JavaScript numbers: read as such and checked here, so that -1 or 1.5
-    // is a RangeError naming the option, as the types promise, not a deserializer's TypeError.
+    // is a RangeError naming the option, as the types promise, not a TypeError.
     max_bytes: Option<f64>,
     max_depth: Option<f64>,
     max_findings: Option<f64>,
@@ -62,8 +62,8 @@ fn limit(value: Option<f64>, name: &str, default: u64) -> Result<u64, JsValue> {
 }
 
 impl JsOptions {
-    /// Every option's name, as a caller spells it.
-    const NAMES: &[&str] = &[
+    /// Every option's name, as a caller spells it, and its type: `b` boolean, `n` number.
+    const NAMES: [&str; 6] = [
         "normalize",
         "strict",
         "maxBytes",
@@ -71,27 +71,43 @@ impl JsOptions {
         "maxFindings",
         "revealValues",
     ];
+    const KINDS: &str = "bbnnnb";
 
+    /// Reads an options object in one call into JavaScript (see `hookguardReadOptions`): the
+    /// object's own keys checked against [`JsOptions::NAMES`], each value's type checked, the
+    /// values written into `slots`. (Reading it with serde-wasm-bindgen made a call with
+    /// options cost as much as validating the delivery.)
     fn read(options: &JsValue) -> Result<JsOptions, JsValue> {
         if options.is_undefined() || options.is_null() {
             return Ok(JsOptions::default());
         }
-        if !options.is_object() || options.is_function() || js_sys::Array::is_array(options) {
-            return Err(type_error("options must be an object"));
+        let mut slots = [0.0_f64; JsOptions::NAMES.len()];
+        let at = u32::try_from(slots.as_mut_ptr() as usize).unwrap_or(0);
+        let present = OPTION_NAMES.with(|names| {
+            MEMORY.with(|memory| read_options(options, names, JsOptions::KINDS, memory, at))
+        });
+        // A misspelt option must not silently leave a default in place, nor a value of the
+        // wrong type: both are the caller's mistake, said in a TypeError.
+        if let Some(message) = present.as_string() {
+            return Err(type_error(&message));
         }
-        // A misspelt option must not silently leave a default in place. (serde's
-        // deny_unknown_fields cannot see them: serde-wasm-bindgen reads only the fields it
-        // knows from a JavaScript object.)
-        for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()) {
-            let key = key.as_string().unwrap_or_default();
-            if !JsOptions::NAMES.contains(&key.as_str()) {
-                let known = JsOptions::NAMES.join(", ");
-                return Err(type_error(&format!(
-                    "options: unknown option {key:?} (known: {known})"
-                )));
-            }
-        }
-        serde_wasm_bindgen::from_value(options.clone()).map_err(options_error)
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let present = present.as_f64().unwrap_or(0.0) as u32;
+        let value = |slot: usize| {
+            slots
+                .get(slot)
+                .copied()
+                .filter(|_| present & (1 << slot) != 0)
+        };
+        let flag = |slot: usize| value(slot).map(|value| value != 0.0);
+        Ok(JsOptions {
+            normalize: flag(0).unwrap_or(false),
+            strict: flag(1),
+            max_bytes: value(2),
+            max_depth: value(3),
+            max_findings: value(4),
+            reveal_values: flag(5),
+        })
     }
 
     fn core(&self) -> Result<Options, JsValue> {
@@ -120,40 +136,52 @@ fn type_error(message: &str) -> JsValue {
     TypeError::new(message).into()
 }
 
-/// An options object of the wrong shape, as a TypeError (without serde-wasm-bindgen's
-/// "Error: " prefix).
-fn options_error(error: serde_wasm_bindgen::Error) -> JsValue {
-    let message = error.to_string();
-    let message = message.strip_prefix("Error: ").unwrap_or(&message);
-    type_error(&format!("options: {message}"))
-}
-
 /// The raw body's bytes. Strings are validated as their UTF-8 encoding; a string holding a
 /// lone surrogate has none (no bytes received from the network decode to it) and is refused
 /// with `lone_surrogate` at the byte offset where the surrogate would be, rather than silently
 /// becoming U+FFFD.
-fn body_bytes(body: &JsValue) -> Result<Result<Vec<u8>, Report>, JsValue> {
-    if let Some(bytes) = body.dyn_ref::<Uint8Array>() {
-        return Ok(Ok(bytes.to_vec()));
-    }
-    if let Some(buffer) = body.dyn_ref::<ArrayBuffer>() {
-        return Ok(Ok(Uint8Array::new(buffer).to_vec()));
+fn body_bytes(body: &JsValue, limit: usize) -> Result<Result<Vec<u8>, Report>, JsValue> {
+    // Bytes past `limit` are neither copied nor encoded: the verdict on a body over the limit
+    // does not depend on them (as in the gateway, which stops reading there), and a module's
+    // memory never shrinks.
+    let length = body_byte_length(body);
+    if length >= 0.0 {
+        // One call to learn that the body is bytes and how many, one to copy them.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let length = (length as usize).min(limit);
+        let mut bytes = vec![0; length];
+        let at = u32::try_from(bytes.as_mut_ptr() as usize).unwrap_or(0);
+        MEMORY.with(|memory| copy_body(memory, body, at, length));
+        return Ok(Ok(bytes));
     }
     if let Some(text) = body.dyn_ref::<js_sys::JsString>() {
-        let encoded = String::from(text);
+        // Encoded straight into this module's memory by the engine's TextEncoder (a UTF-16
+        // unit takes at most three bytes); wasm-bindgen's own string passing copies ASCII one
+        // character at a time in JavaScript, which made strings the slow kind of body.
+        let capacity = (text.length() as usize).saturating_mul(3).min(limit);
+        let mut bytes = vec![0; capacity];
+        let at = u32::try_from(bytes.as_mut_ptr() as usize).unwrap_or(0);
+        let written = MEMORY.with(|memory| encode_body(memory, text, at, capacity));
+        if written < 0.0 {
+            // Longer than `limit` once encoded: refused for its size, whatever the rest holds.
+            return Ok(Ok(bytes));
+        }
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        bytes.truncate(written as usize);
         // The encoding replaced any lone surrogate with U+FFFD, so only a string that now holds
-        // U+FFFD needs the check of its UTF-16 (one call into JavaScript per character).
-        let suspect = encoded.contains('\u{FFFD}');
-        let encoded = encoded.into_bytes();
+        // U+FFFD needs the check of its UTF-16.
+        let suspect = bytes
+            .windows(3)
+            .any(|window| window == "\u{FFFD}".as_bytes());
         if suspect && !text.is_valid_utf16() {
             let offset = lone_surrogate_offset(text);
             return Ok(Err(Report::unreadable(&IntakeError {
                 kind: IntakeErrorKind::LoneSurrogate,
-                position: Some(Position::at_offset(&encoded, offset)),
+                position: Some(Position::at_offset(&bytes, offset)),
                 instance_location: String::new(),
             })));
         }
-        return Ok(Ok(encoded));
+        return Ok(Ok(bytes));
     }
     Err(type_error(
         "body must be the raw request body: a Uint8Array, Buffer, ArrayBuffer or string \
@@ -161,24 +189,209 @@ fn body_bytes(body: &JsValue) -> Result<Result<Vec<u8>, Report>, JsValue> {
     ))
 }
 
-/// A report in JavaScript's naming; `normalized` and `normalizedJson` only when asked for and
-/// valid.
+/// A report's findings, in the core's serialization (the same shape every host writes), for
+/// the one `JSON.parse` a report with findings costs.
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct JsReport<'a> {
-    valid: bool,
-    delivery: Option<Delivery>,
-    event_name: Option<&'static str>,
-    source_event_name: Option<&'static str>,
+struct JsFindings<'a> {
     errors: &'a [Finding],
     warnings: &'a [Finding],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    omitted: Option<Omitted>,
-    /// The core's text, copied into the JSON handed to `JSON.parse` as it is.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    normalized: Option<&'a RawValue>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    normalized_json: Option<String>,
+    #[serde(skip_serializing_if = "Omitted::is_none")]
+    omitted: Omitted,
+}
+
+// (Exports are `export function` lines only: the `js` recipe rewrites those for the CommonJS
+// build, where wasm-bindgen copies this text as it is.)
+#[wasm_bindgen(inline_js = r#"
+export function hookguardBodyByteLength(body) {
+  if (body instanceof Uint8Array) return body.length;
+  if (body instanceof ArrayBuffer) return body.byteLength;
+  return -1;
+}
+
+// A view of the module's memory, made again only when the memory grows (which replaces its
+// buffer): a copy then costs one call and no new view.
+let memoryView = null;
+function memoryBytes(memory) {
+  if (memoryView === null || memoryView.buffer !== memory.buffer) memoryView = new Uint8Array(memory.buffer);
+  return memoryView;
+}
+
+export function hookguardCopyBody(memory, body, at, length) {
+  const bytes = body instanceof ArrayBuffer ? new Uint8Array(body, 0, length) : body;
+  memoryBytes(memory).set(bytes.length === length ? bytes : bytes.subarray(0, length), at);
+}
+
+let optionSlots = null;
+export function hookguardReadOptions(options, names, kinds, memory, at) {
+  if (optionSlots === null || optionSlots.buffer !== memory.buffer) optionSlots = new Float64Array(memory.buffer);
+  if (typeof options !== 'object' || Array.isArray(options)) return 'options must be an object';
+  let present = 0;
+  for (const key of Object.keys(options)) {
+    const index = names.indexOf(key);
+    if (index === -1) return `options: unknown option ${JSON.stringify(key)} (known: ${names.join(', ')})`;
+    const value = options[key];
+    if (value === undefined || value === null) continue;
+    const kind = kinds[index] === 'b' ? 'boolean' : 'number';
+    if (typeof value !== kind) return `options: ${key} must be a ${kind}, not ${typeof value}`;
+    optionSlots[at / 8 + index] = value === true ? 1 : value === false ? 0 : value;
+    present |= 1 << index;
+  }
+  return present;
+}
+
+let encoder = null;
+export function hookguardEncodeBody(memory, text, at, capacity) {
+  encoder ??= new TextEncoder();
+  const { read, written } = encoder.encodeInto(text, memoryBytes(memory).subarray(at, at + capacity));
+  return read === text.length ? written : -1;
+}
+
+/**
+ * Builds the object `validate` and `normalize` return, in one call from WebAssembly: strings
+ * known to the catalog arrive as JavaScript strings made once, findings (rare in real traffic)
+ * as one JSON text, and the normalized payload is parsed only when `normalized` is read.
+ */
+export function hookguardResult(valid, delivery, eventName, sourceEventName, findingsJson, normalizedJson) {
+  const findings = findingsJson === undefined ? undefined : JSON.parse(findingsJson);
+  const result = {
+    valid,
+    delivery,
+    eventName,
+    sourceEventName,
+    errors: findings === undefined ? [] : findings.errors,
+    warnings: findings === undefined ? [] : findings.warnings,
+  };
+  if (findings !== undefined && findings.omitted !== undefined) result.omitted = findings.omitted;
+  if (normalizedJson !== undefined) {
+    // Read on first use, then kept as a plain property (spread, JSON.stringify and
+    // structuredClone read it like any other).
+    Object.defineProperty(result, 'normalized', {
+      enumerable: true,
+      configurable: true,
+      get() {
+        const normalized = JSON.parse(normalizedJson);
+        Object.defineProperty(result, 'normalized', { value: normalized, enumerable: true, configurable: true, writable: true });
+        return normalized;
+      },
+      set(value) {
+        Object.defineProperty(result, 'normalized', { value, enumerable: true, configurable: true, writable: true });
+      },
+    });
+    result.normalizedJson = normalizedJson;
+  }
+  return result;
+}
+"#)]
+extern "C" {
+    /// The byte length of a `Uint8Array` (a `Buffer` is one) or `ArrayBuffer` body, or -1.
+    #[wasm_bindgen(js_name = hookguardBodyByteLength)]
+    fn body_byte_length(body: &JsValue) -> f64;
+
+    /// Copies the first `length` bytes of a body [`body_byte_length`] measured into this
+    /// module's memory at `at`.
+    #[wasm_bindgen(js_name = hookguardCopyBody)]
+    fn copy_body(memory: &JsValue, body: &JsValue, at: u32, length: usize);
+
+    /// Encodes a string body as UTF-8 into this module's memory at `at`, at most `capacity`
+    /// bytes: the number of bytes written, or -1 when the encoding is longer.
+    #[wasm_bindgen(js_name = hookguardEncodeBody)]
+    fn encode_body(memory: &JsValue, text: &js_sys::JsString, at: u32, capacity: usize) -> f64;
+
+    /// Reads an options object: a bit per option present (its value written into the
+    /// `f64` slot at `at` + 8 × its index), or the message of a `TypeError`.
+    #[wasm_bindgen(js_name = hookguardReadOptions)]
+    fn read_options(
+        options: &JsValue,
+        names: &JsValue,
+        kinds: &str,
+        memory: &JsValue,
+        at: u32,
+    ) -> JsValue;
+
+    #[wasm_bindgen(js_name = hookguardResult)]
+    fn result_object(
+        valid: bool,
+        delivery: &JsValue,
+        event_name: &JsValue,
+        source_event_name: &JsValue,
+        findings_json: Option<String>,
+        normalized_json: Option<&str>,
+    ) -> JsValue;
+}
+
+thread_local! {
+    /// This module's memory, for [`copy_body`], [`encode_body`] and [`read_options`].
+    static MEMORY: JsValue = wasm_bindgen::memory();
+
+    /// [`JsOptions::NAMES`] as a JavaScript array, made once.
+    static OPTION_NAMES: JsValue = JsOptions::NAMES
+        .iter()
+        .map(|name| JsValue::from_str(name))
+        .collect::<js_sys::Array>()
+        .into();
+
+    /// JavaScript strings for the catalog's names (event names, delivery kinds), made on first
+    /// use and passed by reference afterwards: decoding the same UTF-8 on every call was a
+    /// good part of what a result cost.
+    static NAMES: RefCell<Vec<(&'static str, JsValue)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Where the JavaScript string for a catalog name is in [`NAMES`], made on first use.
+fn name_slot(names: &mut Vec<(&'static str, JsValue)>, name: &'static str) -> usize {
+    // Names are the catalog's statics: the same pointer, and a handful of them.
+    if let Some(slot) = names
+        .iter()
+        .position(|(known, _)| std::ptr::eq(*known, name) || *known == name)
+    {
+        return slot;
+    }
+    names.push((name, JsValue::from_str(name)));
+    names.len() - 1
+}
+
+/// The result object of a report, in JavaScript's naming.
+fn result_of(report: &Report) -> Result<JsValue, JsValue> {
+    let delivery = report.delivery.map(|delivery| match delivery {
+        Delivery::Event => "event",
+        Delivery::Test => "test",
+    });
+    let findings_json =
+        if report.errors.is_empty() && report.warnings.is_empty() && report.omitted.is_none() {
+            None
+        } else {
+            let findings = JsFindings {
+                errors: &report.errors,
+                warnings: &report.warnings,
+                omitted: report.omitted,
+            };
+            Some(
+                serde_json::to_string(&findings)
+                    .map_err(|error| JsValue::from(js_sys::Error::new(&error.to_string())))?,
+            )
+        };
+    Ok(NAMES.with(|names| {
+        let mut names = names.borrow_mut();
+        let null = JsValue::NULL;
+        // Slots first, then borrowed: handing the cached strings over without cloning them
+        // (a clone is a trip through the externref table).
+        let slots = [delivery, report.event_name, report.source_event_name]
+            .map(|name| name.map(|name| name_slot(&mut names, name)));
+        let [delivery, event_name, source_event_name] = slots.map(|slot| {
+            slot.and_then(|slot| names.get(slot))
+                .map_or(&null, |(_, value)| value)
+        });
+        result_object(
+            report.valid,
+            delivery,
+            event_name,
+            source_event_name,
+            findings_json,
+            report
+                .normalized
+                .as_ref()
+                .map(hookguard::Normalized::as_str),
+        )
+    }))
 }
 
 /// The UTF-8 offset of the first lone surrogate in `text` (every surrogate, like U+FFFD, takes
@@ -198,9 +411,12 @@ fn lone_surrogate_offset(text: &js_sys::JsString) -> usize {
 fn check(body: &JsValue, options: &JsValue, force_normalize: bool) -> Result<JsValue, JsValue> {
     let options = JsOptions::read(options)?;
     let core = options.core()?;
-    let bytes = match body_bytes(body)? {
+    let past_limit = usize::try_from(core.max_bytes)
+        .unwrap_or(usize::MAX)
+        .saturating_add(1);
+    let bytes = match body_bytes(body, past_limit)? {
         Ok(bytes) => bytes,
-        Err(refused) => return to_js(&JsReport::from_report(&refused)),
+        Err(refused) => return result_of(&refused),
     };
     let normalize = force_normalize || options.normalize;
     let report = VALIDATOR.with(|cell| -> Result<Report, JsValue> {
@@ -223,28 +439,7 @@ fn check(body: &JsValue, options: &JsValue, force_normalize: bool) -> Result<JsV
             validator.validate(&bytes)
         })
     })?;
-    to_js(&JsReport::from_report(&report))
-}
-
-impl<'a> JsReport<'a> {
-    fn from_report(report: &'a Report) -> JsReport<'a> {
-        JsReport {
-            valid: report.valid,
-            delivery: report.delivery,
-            event_name: report.event_name,
-            source_event_name: report.source_event_name,
-            errors: &report.errors,
-            warnings: &report.warnings,
-            omitted: (!report.omitted.is_none()).then_some(report.omitted),
-            normalized: report
-                .normalized
-                .as_ref()
-                .and_then(|normalized| serde_json::from_str(normalized.as_str()).ok()),
-            normalized_json: report
-                .normalized_bytes()
-                .and_then(|bytes| String::from_utf8(bytes).ok()),
-        }
-    }
+    result_of(&report)
 }
 
 /// Serializes in Rust and parses with the engine's `JSON.parse`: one boundary crossing.
@@ -407,7 +602,7 @@ pub fn verify(headers: &JsValue, body: &JsValue, options: &JsValue) -> Result<Js
     };
     // A string body that has no UTF-8 encoding cannot be the signed bytes: checked as its
     // U+FFFD-substituted encoding, it does not match.
-    let bytes = match body_bytes(body)? {
+    let bytes = match body_bytes(body, usize::MAX)? {
         Ok(bytes) => bytes,
         Err(_) => body.as_string().unwrap_or_default().into_bytes(),
     };

@@ -64,6 +64,53 @@ test('bodies may be a Buffer, a Uint8Array, an ArrayBuffer or a string', () => {
   assert.deepEqual(esm.validate(VERIFIED.toString('utf8')), expected);
 });
 
+test('a body that is a view into a larger buffer is read from its own bytes only', () => {
+  const expected = esm.validate(VERIFIED);
+  const around = Buffer.concat([Buffer.from('{"event_name": "x"}  '), VERIFIED, Buffer.from('}}}')]);
+  const view = around.subarray(21, 21 + VERIFIED.length);
+  assert.deepEqual(esm.validate(view), expected);
+  assert.deepEqual(esm.validate(new Uint8Array(around.buffer, around.byteOffset + 21, VERIFIED.length)), expected);
+});
+
+test('normalized is read on first use, then an ordinary property', () => {
+  const result = esm.normalize(VERIFIED);
+  const payload = JSON.parse(result.normalizedJson);
+  assert.ok(Object.keys(result).includes('normalized'));
+  assert.deepEqual(JSON.parse(JSON.stringify(result)).normalized, payload);
+  assert.deepEqual(structuredClone(result).normalized, payload);
+  assert.deepEqual({ ...result }.normalized, payload);
+  assert.equal(result.normalized, result.normalized, 'parsed once, then kept');
+  result.normalized.book_uuid = 'changed';
+  assert.equal(result.normalized.book_uuid, 'changed');
+  result.normalized = null;
+  assert.equal(result.normalized, null);
+});
+
+test('a string gets the verdict of its UTF-8 bytes at every size around maxBytes', () => {
+  for (const character of ['a', '\u00e9', '\u20ac', '\u{1F600}']) {
+    for (let count = 0; count <= 8; count += 1) {
+      const text = `{"x":"${character.repeat(count)}"}`;
+      for (let maxBytes = 1; maxBytes <= 40; maxBytes += 1) {
+        assert.deepEqual(esm.validate(text, { maxBytes }), esm.validate(Buffer.from(text), { maxBytes }), `${text} maxBytes ${maxBytes}`);
+      }
+    }
+  }
+});
+
+test('a body over maxBytes is refused without being copied into the module', async () => {
+  const { initSync } = await import('../web/hookguard_js.js');
+  const { memory } = initSync({ module: readFileSync(new URL('../web/hookguard_js_bg.wasm', import.meta.url)) });
+  const before = memory.buffer.byteLength;
+  const huge = Buffer.alloc(64 * 1024 * 1024, 0x20);
+  for (const body of [huge, huge.buffer, new Uint8Array(huge.buffer, 1), huge.toString('latin1')]) {
+    const result = web.validate(body);
+    assert.equal(result.valid, false);
+    assert.deepEqual(result.errors.map((finding) => finding.code), ['body_too_large']);
+    assert.deepEqual(result, esm.validate(Buffer.alloc(1024 * 1024 + 1, 0x20)));
+  }
+  assert.ok(memory.buffer.byteLength - before < 4 * 1024 * 1024, `memory grew by ${memory.buffer.byteLength - before} bytes`);
+});
+
 test('duplicate keys and big integers are caught, as JSON.parse never could', () => {
   const duplicate = esm.validate('{"event_name": "book.verified", "event_name": "book.classified"}');
   assert.equal(duplicate.valid, false);

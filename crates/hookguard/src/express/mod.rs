@@ -72,12 +72,13 @@ pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> O
             format!("event_name must be a string, found {kind}"),
         );
     }
-    let event_name = String::from_utf8(decoded(event_value)?).ok()?;
+    let event_name = reader::text(event_value)?;
+    let event_name = std::str::from_utf8(&event_name).ok()?;
     let (Some(spec), Some(schema)) = (
-        catalog::event(&event_name),
-        compiled::event_schema(&event_name),
+        catalog::event(event_name),
+        compiled::event_schema(event_name),
     ) else {
-        let mut report = Report::refused(validator::unknown_event(&event_name));
+        let mut report = Report::refused(validator::unknown_event(event_name));
         for finding in &mut report.errors {
             finding.position = Some(Position::at_offset(body, offset(body, event_value)));
         }
@@ -86,10 +87,10 @@ pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> O
     let canonical = {
         let status = find(&members, "status")
             .filter(|value| value.first() == Some(&b'"'))
-            .map(|value| decoded(value).and_then(|text| String::from_utf8(text).ok()));
-        match status {
+            .map(reader::text);
+        match &status {
             Some(None) => return None,
-            Some(Some(status)) => spec.canonical_name(Some(&status)),
+            Some(Some(status)) => spec.canonical_name(Some(std::str::from_utf8(status).ok()?)),
             None => spec.canonical_name(None),
         }
         .and_then(catalog::event)

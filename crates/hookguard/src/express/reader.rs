@@ -367,6 +367,15 @@ pub(super) fn decoded(value: &[u8]) -> Option<Vec<u8>> {
     decode(value.strip_prefix(b"\"")?.strip_suffix(b"\"")?)
 }
 
+/// The text of a string value the reader accepted: borrowed from the body unless it holds
+/// escapes (most do not, and this runs for every delivery's `event_name`).
+pub(super) fn text(value: &[u8]) -> Option<Cow<'_, [u8]>> {
+    match unescaped(value) {
+        Some(text) => Some(Cow::Borrowed(text)),
+        None => decoded(value).map(Cow::Owned),
+    }
+}
+
 /// String contents the reader accepted, escapes decoded (surrogate pairs joined: the reader
 /// lets no lone surrogate through).
 pub(super) fn decode(contents: &[u8]) -> Option<Vec<u8>> {

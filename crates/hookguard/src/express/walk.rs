@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use super::reader::{Member, decode, decoded, each_item, has_escape, loose_reader, unescaped};
+use super::reader::{self, Member, decode, each_item, has_escape, loose_reader};
 use crate::Position;
 use crate::compiled::{self, Constant, Schema, Types, message};
 use crate::number::{self, ExactNumber};
@@ -238,10 +238,7 @@ pub(super) fn value<'a, J: Judge<'a>>(
     // The text of a string, escapes decoded, when a keyword compares it.
     let compares_text = schema.uuid || schema.constant.is_some() || schema.one_of.is_some();
     let text: Option<Cow<'a, [u8]>> = match first {
-        b'"' if compares_text => match unescaped(value) {
-            Some(text) => Some(Cow::Borrowed(text)),
-            None => decoded(value).map(Cow::Owned),
-        },
+        b'"' if compares_text => reader::text(value),
         _ => None,
     };
     if let Some(constant) = schema.constant {
