@@ -149,14 +149,14 @@ js-test: js chromium
 receiver: js
     cd host-examples/node && npm ci --no-audit --no-fund --loglevel=error && node server.mjs
 
-# validate(Buffer) in Node against JSON.parse + ajv on a generated capture (for BENCHMARKS.md)
+# validate(Buffer | string) in Node against JSON.parse + ajv per event on a generated capture, and a fresh process's cold start (for BENCHMARKS.md)
 js-bench megabytes="50": js
     #!/usr/bin/env bash
     set -euo pipefail
     capture=target/bench/capture-{{megabytes}}MiB.ndjson
     mkdir -p target/bench
     [ -f "$capture" ] || cargo run --quiet --release -p hookguard --example bench_capture -- {{megabytes}} "$capture"
-    cd {{js_package}} && node bench/throughput.mjs "../../../$capture"
+    cd {{js_package}} && node bench/throughput.mjs "../../../$capture" && node bench/cold-start.mjs
 
 # The gateway filter in a real Envoy (installed by scripts/envoy) in front of a recording upstream
 gateway-test: gateway
