@@ -12,6 +12,7 @@ use hookguard::{Delivery, Finding, Report};
 use hookguard::signature::{DeliveryHeaders, signature_header};
 
 use crate::config::{FailurePolicy, Gateway, Mode, ReplayPolicy, RoutePolicy, Signing};
+use crate::headers::HeaderMap;
 use crate::problem;
 use crate::replay::{self, Seen};
 use crate::verdict::{Metric, Verdict};
@@ -34,15 +35,11 @@ pub enum LogLevel {
     Warn,
 }
 
-/// The request's headers (pseudo-headers such as `:path` included), names in lower case,
-/// values as raw bytes.
-pub type Headers = Vec<(String, Vec<u8>)>;
-
 /// What the filter needs from its host, for the current request.
 pub trait Host {
     /// Every request header, in one call: each host call costs a VM crossing or two, which
     /// is most of what a small filter spends per request.
-    fn request_headers(&self) -> Result<Headers, HostError>;
+    fn request_headers(&self) -> Result<HeaderMap, HostError>;
     /// Sets (`Some`) or removes (`None`) a request header. Only possible while the headers
     /// are held.
     fn set_request_header(&mut self, name: &str, value: Option<&str>) -> Result<(), HostError>;
@@ -186,12 +183,7 @@ impl Exchange {
         let gateway = Rc::clone(&self.gateway);
         let names = &gateway.config.upstream_headers;
         let headers = host.request_headers()?;
-        let header = |name: &str| {
-            headers
-                .iter()
-                .find(|(candidate, _)| candidate == name)
-                .map(|(_, value)| value.as_slice())
-        };
+        let header = |name: &str| headers.get(name);
         // Whatever the route, a sender must not be able to hand the upstream a verdict.
         for name in [&names.event, &names.verdict, &names.signature] {
             if header(name).is_some() {
@@ -220,7 +212,10 @@ impl Exchange {
         if gateway.signing.is_some() {
             self.signature_headers = headers
                 .iter()
-                .filter_map(|(name, value)| Some((signature_header(name)?, value.clone())))
+                .filter_map(|(name, value)| {
+                    let name = signature_header(std::str::from_utf8(name).ok()?)?;
+                    Some((name, value.to_vec()))
+                })
                 .collect();
         }
         let declared = content_length
@@ -612,11 +607,16 @@ mod tests {
     }
 
     impl Host for FakeHost {
-        fn request_headers(&self) -> Result<Headers, HostError> {
+        fn request_headers(&self) -> Result<HeaderMap, HostError> {
             self.fails("get_request_headers")?;
-            let mut fields: Headers = self.headers.clone().into_iter().collect();
-            fields.extend(self.repeated_headers.iter().cloned());
-            Ok(fields)
+            let fields = self.headers.iter().chain(
+                self.repeated_headers
+                    .iter()
+                    .map(|(name, value)| (name, value)),
+            );
+            Ok(HeaderMap::from_pairs(
+                fields.map(|(name, value)| (name.as_str(), value.as_slice())),
+            ))
         }
         fn set_request_header(&mut self, name: &str, value: Option<&str>) -> Result<(), HostError> {
             self.fails("set_request_header")?;

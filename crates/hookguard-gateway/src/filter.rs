@@ -17,7 +17,8 @@ use proxy_wasm::types::{
 };
 
 use crate::config::Gateway;
-use crate::exchange::{Exchange, Flow, Headers, Host, HostError, LogLevel};
+use crate::exchange::{Exchange, Flow, Host, HostError, LogLevel};
+use crate::headers::HeaderMap;
 use crate::verdict::Metric;
 
 proxy_wasm::main! {{
@@ -213,11 +214,14 @@ struct ProxyHost {
 }
 
 impl Host for ProxyHost {
-    fn request_headers(&self) -> Result<Headers, HostError> {
+    fn request_headers(&self) -> Result<HeaderMap, HostError> {
         // Values stay bytes (the SDK's string getters panic on a value that is not UTF-8,
-        // which any sender can put on the wire). Names are decoded by the SDK: Envoy's codecs
-        // only admit token characters in header names, so they are ASCII.
-        hostcalls::get_map_bytes(MapType::HttpRequestHeaders).map_err(failed("get_request_headers"))
+        // which any sender can put on the wire), read in place from the host's buffer.
+        raw::request_header_map()
+            .map(HeaderMap::from_encoded)
+            .ok_or(HostError {
+                call: "get_request_headers",
+            })
     }
 
     fn set_request_header(&mut self, name: &str, value: Option<&str>) -> Result<(), HostError> {
@@ -295,4 +299,41 @@ fn log(level: LogLevel, message: &str) {
         LogLevel::Warn => ProxyLogLevel::Warn,
     };
     let _ = hostcalls::log(level, message);
+}
+
+/// The one host call the SDK only offers decoded (a `String` and a `Vec` per header): here the
+/// encoded buffer is taken as the host wrote it, for [`HeaderMap`] to read in place.
+#[allow(unsafe_code)]
+mod raw {
+    #[link(wasm_import_module = "env")]
+    unsafe extern "C" {
+        // The SDK declares the same import; `map_type` and the status are `repr(u32)` enums there.
+        fn proxy_get_header_map_pairs(
+            map_type: u32,
+            return_map_data: *mut *mut u8,
+            return_map_size: *mut usize,
+        ) -> u32;
+    }
+
+    const REQUEST_HEADERS: u32 = 0;
+    const STATUS_OK: u32 = 0;
+
+    /// The request headers in the proxy-wasm map encoding; `None` when the host refused.
+    pub(super) fn request_header_map() -> Option<Vec<u8>> {
+        let mut data: *mut u8 = std::ptr::null_mut();
+        let mut size: usize = 0;
+        // SAFETY: the host writes a pointer and a size into the two locals. The buffer it
+        // points to was allocated in this module through the SDK's `proxy_on_memory_allocate`
+        // (a `Vec<u8>` of capacity `size`, leaked), so it is owned here and rebuilt as that
+        // `Vec` exactly as the SDK's own `get_map_bytes` does.
+        unsafe {
+            if proxy_get_header_map_pairs(REQUEST_HEADERS, &mut data, &mut size) != STATUS_OK {
+                return None;
+            }
+            if data.is_null() {
+                return Some(Vec::new());
+            }
+            Some(Vec::from_raw_parts(data, size, size))
+        }
+    }
 }

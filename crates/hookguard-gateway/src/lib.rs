@@ -15,6 +15,7 @@ here as from the command line or the JavaScript package.
 
 pub mod config;
 pub mod exchange;
+pub mod headers;
 pub mod problem;
 pub mod replay;
 pub mod verdict;

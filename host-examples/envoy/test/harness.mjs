@@ -47,8 +47,10 @@ export async function startUpstream({ record } = {}) {
  * per named plugin configuration, all in front of one upstream, one VM per worker shared by
  * the plugins. A listener whose plugin configuration is `null` has no hookguard filter.
  * `bufferLimit` is Envoy's per-connection buffer: keep it above the plugin's max_body_bytes.
+ * `modules` gives another filter module for some listeners (the benchmark's empty filter), in
+ * a VM of its own.
  */
-export function envoyConfig({ upstreamPort, listeners, bufferLimit = 4 * 1024 * 1024 }) {
+export function envoyConfig({ upstreamPort, listeners, bufferLimit = 4 * 1024 * 1024, modules = {} }) {
   return {
     admin: { address: { socket_address: { address: '127.0.0.1', port_value: 0 } } },
     static_resources: {
@@ -81,9 +83,9 @@ export function envoyConfig({ upstreamPort, listeners, bufferLimit = 4 * 1024 * 
                         value: JSON.stringify(pluginConfig),
                       },
                       vm_config: {
-                        vm_id: 'hookguard',
+                        vm_id: modules[name] ? `other-${name}` : 'hookguard',
                         runtime: 'envoy.wasm.runtime.v8',
-                        code: { local: { filename: gatewayWasm } },
+                        code: { local: { filename: modules[name] ?? gatewayWasm } },
                       },
                     },
                   },

@@ -97,10 +97,10 @@ pub fn normalize(
                 stderr_palette,
             )
         })?;
-        let Some(normalized) = &report.normalized else {
+        let Some(normalized) = report.normalized() else {
             return Ok(());
         };
-        let line = normalized.get().as_bytes();
+        let line = normalized.as_bytes();
         match files.for_payload(&checked)? {
             Some(file) => file.write_all(line).and_then(|()| file.write_all(b"\n")),
             None => out.write_all(line).and_then(|()| out.write_all(b"\n")),
@@ -221,17 +221,13 @@ impl Run {
             Some((code, verdict.error.clone().unwrap_or_default()))
         };
         if let Some((code, error)) = failure {
-            report.valid = false;
-            report.errors.insert(
-                0,
-                crate::report::Finding {
-                    code,
-                    instance_location: String::new(),
-                    keyword_location: String::new(),
-                    error,
-                    position: None,
-                },
-            );
+            report.refuse_first(crate::report::Finding {
+                code,
+                instance_location: String::new(),
+                keyword_location: String::new(),
+                error,
+                position: None,
+            });
         }
     }
 

@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
-use serde::Serialize;
 
 use crate::input::{InputProblem, RequestLine};
 use crate::pipeline::CheckedPayload;
@@ -139,28 +138,21 @@ fn write_finding(
     )
 }
 
-/// One NDJSON record: the report with where the payload came from.
-#[derive(Serialize)]
-struct Record<'a> {
-    source: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    request: Option<&'a RequestLine>,
-    #[serde(flatten)]
-    report: &'a Report,
-}
-
-/// Writes one checked payload as a line of JSON.
+/// Writes one checked payload as a line of JSON: where it came from, then the report's members
+/// (the module's own bytes when nothing in them changed).
 pub fn write_ndjson(
     out: &mut dyn Write,
     checked: &CheckedPayload,
     report: &Report,
 ) -> io::Result<()> {
-    let record = Record {
-        source: &checked.source,
-        request: checked.request.as_ref(),
-        report,
-    };
-    serde_json::to_writer(&mut *out, &record)?;
+    out.write_all(b"{\"source\":")?;
+    serde_json::to_writer(&mut *out, &*checked.source)?;
+    if let Some(request) = &checked.request {
+        out.write_all(b",\"request\":")?;
+        serde_json::to_writer(&mut *out, request)?;
+    }
+    out.write_all(b",")?;
+    report.write_members(out)?;
     out.write_all(b"\n")
 }
 
@@ -209,7 +201,14 @@ impl Counts {
 
 impl Tally {
     pub fn count(&mut self, report: &Report) {
-        let counts = self.events.entry(report.summary_key()).or_default();
+        let key = report.summary_key();
+        // Looked up before inserting: a key is allocated once per event, not per payload.
+        if !self.events.contains_key(key) {
+            self.events.insert(key.to_owned(), Counts::default());
+        }
+        let Some(counts) = self.events.get_mut(key) else {
+            return;
+        };
         counts.payloads += 1;
         if report.valid {
             counts.valid += 1;

@@ -262,7 +262,7 @@ fn check_one(
         Ok(answer) => answer,
         Err(error) => return Err(recover(worker, plan, &error)),
     };
-    let report: Result<Report, _> = serde_json::from_str(&answer.report);
+    let report = Report::from_module(answer.report);
     time.reading_reports += answered.elapsed();
     let report = report
         .map_err(|error| format!("the module's report is not in the expected shape: {error}"))?;

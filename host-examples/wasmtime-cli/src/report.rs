@@ -1,7 +1,14 @@
 //! The module's report, as this host reads it back and writes it out again.
 //!
-//! The fields mirror the core's `Report` exactly; `normalized` is kept as the raw bytes the
-//! module produced, so the CLI prints the very bytes every other host produces.
+//! The module's text is kept: a report that lists no finding (most of them) is written out as
+//! those very bytes, and only its head (verdict, delivery, event names) is read, borrowing from
+//! the text. Findings are read only when there are some, because their positions are moved to
+//! the file and a failed signature check is put first among them; such a report is written
+//! again from its fields, in the module's field order. `normalized` is always the module's own
+//! bytes, so the CLI prints the very bytes every other host produces.
+
+use std::borrow::Cow;
+use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -9,8 +16,10 @@ use serde_json::value::RawValue;
 use crate::input::Origin;
 
 /// The verdict on one payload.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug)]
 pub struct Report {
+    /// The module's JSON text.
+    text: String,
     pub valid: bool,
     pub delivery: Option<String>,
     pub event_name: Option<String>,
@@ -18,14 +27,120 @@ pub struct Report {
     pub errors: Vec<Finding>,
     pub warnings: Vec<Finding>,
     /// Findings beyond `max_findings`, counted but not listed.
-    #[serde(default, skip_serializing_if = "Omitted::is_none")]
     pub omitted: Omitted,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub normalized: Option<Box<RawValue>>,
+    /// Where the normalized payload is in `text`.
+    normalized: Option<Range<usize>>,
+    /// Whether `text` still says what the fields say: no finding moved or added.
+    text_current: bool,
+}
+
+/// The module's report as read: strings borrowed unless escaped, findings left as text.
+#[derive(Deserialize)]
+struct Head<'a> {
+    valid: bool,
+    #[serde(borrow)]
+    delivery: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    event_name: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    source_event_name: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    errors: &'a RawValue,
+    #[serde(borrow)]
+    warnings: &'a RawValue,
+    #[serde(default)]
+    omitted: Omitted,
+    #[serde(default, borrow)]
+    normalized: Option<&'a RawValue>,
+}
+
+/// A report written again from its fields (the module's field order and names).
+#[derive(Serialize)]
+struct Fields<'a> {
+    valid: bool,
+    delivery: &'a Option<String>,
+    event_name: &'a Option<String>,
+    source_event_name: &'a Option<String>,
+    errors: &'a [Finding],
+    warnings: &'a [Finding],
+    #[serde(skip_serializing_if = "Omitted::is_none")]
+    omitted: Omitted,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    normalized: Option<&'a RawValue>,
+}
+
+impl Report {
+    /// Reads the module's report text.
+    pub fn from_module(text: String) -> serde_json::Result<Report> {
+        let head: Head<'_> = serde_json::from_str(&text)?;
+        let findings = |raw: &RawValue| -> serde_json::Result<Vec<Finding>> {
+            if raw.get() == "[]" {
+                Ok(Vec::new())
+            } else {
+                serde_json::from_str(raw.get())
+            }
+        };
+        let errors = findings(head.errors)?;
+        let warnings = findings(head.warnings)?;
+        let normalized = head.normalized.map(|raw| {
+            // The raw value borrows from `text`: its place there, as a range.
+            let start = raw.get().as_ptr() as usize - text.as_ptr() as usize;
+            start..start + raw.get().len()
+        });
+        Ok(Report {
+            valid: head.valid,
+            delivery: head.delivery.map(Cow::into_owned),
+            event_name: head.event_name.map(Cow::into_owned),
+            source_event_name: head.source_event_name.map(Cow::into_owned),
+            errors,
+            warnings,
+            omitted: head.omitted,
+            normalized,
+            text_current: true,
+            text,
+        })
+    }
+
+    /// The normalized payload: the module's bytes.
+    pub fn normalized(&self) -> Option<&str> {
+        self.normalized
+            .as_ref()
+            .and_then(|range| self.text.get(range.clone()))
+    }
+
+    /// Puts a finding first among the errors; the delivery is then invalid.
+    pub fn refuse_first(&mut self, finding: Finding) {
+        self.valid = false;
+        self.errors.insert(0, finding);
+        self.text_current = false;
+    }
+
+    /// Writes the report's JSON members, without the opening brace (the caller has written
+    /// its own members before them and a comma), through the closing one.
+    pub fn write_members(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        if self.text_current {
+            return out.write_all(self.text.get(1..).unwrap_or_default().as_bytes());
+        }
+        let normalized = self
+            .normalized()
+            .and_then(|text| serde_json::from_str::<&RawValue>(text).ok());
+        let fields = Fields {
+            valid: self.valid,
+            delivery: &self.delivery,
+            event_name: &self.event_name,
+            source_event_name: &self.source_event_name,
+            errors: &self.errors,
+            warnings: &self.warnings,
+            omitted: self.omitted,
+            normalized,
+        };
+        let text = serde_json::to_string(&fields)?;
+        out.write_all(text.get(1..).unwrap_or_default().as_bytes())
+    }
 }
 
 /// How many errors and warnings a report found beyond those it lists.
-#[derive(Debug, Default, Clone, Copy, Deserialize, Serialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Omitted {
     pub errors: u64,
     pub warnings: u64,
@@ -66,6 +181,7 @@ impl Report {
             if let Some(position) = finding.position.as_mut() {
                 position.offset += origin.offset;
                 position.line += origin.line - 1;
+                self.text_current = false;
             }
         }
     }
@@ -95,12 +211,12 @@ impl Report {
     }
 
     /// The row of the per-event summary this payload counts in.
-    pub fn summary_key(&self) -> String {
+    pub fn summary_key(&self) -> &str {
         match (&self.event_name, &self.source_event_name) {
-            (Some(canonical), _) => canonical.clone(),
-            (None, Some(source)) => source.clone(),
-            (None, None) if self.delivery.as_deref() == Some("test") => "(test delivery)".into(),
-            (None, None) => self.refusal().into(),
+            (Some(canonical), _) => canonical,
+            (None, Some(source)) => source,
+            (None, None) if self.delivery.as_deref() == Some("test") => "(test delivery)",
+            (None, None) => self.refusal(),
         }
     }
 }
