@@ -15,7 +15,9 @@ Invalid deliveries are results, never exceptions. Exceptions are for misuse: a b
 argument of the wrong type throws a `TypeError`, an out-of-range limit a `RangeError`.
 */
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use hookguard::catalog::{EVENTS, Listing};
 use hookguard::intake::{IntakeError, IntakeErrorKind};
@@ -140,7 +142,11 @@ fn type_error(message: &str) -> JsValue {
 /// lone surrogate has none (no bytes received from the network decode to it) and is refused
 /// with `lone_surrogate` at the byte offset where the surrogate would be, rather than silently
 /// becoming U+FFFD.
-fn body_bytes(body: &JsValue, limit: usize) -> Result<Result<Vec<u8>, Report>, JsValue> {
+fn body_bytes(
+    body: &JsValue,
+    limit: usize,
+    mut bytes: Vec<u8>,
+) -> Result<Result<Vec<u8>, Report>, JsValue> {
     // Bytes past `limit` are neither copied nor encoded: the verdict on a body over the limit
     // does not depend on them (as in the gateway, which stops reading there), and a module's
     // memory never shrinks.
@@ -149,7 +155,8 @@ fn body_bytes(body: &JsValue, limit: usize) -> Result<Result<Vec<u8>, Report>, J
         // One call to learn that the body is bytes and how many, one to copy them.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let length = (length as usize).min(limit);
-        let mut bytes = vec![0; length];
+        bytes.clear();
+        bytes.resize(length, 0);
         let at = u32::try_from(bytes.as_mut_ptr() as usize).unwrap_or(0);
         MEMORY.with(|memory| copy_body(memory, body, at, length));
         return Ok(Ok(bytes));
@@ -159,7 +166,8 @@ fn body_bytes(body: &JsValue, limit: usize) -> Result<Result<Vec<u8>, Report>, J
         // unit takes at most three bytes); wasm-bindgen's own string passing copies ASCII one
         // character at a time in JavaScript, which made strings the slow kind of body.
         let capacity = (text.length() as usize).saturating_mul(3).min(limit);
-        let mut bytes = vec![0; capacity];
+        bytes.clear();
+        bytes.resize(capacity, 0);
         let at = u32::try_from(bytes.as_mut_ptr() as usize).unwrap_or(0);
         let written = MEMORY.with(|memory| encode_body(memory, text, at, capacity));
         if written < 0.0 {
@@ -212,7 +220,9 @@ export function hookguardBodyByteLength(body) {
 // buffer): a copy then costs one call and no new view.
 let memoryView = null;
 function memoryBytes(memory) {
-  if (memoryView === null || memoryView.buffer !== memory.buffer) memoryView = new Uint8Array(memory.buffer);
+  // Growing the memory detaches the old buffer, whose views then have no bytes (asking the
+  // memory for its buffer on every call cost more than the copy).
+  if (memoryView === null || memoryView.byteLength === 0) memoryView = new Uint8Array(memory.buffer);
   return memoryView;
 }
 
@@ -223,7 +233,7 @@ export function hookguardCopyBody(memory, body, at, length) {
 
 let optionSlots = null;
 export function hookguardReadOptions(options, names, kinds, memory, at) {
-  if (optionSlots === null || optionSlots.buffer !== memory.buffer) optionSlots = new Float64Array(memory.buffer);
+  if (optionSlots === null || optionSlots.byteLength === 0) optionSlots = new Float64Array(memory.buffer);
   if (typeof options !== 'object' || Array.isArray(options)) return 'options must be an object';
   let present = 0;
   for (const key of Object.keys(options)) {
@@ -320,6 +330,10 @@ extern "C" {
 }
 
 thread_local! {
+    /// The last body's buffer, kept for the next: a body costs no allocation once one as large
+    /// has been seen (the module's memory never shrinks anyway).
+    static BODY: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+
     /// This module's memory, for [`copy_body`], [`encode_body`] and [`read_options`].
     static MEMORY: JsValue = wasm_bindgen::memory();
 
@@ -330,23 +344,49 @@ thread_local! {
         .collect::<js_sys::Array>()
         .into();
 
-    /// JavaScript strings for the catalog's names (event names, delivery kinds), made on first
-    /// use and passed by reference afterwards: decoding the same UTF-8 on every call was a
-    /// good part of what a result cost.
-    static NAMES: RefCell<Vec<(&'static str, JsValue)>> = const { RefCell::new(Vec::new()) };
+    /// See [`NameCache`].
+    static NAMES: RefCell<NameCache> = RefCell::new(NameCache::default());
 }
 
-/// Where the JavaScript string for a catalog name is in [`NAMES`], made on first use.
-fn name_slot(names: &mut Vec<(&'static str, JsValue)>, name: &'static str) -> usize {
-    // Names are the catalog's statics: the same pointer, and a handful of them.
-    if let Some(slot) = names
-        .iter()
-        .position(|(known, _)| std::ptr::eq(*known, name) || *known == name)
-    {
-        return slot;
+/// The JavaScript strings for the catalog's names (event names, delivery kinds), made on
+/// first use and passed by reference afterwards: decoding the same UTF-8 on every call was a
+/// good part of what a result cost. Keyed by the name's address: names are the catalog's
+/// statics (a linear scan over some seventy of them showed in profiles).
+#[derive(Default)]
+struct NameCache {
+    slots: HashMap<(usize, usize), JsValue, BuildHasherDefault<AddressHasher>>,
+}
+
+impl NameCache {
+    fn get(&mut self, name: &'static str) -> &JsValue {
+        self.slots
+            .entry((name.as_ptr() as usize, name.len()))
+            .or_insert_with(|| JsValue::from_str(name))
     }
-    names.push((name, JsValue::from_str(name)));
-    names.len() - 1
+}
+
+/// A hasher for addresses: they are already spread, and SipHash cost more than the lookup.
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.write_u64(u64::from(*byte));
+        }
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.write_u64(value as u64);
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
 }
 
 /// The result object of a report, in JavaScript's naming.
@@ -371,15 +411,24 @@ fn result_of(report: &Report) -> Result<JsValue, JsValue> {
         };
     Ok(NAMES.with(|names| {
         let mut names = names.borrow_mut();
+        // Each looked up (made if new) first, then all borrowed: handing the cached strings
+        // over without cloning them (a clone is a trip through the externref table).
+        for name in [delivery, report.event_name, report.source_event_name]
+            .into_iter()
+            .flatten()
+        {
+            names.get(name);
+        }
         let null = JsValue::NULL;
-        // Slots first, then borrowed: handing the cached strings over without cloning them
-        // (a clone is a trip through the externref table).
-        let slots = [delivery, report.event_name, report.source_event_name]
-            .map(|name| name.map(|name| name_slot(&mut names, name)));
-        let [delivery, event_name, source_event_name] = slots.map(|slot| {
-            slot.and_then(|slot| names.get(slot))
-                .map_or(&null, |(_, value)| value)
-        });
+        let cached = |name: Option<&'static str>| {
+            name.and_then(|name| names.slots.get(&(name.as_ptr() as usize, name.len())))
+                .unwrap_or(&null)
+        };
+        let (delivery, event_name, source_event_name) = (
+            cached(delivery),
+            cached(report.event_name),
+            cached(report.source_event_name),
+        );
         result_object(
             report.valid,
             delivery,
@@ -414,7 +463,7 @@ fn check(body: &JsValue, options: &JsValue, force_normalize: bool) -> Result<JsV
     let past_limit = usize::try_from(core.max_bytes)
         .unwrap_or(usize::MAX)
         .saturating_add(1);
-    let bytes = match body_bytes(body, past_limit)? {
+    let bytes = match body_bytes(body, past_limit, BODY.take())? {
         Ok(bytes) => bytes,
         Err(refused) => return result_of(&refused),
     };
@@ -438,8 +487,9 @@ fn check(body: &JsValue, options: &JsValue, force_normalize: bool) -> Result<JsV
         } else {
             validator.validate(&bytes)
         })
-    })?;
-    result_of(&report)
+    });
+    BODY.set(bytes);
+    result_of(&report?)
 }
 
 /// Serializes in Rust and parses with the engine's `JSON.parse`: one boundary crossing.
@@ -602,7 +652,7 @@ pub fn verify(headers: &JsValue, body: &JsValue, options: &JsValue) -> Result<Js
     };
     // A string body that has no UTF-8 encoding cannot be the signed bytes: checked as its
     // U+FFFD-substituted encoding, it does not match.
-    let bytes = match body_bytes(body, usize::MAX)? {
+    let bytes = match body_bytes(body, usize::MAX, Vec::new())? {
         Ok(bytes) => bytes,
         Err(_) => body.as_string().unwrap_or_default().into_bytes(),
     };
