@@ -138,58 +138,66 @@ fn type_error(message: &str) -> JsValue {
     TypeError::new(message).into()
 }
 
-/// The raw body's bytes. Strings are validated as their UTF-8 encoding; a string holding a
-/// lone surrogate has none (no bytes received from the network decode to it) and is refused
-/// with `lone_surrogate` at the byte offset where the surrogate would be, rather than silently
-/// becoming U+FFFD.
-fn body_bytes(
+/// Reads the raw body into `room`, whose first bytes it then is: the body's length in bytes.
+/// `room` keeps its length between calls (it only grows), so a body costs one call into
+/// JavaScript and no allocation once one as large has been seen. Bytes past `limit` are
+/// neither copied nor encoded: the verdict on a body over the limit does not depend on them
+/// (as in the gateway, which stops reading there), and a module's memory never shrinks.
+///
+/// Strings are read as their UTF-8 encoding; a string holding a lone surrogate has none (no
+/// bytes received from the network decode to it) and is refused with `lone_surrogate` at the
+/// byte offset where the surrogate would be, rather than silently becoming U+FFFD.
+fn read_body(
     body: &JsValue,
     limit: usize,
-    mut bytes: Vec<u8>,
-) -> Result<Result<Vec<u8>, Report>, JsValue> {
-    // Bytes past `limit` are neither copied nor encoded: the verdict on a body over the limit
-    // does not depend on them (as in the gateway, which stops reading there), and a module's
-    // memory never shrinks.
-    let length = body_byte_length(body);
-    if length >= 0.0 {
-        // One call to learn that the body is bytes and how many, one to copy them.
+    room: &mut Vec<u8>,
+) -> Result<Result<usize, Report>, JsValue> {
+    let copy = |room: &mut Vec<u8>| {
+        let at = u32::try_from(room.as_mut_ptr() as usize).unwrap_or(0);
+        MEMORY.with(|memory| copy_body(memory, body, at, room.len(), limit))
+    };
+    let copied = copy(room);
+    if copied >= 0.0 {
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let length = (length as usize).min(limit);
-        bytes.clear();
-        bytes.resize(length, 0);
-        let at = u32::try_from(bytes.as_mut_ptr() as usize).unwrap_or(0);
-        MEMORY.with(|memory| copy_body(memory, body, at, length));
-        return Ok(Ok(bytes));
+        let length = copied as usize;
+        if length > room.len() {
+            // Not copied: there was no room. Now there is.
+            room.resize(length, 0);
+            copy(room);
+        }
+        return Ok(Ok(length));
     }
     if let Some(text) = body.dyn_ref::<js_sys::JsString>() {
         // Encoded straight into this module's memory by the engine's TextEncoder (a UTF-16
         // unit takes at most three bytes); wasm-bindgen's own string passing copies ASCII one
         // character at a time in JavaScript, which made strings the slow kind of body.
         let capacity = (text.length() as usize).saturating_mul(3).min(limit);
-        bytes.clear();
-        bytes.resize(capacity, 0);
-        let at = u32::try_from(bytes.as_mut_ptr() as usize).unwrap_or(0);
+        if room.len() < capacity {
+            room.resize(capacity, 0);
+        }
+        let at = u32::try_from(room.as_mut_ptr() as usize).unwrap_or(0);
         let written = MEMORY.with(|memory| encode_body(memory, text, at, capacity));
         if written < 0.0 {
             // Longer than `limit` once encoded: refused for its size, whatever the rest holds.
-            return Ok(Ok(bytes));
+            return Ok(Ok(capacity));
         }
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        bytes.truncate(written as usize);
+        let length = written as usize;
+        let encoded = room.get(..length).unwrap_or_default();
         // The encoding replaced any lone surrogate with U+FFFD, so only a string that now holds
         // U+FFFD needs the check of its UTF-16.
-        let suspect = bytes
+        let suspect = encoded
             .windows(3)
             .any(|window| window == "\u{FFFD}".as_bytes());
         if suspect && !text.is_valid_utf16() {
             let offset = lone_surrogate_offset(text);
             return Ok(Err(Report::unreadable(&IntakeError {
                 kind: IntakeErrorKind::LoneSurrogate,
-                position: Some(Position::at_offset(&bytes, offset)),
+                position: Some(Position::at_offset(encoded, offset)),
                 instance_location: String::new(),
             })));
         }
-        return Ok(Ok(bytes));
+        return Ok(Ok(length));
     }
     Err(type_error(
         "body must be the raw request body: a Uint8Array, Buffer, ArrayBuffer or string \
@@ -210,12 +218,6 @@ struct JsFindings<'a> {
 // (Exports are `export function` lines only: the `js` recipe rewrites those for the CommonJS
 // build, where wasm-bindgen copies this text as it is.)
 #[wasm_bindgen(inline_js = r#"
-export function hookguardBodyByteLength(body) {
-  if (body instanceof Uint8Array) return body.length;
-  if (body instanceof ArrayBuffer) return body.byteLength;
-  return -1;
-}
-
 // A view of the module's memory, made again only when the memory grows (which replaces its
 // buffer): a copy then costs one call and no new view.
 let memoryView = null;
@@ -226,9 +228,14 @@ function memoryBytes(memory) {
   return memoryView;
 }
 
-export function hookguardCopyBody(memory, body, at, length) {
-  const bytes = body instanceof ArrayBuffer ? new Uint8Array(body, 0, length) : body;
-  memoryBytes(memory).set(bytes.length === length ? bytes : bytes.subarray(0, length), at);
+// A Uint8Array (a Buffer is one) or ArrayBuffer body: copies its first `limit` bytes to `at`
+// when they fit in `room`, and returns how many there are; -1 for any other kind of body.
+export function hookguardCopyBody(memory, body, at, room, limit) {
+  const bytes = body instanceof Uint8Array ? body : body instanceof ArrayBuffer ? new Uint8Array(body) : null;
+  if (bytes === null) return -1;
+  const length = Math.min(bytes.length, limit);
+  if (length <= room) memoryBytes(memory).set(length === bytes.length ? bytes : bytes.subarray(0, length), at);
+  return length;
 }
 
 let optionSlots = null;
@@ -293,14 +300,10 @@ export function hookguardResult(valid, delivery, eventName, sourceEventName, fin
 }
 "#)]
 extern "C" {
-    /// The byte length of a `Uint8Array` (a `Buffer` is one) or `ArrayBuffer` body, or -1.
-    #[wasm_bindgen(js_name = hookguardBodyByteLength)]
-    fn body_byte_length(body: &JsValue) -> f64;
-
-    /// Copies the first `length` bytes of a body [`body_byte_length`] measured into this
-    /// module's memory at `at`.
+    /// Copies a bytes body's first `limit` bytes to `at` if they fit in `room`: how many
+    /// there are, or -1 when the body is not bytes.
     #[wasm_bindgen(js_name = hookguardCopyBody)]
-    fn copy_body(memory: &JsValue, body: &JsValue, at: u32, length: usize);
+    fn copy_body(memory: &JsValue, body: &JsValue, at: u32, room: usize, limit: usize) -> f64;
 
     /// Encodes a string body as UTF-8 into this module's memory at `at`, at most `capacity`
     /// bytes: the number of bytes written, or -1 when the encoding is longer.
@@ -330,8 +333,7 @@ extern "C" {
 }
 
 thread_local! {
-    /// The last body's buffer, kept for the next: a body costs no allocation once one as large
-    /// has been seen (the module's memory never shrinks anyway).
+    /// The room bodies are read into, kept between calls ([`read_body`]).
     static BODY: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
 
     /// This module's memory, for [`copy_body`], [`encode_body`] and [`read_options`].
@@ -463,10 +465,19 @@ fn check(body: &JsValue, options: &JsValue, force_normalize: bool) -> Result<JsV
     let past_limit = usize::try_from(core.max_bytes)
         .unwrap_or(usize::MAX)
         .saturating_add(1);
-    let bytes = match body_bytes(body, past_limit, BODY.take())? {
-        Ok(bytes) => bytes,
-        Err(refused) => return result_of(&refused),
+    let mut room = BODY.take();
+    let length = match read_body(body, past_limit, &mut room) {
+        Ok(Ok(length)) => length,
+        Ok(Err(refused)) => {
+            BODY.set(room);
+            return result_of(&refused);
+        }
+        Err(error) => {
+            BODY.set(room);
+            return Err(error);
+        }
     };
+    let bytes = room.get(..length).unwrap_or_default();
     let normalize = force_normalize || options.normalize;
     let report = VALIDATOR.with(|cell| -> Result<Report, JsValue> {
         let mut slot = cell.borrow_mut();
@@ -483,12 +494,12 @@ fn check(body: &JsValue, options: &JsValue, force_normalize: bool) -> Result<JsV
                 .map_err(|error| JsValue::from(RangeError::new(&error.to_string())))?;
         }
         Ok(if normalize {
-            validator.normalize(&bytes)
+            validator.normalize(bytes)
         } else {
-            validator.validate(&bytes)
+            validator.validate(bytes)
         })
     });
-    BODY.set(bytes);
+    BODY.set(room);
     result_of(&report?)
 }
 
@@ -652,8 +663,12 @@ pub fn verify(headers: &JsValue, body: &JsValue, options: &JsValue) -> Result<Js
     };
     // A string body that has no UTF-8 encoding cannot be the signed bytes: checked as its
     // U+FFFD-substituted encoding, it does not match.
-    let bytes = match body_bytes(body, usize::MAX, Vec::new())? {
-        Ok(bytes) => bytes,
+    let mut room = Vec::new();
+    let bytes = match read_body(body, usize::MAX, &mut room)? {
+        Ok(length) => {
+            room.truncate(length);
+            room
+        }
         Err(_) => body.as_string().unwrap_or_default().into_bytes(),
     };
     let mut fields = Vec::new();
