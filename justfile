@@ -59,7 +59,7 @@ fmt-check:
 # Clippy over every crate and target, warnings denied (the gateway's proxy-wasm glue is wasm-only)
 lint: toolchain
     cargo clippy --workspace --all-targets -- -D warnings
-    cargo clippy -p hookguard-gateway --target wasm32-wasip1 -- -D warnings
+    cargo clippy -p hookguard-gateway -p hookguard-empty-filter --target wasm32-wasip1 -- -D warnings
 
 # Regenerate schemas/ from the event types
 schemas:
