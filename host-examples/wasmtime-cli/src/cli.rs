@@ -6,8 +6,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::input::Format;
 
-/// Validate captured Ocrolus webhook payloads with hookguard.wasm, the same module the gateway
-/// filter and the JavaScript package run.
+/// Validate captured Ocrolus webhook payloads with hookguard.wasm: the core the gateway filter
+/// and the JavaScript package are built from, so a payload gets the same verdict in each.
 #[derive(Debug, Parser)]
 #[command(name = "hookguard", version, about, max_term_width = 100)]
 #[command(

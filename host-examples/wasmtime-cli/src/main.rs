@@ -57,8 +57,20 @@ fn main() -> ExitCode {
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
+        // Whoever read the output stopped reading (`hookguard schemas | head`): not an error.
+        // (`validate` and `normalize` see to it themselves, keeping their verdict's status.)
+        Err(error) if closed_pipe(&error) => ExitCode::from(exit::ALL_VALID),
         Err(error) => fail(&error),
     }
+}
+
+/// Whether an error comes from writing to a pipe whose reader has gone.
+fn closed_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|error| error.kind() == io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn print_versions(module: &PluginModule, source: &ModuleSource) -> anyhow::Result<u8> {
@@ -67,12 +79,14 @@ fn print_versions(module: &PluginModule, source: &ModuleSource) -> anyhow::Resul
         ModuleSource::Bundled => "bundled".to_owned(),
         ModuleSource::File(path) => path.display().to_string(),
     };
-    println!(
+    // writeln!, not println!: a closed stdout is an error to return, not a panic.
+    writeln!(
+        io::stdout().lock(),
         "hookguard {}
 module {module_version} ({origin}, ABI {})",
         env!("CARGO_PKG_VERSION"),
         plugin::ABI_VERSION
-    );
+    )?;
     Ok(exit::ALL_VALID)
 }
 

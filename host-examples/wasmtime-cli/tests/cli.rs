@@ -392,6 +392,31 @@ fn schemas_lists_the_catalog_and_prints_what_schemas_holds() {
 }
 
 #[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    // The read end is closed before the binary writes a byte: every write meets a closed pipe.
+    for args in [&["schemas"][..], &["schemas", "--json"], &["version"]] {
+        let mut child = hookguard(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            transcript(&output)
+        );
+        assert!(
+            output.stderr.is_empty(),
+            "{args:?}: {}",
+            transcript(&output)
+        );
+    }
+}
+
+#[test]
 fn usage_and_input_errors_exit_2() {
     let no_paths = run(&["validate"]);
     assert_eq!(no_paths.status.code(), Some(2));
