@@ -411,8 +411,26 @@ fn result_of(report: &Report) -> Result<JsValue, JsValue> {
                     .map_err(|error| JsValue::from(js_sys::Error::new(&error.to_string())))?,
             )
         };
+    let normalized = report
+        .normalized
+        .as_ref()
+        .map(hookguard::Normalized::as_str);
     Ok(NAMES.with(|names| {
-        let mut names = names.borrow_mut();
+        // The cache is borrowed across the call into JavaScript. Should that call ever throw
+        // (it builds an object from text this crate wrote), the borrow would stay taken, with
+        // no unwinding through WebAssembly to end it: then strings are made afresh, rather than
+        // a panic on every later call.
+        let Ok(mut names) = names.try_borrow_mut() else {
+            let fresh = |name: Option<&str>| name.map_or(JsValue::NULL, JsValue::from_str);
+            return result_object(
+                report.valid,
+                &fresh(delivery),
+                &fresh(report.event_name),
+                &fresh(report.source_event_name),
+                findings_json,
+                normalized,
+            );
+        };
         // Each looked up (made if new) first, then all borrowed: handing the cached strings
         // over without cloning them (a clone is a trip through the externref table).
         for name in [delivery, report.event_name, report.source_event_name]
@@ -437,10 +455,7 @@ fn result_of(report: &Report) -> Result<JsValue, JsValue> {
             event_name,
             source_event_name,
             findings_json,
-            report
-                .normalized
-                .as_ref()
-                .map(hookguard::Normalized::as_str),
+            normalized,
         )
     }))
 }
