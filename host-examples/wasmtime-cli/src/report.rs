@@ -82,10 +82,10 @@ impl Report {
         };
         let errors = findings(head.errors)?;
         let warnings = findings(head.warnings)?;
-        let normalized = head.normalized.map(|raw| {
+        let normalized = head.normalized.and_then(|raw| {
             // The raw value borrows from `text`: its place there, as a range.
-            let start = raw.get().as_ptr() as usize - text.as_ptr() as usize;
-            start..start + raw.get().len()
+            let start = (raw.get().as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+            Some(start..start + raw.get().len())
         });
         Ok(Report {
             valid: head.valid,
