@@ -37,10 +37,11 @@ toolchain:
       else echo "note: install binaryen (wasm-opt) to optimize the plugin module"; fi; \
     fi
 
-# (fmt, clippy, Rust tests, schema drift, ajv, wasm builds, the ABI from Node, the CLI, Envoy,
-# a 30 s Envoy soak, the npm package, and a one-minute fuzz run per target)
+# (fmt, clippy, Rust tests, schema drift, the core packaged, ajv, wasm builds, the ABI from Node,
+# the CLI, Envoy, a 30 s Envoy soak, the npm package and its packed tarball installed, and a
+# one-minute fuzz run per target)
 # Run every check CI runs
-test: setup fmt-check lint unit-tests schemas-check second-validator wasm abi-test cli-test gateway-test (gateway-soak "30") js-test (fuzz "all" "60")
+test: setup fmt-check lint unit-tests schemas-check crate-package second-validator wasm abi-test cli-test gateway-test (gateway-soak "30") js-test js-pack (fuzz "all" "60")
     @echo "all checks passed"
 
 # Alias of `test`, the name other projects use for "what CI runs"
@@ -138,6 +139,21 @@ js: toolchain
       if grep -qE '^export[ {]' "$snippet"; then echo "$snippet: an export the CommonJS rewrite does not handle"; exit 1; fi
     done
     echo "npm package {{js_package}}: $(stat -c %s {{js_package}}/web/hookguard_js_bg.wasm) bytes of wasm per build, $(gzip -9c {{js_package}}/web/hookguard_js_bg.wasm | wc -c) gzipped"
+
+# The npm package as users get it: `npm pack`, installed into an empty folder, smoke-tested
+js-pack: js
+    #!/usr/bin/env bash
+    set -euo pipefail
+    app=$(mktemp -d)
+    trap 'rm -rf "$app"' EXIT
+    tarball=$(cd {{js_package}} && npm pack --silent --pack-destination "$app")
+    cd "$app" && npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error "./$tarball"
+    node "{{justfile_directory()}}/{{js_package}}/test/installed/smoke.mjs" \
+      "{{justfile_directory()}}/tests/fixtures/seeds/account/BOOK_VERIFIED.json" book.verified
+
+# The core crate as crates.io would get it: `cargo package` builds it from its own files only
+crate-package:
+    cargo package --quiet -p hookguard --allow-dirty
 
 # Regenerate the npm package's event payload types (events.d.ts) from schemas/
 js-types:

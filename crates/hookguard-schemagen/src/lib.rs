@@ -19,6 +19,9 @@ use serde_json::{Value, json};
 pub const SCHEMAS_DIR: &str = "schemas";
 /// The generated catalog page, relative to the repository root.
 pub const EVENTS_DOC: &str = "docs/events.md";
+
+/// Where the core crate keeps the generated files it embeds (`BUNDLE_JSON`, `CATALOG_JSON`).
+pub const EMBEDDED_DIR: &str = "crates/hookguard/embedded";
 /// Folder of the seed fixtures (Ocrolus' documented examples), relative to the repository root.
 pub const SEEDS_DIR: &str = "tests/fixtures/seeds";
 
@@ -90,14 +93,20 @@ pub fn render(root: &Path) -> Result<BTreeMap<PathBuf, String>, Error> {
         Path::new(SCHEMAS_DIR).join("test-delivery.json"),
         pretty(&test_delivery),
     );
+    let bundle = schema::bundle(&event_schemas, &test_delivery);
+    files.insert(Path::new(SCHEMAS_DIR).join("bundle.json"), pretty(&bundle));
+    // The core embeds the bundle (without indentation: 40% of the pretty file is spaces) and the
+    // catalog; copies inside its own folder keep `cargo package -p hookguard` self-contained.
     files.insert(
-        Path::new(SCHEMAS_DIR).join("bundle.json"),
-        pretty(&schema::bundle(&event_schemas, &test_delivery)),
+        Path::new(EMBEDDED_DIR).join("bundle.min.json"),
+        serde_json::to_string(&bundle).unwrap_or_default(),
     );
+    let catalog = pretty(&catalog());
     files.insert(
-        Path::new(SCHEMAS_DIR).join("catalog.json"),
-        pretty(&catalog()),
+        Path::new(EMBEDDED_DIR).join("catalog.json"),
+        catalog.clone(),
     );
+    files.insert(Path::new(SCHEMAS_DIR).join("catalog.json"), catalog);
     files.insert(PathBuf::from(EVENTS_DOC), events_doc());
     files.insert(
         PathBuf::from(compile::COMPILED_PATH),

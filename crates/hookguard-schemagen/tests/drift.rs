@@ -10,8 +10,9 @@ fn checked_in_schemas_match_the_generated_ones() {
     let files = hookguard_schemagen::render(&root).unwrap();
     assert_eq!(
         files.len(),
-        hookguard::catalog::EVENTS.len() + 5,
-        "events + test delivery + bundle + catalog + docs/events.md + the compiled catalog"
+        hookguard::catalog::EVENTS.len() + 7,
+        "events + test delivery + bundle + catalog + docs/events.md + the compiled catalog \
+         + the core's embedded bundle and catalog"
     );
     for (path, generated) in &files {
         let on_disk = std::fs::read_to_string(root.join(path)).unwrap_or_default();

@@ -13,12 +13,13 @@ use crate::catalog::{EMAIL_ONLY_EVENTS, EVENTS, EventSpec};
 use crate::events::TestDelivery;
 
 /// The checked-in schema bundle (`schemas/bundle.json`) without its indentation (the same
-/// JSON), which hosts hand out as the published contract.
-pub const BUNDLE_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/bundle.min.json"));
+/// JSON), which hosts hand out as the published contract. (Embedded from the crate's own
+/// generated copy, `embedded/`, so that the packaged crate holds everything it needs.)
+pub const BUNDLE_JSON: &str = include_str!("../embedded/bundle.min.json");
 
 /// The checked-in catalog (`schemas/catalog.json`): every event name, where Ocrolus lists it,
 /// what it normalizes to. Hosts answer catalog queries with it.
-pub const CATALOG_JSON: &str = include_str!("../../../schemas/catalog.json");
+pub const CATALOG_JSON: &str = include_str!("../embedded/catalog.json");
 
 /// The embedded schema of one event (or of [`TEST_DELIVERY`]), as published in `schemas/`.
 pub fn embedded_schema(name: &str) -> Option<Value> {
