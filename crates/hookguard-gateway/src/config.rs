@@ -145,6 +145,9 @@ pub struct UpstreamHeaders {
     /// Carries the signature's outcome: `verified`, `unsigned` (when not required), or
     /// `replayed` (a duplicate let through by `on_replay: pass`).
     pub signature: String,
+    /// Carries the authenticated `Webhook-Request-Id` (with `verified` and `replayed`): replay
+    /// memory is per Envoy process, so a receiver behind several gateways dedupes on it.
+    pub request_id: String,
 }
 
 impl Default for UpstreamHeaders {
@@ -153,6 +156,7 @@ impl Default for UpstreamHeaders {
             event: String::from("x-hookguard-event"),
             verdict: String::from("x-hookguard-verdict"),
             signature: String::from("x-hookguard-signature"),
+            request_id: String::from("x-hookguard-request-id"),
         }
     }
 }
@@ -403,6 +407,8 @@ impl Gateway {
         for name in [
             &config.upstream_headers.event,
             &config.upstream_headers.verdict,
+            &config.upstream_headers.signature,
+            &config.upstream_headers.request_id,
         ] {
             if !is_lowercase_token(name) {
                 return refuse(ConfigErrorKind::BadHeaderName { name: name.clone() });
@@ -655,6 +661,14 @@ mod tests {
             refused(r#"{"upstream_headers": {"verdict": "a b"}}"#),
             ConfigErrorKind::BadHeaderName { .. }
         ));
+        // Every name is checked (the signature's was not, once).
+        for header in ["signature", "request_id"] {
+            let config = format!(r#"{{"upstream_headers": {{"{header}": "Not Lower"}}}}"#);
+            assert!(
+                matches!(refused(&config), ConfigErrorKind::BadHeaderName { .. }),
+                "{header}"
+            );
+        }
         for limits in [
             r#"{"max_findings": 0}"#,
             r#"{"max_findings": 10001}"#,

@@ -101,6 +101,9 @@ pub struct Exchange {
     signature_headers: Vec<(&'static str, Vec<u8>)>,
     /// The signature outcome for the upstream header (`verified`, `unsigned`, `replayed`).
     signature_label: Option<&'static str>,
+    /// The authenticated `Webhook-Request-Id`, forwarded so that the receiver can drop
+    /// duplicates across every gateway replica (each remembers only its own).
+    verified_request_id: Option<String>,
 }
 
 /// A conclusion about a request, before it is acted on.
@@ -136,6 +139,7 @@ impl Exchange {
             has_content_length: false,
             signature_headers: Vec::new(),
             signature_label: None,
+            verified_request_id: None,
         }
     }
 
@@ -185,7 +189,12 @@ impl Exchange {
         let headers = host.request_headers()?;
         let header = |name: &str| headers.get(name);
         // Whatever the route, a sender must not be able to hand the upstream a verdict.
-        for name in [&names.event, &names.verdict, &names.signature] {
+        for name in [
+            &names.event,
+            &names.verdict,
+            &names.signature,
+            &names.request_id,
+        ] {
             if header(name).is_some() {
                 host.set_request_header(name, None)?;
             }
@@ -361,11 +370,13 @@ impl Exchange {
         }
         if seen != Seen::Before {
             self.signature_label = Some("verified");
+            self.verified_request_id = Some(verified.request_id);
             return Ok(None);
         }
         host.count(Metric::Signature("signature_replayed"));
         if config.on_replay == ReplayPolicy::Pass {
             self.signature_label = Some("replayed");
+            self.verified_request_id = Some(verified.request_id);
             return Ok(None);
         }
         let message = "this Webhook-Request-Id was already received inside the tolerance window";
@@ -478,6 +489,9 @@ impl Exchange {
         }
         if let Some(label) = self.signature_label {
             host.set_request_header(&names.signature, Some(label))?;
+        }
+        if let Some(request_id) = &self.verified_request_id {
+            host.set_request_header(&names.request_id, Some(request_id))?;
         }
         host.set_request_header(&names.verdict, Some(conclusion.verdict.label()))
     }
@@ -994,6 +1008,13 @@ mod tests {
                             Some("verified"),
                             "{name}"
                         );
+                        // The authenticated id goes on, for the receiver to dedupe across
+                        // replicas.
+                        assert_eq!(
+                            host.header("x-hookguard-request-id"),
+                            case["headers"]["Webhook-Request-Id"].as_str(),
+                            "{name}"
+                        );
                     }
                 }
             }
@@ -1014,8 +1035,12 @@ mod tests {
         let mut host = FakeHost::post("/hooks", "application/json", VERIFIED);
         host.headers
             .insert("x-hookguard-signature".into(), b"verified".to_vec());
+        host.headers
+            .insert("x-hookguard-request-id".into(), b"forged".to_vec());
         assert_eq!(send(&optional, &mut host, 1000, false), Flow::Continue);
         assert_eq!(host.header("x-hookguard-signature"), Some("unsigned"));
+        // Only an authenticated id is forwarded; a sender's own header of that name is dropped.
+        assert_eq!(host.header("x-hookguard-request-id"), None);
 
         // A signed but wrong delivery is still refused.
         let mut host = FakeHost::post("/hooks", "application/json", VERIFIED);
