@@ -84,7 +84,7 @@ impl JsOptions {
             return Ok(JsOptions::default());
         }
         let mut slots = [0.0_f64; JsOptions::NAMES.len()];
-        let at = u32::try_from(slots.as_mut_ptr() as usize).unwrap_or(0);
+        let at = address(slots.as_mut_ptr());
         let present = OPTION_NAMES.with(|names| {
             MEMORY.with(|memory| read_options(options, names, JsOptions::KINDS, memory, at))
         });
@@ -134,6 +134,12 @@ impl JsOptions {
     }
 }
 
+/// Where `pointer` is in this module's memory, for JavaScript to write there (the inline
+/// functions take offsets into `memory.buffer`).
+fn address<T>(pointer: *mut T) -> u32 {
+    u32::try_from(pointer as usize).unwrap_or(0)
+}
+
 fn type_error(message: &str) -> JsValue {
     TypeError::new(message).into()
 }
@@ -153,7 +159,7 @@ fn read_body(
     room: &mut Vec<u8>,
 ) -> Result<Result<usize, Report>, JsValue> {
     let copy = |room: &mut Vec<u8>| {
-        let at = u32::try_from(room.as_mut_ptr() as usize).unwrap_or(0);
+        let at = address(room.as_mut_ptr());
         MEMORY.with(|memory| copy_body(memory, body, at, room.len(), limit))
     };
     let copied = copy(room);
@@ -175,7 +181,7 @@ fn read_body(
         if room.len() < capacity {
             room.resize(capacity, 0);
         }
-        let at = u32::try_from(room.as_mut_ptr() as usize).unwrap_or(0);
+        let at = address(room.as_mut_ptr());
         let written = MEMORY.with(|memory| encode_body(memory, text, at, capacity));
         if written < 0.0 {
             // Longer than `limit` once encoded: refused for its size, whatever the rest holds.
@@ -480,21 +486,21 @@ fn check(body: &JsValue, options: &JsValue, force_normalize: bool) -> Result<JsV
     let past_limit = usize::try_from(core.max_bytes)
         .unwrap_or(usize::MAX)
         .saturating_add(1);
-    let mut room = BODY.take();
-    let length = match read_body(body, past_limit, &mut room) {
-        Ok(Ok(length)) => length,
-        Ok(Err(refused)) => {
-            BODY.set(room);
-            return result_of(&refused);
-        }
-        Err(error) => {
-            BODY.set(room);
-            return Err(error);
-        }
-    };
-    let bytes = room.get(..length).unwrap_or_default();
     let normalize = force_normalize || options.normalize;
-    let report = VALIDATOR.with(|cell| -> Result<Report, JsValue> {
+    // The room is handed back on every path, an error included, for the next call.
+    let mut room = BODY.take();
+    let report = match read_body(body, past_limit, &mut room) {
+        Ok(Ok(length)) => judge(room.get(..length).unwrap_or_default(), core, normalize),
+        Ok(Err(refused)) => Ok(refused),
+        Err(error) => Err(error),
+    };
+    BODY.set(room);
+    result_of(&report?)
+}
+
+/// The report on a body read in, from the validator kept between calls (with `core` options).
+fn judge(bytes: &[u8], core: Options, normalize: bool) -> Result<Report, JsValue> {
+    VALIDATOR.with(|cell| {
         let mut slot = cell.borrow_mut();
         let validator = match slot.as_mut() {
             Some(validator) => validator,
@@ -513,9 +519,7 @@ fn check(body: &JsValue, options: &JsValue, force_normalize: bool) -> Result<JsV
         } else {
             validator.validate(bytes)
         })
-    });
-    BODY.set(room);
-    result_of(&report?)
+    })
 }
 
 /// Serializes in Rust and parses with the engine's `JSON.parse`: one boundary crossing.
