@@ -1,15 +1,22 @@
-//! The filter's configuration: the JSON an operator writes (Envoy's `configuration`, Istio's
-//! `pluginConfig`), checked completely before anything is applied.
+//! The filter's configuration in two types: [`GatewayConfig`], the JSON an operator writes
+//! (Envoy's `configuration`, Istio's `pluginConfig`), and [`Gateway`], the same checked
+//! completely and built, which is what requests run on.
+//!
+//! Everything a delivery is judged by (limits, `strict`, `normalize`, `allowed_events`,
+//! `signature`, `problem`) is the core's [`GateConfig`], read at the top level under the names
+//! every host uses. Only what is a gateway's own is declared here: modes, routes, the failure
+//! policy, the upstream header names, the replay store's size and whether headers are held.
 
 use std::collections::BTreeSet;
 use std::fmt;
 use std::rc::Rc;
 
-use hookguard::catalog::{self, EVENTS};
+use hookguard::catalog::EVENTS;
+use hookguard::gate::{EventFilter, GateConfig, GateError, without_quoted_values};
 use hookguard::schema::TEST_DELIVERY;
-use hookguard::signature::{Secrets, Verifier};
-use hookguard::{Options, Validator};
+use hookguard::{Gate, ProblemShape};
 use serde::Deserialize;
+use serde_json::{Map, Value};
 
 /// What the filter does with a delivery that fails a check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -23,8 +30,7 @@ pub enum Mode {
     Off,
 }
 
-/// What the filter does when it cannot reach a verdict (a host call failed, the validator
-/// could not be built).
+/// What the filter does when it cannot reach a verdict (a host call failed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FailurePolicy {
@@ -47,90 +53,6 @@ pub struct RouteConfig {
     /// Overrides the top-level allowed events on this route.
     #[serde(default)]
     pub allowed_events: Option<Vec<String>>,
-}
-
-/// The shape of problem responses.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ResponseConfig {
-    /// List the findings (`instanceLocation`, `keywordLocation`, `error`) in the problem body:
-    /// at most `max_findings` of them, the rest counted in `errorsOmitted`.
-    pub include_errors: bool,
-    /// Prefix of the problem `type` URIs; the problem's name follows it.
-    pub type_prefix: String,
-}
-
-impl Default for ResponseConfig {
-    fn default() -> ResponseConfig {
-        ResponseConfig {
-            include_errors: true,
-            type_prefix: String::from("urn:hookguard:problem:"),
-        }
-    }
-}
-
-/// What to do with an authentic delivery whose `Webhook-Request-Id` was already seen inside
-/// the tolerance window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReplayPolicy {
-    /// Answer 409: the upstream already has it.
-    Reject,
-    /// Forward it marked with the duplicate header, for an upstream that deduplicates itself.
-    Pass,
-}
-
-/// Signature checking (Ocrolus signs deliveries when a webhook secret is configured).
-#[derive(Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SignatureConfig {
-    /// The webhook secrets: the current one, and the previous one during a rotation.
-    pub secrets: Vec<String>,
-    /// How far `Webhook-Timestamp` may be from Envoy's clock, either way.
-    #[serde(default = "default_tolerance")]
-    pub tolerance_s: u64,
-    /// Refuse unsigned deliveries. When false, a delivery without any signature header passes
-    /// unchecked (marked `unsigned`), but a signed one must still verify.
-    #[serde(default = "default_true")]
-    pub required: bool,
-    /// What to do with a replayed delivery.
-    #[serde(default = "default_replay_policy")]
-    pub on_replay: ReplayPolicy,
-    /// Request ids remembered across all of Envoy's worker VMs (shared data): memory is bounded
-    /// by this many entries. Size it at several times the signed deliveries expected per two
-    /// tolerances (the replay window): ids spread over buckets of 8 unevenly, and
-    /// `hookguard.replay.evicted_unexpired` counts those forgotten early.
-    #[serde(default = "default_replay_slots")]
-    pub replay_slots: u32,
-}
-
-// Secrets stay out of logs, including Envoy's debug logs of a configuration.
-impl std::fmt::Debug for SignatureConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SignatureConfig")
-            .field(
-                "secrets",
-                &format_args!("{} configured", self.secrets.len()),
-            )
-            .field("tolerance_s", &self.tolerance_s)
-            .field("required", &self.required)
-            .field("on_replay", &self.on_replay)
-            .field("replay_slots", &self.replay_slots)
-            .finish()
-    }
-}
-
-fn default_tolerance() -> u64 {
-    hookguard::signature::DEFAULT_TOLERANCE_S
-}
-fn default_true() -> bool {
-    true
-}
-fn default_replay_policy() -> ReplayPolicy {
-    ReplayPolicy::Reject
-}
-fn default_replay_slots() -> u32 {
-    16_384
 }
 
 /// Names of the request headers the filter sets for the upstream. Incoming headers of these
@@ -161,86 +83,111 @@ impl Default for UpstreamHeaders {
     }
 }
 
-/// The configuration as written, before it is checked.
+impl UpstreamHeaders {
+    /// Every name, for removing forged copies.
+    pub fn all(&self) -> [&str; 4] {
+        [
+            &self.event,
+            &self.verdict,
+            &self.signature,
+            &self.request_id,
+        ]
+    }
+}
+
+/// The gateway's own settings as written, beside the core's [`GateConfig`].
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct GatewayConfig {
+pub struct GatewaySettings {
     /// Mode for paths no route matches.
     pub mode: Mode,
-    /// Forward the normalized payload instead of the original bytes.
-    pub normalize: bool,
-    /// Largest body accepted (413 above it). Keep Envoy's buffer limit above this.
-    pub max_body_bytes: u64,
-    /// Deepest nesting accepted.
-    pub max_depth: u64,
-    /// How many errors (and warnings) a verdict lists; problem bodies count the rest in
-    /// `errorsOmitted`.
-    pub max_findings: u64,
-    /// Unknown fields are errors instead of warnings.
-    pub strict: bool,
-    /// Let error messages quote payload values (they are sent back and logged).
-    pub reveal_values: bool,
-    /// Event names accepted (either naming scheme, or `test-delivery`); absent means all.
-    pub allowed_events: Option<Vec<String>>,
     /// Per-path settings.
     pub routes: Vec<RouteConfig>,
-    /// Problem response shape.
-    pub response: ResponseConfig,
     /// Header names set for the upstream.
     pub upstream_headers: UpstreamHeaders,
     /// What to do when no verdict can be reached.
     pub on_internal_error: FailurePolicy,
-    /// Signature checking; absent means deliveries are not expected to be signed.
-    pub signature: Option<SignatureConfig>,
+    /// Request ids remembered across all of Envoy's worker VMs (shared data): memory is bounded
+    /// by this many entries. Size it at several times the signed deliveries expected per two
+    /// tolerances (the replay window): ids spread over buckets of 8 unevenly, and
+    /// `hookguard.replay.evicted_unexpired` counts those forgotten early.
+    pub replay_slots: u32,
+    /// Hold the request headers until the body's verdict (needs the wasm filter's
+    /// `allow_on_headers_stop_iteration: true`, which Istio's WasmPlugin does not set). With
+    /// `false`, headers go upstream at once, the body is held until it is checked, and a
+    /// refused delivery is answered 4xx while the upstream request is reset before its body
+    /// completes; the verdict headers cannot be added then.
+    pub hold_headers: bool,
 }
 
-impl Default for GatewayConfig {
-    fn default() -> GatewayConfig {
-        let core = Options::default();
-        GatewayConfig {
+impl Default for GatewaySettings {
+    fn default() -> GatewaySettings {
+        GatewaySettings {
             mode: Mode::Enforce,
-            normalize: false,
-            max_body_bytes: core.max_bytes,
-            max_depth: core.max_depth,
-            max_findings: core.max_findings,
-            strict: core.strict,
-            reveal_values: core.reveal_values,
-            allowed_events: None,
             routes: Vec::new(),
-            response: ResponseConfig::default(),
             upstream_headers: UpstreamHeaders::default(),
             on_internal_error: FailurePolicy::FailClosed,
-            signature: None,
+            replay_slots: 16_384,
+            hold_headers: true,
         }
     }
 }
 
-/// Why a configuration was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
-    /// What is wrong.
-    pub kind: ConfigErrorKind,
+impl GatewaySettings {
+    /// The top-level names these settings take.
+    pub const NAMES: [&'static str; 6] = [
+        "mode",
+        "routes",
+        "upstream_headers",
+        "on_internal_error",
+        "replay_slots",
+        "hold_headers",
+    ];
 }
 
-/// What is wrong with a configuration.
+/// The configuration as written: the core's settings and the gateway's, one flat object.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GatewayConfig {
+    /// What deliveries are judged by, as in every host.
+    pub gate: GateConfig,
+    /// What only a gateway has.
+    pub gateway: GatewaySettings,
+}
+
+impl GatewayConfig {
+    /// Reads a configuration; blank text means every default. Nothing is checked beyond the
+    /// JSON's shape here ([`Gateway::new`] does that).
+    pub fn from_json(bytes: &[u8]) -> Result<GatewayConfig, ConfigError> {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(GatewayConfig::default());
+        }
+        let syntax = |message: String| ConfigError::Syntax { message };
+        let members = match serde_json::from_slice(bytes) {
+            Ok(Value::Object(members)) => members,
+            Ok(_) => return Err(syntax(String::from("it must be a JSON object"))),
+            Err(error) => return Err(syntax(without_quoted_values(&error.to_string()))),
+        };
+        let (own, shared): (Map<String, Value>, Map<String, Value>) = members
+            .into_iter()
+            .partition(|(name, _)| GatewaySettings::NAMES.contains(&name.as_str()));
+        let gate = GateConfig::from_members(shared, &GatewaySettings::NAMES)?;
+        let gateway = serde_json::from_value(Value::Object(own))
+            .map_err(|error| syntax(without_quoted_values(&error.to_string())))?;
+        Ok(GatewayConfig { gate, gateway })
+    }
+}
+
+/// Why a configuration was refused. Never carries a secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum ConfigErrorKind {
-    /// The configuration is not JSON of the expected shape.
+pub enum ConfigError {
+    /// Not JSON of the expected shape (the message names the field, never a value).
     Syntax {
-        /// The JSON parser's message (it names the field, never a payload).
+        /// The JSON reader's message.
         message: String,
     },
-    /// The core refused the limits.
-    Limits {
-        /// The core's message.
-        message: String,
-    },
-    /// An allowed event name is not in the catalog.
-    UnknownEvent {
-        /// The name as configured.
-        name: String,
-    },
+    /// The core refused the settings every host shares (options, events, secrets).
+    Gate(GateError),
     /// A route's path prefix does not start with `/`.
     BadPathPrefix {
         /// The prefix as configured.
@@ -256,88 +203,43 @@ pub enum ConfigErrorKind {
         /// The name as configured.
         name: String,
     },
-    /// The signature secrets were refused.
-    Secrets {
-        /// Why (never the secret itself).
-        message: String,
-    },
-    /// `signature.replay_slots` is zero.
+    /// `replay_slots` is zero.
     ZeroReplaySlots,
+    /// `normalize` changes the body's length, which needs the headers held.
+    NormalizeNeedsHeldHeaders,
+}
+
+impl From<GateError> for ConfigError {
+    fn from(error: GateError) -> ConfigError {
+        ConfigError::Gate(error)
+    }
 }
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.kind {
-            ConfigErrorKind::Syntax { message } => write!(f, "configuration: {message}"),
-            ConfigErrorKind::Limits { message } => write!(f, "configuration: {message}"),
-            ConfigErrorKind::UnknownEvent { name } => {
-                write!(
-                    f,
-                    "configuration: allowed event {name:?} is not a known event name"
-                )
+        f.write_str("configuration: ")?;
+        match self {
+            ConfigError::Syntax { message } => f.write_str(message),
+            ConfigError::Gate(error) => error.fmt(f),
+            ConfigError::BadPathPrefix { prefix } => {
+                write!(f, "route path_prefix {prefix:?} must start with '/'")
             }
-            ConfigErrorKind::BadPathPrefix { prefix } => {
-                write!(
-                    f,
-                    "configuration: route path_prefix {prefix:?} must start with '/'"
-                )
+            ConfigError::DuplicateRoute { prefix } => {
+                write!(f, "two routes have path_prefix {prefix:?}")
             }
-            ConfigErrorKind::DuplicateRoute { prefix } => {
-                write!(f, "configuration: two routes have path_prefix {prefix:?}")
-            }
-            ConfigErrorKind::BadHeaderName { name } => write!(
+            ConfigError::BadHeaderName { name } => write!(
                 f,
-                "configuration: header name {name:?} must be a non-empty lower-case HTTP token"
+                "header name {name:?} must be a non-empty lower-case HTTP token"
             ),
-            ConfigErrorKind::Secrets { message } => {
-                write!(f, "configuration: signature: {message}")
-            }
-            ConfigErrorKind::ZeroReplaySlots => {
-                write!(
-                    f,
-                    "configuration: signature.replay_slots must be above zero"
-                )
-            }
+            ConfigError::ZeroReplaySlots => f.write_str("replay_slots must be above zero"),
+            ConfigError::NormalizeNeedsHeldHeaders => f.write_str(
+                "normalize needs hold_headers: the upstream must get the normalized body's length",
+            ),
         }
     }
 }
 
 impl std::error::Error for ConfigError {}
-
-fn refuse<T>(kind: ConfigErrorKind) -> Result<T, ConfigError> {
-    Err(ConfigError { kind })
-}
-
-/// A set of accepted event names, in canonical form.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EventFilter {
-    names: BTreeSet<&'static str>,
-}
-
-impl EventFilter {
-    /// Resolves configured names: a legacy name stands for every canonical name it maps to.
-    fn resolve(configured: &[String]) -> Result<EventFilter, ConfigError> {
-        let mut names = BTreeSet::new();
-        for name in configured {
-            if name == TEST_DELIVERY {
-                names.insert(TEST_DELIVERY);
-                continue;
-            }
-            let Some(spec) = catalog::event(name) else {
-                return refuse(ConfigErrorKind::UnknownEvent { name: name.clone() });
-            };
-            names.insert(spec.name);
-            names.extend(spec.canonical_names());
-        }
-        Ok(EventFilter { names })
-    }
-
-    /// Whether a delivery with this canonical name (or, when the canonical name is unknown,
-    /// this delivered name) is accepted.
-    pub fn allows(&self, name: &str) -> bool {
-        self.names.contains(name)
-    }
-}
 
 /// What applies to one request path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -348,82 +250,57 @@ pub struct RoutePolicy {
     pub allowed: Option<EventFilter>,
 }
 
-/// A checked configuration with its compiled validator: what the filter runs on.
+/// A checked configuration with its gate built: what the filter runs on. Secrets live only
+/// inside the gate's verifier.
 #[derive(Debug)]
 pub struct Gateway {
-    /// The configuration as written (after defaults).
-    pub config: GatewayConfig,
+    /// Judges deliveries, as in every host.
+    pub gate: Gate,
+    /// Names of the headers set for the upstream.
+    pub upstream_headers: UpstreamHeaders,
+    /// What to do when no verdict can be reached.
+    pub on_internal_error: FailurePolicy,
+    /// Size of the replay store in shared data.
+    pub replay_slots: u32,
+    /// Whether headers are held until the verdict.
+    pub hold_headers: bool,
     /// Policy for paths no route matches.
     default_route: Rc<RoutePolicy>,
     /// `(prefix, policy)`, longest prefix first.
     routes: Vec<(String, Rc<RoutePolicy>)>,
-    /// The core validator, built once per VM.
-    pub validator: Validator,
-    /// Signature checking, when configured.
-    pub signing: Option<Signing>,
-}
-
-/// Signature checking as configured: the verifier built from `signature`'s secrets, with the
-/// settings each request needs. One value, so that neither half can be present alone.
-/// (Both halves' Debug output leave the secrets out.)
-#[derive(Debug)]
-pub struct Signing {
-    /// Checks `Webhook-Signature` against the secrets, within the tolerance.
-    pub verifier: Verifier,
-    /// The configuration it was built from (required, on_replay, replay_slots).
-    pub settings: SignatureConfig,
 }
 
 impl Gateway {
-    /// Checks a configuration and builds the validator. An empty configuration means every
-    /// default. Nothing is applied unless everything is valid.
+    /// Reads, checks and builds a configuration. Nothing is applied unless all of it is valid.
     pub fn from_json(bytes: &[u8]) -> Result<Gateway, ConfigError> {
-        let config = if bytes.iter().all(u8::is_ascii_whitespace) {
-            GatewayConfig::default()
-        } else {
-            serde_json::from_slice(bytes).or_else(|error| {
-                refuse(ConfigErrorKind::Syntax {
-                    message: without_quoted_values(&error.to_string()),
-                })
-            })?
-        };
-        Gateway::new(config)
+        Gateway::new(GatewayConfig::from_json(bytes)?)
     }
 
-    /// Checks a configuration and builds the validator.
+    /// Checks a configuration and builds the gate.
     pub fn new(config: GatewayConfig) -> Result<Gateway, ConfigError> {
-        let options = Options {
-            max_bytes: config.max_body_bytes,
-            max_depth: config.max_depth,
-            max_findings: config.max_findings,
-            strict: config.strict,
-            reveal_values: config.reveal_values,
-        };
-        options.check().or_else(|error| {
-            refuse(ConfigErrorKind::Limits {
-                message: error.to_string(),
-            })
-        })?;
-        for name in [
-            &config.upstream_headers.event,
-            &config.upstream_headers.verdict,
-            &config.upstream_headers.signature,
-            &config.upstream_headers.request_id,
-        ] {
+        let GatewayConfig { gate, gateway } = config;
+        for name in gateway.upstream_headers.all() {
             if !is_lowercase_token(name) {
-                return refuse(ConfigErrorKind::BadHeaderName { name: name.clone() });
+                return Err(ConfigError::BadHeaderName {
+                    name: name.to_owned(),
+                });
             }
         }
-        let allowed =
-            |names: &Option<Vec<String>>| names.as_deref().map(EventFilter::resolve).transpose();
+        if gateway.replay_slots == 0 {
+            return Err(ConfigError::ZeroReplaySlots);
+        }
+        if gate.normalize && !gateway.hold_headers {
+            return Err(ConfigError::NormalizeNeedsHeldHeaders);
+        }
+        let gate = Gate::new(gate)?;
         let default_route = RoutePolicy {
-            mode: config.mode,
-            allowed: allowed(&config.allowed_events)?,
+            mode: gateway.mode,
+            allowed: gate.allowed_events().cloned(),
         };
-        let mut routes = Vec::with_capacity(config.routes.len());
-        for route in &config.routes {
+        let mut routes: Vec<(String, Rc<RoutePolicy>)> = Vec::with_capacity(gateway.routes.len());
+        for route in &gateway.routes {
             if !route.path_prefix.starts_with('/') {
-                return refuse(ConfigErrorKind::BadPathPrefix {
+                return Err(ConfigError::BadPathPrefix {
                     prefix: route.path_prefix.clone(),
                 });
             }
@@ -431,48 +308,29 @@ impl Gateway {
                 .iter()
                 .any(|(prefix, _)| prefix == &route.path_prefix)
             {
-                return refuse(ConfigErrorKind::DuplicateRoute {
+                return Err(ConfigError::DuplicateRoute {
                     prefix: route.path_prefix.clone(),
                 });
             }
+            let allowed = match &route.allowed_events {
+                Some(names) => Some(EventFilter::resolve(names)?),
+                None => default_route.allowed.clone(),
+            };
             let policy = RoutePolicy {
-                mode: route.mode.unwrap_or(config.mode),
-                allowed: match &route.allowed_events {
-                    Some(_) => allowed(&route.allowed_events)?,
-                    None => default_route.allowed.clone(),
-                },
+                mode: route.mode.unwrap_or(gateway.mode),
+                allowed,
             };
             routes.push((route.path_prefix.clone(), Rc::new(policy)));
         }
         routes.sort_by_key(|(prefix, _)| std::cmp::Reverse(prefix.len()));
-        let signing = match &config.signature {
-            None => None,
-            Some(signature) => {
-                if signature.replay_slots == 0 {
-                    return refuse(ConfigErrorKind::ZeroReplaySlots);
-                }
-                let secrets = Secrets::new(&signature.secrets).or_else(|error| {
-                    refuse(ConfigErrorKind::Secrets {
-                        message: error.to_string(),
-                    })
-                })?;
-                Some(Signing {
-                    verifier: Verifier::new(secrets, signature.tolerance_s),
-                    settings: signature.clone(),
-                })
-            }
-        };
-        let validator = Validator::new(options).or_else(|error| {
-            refuse(ConfigErrorKind::Limits {
-                message: error.to_string(),
-            })
-        })?;
         Ok(Gateway {
-            config,
+            gate,
+            upstream_headers: gateway.upstream_headers,
+            on_internal_error: gateway.on_internal_error,
+            replay_slots: gateway.replay_slots,
+            hold_headers: gateway.hold_headers,
             default_route: Rc::new(default_route),
             routes,
-            validator,
-            signing,
         })
     }
 
@@ -488,27 +346,11 @@ impl Gateway {
             .map_or(&self.default_route, |(_, policy)| policy)
             .clone()
     }
-}
 
-/// serde's messages quote the offending value (`invalid type: string "..."`), which for a
-/// mistyped `secrets` would print a secret into Envoy's log. Field and variant names are in
-/// backticks and stay.
-fn without_quoted_values(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut inside = false;
-    for character in message.chars() {
-        if character == '"' {
-            if !inside {
-                out.push_str("\"…");
-            } else {
-                out.push('"');
-            }
-            inside = !inside;
-        } else if !inside {
-            out.push(character);
-        }
+    /// How problem documents are written.
+    pub fn problem_shape(&self) -> &ProblemShape {
+        self.gate.problem_shape()
     }
-    out
 }
 
 /// Header names must be valid HTTP tokens, and lower-case because HTTP/2 requires it.
@@ -534,56 +376,69 @@ mod tests {
 
     use super::*;
 
-    fn refused(json: &str) -> ConfigErrorKind {
-        Gateway::from_json(json.as_bytes())
-            .expect_err("refused")
-            .kind
+    fn refused(json: &str) -> ConfigError {
+        Gateway::from_json(json.as_bytes()).expect_err("refused")
     }
 
     #[test]
     fn empty_configuration_means_defaults() {
+        assert_eq!(
+            GatewayConfig::from_json(b"  ").unwrap(),
+            GatewayConfig::default()
+        );
         let gateway = Gateway::from_json(b"  ").unwrap();
-        assert_eq!(gateway.config, GatewayConfig::default());
         assert_eq!(gateway.route(b"/anything").mode, Mode::Enforce);
         assert!(gateway.route(b"/anything").allowed.is_none());
+        assert!(gateway.hold_headers);
     }
 
     #[test]
-    fn unknown_fields_and_values_are_refused() {
+    fn unknown_names_are_refused_by_the_cores_check_listing_the_gateways_too() {
+        let ConfigError::Gate(GateError::UnknownOption { name, known }) =
+            refused(r#"{"max_body": 10}"#)
+        else {
+            panic!("not an unknown option");
+        };
+        assert_eq!(name, "max_body");
+        assert!(
+            known.contains("max_bytes") && known.contains("routes"),
+            "{known}"
+        );
         assert!(matches!(
             refused(r#"{"mode": "enforcing"}"#),
-            ConfigErrorKind::Syntax { .. }
+            ConfigError::Syntax { .. }
         ));
         assert!(matches!(
-            refused(r#"{"max_body": 10}"#),
-            ConfigErrorKind::Syntax { .. }
+            refused(r#"{"problem": {"include_error": true}}"#),
+            ConfigError::Gate(GateError::Syntax { .. })
         ));
-        assert!(matches!(
-            refused(r#"{"response": {"include_error": true}}"#),
-            ConfigErrorKind::Syntax { .. }
-        ));
-        assert!(matches!(refused("{"), ConfigErrorKind::Syntax { .. }));
+        assert!(matches!(refused("{"), ConfigError::Syntax { .. }));
+        assert!(matches!(refused("[]"), ConfigError::Syntax { .. }));
     }
 
     #[test]
     fn limits_are_checked_by_the_core() {
-        assert!(matches!(
-            refused(r#"{"max_body_bytes": 0}"#),
-            ConfigErrorKind::Limits { .. }
-        ));
-        assert!(matches!(
-            refused(r#"{"max_depth": 1000}"#),
-            ConfigErrorKind::Limits { .. }
-        ));
+        for limits in [
+            r#"{"max_bytes": 0}"#,
+            r#"{"max_depth": 1000}"#,
+            r#"{"max_findings": 0}"#,
+            r#"{"max_findings": 10001}"#,
+            r#"{"max_bytes": 4294967296}"#,
+        ] {
+            assert!(
+                matches!(refused(limits), ConfigError::Gate(GateError::Options(_))),
+                "{limits}"
+            );
+        }
     }
 
     #[test]
     fn allowed_events_must_exist_and_legacy_names_stand_for_their_canonical_names() {
         assert_eq!(
             refused(r#"{"allowed_events": ["book.verifyed"]}"#),
-            ConfigErrorKind::UnknownEvent {
+            ConfigError::Gate(GateError::UnknownEvent {
                 name: String::from("book.verifyed")
-            }
+            })
         );
         let gateway =
             Gateway::from_json(br#"{"allowed_events": ["BOOK_VERIFIED", "test-delivery"]}"#)
@@ -624,60 +479,54 @@ mod tests {
 
     #[test]
     fn signature_settings_are_checked_and_secrets_never_echoed() {
-        let gateway =
-            Gateway::from_json(br#"{"signature": {"secrets": ["whsec_current_0123456789"]}}"#)
-                .unwrap();
-        let signature = gateway.config.signature.as_ref().unwrap();
-        assert_eq!(signature.tolerance_s, 300);
+        let config = GatewayConfig::from_json(
+            br#"{"signature": {"secrets": ["whsec_current_0123456789"]}}"#,
+        )
+        .unwrap();
+        let signature = config.gate.signature.as_ref().unwrap();
+        assert_eq!(signature.tolerance_seconds, 300);
         assert!(signature.required);
-        assert!(!format!("{:?}", gateway.config).contains("whsec_current"));
-        let kind = refused(r#"{"signature": {"secrets": "whsec_mistyped_secret"}}"#);
-        assert!(!format!("{kind:?}").contains("whsec_mistyped"), "{kind:?}");
+        assert!(!format!("{config:?}").contains("whsec_current"));
+        let gateway = Gateway::new(config).unwrap();
+        assert!(!format!("{gateway:?}").contains("whsec_current"));
+        let error = refused(r#"{"signature": {"secrets": "whsec_mistyped_secret"}}"#);
+        assert!(
+            !format!("{error:?}").contains("whsec_mistyped"),
+            "{error:?}"
+        );
+        assert!(!error.to_string().contains("whsec_mistyped"), "{error}");
         assert!(matches!(
             refused(r#"{"signature": {"secrets": []}}"#),
-            ConfigErrorKind::Secrets { .. }
+            ConfigError::Gate(GateError::Secrets(_))
         ));
         assert_eq!(
-            refused(r#"{"signature": {"secrets": ["s"], "replay_slots": 0}}"#),
-            ConfigErrorKind::ZeroReplaySlots
+            refused(r#"{"signature": {"secrets": ["s"]}, "replay_slots": 0}"#),
+            ConfigError::ZeroReplaySlots
         );
     }
 
     #[test]
-    fn routes_and_header_names_are_checked() {
+    fn routes_header_names_and_modes_are_checked() {
         assert!(matches!(
             refused(r#"{"routes": [{"path_prefix": "hooks"}]}"#),
-            ConfigErrorKind::BadPathPrefix { .. }
+            ConfigError::BadPathPrefix { .. }
         ));
         assert!(matches!(
             refused(r#"{"routes": [{"path_prefix": "/a"}, {"path_prefix": "/a"}]}"#),
-            ConfigErrorKind::DuplicateRoute { .. }
+            ConfigError::DuplicateRoute { .. }
         ));
-        assert!(matches!(
-            refused(r#"{"upstream_headers": {"event": "X-Event"}}"#),
-            ConfigErrorKind::BadHeaderName { .. }
-        ));
-        assert!(matches!(
-            refused(r#"{"upstream_headers": {"verdict": "a b"}}"#),
-            ConfigErrorKind::BadHeaderName { .. }
-        ));
-        // Every name is checked (the signature's was not, once).
-        for header in ["signature", "request_id"] {
-            let config = format!(r#"{{"upstream_headers": {{"{header}": "Not Lower"}}}}"#);
-            assert!(
-                matches!(refused(&config), ConfigErrorKind::BadHeaderName { .. }),
-                "{header}"
-            );
+        for header in ["event", "verdict", "signature", "request_id"] {
+            for bad in ["Not Lower", "a b", ""] {
+                let config = format!(r#"{{"upstream_headers": {{"{header}": "{bad}"}}}}"#);
+                assert!(
+                    matches!(refused(&config), ConfigError::BadHeaderName { .. }),
+                    "{header}: {bad:?}"
+                );
+            }
         }
-        for limits in [
-            r#"{"max_findings": 0}"#,
-            r#"{"max_findings": 10001}"#,
-            r#"{"max_body_bytes": 4294967296}"#,
-        ] {
-            assert!(
-                matches!(refused(limits), ConfigErrorKind::Limits { .. }),
-                "{limits}"
-            );
-        }
+        assert_eq!(
+            refused(r#"{"normalize": true, "hold_headers": false}"#),
+            ConfigError::NormalizeNeedsHeldHeaders
+        );
     }
 }

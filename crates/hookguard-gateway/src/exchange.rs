@@ -1,71 +1,19 @@
-//! One request's way through the filter: checks on the headers, buffering, the verdict on the
-//! body, and what the host is told to do. Host access goes through the [`Host`] trait, so this
-//! whole state machine runs and is tested natively; `filter.rs` implements [`Host`] over the
-//! proxy-wasm ABI.
+//! One request's way through the filter: the screen on its headers, buffering, the gate's
+//! conclusion on the body, and what the host is told to do. What a delivery is judged by, and
+//! what it is answered, is the core's ([`hookguard::Gate`], [`hookguard::Answer`]); this module
+//! only decides when to ask and how to act on the answer in Envoy: hold or pass the request,
+//! reply locally, mark it for the upstream, count, log.
 
 use std::rc::Rc;
 
-use hookguard::intake::IntakeErrorKind;
-use hookguard::schema::TEST_DELIVERY;
-use hookguard::{Delivery, Finding, Report};
-
+use hookguard::gate::Authenticity;
 use hookguard::signature::{DeliveryHeaders, signature_header};
+use hookguard::{Admission, Answer, Verdict};
 
-use crate::config::{FailurePolicy, Gateway, Mode, ReplayPolicy, RoutePolicy, Signing};
-use crate::headers::HeaderMap;
-use crate::problem;
-use crate::replay::{self, Seen};
-use crate::verdict::{Metric, Verdict};
-
-/// A host call that failed. It names the call, never the data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HostError {
-    /// Which call failed.
-    pub call: &'static str,
-}
-
-/// Severity of a log line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LogLevel {
-    /// Per-request detail, off by default in Envoy.
-    Debug,
-    /// Monitor-mode findings.
-    Info,
-    /// The filter could not do its job.
-    Warn,
-}
-
-/// What the filter needs from its host, for the current request.
-pub trait Host {
-    /// Every request header, in one call: each host call costs a VM crossing or two, which
-    /// is most of what a small filter spends per request.
-    fn request_headers(&self) -> Result<HeaderMap, HostError>;
-    /// Sets (`Some`) or removes (`None`) a request header. Only possible while the headers
-    /// are held.
-    fn set_request_header(&mut self, name: &str, value: Option<&str>) -> Result<(), HostError>;
-    /// The first `size` bytes of the buffered request body.
-    fn request_body(&self, size: usize) -> Result<Vec<u8>, HostError>;
-    /// Replaces the first `size` bytes of the buffered request body with `body`.
-    fn replace_request_body(&mut self, size: usize, body: &[u8]) -> Result<(), HostError>;
-    /// Answers the request locally; the upstream never sees it.
-    fn respond(
-        &mut self,
-        status: u16,
-        headers: &[(&str, &str)],
-        body: &[u8],
-    ) -> Result<(), HostError>;
-    /// Adds one to a counter. Metrics are best effort: a failure is not the request's problem.
-    fn count(&mut self, metric: Metric);
-    /// Writes a log line. Best effort, like metrics.
-    fn log(&mut self, level: LogLevel, message: &str);
-    /// The host's clock, Unix seconds.
-    fn now_unix_s(&self) -> Result<i64, HostError>;
-    /// A value shared by every VM of this plugin, with its version for `shared_set`.
-    fn shared_get(&self, key: &str) -> Result<(Option<Vec<u8>>, Option<u32>), HostError>;
-    /// Stores a shared value if it is still at version `cas`; `Ok(false)` when another VM
-    /// changed it first.
-    fn shared_set(&mut self, key: &str, value: &[u8], cas: Option<u32>) -> Result<bool, HostError>;
-}
+use crate::config::{FailurePolicy, Gateway, Mode, RoutePolicy};
+use crate::host::{Host, HostError, LogLevel};
+use crate::metrics::Metric;
+use crate::replay::SharedDataMemory;
 
 /// Whether the host should let the request go on, or hold it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,7 +26,7 @@ pub enum Flow {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
-    /// Headers held; the verdict waits for the whole body.
+    /// The verdict waits for the whole body (headers held, or passed on when not held).
     AwaitingBody,
     /// The request was let through (verdict reached, or the route is off).
     Passed,
@@ -95,35 +43,39 @@ pub struct Exchange {
     body_size: usize,
     /// Whether the request came with a `content-length` (to be corrected after normalizing).
     has_content_length: bool,
+    /// Whether the headers went upstream before the verdict (`hold_headers: false`): then
+    /// they can no longer be marked.
+    headers_forwarded: bool,
     /// The `Webhook-Signature`, `Webhook-Timestamp` and `Webhook-Request-Id` fields, every
     /// one as it arrived (a repeat is refused, so none may be dropped), kept from the headers
     /// for the signature check on the complete body.
     signature_headers: Vec<(&'static str, Vec<u8>)>,
-    /// The signature outcome for the upstream header (`verified`, `unsigned`, `replayed`).
-    signature_label: Option<&'static str>,
-    /// The authenticated `Webhook-Request-Id`, forwarded so that the receiver can drop
-    /// duplicates across every gateway replica (each remembers only its own).
-    verified_request_id: Option<String>,
 }
 
-/// A conclusion about a request, before it is acted on.
+/// What the filter acts on: the core's answer, the name it counts the delivery under, and
+/// what the upstream is told of its authenticity.
 struct Conclusion<'a> {
-    verdict: Verdict,
-    detail: String,
+    answer: Answer<'a>,
     event: Option<&'static str>,
-    findings: &'a [Finding],
-    /// Errors found beyond `findings` (the core lists at most `max_findings`).
-    omitted: usize,
+    authenticity: Option<&'a Authenticity>,
 }
 
-impl Conclusion<'_> {
-    fn early(verdict: Verdict, detail: String) -> Conclusion<'static> {
+impl<'a> From<Answer<'a>> for Conclusion<'a> {
+    fn from(answer: Answer<'a>) -> Conclusion<'a> {
         Conclusion {
-            verdict,
-            detail,
+            answer,
             event: None,
-            findings: &[],
-            omitted: 0,
+            authenticity: None,
+        }
+    }
+}
+
+impl<'a> From<&'a Admission> for Conclusion<'a> {
+    fn from(admission: &'a Admission) -> Conclusion<'a> {
+        Conclusion {
+            answer: admission.answer(),
+            event: admission.event_name(),
+            authenticity: Some(&admission.authenticity),
         }
     }
 }
@@ -137,9 +89,8 @@ impl Exchange {
             state: State::AwaitingBody,
             body_size: 0,
             has_content_length: false,
+            headers_forwarded: false,
             signature_headers: Vec::new(),
-            signature_label: None,
-            verified_request_id: None,
         }
     }
 
@@ -159,9 +110,10 @@ impl Exchange {
             State::AwaitingBody => {}
         }
         self.body_size = body_size;
-        if body_size as u64 > self.gateway.config.max_body_bytes {
+        let limit = self.gateway.gate.max_bytes();
+        if body_size as u64 > limit {
             // Stop buffering now: the verdict cannot change, and memory stays bounded.
-            return self.too_large(host);
+            return self.conclude(host, Answer::too_large(limit).into());
         }
         if !end_of_stream {
             return Flow::Pause;
@@ -185,16 +137,10 @@ impl Exchange {
         end_of_stream: bool,
     ) -> Result<Flow, HostError> {
         let gateway = Rc::clone(&self.gateway);
-        let names = &gateway.config.upstream_headers;
         let headers = host.request_headers()?;
         let header = |name: &str| headers.get(name);
         // Whatever the route, a sender must not be able to hand the upstream a verdict.
-        for name in [
-            &names.event,
-            &names.verdict,
-            &names.signature,
-            &names.request_id,
-        ] {
+        for name in gateway.upstream_headers.all() {
             if header(name).is_some() {
                 host.set_request_header(name, None)?;
             }
@@ -207,18 +153,20 @@ impl Exchange {
             self.state = State::Passed;
             return Ok(Flow::Continue);
         }
-        if header(":method") != Some(b"POST".as_slice()) {
-            let detail = String::from("webhook deliveries are POST requests");
-            return Ok(self.conclude(host, Conclusion::early(Verdict::MethodNotAllowed, detail)));
-        }
-        if !header("content-type").is_some_and(is_json_media_type) {
-            let detail = String::from("the content type must be application/json");
-            let conclusion = Conclusion::early(Verdict::UnsupportedMediaType, detail);
-            return Ok(self.conclude(host, conclusion));
-        }
         let content_length = header("content-length");
         self.has_content_length = content_length.is_some();
-        if gateway.signing.is_some() {
+        let declared = content_length
+            .and_then(|value| std::str::from_utf8(value).ok())
+            .and_then(|value| value.trim().parse::<u64>().ok());
+        let method = header(":method").unwrap_or_default();
+        if let Some(answer) = gateway
+            .gate
+            .screen(method, header("content-type"), declared)
+        {
+            // Refused before a byte of the body is buffered.
+            return Ok(self.conclude(host, answer.into()));
+        }
+        if gateway.gate.checks_signatures() {
             self.signature_headers = headers
                 .iter()
                 .filter_map(|(name, value)| {
@@ -227,16 +175,15 @@ impl Exchange {
                 })
                 .collect();
         }
-        let declared = content_length
-            .and_then(|value| std::str::from_utf8(value).ok())
-            .and_then(|value| value.trim().parse::<u64>().ok());
-        let limit = gateway.config.max_body_bytes;
-        if declared.is_some_and(|length| length > limit) {
-            // Refused before a byte of the body is buffered.
-            return Ok(self.too_large(host));
-        }
         if end_of_stream {
             return Ok(self.judge(host, &[]));
+        }
+        if !gateway.hold_headers {
+            // The headers go on now (Istio cannot let a wasm filter hold them while it reads
+            // the body); the body is still held until the verdict, so the upstream never gets
+            // a complete request that was refused.
+            self.headers_forwarded = true;
+            return Ok(Flow::Continue);
         }
         // Hold the headers: the upstream must not see the request before the verdict, and the
         // verdict headers can only be added while the headers are still here.
@@ -251,152 +198,63 @@ impl Exchange {
     }
 
     fn judge(&mut self, host: &mut dyn Host, body: &[u8]) -> Flow {
-        let gateway = Rc::clone(&self.gateway);
-        if let Some(signing) = &gateway.signing {
-            match self.check_signature(host, signing, body) {
-                Ok(None) => {}
-                Ok(Some(flow)) => return flow,
-                Err(error) => return self.fail(host, error),
+        match self.admit(host, body) {
+            Ok(admission) => {
+                if admission.verdict() == Verdict::Valid
+                    && let Err(error) = self.forward_normalized(host, &admission)
+                {
+                    return self.fail(host, error);
+                }
+                self.conclude(host, Conclusion::from(&admission))
             }
+            Err(error) => self.fail(host, error),
         }
-        let report = if gateway.config.normalize {
-            gateway.validator.normalize(body)
-        } else {
-            gateway.validator.validate(body)
-        };
-        if !report.valid {
-            let count = report.errors.len() + report.omitted.errors;
-            let conclusion = Conclusion {
-                verdict: Verdict::Invalid,
-                detail: format!(
-                    "the delivery has {count} error{}",
-                    if count == 1 { "" } else { "s" }
-                ),
-                event: report.event_name,
-                findings: &report.errors,
-                omitted: report.omitted.errors,
-            };
-            return self.conclude(host, conclusion);
-        }
-        let event = accepted_name(&report);
-        let allowed = self
-            .route
-            .as_ref()
-            .and_then(|route| route.allowed.as_ref())
-            .is_none_or(|allowed| event.is_some_and(|event| allowed.allows(event)));
-        if !allowed {
-            let finding = Finding::at(
-                "event_not_allowed",
-                if report.delivery == Some(Delivery::Test) {
-                    ""
-                } else {
-                    "/event_name"
-                },
-                format!(
-                    "{} is not accepted on this route",
-                    event.unwrap_or("this event")
-                ),
-            );
-            let conclusion = Conclusion {
-                verdict: Verdict::EventNotAllowed,
-                detail: String::from("the event is not accepted on this route"),
-                event,
-                findings: std::slice::from_ref(&finding),
-                omitted: 0,
-            };
-            return self.conclude(host, conclusion);
-        }
-        if let Err(error) = self.forward_normalized(host, &report) {
-            return self.fail(host, error);
-        }
-        let conclusion = Conclusion {
-            verdict: Verdict::Valid,
-            detail: String::new(),
-            event,
-            findings: &[],
-            omitted: 0,
-        };
-        self.conclude(host, conclusion)
     }
 
-    /// Authenticity before validation: `Some(flow)` when the request was concluded here.
-    fn check_signature(
-        &mut self,
-        host: &mut dyn Host,
-        signing: &Signing,
-        body: &[u8],
-    ) -> Result<Option<Flow>, HostError> {
-        let Signing {
-            verifier,
-            settings: config,
-        } = signing;
+    /// The gate's conclusion, with the replay memory in shared data and Envoy's clock.
+    fn admit(&mut self, host: &mut dyn Host, body: &[u8]) -> Result<Admission, HostError> {
+        let gateway = Rc::clone(&self.gateway);
+        let now = if gateway.gate.checks_signatures() {
+            host.now_unix_s()?
+        } else {
+            0
+        };
         let headers = DeliveryHeaders::from_pairs(
             self.signature_headers
                 .iter()
                 .map(|(name, value)| (*name, value.as_slice())),
         );
-        if headers == DeliveryHeaders::default() && !config.required {
-            self.signature_label = Some("unsigned");
-            return Ok(None);
-        }
-        let now = host.now_unix_s()?;
-        let verified = match verifier.verify(&headers, body, now) {
-            Ok(verified) => verified,
-            Err(error) => {
-                let code = error.kind.code();
-                host.count(Metric::Signature(code));
-                let finding = Finding::at(code, "", error.to_string());
-                let conclusion = Conclusion {
-                    verdict: Verdict::SignatureInvalid,
-                    detail: error.to_string(),
-                    event: None,
-                    findings: std::slice::from_ref(&finding),
-                    omitted: 0,
-                };
-                return Ok(Some(self.conclude(host, conclusion)));
-            }
-        };
-        // A replay is possible while the timestamp is within the tolerance on either side.
-        let window = verifier.tolerance_s().saturating_mul(2);
-        let seen = replay::check_and_remember(
+        let allowed = self.route.as_ref().and_then(|route| route.allowed.as_ref());
+        let mut memory = SharedDataMemory {
             host,
-            &verified.request_id,
-            now,
-            window,
-            config.replay_slots,
-        )?;
-        if seen == Seen::FirstEvictingUnexpired {
+            slots: gateway.replay_slots,
+        };
+        let admission = gateway
+            .gate
+            .admit(&headers, body, now, &mut memory, allowed)?;
+        if admission.evicted_unexpired {
             host.count(Metric::ReplayEvictedUnexpired);
         }
-        if seen != Seen::Before {
-            self.signature_label = Some("verified");
-            self.verified_request_id = Some(verified.request_id);
-            return Ok(None);
+        if let Some(code) = admission.authenticity.failure_code() {
+            host.count(Metric::Signature(code));
         }
-        host.count(Metric::Signature("signature_replayed"));
-        if config.on_replay == ReplayPolicy::Pass {
-            self.signature_label = Some("replayed");
-            self.verified_request_id = Some(verified.request_id);
-            return Ok(None);
-        }
-        let message = "this Webhook-Request-Id was already received inside the tolerance window";
-        let finding = Finding::at("signature_replayed", "", message);
-        let conclusion = Conclusion {
-            verdict: Verdict::Replayed,
-            detail: String::from(message),
-            event: None,
-            findings: std::slice::from_ref(&finding),
-            omitted: 0,
-        };
-        Ok(Some(self.conclude(host, conclusion)))
+        Ok(admission)
     }
 
     /// Replaces the body with its normalized bytes, when so configured.
-    fn forward_normalized(&self, host: &mut dyn Host, report: &Report) -> Result<(), HostError> {
-        if !self.gateway.config.normalize {
+    fn forward_normalized(
+        &self,
+        host: &mut dyn Host,
+        admission: &Admission,
+    ) -> Result<(), HostError> {
+        if !self.gateway.gate.normalizes() {
             return Ok(());
         }
-        let Some(normalized) = report.normalized_bytes() else {
+        let Some(normalized) = admission
+            .report
+            .as_ref()
+            .and_then(hookguard::Report::normalized_bytes)
+        else {
             return Err(HostError { call: "normalize" });
         };
         host.replace_request_body(self.body_size, &normalized)?;
@@ -405,20 +263,6 @@ impl Exchange {
             host.set_request_header("content-length", Some(&normalized.len().to_string()))?;
         }
         Ok(())
-    }
-
-    fn too_large(&mut self, host: &mut dyn Host) -> Flow {
-        let limit = self.gateway.config.max_body_bytes;
-        let kind = IntakeErrorKind::TooLarge { limit };
-        let finding = Finding::at(kind.code(), "", kind.to_string());
-        let conclusion = Conclusion {
-            verdict: Verdict::TooLarge,
-            detail: kind.to_string(),
-            event: None,
-            findings: std::slice::from_ref(&finding),
-            omitted: 0,
-        };
-        self.conclude(host, conclusion)
     }
 
     /// A host call failed: follow the failure policy.
@@ -430,17 +274,13 @@ impl Exchange {
                 error.call
             ),
         );
-        let verdict = match self.gateway.config.on_internal_error {
-            FailurePolicy::FailClosed => Verdict::InternalError,
-            FailurePolicy::FailOpen => Verdict::Unchecked,
-        };
-        let detail = String::from("the delivery could not be checked; it may be retried");
-        self.conclude(host, Conclusion::early(verdict, detail))
+        let fail_open = self.gateway.on_internal_error == FailurePolicy::FailOpen;
+        self.conclude(host, Answer::not_checked(fail_open).into())
     }
 
     /// Counts, logs, and acts on a conclusion according to the route's mode.
     fn conclude(&mut self, host: &mut dyn Host, conclusion: Conclusion<'_>) -> Flow {
-        let verdict = conclusion.verdict;
+        let verdict = conclusion.answer.verdict;
         host.count(Metric::Verdict(verdict));
         if let Some(name) = conclusion.event {
             host.count(Metric::Event {
@@ -448,17 +288,16 @@ impl Exchange {
                 valid: verdict == Verdict::Valid,
             });
         }
-        let passes = matches!(verdict, Verdict::Valid | Verdict::Unchecked);
         let mode = self
             .route
             .as_ref()
             .map_or(Mode::Enforce, |route| route.mode);
         let enforced = verdict == Verdict::InternalError || mode == Mode::Enforce;
-        if !passes && enforced {
+        if !verdict.passes() && enforced {
             host.log(LogLevel::Debug, &summary("rejected", &conclusion));
-            return self.answer(host, &conclusion);
+            return self.answer(host, &conclusion.answer);
         }
-        if !passes {
+        if !verdict.passes() {
             host.count(Metric::MonitorPassed);
             host.log(
                 LogLevel::Info,
@@ -483,31 +322,30 @@ impl Exchange {
         host: &mut dyn Host,
         conclusion: &Conclusion<'_>,
     ) -> Result<(), HostError> {
-        let names = &self.gateway.config.upstream_headers;
+        if self.headers_forwarded {
+            return Ok(());
+        }
+        let names = &self.gateway.upstream_headers;
         if let Some(event) = conclusion.event {
             host.set_request_header(&names.event, Some(event))?;
         }
-        if let Some(label) = self.signature_label {
-            host.set_request_header(&names.signature, Some(label))?;
+        if let Some(authenticity) = conclusion.authenticity {
+            if let Some(label) = authenticity.label() {
+                host.set_request_header(&names.signature, Some(label))?;
+            }
+            if let Some(request_id) = authenticity.request_id() {
+                host.set_request_header(&names.request_id, Some(request_id))?;
+            }
         }
-        if let Some(request_id) = &self.verified_request_id {
-            host.set_request_header(&names.request_id, Some(request_id))?;
-        }
-        host.set_request_header(&names.verdict, Some(conclusion.verdict.label()))
+        let label = conclusion.answer.verdict.label();
+        host.set_request_header(&names.verdict, Some(label))
     }
 
-    fn answer(&mut self, host: &mut dyn Host, conclusion: &Conclusion<'_>) -> Flow {
+    fn answer(&mut self, host: &mut dyn Host, answer: &Answer<'_>) -> Flow {
         self.state = State::Answered;
-        let body = problem::body(
-            conclusion.verdict,
-            conclusion.detail.clone(),
-            conclusion.event,
-            (conclusion.findings, conclusion.omitted),
-            &self.gateway.config.response,
-        );
-        let status = problem::status(conclusion.verdict);
-        let headers = [("content-type", problem::CONTENT_TYPE)];
-        if host.respond(status, &headers, &body).is_err() {
+        let body = answer.problem_json(self.gateway.problem_shape());
+        let headers = [("content-type", hookguard::answer::PROBLEM_CONTENT_TYPE)];
+        if host.respond(answer.status(), &headers, &body).is_err() {
             // Nothing else can be said to the sender; holding the request lets Envoy's own
             // timeouts end it rather than passing an unchecked delivery.
             host.log(LogLevel::Warn, "hookguard: could not send the rejection");
@@ -516,22 +354,14 @@ impl Exchange {
     }
 }
 
-/// The name a delivery is accepted or counted under: its canonical event name, or
-/// `test-delivery`.
-fn accepted_name(report: &Report) -> Option<&'static str> {
-    match report.delivery {
-        Some(Delivery::Test) => Some(TEST_DELIVERY),
-        _ => report.event_name.or(report.source_event_name),
-    }
-}
-
 /// A log line about a conclusion: verdict, event and where the findings are, never values.
 fn summary(action: &str, conclusion: &Conclusion<'_>) -> String {
-    let mut line = format!("hookguard: {action}: {}", conclusion.verdict.label());
+    let answer = &conclusion.answer;
+    let mut line = format!("hookguard: {action}: {}", answer.verdict.label());
     if let Some(event) = conclusion.event {
         line.push_str(&format!(" ({event})"));
     }
-    for finding in conclusion.findings.iter().take(5) {
+    for finding in answer.errors.iter().take(5) {
         let location = if finding.instance_location.is_empty() {
             "body"
         } else {
@@ -539,22 +369,10 @@ fn summary(action: &str, conclusion: &Conclusion<'_>) -> String {
         };
         line.push_str(&format!("; {} at {location}", finding.code));
     }
-    if conclusion.findings.len() > 5 {
-        line.push_str(&format!("; and {} more", conclusion.findings.len() - 5));
+    if answer.errors.len() > 5 {
+        line.push_str(&format!("; and {} more", answer.errors.len() - 5));
     }
     line
-}
-
-/// `application/json` or any `+json` type, parameters ignored, case-insensitively.
-fn is_json_media_type(value: &[u8]) -> bool {
-    let essence = value
-        .split(|&byte| byte == b';')
-        .next()
-        .unwrap_or_default()
-        .trim_ascii()
-        .to_ascii_lowercase();
-    essence == b"application/json"
-        || (essence.starts_with(b"application/") && essence.ends_with(b"+json"))
 }
 
 #[cfg(test)]
@@ -565,136 +383,7 @@ mod tests {
 
     use serde_json::Value;
 
-    /// Shared data as every VM of a host sees it: key -> (value, version).
-    type SharedData = Rc<std::cell::RefCell<BTreeMap<String, (Vec<u8>, u32)>>>;
-
-    /// A request as a host would hold it, recording what the filter did to it.
-    #[derive(Default)]
-    struct FakeHost {
-        headers: BTreeMap<String, Vec<u8>>,
-        /// Fields sent after `headers`, repeating names (Envoy hands every field over).
-        repeated_headers: Vec<(String, Vec<u8>)>,
-        body: Vec<u8>,
-        response: Option<(u16, Vec<u8>)>,
-        counted: Vec<Metric>,
-        logs: Vec<String>,
-        /// A host call that fails, to exercise the failure policy.
-        failing: Option<&'static str>,
-        /// The clock.
-        now: i64,
-        /// Shared data, as every VM of a host sees it.
-        shared: SharedData,
-    }
-
-    impl FakeHost {
-        fn post(path: &str, content_type: &str, body: &[u8]) -> FakeHost {
-            let mut host = FakeHost::default();
-            for (name, value) in [
-                (":method", "POST"),
-                (":path", path),
-                ("content-type", content_type),
-                ("content-length", &body.len().to_string()),
-            ] {
-                host.headers.insert(name.into(), value.as_bytes().to_vec());
-            }
-            host.body = body.to_vec();
-            host
-        }
-
-        fn fails(&self, call: &'static str) -> Result<(), HostError> {
-            match self.failing {
-                Some(failing) if failing == call => Err(HostError { call }),
-                _ => Ok(()),
-            }
-        }
-
-        fn header(&self, name: &str) -> Option<&str> {
-            self.headers
-                .get(name)
-                .map(|value| std::str::from_utf8(value).unwrap())
-        }
-
-        fn problem(&self) -> (u16, Value) {
-            let (status, body) = self.response.as_ref().expect("a local response");
-            (*status, serde_json::from_slice(body).unwrap())
-        }
-    }
-
-    impl Host for FakeHost {
-        fn request_headers(&self) -> Result<HeaderMap, HostError> {
-            self.fails("get_request_headers")?;
-            let fields = self.headers.iter().chain(
-                self.repeated_headers
-                    .iter()
-                    .map(|(name, value)| (name, value)),
-            );
-            Ok(HeaderMap::from_pairs(
-                fields.map(|(name, value)| (name.as_str(), value.as_slice())),
-            ))
-        }
-        fn set_request_header(&mut self, name: &str, value: Option<&str>) -> Result<(), HostError> {
-            self.fails("set_request_header")?;
-            match value {
-                Some(value) => self.headers.insert(name.into(), value.as_bytes().to_vec()),
-                None => self.headers.remove(name),
-            };
-            Ok(())
-        }
-        fn request_body(&self, size: usize) -> Result<Vec<u8>, HostError> {
-            self.fails("get_request_body")?;
-            Ok(self.body[..size.min(self.body.len())].to_vec())
-        }
-        fn replace_request_body(&mut self, size: usize, body: &[u8]) -> Result<(), HostError> {
-            self.fails("set_request_body")?;
-            self.body.splice(..size, body.iter().copied());
-            Ok(())
-        }
-        fn respond(
-            &mut self,
-            status: u16,
-            headers: &[(&str, &str)],
-            body: &[u8],
-        ) -> Result<(), HostError> {
-            self.fails("send_http_response")?;
-            assert_eq!(headers, [("content-type", "application/problem+json")]);
-            self.response = Some((status, body.to_vec()));
-            Ok(())
-        }
-        fn count(&mut self, metric: Metric) {
-            self.counted.push(metric);
-        }
-        fn log(&mut self, _level: LogLevel, message: &str) {
-            self.logs.push(message.into());
-        }
-        fn now_unix_s(&self) -> Result<i64, HostError> {
-            self.fails("get_current_time")?;
-            Ok(self.now)
-        }
-        fn shared_get(&self, key: &str) -> Result<(Option<Vec<u8>>, Option<u32>), HostError> {
-            self.fails("get_shared_data")?;
-            let shared = self.shared.borrow();
-            Ok(match shared.get(key) {
-                Some((value, cas)) => (Some(value.clone()), Some(*cas)),
-                None => (None, None),
-            })
-        }
-        fn shared_set(
-            &mut self,
-            key: &str,
-            value: &[u8],
-            cas: Option<u32>,
-        ) -> Result<bool, HostError> {
-            self.fails("set_shared_data")?;
-            let mut shared = self.shared.borrow_mut();
-            let current = shared.get(key).map(|(_, version)| *version);
-            if cas.is_some() && cas != current {
-                return Ok(false);
-            }
-            let next = current.unwrap_or(0) + 1;
-            shared.insert(key.into(), (value.to_vec(), next));
-            Ok(true)
-        }
-    }
+    use crate::host::fake::FakeHost;
 
     const VERIFIED: &[u8] = br#"{"event_name": "BOOK_VERIFIED", "status": "BOOK_COMPLETE", "book_pk": 11917, "book_uuid": "35ef4501-b93d-4ce2-b766-b670a057c0fb"}"#;
     const NOT_VERIFIED: &[u8] = br#"{"event_name": "BOOK_VERIFIED", "status": "BOOK_COMPLETE", "book_pk": "secret-value", "book_uuid": "35ef4501-b93d-4ce2-b766-b670a057c0fb"}"#;
@@ -778,7 +467,7 @@ mod tests {
 
     #[test]
     fn oversized_bodies_are_refused_by_length_or_while_buffering() {
-        let config = gateway(r#"{"max_body_bytes": 64}"#);
+        let config = gateway(r#"{"max_bytes": 64}"#);
         let mut host = FakeHost::post("/hooks", "application/json", VERIFIED);
         assert_eq!(send(&config, &mut host, 1000, false), Flow::Pause);
         let (status, problem) = host.problem();
@@ -1023,8 +712,7 @@ mod tests {
 
     /// The static code the filter counts under, for a code read from the vectors.
     fn code_of(code: &str) -> &'static str {
-        crate::verdict::SIGNATURE_CODES
-            .into_iter()
+        crate::metrics::signature_codes()
             .find(|known| *known == code)
             .unwrap()
     }
@@ -1053,45 +741,5 @@ mod tests {
         host.now = 100;
         send(&optional, &mut host, 1000, false);
         assert_eq!(host.problem().0, 401);
-    }
-
-    #[test]
-    fn replay_memory_is_bounded_and_forgets_only_what_expired_or_overflowed() {
-        let shared = Rc::new(std::cell::RefCell::new(BTreeMap::new()));
-        let mut host = FakeHost {
-            shared: Rc::clone(&shared),
-            ..FakeHost::default()
-        };
-        let mut check =
-            |id: &str, now: i64| replay::check_and_remember(&mut host, id, now, 600, 64).unwrap();
-        // 64 slots = 8 buckets of 8: eight live ids fit even when they share a bucket...
-        for id in 0..8 {
-            assert_eq!(check(&format!("req-{id}"), 100), Seen::First);
-        }
-        for id in 0..8 {
-            assert_eq!(check(&format!("req-{id}"), 200), Seen::Before, "req-{id}");
-        }
-        // ...unless a bucket overflows; then the oldest live id goes, and that is reported.
-        let mut evictions = 0;
-        for id in 8..1000 {
-            if check(&format!("req-{id}"), 300) == Seen::FirstEvictingUnexpired {
-                evictions += 1;
-            }
-        }
-        assert!(evictions > 0);
-        assert!(shared.borrow().len() <= 8);
-        // Expired ids make room without evicting anything live, and are not replays: with
-        // everything older expired, eight live ids fit again.
-        assert_eq!(check("req-999", 300), Seen::Before);
-        assert_eq!(check("req-999", 2000), Seen::First);
-        for id in 2000..2007 {
-            assert_eq!(check(&format!("req-{id}"), 2000), Seen::First, "req-{id}");
-        }
-        let stored: usize = shared
-            .borrow()
-            .values()
-            .map(|(bucket, _)| bucket.iter().filter(|&&byte| byte == b'\n').count())
-            .sum();
-        assert!(stored <= 64, "{stored} entries");
     }
 }

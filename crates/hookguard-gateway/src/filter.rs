@@ -17,9 +17,10 @@ use proxy_wasm::types::{
 };
 
 use crate::config::Gateway;
-use crate::exchange::{Exchange, Flow, Host, HostError, LogLevel};
+use crate::exchange::{Exchange, Flow};
 use crate::headers::HeaderMap;
-use crate::verdict::Metric;
+use crate::host::{Host, HostError, LogLevel};
+use crate::metrics::Metric;
 
 proxy_wasm::main! {{
     proxy_wasm::set_root_context(|_| -> Box<dyn RootContext> { Box::new(FilterRoot::default()) });

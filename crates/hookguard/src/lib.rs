@@ -31,10 +31,12 @@ assert_eq!(report.source_event_name, Some("BOOK_VERIFIED"));
 Nothing in this crate panics on any input: hosts run it inside VMs where a panic is a trap.
 */
 
+pub mod answer;
 pub mod catalog;
 mod compiled;
 pub mod events;
 mod express;
+pub mod gate;
 pub mod intake;
 mod location;
 mod normalize;
@@ -45,7 +47,9 @@ pub mod schema;
 pub mod signature;
 mod validator;
 
+pub use answer::{Answer, ProblemShape, Verdict};
 pub use catalog::Event;
+pub use gate::{Admission, Authenticity, Gate, GateConfig, GateError};
 pub use location::Position;
 pub use report::{Delivery, Finding, Normalized, Omitted, Report};
 pub use validator::{

@@ -239,6 +239,16 @@ pub enum SignatureErrorKind {
     NoSecretMatches,
 }
 
+/// Every code [`SignatureErrorKind::code`] gives, for metrics defined up front.
+pub const FAILURE_CODES: [&str; 6] = [
+    "signature_missing_header",
+    "signature_duplicate_header",
+    "signature_malformed_header",
+    "signature_stale",
+    "signature_future",
+    "signature_mismatch",
+];
+
 impl SignatureErrorKind {
     /// Stable machine-readable name of the failure, for metrics and alerts.
     pub fn code(&self) -> &'static str {

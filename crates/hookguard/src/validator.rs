@@ -69,6 +69,16 @@ impl Default for Options {
 }
 
 impl Options {
+    /// Every option's name, as JSON and Rust spell it (the npm package derives camelCase
+    /// names from these, the command line `--kebab-case` flags).
+    pub const NAMES: [&'static str; 5] = [
+        "max_bytes",
+        "max_depth",
+        "strict",
+        "reveal_values",
+        "max_findings",
+    ];
+
     /// Checks that the options are usable: limits above zero and within their ceilings
     /// ([`MAX_DEPTH_CEILING`], [`MAX_BYTES_CEILING`], [`MAX_FINDINGS_CEILING`]).
     pub fn check(&self) -> Result<(), ConfigError> {
@@ -141,26 +151,33 @@ pub enum ConfigErrorKind {
     },
 }
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ConfigError {
+    /// The message with the option named as a host spells it (`maxDepth` in JavaScript,
+    /// `--max-depth` on the command line).
+    pub fn message_naming(&self, spell: impl Fn(&str) -> String) -> String {
         match &self.kind {
-            ConfigErrorKind::DepthLimitTooHigh { requested } => {
-                write!(
-                    f,
-                    "max_depth {requested} is above the ceiling of {MAX_DEPTH_CEILING}"
-                )
-            }
+            ConfigErrorKind::DepthLimitTooHigh { requested } => format!(
+                "{} {requested} is above the ceiling of {MAX_DEPTH_CEILING}",
+                spell("max_depth")
+            ),
             ConfigErrorKind::AboveCeiling {
                 option,
                 requested,
                 ceiling,
-            } => {
-                write!(f, "{option} {requested} is above the ceiling of {ceiling}")
-            }
+            } => format!(
+                "{} {requested} is above the ceiling of {ceiling}",
+                spell(option)
+            ),
             ConfigErrorKind::ZeroLimit { option } => {
-                write!(f, "{option} must be greater than zero")
+                format!("{} must be greater than zero", spell(option))
             }
         }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message_naming(str::to_owned))
     }
 }
 

@@ -1,5 +1,5 @@
 // Large bodies through the gateway filter (RELIABILITY.md's large-body table): for each body, a
-// fresh Envoy with one worker and max_body_bytes at the core's 8 MiB ceiling, the body sent
+// fresh Envoy with one worker and max_bytes at the core's 8 MiB ceiling, the body sent
 // once; prints one JSON line per body with the answer's status, the time to the answer, and
 // the worker VM's linear memory afterwards (wasm memory never shrinks, so that is the peak this
 // body caused, from a fresh VM).
@@ -13,7 +13,7 @@ try {
   for (const path of process.argv.slice(2)) {
     const envoy = await startEnvoy(envoyConfig({
       upstreamPort: upstream.port,
-      listeners: { large: { max_body_bytes: CEILING } },
+      listeners: { large: { max_bytes: CEILING } },
       bufferLimit: 2 * CEILING,
     }), { concurrency: 1 });
     try {

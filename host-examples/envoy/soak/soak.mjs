@@ -117,7 +117,7 @@ async function main() {
       normalize: { normalize: true },
       // Several times the signed deliveries a 5-minute soak sends (~50k): buckets of 8 then
       // practically never overflow (at ~1/5 load, 2 live ids were evicted in a 300 s run).
-      signed: { signature: { secrets: [SECRET], replay_slots: 1 << 20 } },
+      signed: { signature: { secrets: [SECRET] }, replay_slots: 1 << 20 },
     },
   }));
   const agent = new Agent({ keepAlive: true, maxSockets: connections });

@@ -34,7 +34,7 @@ before(async () => {
     upstreamPort: upstream.port,
     listeners: {
       enforce: {
-        max_body_bytes: MAX_BODY_BYTES,
+        max_bytes: MAX_BODY_BYTES,
         routes: [
           { path_prefix: '/monitor', mode: 'monitor' },
           { path_prefix: '/health', mode: 'off' },
@@ -44,7 +44,10 @@ before(async () => {
       normalize: { normalize: true },
       signed: { signature: { secrets: [secret('current')] } },
       rotating: { signature: { secrets: [secret('current'), secret('previous')] } },
+      istio: { max_bytes: MAX_BODY_BYTES, hold_headers: false, signature: { secrets: [secret('current')], required: false } },
+      istioHeld: {},
     },
+    istioShaped: ['istio', 'istioHeld'],
   }));
 });
 
@@ -118,7 +121,7 @@ test('problem bodies and logs never quote payload values', async () => {
   assert.doesNotMatch(envoy.log(), /customer-secret-42/);
 });
 
-test('bodies over max_body_bytes get 413 whether announced or chunked; one just under passes', async () => {
+test('bodies over max_bytes get 413 whether announced or chunked; one just under passes', async () => {
   // Valid JSON padded with whitespace to exactly the limit, then one byte more.
   const padded = (size) => Buffer.concat([VERIFIED, Buffer.alloc(size - VERIFIED.length, ' ')]);
   const atLimit = await deliver('enforce', { body: padded(MAX_BODY_BYTES) });
@@ -170,6 +173,46 @@ test('HTTP/2 requests that end with trailers are checked before anything is forw
   assert.equal(valid.status, 200);
   assert.deepEqual(valid.upstream.body, VERIFIED);
   assert.equal(valid.upstream.headers['x-hookguard-verdict'], 'valid');
+});
+
+test('under the filter block Istio generates, hold_headers: false still refuses before the upstream has a complete request', async () => {
+  // Valid deliveries arrive whole; the verdict headers cannot be added (the headers left
+  // first), but a sender's forged ones are still removed.
+  const valid = await deliver('istio', { body: VERIFIED, headers: { 'x-hookguard-verdict': 'valid' } });
+  assert.equal(valid.status, 200, valid.body.toString());
+  assert.deepEqual(valid.upstream.body, VERIFIED);
+  assert.equal(valid.upstream.headers['x-hookguard-verdict'], undefined);
+  const chunked = await deliver('istio', { chunks: [VERIFIED.subarray(0, 9), VERIFIED.subarray(9)] });
+  assert.equal(chunked.status, 200);
+  assert.deepEqual(chunked.upstream.body, VERIFIED);
+
+  // Refusals: the same problem document, byte for byte, as with the headers held; the
+  // upstream may have seen the headers of these requests, never their whole body.
+  const cases = [
+    { body: INVALID },
+    { chunks: [INVALID.subarray(0, 10), INVALID.subarray(10)] },
+    { chunks: [Buffer.alloc(MAX_BODY_BYTES, ' '), Buffer.from(' ')] },
+    { headers: { 'content-type': 'text/plain' }, body: VERIFIED },
+    { method: 'GET' },
+    { body: VERIFIED, headers: { 'webhook-signature': '0'.repeat(64), 'webhook-timestamp': '1', 'webhook-request-id': 'r' } },
+  ];
+  for (const request of cases) {
+    const streamed = await deliver('istio', request);
+    const held = await deliver(request.headers?.['webhook-signature'] ? 'signed' : 'enforce', request);
+    assert.ok(streamed.status >= 400 && streamed.status < 500, `${streamed.status}`);
+    assert.equal(streamed.status, held.status);
+    assert.deepEqual(streamed.body, held.body);
+    assert.equal(streamed.upstream, undefined, 'a refused delivery reached the upstream whole');
+  }
+  const verdicts = await envoy.stats();
+  assert.ok(verdicts.get('wasmcustom.hookguard.verdict.invalid') > 0);
+
+  // The control: under the same filter block with the headers held (the default, right for
+  // envoy.yaml), the filter never gets the body, and the request hangs.
+  await assert.rejects(
+    send(envoy.ports.istioHeld, { body: VERIFIED, headers: json, timeoutMs: 2000 }),
+    /no answer .* within 2000 ms/,
+  );
 });
 
 test('monitor mode lets everything through with its verdict, and counts it', async () => {

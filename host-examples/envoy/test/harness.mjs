@@ -21,10 +21,16 @@ if (!envoyBinary || !gatewayWasm) {
  */
 export async function startUpstream({ record } = {}) {
   const received = [];
+  // Requests whose headers arrived but whose body never completed (Envoy reset them).
+  const incomplete = [];
   const keep = record ?? ((request) => received.push(request));
   const server = createServer((req, res) => {
     const chunks = [];
     req.on('data', (chunk) => chunks.push(chunk));
+    req.on('error', () => {}); // a reset request is recorded below, not an error
+    req.on('close', () => {
+      if (!req.complete) incomplete.push({ headers: req.headers, bytes: Buffer.concat(chunks).length });
+    });
     req.on('end', () => {
       keep({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks) });
       res.writeHead(200, { 'content-type': 'text/plain' });
@@ -36,6 +42,7 @@ export async function startUpstream({ record } = {}) {
   return {
     port: server.address().port,
     received,
+    incomplete,
     /** The request the upstream saw with this test id, if any. */
     find: (id) => received.find((request) => request.headers['x-test-id'] === id),
     stop: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
@@ -46,11 +53,12 @@ export async function startUpstream({ record } = {}) {
  * The Envoy configuration for the tests, as JSON (which Envoy reads like YAML): one listener
  * per named plugin configuration, all in front of one upstream, one VM per worker shared by
  * the plugins. A listener whose plugin configuration is `null` has no hookguard filter.
- * `bufferLimit` is Envoy's per-connection buffer: keep it above the plugin's max_body_bytes.
+ * `bufferLimit` is Envoy's per-connection buffer: keep it above the plugin's max_bytes.
  * `modules` gives another filter module for some listeners (the benchmark's empty filter), in
- * a VM of its own.
+ * a VM of its own. Listeners named in `istioShaped` get the filter block Istio's WasmPlugin
+ * generates: its own VM, and no `allow_on_headers_stop_iteration` (WasmPlugin cannot set it).
  */
-export function envoyConfig({ upstreamPort, listeners, bufferLimit = 4 * 1024 * 1024, modules = {} }) {
+export function envoyConfig({ upstreamPort, listeners, bufferLimit = 4 * 1024 * 1024, modules = {}, istioShaped = [] }) {
   return {
     admin: { address: { socket_address: { address: '127.0.0.1', port_value: 0 } } },
     static_resources: {
@@ -71,7 +79,7 @@ export function envoyConfig({ upstreamPort, listeners, bufferLimit = 4 * 1024 * 
               http_filters: [
                 ...(pluginConfig === null ? [] : [{
                   name: 'hookguard',
-                  typed_config: {
+                  typed_config: istioShaped.includes(name) ? istioFilter(name, pluginConfig) : {
                     '@type': 'type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm',
                     config: {
                       name: `hookguard-${name}`,
@@ -114,6 +122,25 @@ export function envoyConfig({ upstreamPort, listeners, bufferLimit = 4 * 1024 * 
           endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: upstreamPort } } } }] }],
         },
       }],
+    },
+  };
+}
+
+/**
+ * The wasm filter as Istio generates it from a WasmPlugin (`<namespace>.<name>`, pluginConfig
+ * as JSON text, failStrategy FAIL_CLOSE, a VM of its own), with none of the options Istio does
+ * not expose: in particular no `allow_on_headers_stop_iteration`, so a filter that pauses on
+ * headers is not called for the body until it resumes.
+ */
+function istioFilter(name, pluginConfig) {
+  return {
+    '@type': 'type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm',
+    config: {
+      name: `default.${name}`,
+      root_id: '',
+      fail_open: false,
+      configuration: { '@type': 'type.googleapis.com/google.protobuf.StringValue', value: JSON.stringify(pluginConfig) },
+      vm_config: { runtime: 'envoy.wasm.runtime.v8', code: { local: { filename: gatewayWasm } } },
     },
   };
 }
@@ -217,7 +244,7 @@ export function get(port, path) {
  * `body` is sent with a content-length, or in `chunks` with chunked transfer encoding.
  * Resolves to { status, headers, body }.
  */
-export function send(port, { method = 'POST', path = '/hooks', headers = {}, body, chunks, agent = false }) {
+export function send(port, { method = 'POST', path = '/hooks', headers = {}, body, chunks, agent = false, timeoutMs = 20_000 }) {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, method, path, headers, agent }, (res) => {
       const parts = [];
@@ -225,7 +252,7 @@ export function send(port, { method = 'POST', path = '/hooks', headers = {}, bod
       res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(parts) }));
       res.on('error', reject);
     });
-    req.setTimeout(20_000, () => req.destroy(new Error(`no answer to ${method} ${path} within 20 s`)));
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer to ${method} ${path} within ${timeoutMs} ms`)));
     req.on('error', reject);
     if (chunks) {
       for (const chunk of chunks) req.write(chunk);

@@ -1,73 +1,13 @@
-//! The verdict on one request, and the metrics that count verdicts.
+//! The counters the filter keeps, named after the core's verdicts and codes.
 
-/// What the filter concluded about one request. The label is what the upstream sees in the
-/// verdict header and what the metrics are named after.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Verdict {
-    /// The delivery is valid and its event accepted here.
-    Valid,
-    /// The body is not a valid delivery (intake, dispatch or schema errors).
-    Invalid,
-    /// A valid delivery of an event this route does not accept.
-    EventNotAllowed,
-    /// The body is larger than `max_body_bytes`.
-    TooLarge,
-    /// The content type is not JSON.
-    UnsupportedMediaType,
-    /// The method is not POST.
-    MethodNotAllowed,
-    /// No verdict could be reached, and the failure policy is fail-closed.
-    InternalError,
-    /// No verdict could be reached, and the failure policy let the request through.
-    Unchecked,
-    /// The delivery's signature is missing, malformed, out of the time window, or wrong.
-    SignatureInvalid,
-    /// An authentic delivery already received inside the tolerance window.
-    Replayed,
+use hookguard::Verdict;
+
+/// Every signature code counted: the core's failure codes, and replays.
+pub fn signature_codes() -> impl Iterator<Item = &'static str> {
+    hookguard::signature::FAILURE_CODES
+        .into_iter()
+        .chain([hookguard::answer::REPLAYED_CODE])
 }
-
-impl Verdict {
-    /// Every verdict, for metrics defined up front.
-    pub const ALL: [Verdict; 10] = [
-        Verdict::Valid,
-        Verdict::Invalid,
-        Verdict::EventNotAllowed,
-        Verdict::TooLarge,
-        Verdict::UnsupportedMediaType,
-        Verdict::MethodNotAllowed,
-        Verdict::InternalError,
-        Verdict::Unchecked,
-        Verdict::SignatureInvalid,
-        Verdict::Replayed,
-    ];
-
-    /// The verdict's label in headers, metrics and logs.
-    pub fn label(self) -> &'static str {
-        match self {
-            Verdict::Valid => "valid",
-            Verdict::Invalid => "invalid",
-            Verdict::EventNotAllowed => "event_not_allowed",
-            Verdict::TooLarge => "too_large",
-            Verdict::UnsupportedMediaType => "unsupported_media_type",
-            Verdict::MethodNotAllowed => "method_not_allowed",
-            Verdict::InternalError => "internal_error",
-            Verdict::Unchecked => "unchecked",
-            Verdict::SignatureInvalid => "signature_invalid",
-            Verdict::Replayed => "replayed",
-        }
-    }
-}
-
-/// Every signature failure code, as the core names them, and replays.
-pub const SIGNATURE_CODES: [&str; 7] = [
-    "signature_missing_header",
-    "signature_duplicate_header",
-    "signature_malformed_header",
-    "signature_stale",
-    "signature_future",
-    "signature_mismatch",
-    "signature_replayed",
-];
 
 /// A counter the filter increments. Envoy shows each under `wasmcustom.<name>` in `/stats`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -113,7 +53,7 @@ impl Metric {
         let events = crate::config::canonical_event_names()
             .into_iter()
             .flat_map(|name| [true, false].map(|valid| Metric::Event { name, valid }));
-        let signatures = SIGNATURE_CODES.into_iter().map(Metric::Signature);
+        let signatures = signature_codes().map(Metric::Signature);
         verdicts
             .chain([Metric::MonitorPassed, Metric::ReplayEvictedUnexpired])
             .chain(signatures)

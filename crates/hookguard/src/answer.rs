@@ -1,0 +1,466 @@
+//! The answer a receiver gives a delivery: its verdict, the HTTP status, and the problem
+//! document (RFC 9457, `application/problem+json`) that explains a refusal.
+//!
+//! Every host answers from here: the gateway filter sends these bytes to Ocrolus, the Node
+//! receiver sends the same bytes, the command line writes the same document into its NDJSON.
+//! A verdict's status, title, problem name and the wording of each detail exist only in this
+//! module, so two hosts cannot drift apart on what they say about the same delivery.
+
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
+
+use crate::intake::IntakeErrorKind;
+use crate::report::{Delivery, Finding, Report};
+use crate::schema::TEST_DELIVERY;
+use crate::signature::SignatureError;
+
+/// The media type of every problem document.
+pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
+
+/// What a host concluded about one request. The label is what an upstream sees in a verdict
+/// header, what metrics are named after, and what the command line reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Verdict {
+    /// The delivery is valid (and, where events are restricted, its event accepted).
+    Valid,
+    /// The body is not a valid delivery (intake, dispatch or schema errors).
+    Invalid,
+    /// A valid delivery of an event not accepted here.
+    EventNotAllowed,
+    /// The body is larger than `max_bytes`.
+    TooLarge,
+    /// The content type is not JSON.
+    UnsupportedMediaType,
+    /// The method is not POST.
+    MethodNotAllowed,
+    /// No verdict could be reached, and the host fails closed.
+    InternalError,
+    /// No verdict could be reached, and the host lets the request through.
+    Unchecked,
+    /// The signature is missing, malformed, out of the time window, or wrong.
+    SignatureInvalid,
+    /// An authentic delivery already received inside the replay window.
+    Replayed,
+}
+
+impl Verdict {
+    /// Every verdict, for metrics defined up front.
+    pub const ALL: [Verdict; 10] = [
+        Verdict::Valid,
+        Verdict::Invalid,
+        Verdict::EventNotAllowed,
+        Verdict::TooLarge,
+        Verdict::UnsupportedMediaType,
+        Verdict::MethodNotAllowed,
+        Verdict::InternalError,
+        Verdict::Unchecked,
+        Verdict::SignatureInvalid,
+        Verdict::Replayed,
+    ];
+
+    /// The verdict's label in headers, metrics, logs and command-line output.
+    pub fn label(self) -> &'static str {
+        self.describe().0
+    }
+
+    /// The HTTP status a receiver answers with.
+    pub fn status(self) -> u16 {
+        self.describe().1
+    }
+
+    /// Whether the delivery may go on to the service (unchecked ones only by policy).
+    pub fn passes(self) -> bool {
+        matches!(self, Verdict::Valid | Verdict::Unchecked)
+    }
+
+    /// `(label, status, problem title, problem name)`.
+    fn describe(self) -> (&'static str, u16, &'static str, &'static str) {
+        match self {
+            Verdict::Valid => ("valid", 200, "Valid delivery", "valid"),
+            Verdict::Invalid => (
+                "invalid",
+                400,
+                "Invalid webhook delivery",
+                "invalid-delivery",
+            ),
+            Verdict::EventNotAllowed => (
+                "event_not_allowed",
+                400,
+                "Event not accepted here",
+                "event-not-allowed",
+            ),
+            Verdict::TooLarge => (
+                "too_large",
+                413,
+                "Webhook delivery too large",
+                "body-too-large",
+            ),
+            Verdict::UnsupportedMediaType => (
+                "unsupported_media_type",
+                415,
+                "Webhook deliveries must be JSON",
+                "unsupported-media-type",
+            ),
+            Verdict::MethodNotAllowed => (
+                "method_not_allowed",
+                405,
+                "Webhook deliveries must be POSTed",
+                "method-not-allowed",
+            ),
+            Verdict::InternalError => (
+                "internal_error",
+                500,
+                "The delivery could not be checked",
+                "internal-error",
+            ),
+            Verdict::Unchecked => ("unchecked", 200, "Not checked", "unchecked"),
+            Verdict::SignatureInvalid => (
+                "signature_invalid",
+                401,
+                "Webhook signature not accepted",
+                "signature-invalid",
+            ),
+            Verdict::Replayed => (
+                "replayed",
+                409,
+                "Delivery already received",
+                "replayed-delivery",
+            ),
+        }
+    }
+}
+
+/// How problem documents are written: the one part of an answer an operator chooses.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProblemShape {
+    /// List the findings (`code`, `instanceLocation`, `keywordLocation`, `error`) in `errors`:
+    /// as many as the report lists (`max_findings`), the rest counted in `errorsOmitted`.
+    pub include_errors: bool,
+    /// Prefix of the problem `type` URIs; the problem's name follows it.
+    pub type_prefix: String,
+}
+
+impl Default for ProblemShape {
+    fn default() -> ProblemShape {
+        ProblemShape {
+            include_errors: true,
+            type_prefix: String::from("urn:hookguard:problem:"),
+        }
+    }
+}
+
+/// The replay refusal's code and words (a finding, a metric, a problem detail).
+pub const REPLAYED_CODE: &str = "signature_replayed";
+const REPLAYED_DETAIL: &str =
+    "this Webhook-Request-Id was already received inside the tolerance window";
+
+/// A conclusion about one delivery, before a host renders it: the verdict, one sentence of
+/// detail, the event when known, and the findings behind a refusal.
+///
+/// `E` is how a finding is held: the core's [`Finding`], or (in a host that reads reports
+/// back as JSON, like the command line) anything that serializes to the same object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer<'a, E: Clone = Finding> {
+    /// What was concluded.
+    pub verdict: Verdict,
+    /// One sentence about it, never quoting the payload.
+    pub detail: Cow<'static, str>,
+    /// The event's canonical name (or `test-delivery`), when the body got that far.
+    pub event_name: Option<&'a str>,
+    /// The findings behind a refusal: for invalid bodies as many as the report lists.
+    pub errors: Cow<'a, [E]>,
+    /// Errors found beyond `errors`.
+    pub errors_omitted: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProblemDocument<'a, E> {
+    #[serde(rename = "type")]
+    problem_type: String,
+    title: &'static str,
+    status: u16,
+    detail: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<&'a [E]>,
+    #[serde(skip_serializing_if = "is_zero")]
+    errors_omitted: usize,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
+}
+
+impl<'a, E: Clone + Serialize> Answer<'a, E> {
+    fn plain(verdict: Verdict, detail: impl Into<Cow<'static, str>>) -> Answer<'a, E> {
+        Answer {
+            verdict,
+            detail: detail.into(),
+            event_name: None,
+            errors: Cow::Borrowed(&[]),
+            errors_omitted: 0,
+        }
+    }
+
+    /// A request that is not a POST.
+    pub fn method_not_allowed() -> Answer<'a, E> {
+        Answer::plain(
+            Verdict::MethodNotAllowed,
+            "webhook deliveries are POST requests",
+        )
+    }
+
+    /// A request whose content type is not JSON ([`is_json_media_type`]).
+    pub fn unsupported_media_type() -> Answer<'a, E> {
+        Answer::plain(
+            Verdict::UnsupportedMediaType,
+            "the content type must be application/json",
+        )
+    }
+
+    /// A host that could not reach a verdict: `fail_open` lets the request through unchecked.
+    pub fn not_checked(fail_open: bool) -> Answer<'a, E> {
+        let verdict = if fail_open {
+            Verdict::Unchecked
+        } else {
+            Verdict::InternalError
+        };
+        Answer::plain(
+            verdict,
+            "the delivery could not be checked; it may be retried",
+        )
+    }
+
+    /// A delivery whose errors are `errors` (as listed) plus `errors_omitted` more.
+    pub fn invalid(
+        event_name: Option<&'a str>,
+        errors: impl Into<Cow<'a, [E]>>,
+        errors_omitted: usize,
+    ) -> Answer<'a, E> {
+        let errors = errors.into();
+        let count = errors.len() + errors_omitted;
+        let plural = if count == 1 { "" } else { "s" };
+        Answer {
+            verdict: Verdict::Invalid,
+            detail: format!("the delivery has {count} error{plural}").into(),
+            event_name,
+            errors,
+            errors_omitted,
+        }
+    }
+
+    /// The problem document, exactly as every host sends it.
+    pub fn problem_json(&self, shape: &ProblemShape) -> Vec<u8> {
+        let (_, status, title, name) = self.verdict.describe();
+        let errors = (shape.include_errors && !self.errors.is_empty()).then_some(&*self.errors);
+        let document = ProblemDocument {
+            problem_type: format!("{}{name}", shape.type_prefix),
+            title,
+            status,
+            detail: &self.detail,
+            event_name: self.event_name,
+            errors,
+            errors_omitted: if errors.is_some() {
+                self.errors_omitted
+            } else {
+                0
+            },
+        };
+        serde_json::to_vec(&document).unwrap_or_else(|_| {
+            // Only a host's own finding type could fail to serialize; the core's cannot. Keep
+            // the document's essentials rather than panic inside a VM.
+            format!(r#"{{"title":"{title}","status":{status}}}"#).into_bytes()
+        })
+    }
+
+    /// The HTTP status to answer with.
+    pub fn status(&self) -> u16 {
+        self.verdict.status()
+    }
+}
+
+impl<'a> Answer<'a, Finding> {
+    /// A body larger than `limit` bytes, however that was found out (a declared length, a
+    /// stream that went past it, the core's intake).
+    pub fn too_large(limit: u64) -> Answer<'a> {
+        let kind = IntakeErrorKind::TooLarge { limit };
+        let finding = Finding::at(kind.code(), "", kind.to_string());
+        Answer {
+            verdict: Verdict::TooLarge,
+            detail: kind.to_string().into(),
+            event_name: None,
+            errors: Cow::Owned(vec![finding]),
+            errors_omitted: 0,
+        }
+    }
+
+    /// A signature that was not accepted.
+    pub fn signature_refused(error: &SignatureError) -> Answer<'a> {
+        let finding = Finding::at(error.kind.code(), "", error.to_string());
+        Answer {
+            verdict: Verdict::SignatureInvalid,
+            detail: error.to_string().into(),
+            event_name: None,
+            errors: Cow::Owned(vec![finding]),
+            errors_omitted: 0,
+        }
+    }
+
+    /// An authentic delivery received before, inside the replay window.
+    pub fn replayed() -> Answer<'a> {
+        Answer {
+            verdict: Verdict::Replayed,
+            detail: REPLAYED_DETAIL.into(),
+            event_name: None,
+            errors: Cow::Owned(vec![Finding::at(REPLAYED_CODE, "", REPLAYED_DETAIL)]),
+            errors_omitted: 0,
+        }
+    }
+
+    /// What a report says: valid, or invalid with its errors. A body refused for its size gets
+    /// the same answer as one refused before it was read ([`Answer::too_large`]).
+    pub fn of_report(report: &'a Report, max_bytes: u64) -> Answer<'a> {
+        if report.valid {
+            let mut answer = Answer::plain(Verdict::Valid, "");
+            answer.event_name = accepted_name(report);
+            return answer;
+        }
+        if report
+            .errors
+            .first()
+            .is_some_and(|first| first.code == "body_too_large")
+        {
+            return Answer::too_large(max_bytes);
+        }
+        Answer::invalid(
+            report.event_name,
+            report.errors.as_slice(),
+            report.omitted.errors,
+        )
+    }
+
+    /// A valid delivery of an event not accepted here.
+    pub fn event_not_allowed(report: &'a Report) -> Answer<'a> {
+        let event_name = accepted_name(report);
+        let location = if report.delivery == Some(Delivery::Test) {
+            ""
+        } else {
+            "/event_name"
+        };
+        let message = format!(
+            "{} is not accepted on this route",
+            event_name.unwrap_or("this event")
+        );
+        Answer {
+            verdict: Verdict::EventNotAllowed,
+            detail: "the event is not accepted on this route".into(),
+            event_name,
+            errors: Cow::Owned(vec![Finding::at("event_not_allowed", location, message)]),
+            errors_omitted: 0,
+        }
+    }
+}
+
+/// The name a valid delivery is accepted, counted and forwarded under: its canonical event
+/// name, or `test-delivery`.
+pub fn accepted_name(report: &Report) -> Option<&'static str> {
+    match report.delivery {
+        Some(Delivery::Test) => Some(TEST_DELIVERY),
+        _ => report.event_name.or(report.source_event_name),
+    }
+}
+
+/// Whether a `Content-Type` value is JSON: `application/json` or any `application/*+json`,
+/// parameters ignored, case-insensitively.
+pub fn is_json_media_type(value: &[u8]) -> bool {
+    let essence = value
+        .split(|&byte| byte == b';')
+        .next()
+        .unwrap_or_default()
+        .trim_ascii()
+        .to_ascii_lowercase();
+    essence == b"application/json"
+        || (essence.starts_with(b"application/") && essence.ends_with(b"+json"))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    fn finding(location: &str) -> Finding {
+        Finding::at("schema_violation", location, "is wrong")
+    }
+
+    #[test]
+    fn a_refusal_lists_the_reported_findings_and_counts_the_rest() {
+        let findings = [finding("/a"), finding("/b")];
+        let answer = Answer::invalid(Some("book.verified"), &findings[..], 1);
+        let problem: Value =
+            serde_json::from_slice(&answer.problem_json(&ProblemShape::default())).unwrap();
+        assert_eq!(problem["type"], "urn:hookguard:problem:invalid-delivery");
+        assert_eq!(problem["status"], 400);
+        assert_eq!(problem["detail"], "the delivery has 3 errors");
+        assert_eq!(problem["eventName"], "book.verified");
+        assert_eq!(problem["errorsOmitted"], 1);
+        assert_eq!(
+            problem["errors"],
+            json!([
+                {"code": "schema_violation", "instanceLocation": "/a", "keywordLocation": "", "error": "is wrong"},
+                {"code": "schema_violation", "instanceLocation": "/b", "keywordLocation": "", "error": "is wrong"},
+            ])
+        );
+    }
+
+    #[test]
+    fn errors_can_be_left_out_and_the_type_prefix_changed() {
+        let shape = ProblemShape {
+            include_errors: false,
+            type_prefix: String::from("https://example.com/problems/"),
+        };
+        let problem: Value =
+            serde_json::from_slice(&Answer::too_large(64).problem_json(&shape)).unwrap();
+        assert_eq!(
+            problem,
+            json!({
+                "type": "https://example.com/problems/body-too-large",
+                "title": "Webhook delivery too large",
+                "status": 413,
+                "detail": "body is larger than the limit of 64 bytes",
+            })
+        );
+    }
+
+    #[test]
+    fn a_finding_held_as_json_gives_the_same_document_as_the_finding() {
+        let findings = [finding("/a")];
+        let as_json: Vec<Box<serde_json::value::RawValue>> = findings
+            .iter()
+            .map(|finding| serde_json::value::to_raw_value(finding).unwrap())
+            .collect();
+        let shape = ProblemShape::default();
+        assert_eq!(
+            Answer::invalid(None, &findings[..], 0).problem_json(&shape),
+            Answer::invalid(None, &as_json[..], 0).problem_json(&shape)
+        );
+    }
+
+    #[test]
+    fn json_media_types() {
+        for accepted in [
+            "application/json",
+            "Application/JSON; charset=utf-8",
+            "application/cloudevents+json",
+        ] {
+            assert!(is_json_media_type(accepted.as_bytes()), "{accepted}");
+        }
+        for refused in ["text/plain", "", "application/jsonx", "text/json"] {
+            assert!(!is_json_media_type(refused.as_bytes()), "{refused}");
+        }
+    }
+}
