@@ -1,5 +1,5 @@
 # hookguard's tasks. `scripts/just` runs this file on a fresh machine (it installs `just`).
-# CI runs `scripts/just test`, which is `ready` below: the same checks a developer runs.
+# CI runs `scripts/just test`: the same checks a developer runs, timed stage by stage.
 
 set shell := ["bash", "-euo", "pipefail", "-c"]
 
@@ -40,9 +40,23 @@ toolchain:
 # (fmt, clippy, Rust tests, schema drift, the core packaged, ajv, wasm builds, the ABI from Node,
 # the CLI, Envoy, a 30 s Envoy soak, the npm package and its packed tarball installed, and a
 # one-minute fuzz run per target)
-# Run every check CI runs
-test: setup fmt-check lint unit-tests schemas-check crate-package second-validator wasm abi-test cli-test gateway-test (gateway-soak "30") js-test js-pack (fuzz "all" "60")
-    @echo "all checks passed"
+# Run every check CI runs, and say how long each stage took
+test:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    stages=(setup fmt-check lint unit-tests schemas-check crate-package second-validator wasm
+            abi-test cli-test gateway-test "gateway-soak 30" js-test js-pack "fuzz all 60")
+    started=$SECONDS
+    timings=""
+    # The table is printed however the run ends, so a failure still shows where time went.
+    trap 'status=$?; printf "\n%-16s %6s\n%s%-16s %5d s\n" stage time "$timings" total $((SECONDS - started));
+          [ $status = 0 ] && echo "all checks passed" || echo "a check failed (exit $status)"' EXIT
+    for stage in "${stages[@]}"; do
+      begin=$SECONDS
+      # Each stage in its own run; modules already built are reused (see _module and js).
+      {{just_executable()}} --justfile {{justfile()}} $stage
+      timings+=$(printf "%-16s %5d s" "$stage" $((SECONDS - begin)))$'\n'
+    done
 
 # Alias of `test`, the name other projects use for "what CI runs"
 ready: test
@@ -70,9 +84,9 @@ schemas:
 schemas-check:
     cargo run --quiet -p hookguard-schemagen -- --check
 
-# Rewrite tests/expected/verdicts.json after an intended change of behaviour (review the diff!)
+# Rewrite tests/expected/verdicts.json and answers.json after an intended change of behaviour (review the diff!)
 bless:
-    HOOKGUARD_BLESS=1 cargo test --quiet -p hookguard --test verdicts
+    HOOKGUARD_BLESS=1 cargo test --quiet -p hookguard --test verdicts --test answers
 
 # Check the schemas with an independent validator (ajv, 2020-12) against the recorded verdicts
 second-validator:
@@ -98,6 +112,9 @@ _module crate out profile level:
     set -euo pipefail
     cargo build --quiet -p {{crate}} --target wasm32-wasip1 --profile {{profile}}
     built="target/wasm32-wasip1/{{profile}}/$(echo {{crate}} | tr - _).wasm"
+    # Built once per change, not once per recipe that needs it (cargo leaves an unchanged
+    # module's time alone).
+    if [ {{out}} -nt "$built" ]; then echo "{{out}}: up to date"; exit 0; fi
     if command -v wasm-opt >/dev/null; then
       wasm-opt {{level}} --strip-debug "$built" -o {{out}}
     else cp "$built" {{out}}; echo "wasm-opt not found: module left unoptimized"; fi
@@ -122,6 +139,9 @@ js: toolchain
     set -euo pipefail
     cargo build --quiet -p hookguard-js --target wasm32-unknown-unknown --profile wasm
     built=target/wasm32-unknown-unknown/wasm/hookguard_js.wasm
+    if [ {{js_package}}/node/hookguard_js_bg.wasm -nt "$built" ] && [ {{js_package}}/web/hookguard_js_bg.wasm -nt "$built" ]; then
+      echo "npm package {{js_package}}: up to date"; exit 0
+    fi
     # wasm-opt runs before wasm-bindgen (Debian's binaryen 108 cannot read the table
     # instructions wasm-bindgen emits for JavaScript values afterwards): 15% smaller, as fast.
     if command -v wasm-opt >/dev/null; then

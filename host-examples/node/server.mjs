@@ -7,7 +7,7 @@ const port = Number(process.argv[2] ?? 3000);
 // unsigned, forged, stale and replayed deliveries are refused before validation.
 const secrets = process.env.HOOKGUARD_SECRETS?.split(',').filter(Boolean);
 const receiver = createReceiver({
-  signature: secrets?.length ? { secrets } : undefined,
+  config: secrets?.length ? { signature: { secrets } } : {},
   onEvent(event, result) {
     // Your handler: `event` is the normalized payload (organization-level event_name, alias
     // fields filled); `result.sourceEventName` is the name as delivered.

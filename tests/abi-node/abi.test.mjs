@@ -44,7 +44,7 @@ test('catalog, schemas and version are the published ones', () => {
   assert.equal(hookguard.schema('no.such.event').status, INVALID);
   const version = readText('Cargo.toml').match(/^version = "([^"]+)"/m)[1];
   assert.equal(hookguard.version(), version);
-  assert.equal(hookguard.exports.hookguard_abi_version(), 1);
+  assert.equal(hookguard.exports.hookguard_abi_version(), 2);
 });
 
 test('options are the core options, refused whole when wrong', () => {

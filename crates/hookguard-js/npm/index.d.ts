@@ -112,7 +112,7 @@ export interface VerifyOptions {
   /** The webhook secrets a delivery may be signed with (current, and previous during a rotation). */
   secrets: string[];
   /** How far `Webhook-Timestamp` may be from `now`, either way. Default 300. */
-  toleranceSec?: number;
+  toleranceSeconds?: number;
   /** The clock, in Unix seconds. Default: now. Pass a capture's time to check an old delivery. */
   now?: number;
 }
@@ -148,6 +148,73 @@ export type Verification =
  * Unsigned, tampered, stale or future deliveries are results; misuse throws a TypeError.
  */
 export function verify(headers: HeadersLike, body: Body, options: VerifyOptions): Verification;
+
+/** Signature checking for a {@link Gate}: the same settings as every hookguard host. */
+export interface SignaturePolicy {
+  /** The webhook secrets (current, and previous during a rotation). */
+  secrets: string[];
+  /** How far `Webhook-Timestamp` may be from the clock, either way. Default 300. */
+  toleranceSeconds?: number;
+  /** Refuse deliveries without signature headers (401). Default true. */
+  required?: boolean;
+  /** What to do with a delivery received again inside twice the tolerance. Default 'reject' (409). */
+  onReplay?: 'reject' | 'pass';
+}
+
+/** The configuration of a {@link Gate}: the options every host has, in JavaScript's spelling. */
+export interface GateConfig extends Omit<Options, 'normalize'> {
+  /** Give valid deliveries' results `normalized` and `normalizedJson`. */
+  normalize?: boolean;
+  /** Event names accepted (either naming scheme, or `test-delivery`); absent: all. */
+  allowedEvents?: string[];
+  /** Check signatures; absent: deliveries are not expected to be signed. */
+  signature?: SignaturePolicy;
+  /** How problem documents are written. */
+  problem?: { includeErrors?: boolean; typePrefix?: string };
+  /** How many request ids this process remembers for replay detection. Default 100000. */
+  replaySlots?: number;
+}
+
+/** What to answer: an HTTP status and, for a refusal, the problem document's exact text. */
+export interface Answer {
+  status: number;
+  verdict:
+    | 'valid' | 'invalid' | 'event_not_allowed' | 'too_large' | 'unsupported_media_type'
+    | 'method_not_allowed' | 'internal_error' | 'unchecked' | 'signature_invalid' | 'replayed';
+  /** Whether the delivery may go on to your handler. */
+  passes: boolean;
+  /** `application/problem+json` text, byte-identical to the gateway filter's; absent when it passes. */
+  problem?: string;
+}
+
+/** A gate's conclusion on one delivery. */
+export interface Admission extends Answer {
+  /** The validation result, when the body was validated (not after a refused signature). */
+  result?: ValidationResult;
+  /** The signature's outcome, when signatures are checked and the delivery got past them. */
+  signature?: 'verified' | 'unsigned' | 'replayed';
+  /** The authenticated `Webhook-Request-Id`: dedupe on it across processes. */
+  requestId?: string;
+}
+
+/**
+ * What every hookguard host puts in front of a service: method and content type, size,
+ * signature, replay, validation and allowed events, concluded in one place with the gateway
+ * filter's answers. Replays are remembered in this process only.
+ */
+export class Gate {
+  constructor(config?: GateConfig);
+  /** The largest body accepted: read at most one byte more. */
+  readonly maxBytes: number;
+  /** A refusal from the request line and headers alone, or undefined to read the body. */
+  screen(method: string, contentType?: string, contentLength?: number): Answer | undefined;
+  /** The conclusion on a delivery's signature headers and raw body; `now` in Unix seconds. */
+  admit(headers: HeadersLike, body: Body, now?: number): Admission;
+  /** The answer when no conclusion could be reached (500). */
+  notChecked(): Answer;
+  /** Releases the gate's memory in the module. */
+  free(): void;
+}
 
 /** Where Ocrolus lists an event name. */
 export type Listing = 'organization' | 'account' | 'legacy' | 'open_api_only';

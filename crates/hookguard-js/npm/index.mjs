@@ -5,4 +5,4 @@ import { initSync } from './web/hookguard_js.js';
 
 initSync({ module: readFileSync(new URL('./web/hookguard_js_bg.wasm', import.meta.url)) });
 
-export { validate, normalize, verify, events, schema, version } from './web/hookguard_js.js';
+export { validate, normalize, verify, Gate, events, schema, version } from './web/hookguard_js.js';

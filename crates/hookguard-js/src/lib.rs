@@ -21,9 +21,10 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use hookguard::catalog::{EVENTS, Listing};
 use hookguard::intake::{IntakeError, IntakeErrorKind};
-use hookguard::{Delivery, Finding, Omitted, Options, Position, Report, Validator};
+use hookguard::signature::DeliveryHeaders;
+use hookguard::{Delivery, Finding, Omitted, OptionValue, Options, Position, Report, Validator};
 use js_sys::{JSON, RangeError, TypeError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -33,105 +34,222 @@ thread_local! {
     static VALIDATOR: RefCell<Option<Validator>> = const { RefCell::new(None) };
 }
 
-/// The options a JavaScript caller may pass, in JavaScript's naming.
-#[derive(Debug, Default)]
-struct JsOptions {
-    normalize: bool,
-    strict: Option<bool>,
-    // Limits arrive as JavaScript numbers: read as such and checked here, so that -1 or 1.5
-    // is a RangeError naming the option, as the types promise, not a TypeError.
-    max_bytes: Option<f64>,
-    max_depth: Option<f64>,
-    max_findings: Option<f64>,
-    reveal_values: Option<bool>,
+/// JavaScript's spelling of an option named in snake_case by the core: `max_bytes` is
+/// `maxBytes`. Every name the package accepts is derived this way, never listed twice.
+fn camel_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for character in name.chars() {
+        if character == '_' {
+            upper = true;
+        } else if upper {
+            out.push(character.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(character);
+        }
+    }
+    out
+}
+
+/// The core's spelling of a JavaScript name: `maxBytes` is `max_bytes`.
+fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for character in name.chars() {
+        if character.is_ascii_uppercase() {
+            out.push('_');
+            out.push(character.to_ascii_lowercase());
+        } else {
+            out.push(character);
+        }
+    }
+    out
+}
+
+/// A core message with every snake_case name outside quotes spelled as JavaScript spells it.
+fn in_javascript_names(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut word = String::new();
+    let mut quoted = false;
+    for character in message.chars().chain(std::iter::once(' ')) {
+        if !quoted && (character.is_ascii_alphanumeric() || character == '_') {
+            word.push(character);
+            continue;
+        }
+        if word.contains('_') && !word.starts_with('_') {
+            out.push_str(&camel_case(&word));
+        } else {
+            out.push_str(&word);
+        }
+        word.clear();
+        if character == '"' {
+            quoted = !quoted;
+        }
+        out.push(character);
+    }
+    out.pop();
+    out
+}
+
+/// The names `validate` and `normalize` take: `normalize`, then the core's options, in
+/// JavaScript's spelling, with their kinds (`b` flag, `n` number) for the one-call reader.
+fn option_names() -> (Vec<String>, String) {
+    let mut names = vec![String::from("normalize")];
+    let mut kinds = String::from("b");
+    for name in Options::NAMES {
+        names.push(camel_case(name));
+        kinds.push(if Options::is_flag(name) { 'b' } else { 'n' });
+    }
+    (names, kinds)
 }
 
 /// A limit given as a JavaScript number: a whole number of at least zero (the core checks
 /// the range), or a RangeError naming the option.
-fn limit(value: Option<f64>, name: &str, default: u64) -> Result<u64, JsValue> {
-    match value {
-        None => Ok(default),
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        Some(number) if number.is_finite() && number >= 0.0 && number.fract() == 0.0 => {
-            // Above 2^64 the cast saturates, and the core then refuses it as above its ceiling.
-            Ok(number as u64)
+fn limit(number: f64, name: &str) -> Result<u64, JsValue> {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    if number.is_finite() && number >= 0.0 && number.fract() == 0.0 {
+        // Above 2^64 the cast saturates, and the core then refuses it as above its ceiling.
+        return Ok(number as u64);
+    }
+    Err(RangeError::new(&format!(
+        "options: {name} must be a whole number greater than zero"
+    ))
+    .into())
+}
+
+/// Reads the options of `validate` and `normalize` in one call into JavaScript (see
+/// `hookguardReadOptions`): the object's own keys checked against [`option_names`], each
+/// value's type checked, the values written into a slot array, then applied to the core's
+/// options by name. (Reading it with serde-wasm-bindgen made a call with options cost as much
+/// as validating the delivery.) Returns the options and whether to normalize.
+fn read_options(options: &JsValue) -> Result<(Options, bool), JsValue> {
+    let mut core = Options::default();
+    if options.is_undefined() || options.is_null() {
+        return Ok((core, false));
+    }
+    let mut slots = [0.0_f64; Options::NAMES.len() + 1];
+    let at = address(slots.as_mut_ptr());
+    let present = OPTION_NAMES.with(|(names, kinds)| {
+        MEMORY.with(|memory| read_option_slots(options, names, kinds, memory, at))
+    });
+    // A misspelt option must not silently leave a default in place, nor a value of the
+    // wrong type: both are the caller's mistake, said in a TypeError.
+    if let Some(message) = present.as_string() {
+        return Err(type_error(&message));
+    }
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let present = present.as_f64().unwrap_or(0.0) as u32;
+    let value = |slot: usize| {
+        slots
+            .get(slot)
+            .copied()
+            .filter(|_| present & (1 << slot) != 0)
+    };
+    let normalize = value(0).is_some_and(|flag| flag != 0.0);
+    for (index, name) in Options::NAMES.into_iter().enumerate() {
+        let Some(number) = value(index + 1) else {
+            continue;
+        };
+        let value = if Options::is_flag(name) {
+            OptionValue::Flag(number != 0.0)
+        } else {
+            OptionValue::Count(limit(number, &camel_case(name))?)
+        };
+        core.set(name, value);
+    }
+    // The core's message names the option in its own spelling; say it in JavaScript's.
+    core.check().map_err(|error| {
+        JsValue::from(RangeError::new(&format!(
+            "options: {}",
+            error.message_naming(camel_case)
+        )))
+    })?;
+    Ok((core, normalize))
+}
+
+/// A configuration object written in JavaScript's spelling, as the core's members: keys
+/// turned into snake_case (a key that is not camelCase is refused as unknown), and the
+/// `host_settings` (the adapter's own) taken out and returned apart.
+type Members = serde_json::Map<String, serde_json::Value>;
+
+fn read_members(
+    config: &JsValue,
+    what: &str,
+    host_settings: &[&str],
+) -> Result<(Members, Members), JsValue> {
+    let misuse = |message: String| type_error(&format!("{what}: {message}"));
+    let mut members = if config.is_undefined() || config.is_null() {
+        Members::new()
+    } else {
+        if !config.is_object() || config.is_function() || js_sys::Array::is_array(config) {
+            return Err(misuse(String::from("must be an object")));
         }
-        Some(_) => Err(RangeError::new(&format!(
-            "options: {name} must be a whole number greater than zero"
-        ))
-        .into()),
+        let text = JSON::stringify(config)?
+            .as_string()
+            .unwrap_or_else(|| String::from("{}"));
+        match serde_json::from_str(&text) {
+            Ok(serde_json::Value::Object(members)) => {
+                snake_keys(members).map_err(|key| misuse(format!("unknown option {key:?}")))?
+            }
+            _ => return Err(misuse(String::from("must be a plain object"))),
+        }
+    };
+    let mut host = Members::new();
+    for name in host_settings {
+        if let Some(value) = members.remove(*name) {
+            host.insert((*name).to_owned(), value);
+        }
+    }
+    Ok((members, host))
+}
+
+/// A refused configuration as JavaScript errors: a RangeError for a limit out of range, a
+/// TypeError otherwise, every name in JavaScript's spelling, never a secret.
+fn gate_error(error: hookguard::GateError, what: &str, host_settings: &[&str]) -> JsValue {
+    use hookguard::GateError;
+    match error {
+        GateError::UnknownOption { name, known } => {
+            let known: Vec<String> = known
+                .split(", ")
+                .chain(host_settings.iter().copied())
+                .map(camel_case)
+                .collect();
+            type_error(&format!(
+                "{what}: unknown option {:?} (known: {})",
+                camel_case(&name),
+                known.join(", ")
+            ))
+        }
+        GateError::Options(error) => {
+            RangeError::new(&format!("{what}: {}", error.message_naming(camel_case))).into()
+        }
+        GateError::Secrets(error) => type_error(&format!("{what}.secrets: {error}")),
+        other => type_error(&format!(
+            "{what}: {}",
+            in_javascript_names(&other.to_string())
+        )),
     }
 }
 
-impl JsOptions {
-    /// Every option's name, as a caller spells it, and its type: `b` boolean, `n` number.
-    const NAMES: [&str; 6] = [
-        "normalize",
-        "strict",
-        "maxBytes",
-        "maxDepth",
-        "maxFindings",
-        "revealValues",
-    ];
-    const KINDS: &str = "bbnnnb";
-
-    /// Reads an options object in one call into JavaScript (see `hookguardReadOptions`): the
-    /// object's own keys checked against [`JsOptions::NAMES`], each value's type checked, the
-    /// values written into `slots`. (Reading it with serde-wasm-bindgen made a call with
-    /// options cost as much as validating the delivery.)
-    fn read(options: &JsValue) -> Result<JsOptions, JsValue> {
-        if options.is_undefined() || options.is_null() {
-            return Ok(JsOptions::default());
-        }
-        let mut slots = [0.0_f64; JsOptions::NAMES.len()];
-        let at = address(slots.as_mut_ptr());
-        let present = OPTION_NAMES.with(|names| {
-            MEMORY.with(|memory| read_options(options, names, JsOptions::KINDS, memory, at))
-        });
-        // A misspelt option must not silently leave a default in place, nor a value of the
-        // wrong type: both are the caller's mistake, said in a TypeError.
-        if let Some(message) = present.as_string() {
-            return Err(type_error(&message));
-        }
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let present = present.as_f64().unwrap_or(0.0) as u32;
-        let value = |slot: usize| {
-            slots
-                .get(slot)
-                .copied()
-                .filter(|_| present & (1 << slot) != 0)
-        };
-        let flag = |slot: usize| value(slot).map(|value| value != 0.0);
-        Ok(JsOptions {
-            normalize: flag(0).unwrap_or(false),
-            strict: flag(1),
-            max_bytes: value(2),
-            max_depth: value(3),
-            max_findings: value(4),
-            reveal_values: flag(5),
+/// Object keys in snake_case, all the way down; `Err(key)` for a key JavaScript would not
+/// spell that way (`max_bytes` instead of `maxBytes`).
+fn snake_keys(
+    members: serde_json::Map<String, serde_json::Value>,
+) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+    members
+        .into_iter()
+        .map(|(key, value)| {
+            let snake = snake_case(&key);
+            if camel_case(&snake) != key {
+                return Err(key);
+            }
+            let value = match value {
+                serde_json::Value::Object(inner) => serde_json::Value::Object(snake_keys(inner)?),
+                other => other,
+            };
+            Ok((snake, value))
         })
-    }
-
-    fn core(&self) -> Result<Options, JsValue> {
-        let defaults = Options::default();
-        let options = Options {
-            max_bytes: limit(self.max_bytes, "maxBytes", defaults.max_bytes)?,
-            max_depth: limit(self.max_depth, "maxDepth", defaults.max_depth)?,
-            max_findings: limit(self.max_findings, "maxFindings", defaults.max_findings)?,
-            strict: self.strict.unwrap_or(defaults.strict),
-            reveal_values: self.reveal_values.unwrap_or(defaults.reveal_values),
-        };
-        // The core's message names the option in its own spelling; say it in JavaScript's.
-        options.check().map_err(|error| {
-            let message = error
-                .to_string()
-                .replace("max_depth", "maxDepth")
-                .replace("max_bytes", "maxBytes")
-                .replace("max_findings", "maxFindings");
-            JsValue::from(RangeError::new(&format!("options: {message}")))
-        })?;
-        Ok(options)
-    }
+        .collect()
 }
 
 /// Where `pointer` is in this module's memory, for JavaScript to write there (the inline
@@ -319,10 +437,10 @@ extern "C" {
     /// Reads an options object: a bit per option present (its value written into the
     /// `f64` slot at `at` + 8 × its index), or the message of a `TypeError`.
     #[wasm_bindgen(js_name = hookguardReadOptions)]
-    fn read_options(
+    fn read_option_slots(
         options: &JsValue,
         names: &JsValue,
-        kinds: &str,
+        kinds: &JsValue,
         memory: &JsValue,
         at: u32,
     ) -> JsValue;
@@ -342,15 +460,15 @@ thread_local! {
     /// The room bodies are read into, kept between calls ([`read_body`]).
     static BODY: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
 
-    /// This module's memory, for [`copy_body`], [`encode_body`] and [`read_options`].
+    /// This module's memory, for [`copy_body`], [`encode_body`] and [`read_option_slots`].
     static MEMORY: JsValue = wasm_bindgen::memory();
 
-    /// [`JsOptions::NAMES`] as a JavaScript array, made once.
-    static OPTION_NAMES: JsValue = JsOptions::NAMES
-        .iter()
-        .map(|name| JsValue::from_str(name))
-        .collect::<js_sys::Array>()
-        .into();
+    /// [`option_names`] as a JavaScript array and string, made once.
+    static OPTION_NAMES: (JsValue, JsValue) = {
+        let (names, kinds) = option_names();
+        let names: js_sys::Array = names.iter().map(|name| JsValue::from_str(name)).collect();
+        (names.into(), JsValue::from_str(&kinds))
+    };
 
     /// See [`NameCache`].
     static NAMES: RefCell<NameCache> = RefCell::new(NameCache::default());
@@ -481,12 +599,11 @@ fn lone_surrogate_offset(text: &js_sys::JsString) -> usize {
 }
 
 fn check(body: &JsValue, options: &JsValue, force_normalize: bool) -> Result<JsValue, JsValue> {
-    let options = JsOptions::read(options)?;
-    let core = options.core()?;
+    let (core, normalize) = read_options(options)?;
     let past_limit = usize::try_from(core.max_bytes)
         .unwrap_or(usize::MAX)
         .saturating_add(1);
-    let normalize = force_normalize || options.normalize;
+    let normalize = force_normalize || normalize;
     // The room is handed back on every path, an error included, for the next call.
     let mut room = BODY.take();
     let report = match read_body(body, past_limit, &mut room) {
@@ -581,15 +698,7 @@ pub fn schema(name: &JsValue) -> Result<JsValue, JsValue> {
     }
 }
 
-/// The options of `verify`, in JavaScript's naming.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct VerifyOptions {
-    secrets: Vec<String>,
-    tolerance_sec: Option<u64>,
-    now: Option<f64>,
-}
-
+/// What `verify` says, in JavaScript's naming.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct JsVerdict {
@@ -642,74 +751,93 @@ fn header_fields(
         .collect())
 }
 
-/// Checks a delivery's signature (`Webhook-Signature`, `Webhook-Timestamp`,
-/// `Webhook-Request-Id`) against the configured secrets. An unsigned or tampered delivery is a
-/// result (`authentic: false` with a `code`), never an exception.
-#[wasm_bindgen(skip_typescript)]
-pub fn verify(headers: &JsValue, body: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
-    use hookguard::signature::{
-        DEFAULT_TOLERANCE_S, DeliveryHeaders, REQUEST_ID_HEADER, SIGNATURE_HEADER, Secrets,
-        TIMESTAMP_HEADER, Verifier,
-    };
+/// The signature headers of a request, as the core reads them (repeats kept, to be refused).
+fn delivery_fields(headers: &JsValue) -> Result<Vec<(&'static str, Vec<u8>)>, JsValue> {
+    use hookguard::signature::{REQUEST_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER};
     if !headers.is_object() || headers.is_function() {
         return Err(type_error(
             "headers must be an object (Node's req.headers) or a fetch Headers",
         ));
     }
-    if !options.is_object() || options.is_function() || js_sys::Array::is_array(options) {
-        return Err(type_error(
-            "options must be an object with secrets (and toleranceSec, now)",
-        ));
+    let mut fields = Vec::new();
+    for name in [SIGNATURE_HEADER, TIMESTAMP_HEADER, REQUEST_ID_HEADER] {
+        fields.extend(header_fields(headers, name)?);
     }
-    let options: VerifyOptions =
-        serde_wasm_bindgen::from_value(options.clone()).map_err(|error| {
-            let message = error.to_string();
-            type_error(&format!(
-                "options: {}",
-                message.strip_prefix("Error: ").unwrap_or(&message)
-            ))
-        })?;
-    let secrets = Secrets::new(&options.secrets)
-        .map_err(|error| type_error(&format!("options.secrets: {error}")))?;
-    let now = match options.now {
-        Some(now) if now.is_finite() => now.floor() as i64,
-        Some(_) => {
-            return Err(type_error(
-                "options.now must be a finite number of Unix seconds",
-            ));
-        }
-        None => (js_sys::Date::now() / 1000.0).floor() as i64,
-    };
-    // A string body that has no UTF-8 encoding cannot be the signed bytes: checked as its
-    // U+FFFD-substituted encoding, it does not match.
+    Ok(fields)
+}
+
+/// A clock reading in Unix seconds: `now` as given, or the engine's clock.
+fn unix_seconds(now: Option<&serde_json::Value>) -> Result<i64, JsValue> {
+    match now {
+        #[allow(clippy::cast_possible_truncation)]
+        Some(serde_json::Value::Number(now)) => match now.as_f64() {
+            Some(now) if now.is_finite() => Ok(now.floor() as i64),
+            _ => Err(type_error("now must be a finite number of Unix seconds")),
+        },
+        Some(_) => Err(type_error("now must be a finite number of Unix seconds")),
+        #[allow(clippy::cast_possible_truncation)]
+        None => Ok((js_sys::Date::now() / 1000.0).floor() as i64),
+    }
+}
+
+/// The whole body as bytes, for a signature (the HMAC covers every byte). A string body that
+/// has no UTF-8 encoding cannot be the signed bytes: checked as its U+FFFD-substituted
+/// encoding, it does not match.
+fn whole_body(body: &JsValue) -> Result<Vec<u8>, JsValue> {
     let mut room = Vec::new();
-    let bytes = match read_body(body, usize::MAX, &mut room)? {
+    Ok(match read_body(body, usize::MAX, &mut room)? {
         Ok(length) => {
             room.truncate(length);
             room
         }
         Err(_) => body.as_string().unwrap_or_default().into_bytes(),
-    };
-    let mut fields = Vec::new();
-    for name in [SIGNATURE_HEADER, TIMESTAMP_HEADER, REQUEST_ID_HEADER] {
-        fields.extend(header_fields(headers, name)?);
+    })
+}
+
+/// Checks a delivery's signature (`Webhook-Signature`, `Webhook-Timestamp`,
+/// `Webhook-Request-Id`) against the configured secrets. An unsigned or tampered delivery is a
+/// result (`authentic: false` with a `code`), never an exception. The options are the core's
+/// `signature` settings in JavaScript's spelling, and `now`.
+#[wasm_bindgen(skip_typescript)]
+pub fn verify(headers: &JsValue, body: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
+    use hookguard::gate::{Authenticity, SignaturePolicy};
+    let fields = delivery_fields(headers)?;
+    if !options.is_object() || options.is_function() || js_sys::Array::is_array(options) {
+        return Err(type_error(
+            "options must be an object with secrets (and toleranceSeconds, now)",
+        ));
     }
+    let (members, host) = read_members(options, "options", &["now"])?;
+    let now = unix_seconds(host.get("now"))?;
+    let policy: SignaturePolicy = serde_json::from_value(serde_json::Value::Object(members))
+        .map_err(|error| {
+            type_error(&format!(
+                "options: {}",
+                in_javascript_names(&hookguard::gate::without_quoted_values(&error.to_string()))
+            ))
+        })?;
+    let gate = hookguard::Gate::new(hookguard::GateConfig {
+        signature: Some(policy),
+        ..hookguard::GateConfig::default()
+    })
+    .map_err(|error| gate_error(error, "options", &["now"]))?;
+    let bytes = whole_body(body)?;
     let delivery =
         DeliveryHeaders::from_pairs(fields.iter().map(|(name, value)| (*name, value.as_slice())));
-    let verifier = Verifier::new(
-        secrets,
-        options.tolerance_sec.unwrap_or(DEFAULT_TOLERANCE_S),
-    );
-    let verdict = match verifier.verify(&delivery, &bytes, now) {
-        Ok(verified) => JsVerdict {
+    let verdict = match gate.verify(&delivery, &bytes, now) {
+        Authenticity::Verified {
+            request_id,
+            timestamp,
+            secret_index,
+        } => JsVerdict {
             authentic: true,
-            request_id: Some(verified.request_id),
-            timestamp: Some(verified.timestamp),
-            secret_index: Some(verified.secret_index),
+            request_id: Some(request_id),
+            timestamp: Some(timestamp),
+            secret_index: Some(secret_index),
             code: None,
             error: None,
         },
-        Err(error) => JsVerdict {
+        Authenticity::Refused(error) => JsVerdict {
             authentic: false,
             request_id: None,
             timestamp: None,
@@ -717,8 +845,173 @@ pub fn verify(headers: &JsValue, body: &JsValue, options: &JsValue) -> Result<Js
             code: Some(error.kind.code()),
             error: Some(error.to_string()),
         },
+        // A verifier is configured, so no other outcome arises without a memory.
+        other => JsVerdict {
+            authentic: false,
+            request_id: None,
+            timestamp: None,
+            secret_index: None,
+            code: other.failure_code(),
+            error: None,
+        },
     };
     to_js(&verdict)
+}
+
+/// The gate every hookguard host puts in front of a service, for a Node receiver: the same
+/// configuration (in JavaScript's spelling), the same conclusions, and the same problem
+/// documents, byte for byte, as the gateway filter. It remembers the request ids of authentic
+/// deliveries for replay detection: in this process only (a replay sent to another process or
+/// replica is not seen; dedupe on `requestId` in your own store for that).
+#[wasm_bindgen(js_name = Gate, skip_typescript)]
+pub struct JsGate {
+    gate: hookguard::Gate,
+    memory: hookguard::gate::InProcessMemory,
+}
+
+/// An answer as JavaScript sees it: the status, the verdict, and the problem document's text.
+fn answer_object(
+    answer: &hookguard::Answer<'_>,
+    shape: &hookguard::ProblemShape,
+) -> js_sys::Object {
+    let object = js_sys::Object::new();
+    let set = |key: &str, value: JsValue| {
+        // Setting a property on a fresh plain object does not fail.
+        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), &value);
+    };
+    set("status", JsValue::from(answer.status()));
+    set("verdict", JsValue::from_str(answer.verdict.label()));
+    set("passes", JsValue::from(answer.verdict.passes()));
+    if !answer.verdict.passes() {
+        let problem = answer.problem_json(shape);
+        set(
+            "problem",
+            JsValue::from_str(&String::from_utf8_lossy(&problem)),
+        );
+    }
+    object
+}
+
+#[wasm_bindgen(js_class = Gate)]
+impl JsGate {
+    /// Builds a gate; a configuration error is a TypeError or RangeError naming the option.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: &JsValue) -> Result<JsGate, JsValue> {
+        let (members, host) = read_members(config, "config", &["replay_slots"])?;
+        let config = hookguard::GateConfig::from_members(members, &[])
+            .map_err(|error| gate_error(error, "config", &["replay_slots"]))?;
+        let slots = match host.get("replay_slots") {
+            None => None,
+            Some(value) => Some(
+                value
+                    .as_u64()
+                    .filter(|slots| *slots > 0)
+                    .and_then(|slots| usize::try_from(slots).ok())
+                    .ok_or_else(|| {
+                        JsValue::from(RangeError::new(
+                            "config: replaySlots must be a whole number greater than zero",
+                        ))
+                    })?,
+            ),
+        };
+        let gate = hookguard::Gate::new(config)
+            .map_err(|error| gate_error(error, "config", &["replay_slots"]))?;
+        Ok(JsGate {
+            gate,
+            memory: slots.map_or_else(
+                hookguard::gate::InProcessMemory::default,
+                hookguard::gate::InProcessMemory::new,
+            ),
+        })
+    }
+
+    /// The largest body accepted, in bytes: read one byte more at most.
+    #[wasm_bindgen(getter, js_name = maxBytes)]
+    pub fn max_bytes(&self) -> f64 {
+        #[allow(clippy::cast_precision_loss)]
+        let bytes = self.gate.max_bytes() as f64;
+        bytes
+    }
+
+    /// What can be said from the method and headers alone: an answer to send, or `undefined`
+    /// to read the body. `contentLength` is the declared length, if any.
+    pub fn screen(
+        &self,
+        method: &str,
+        content_type: Option<String>,
+        content_length: Option<f64>,
+    ) -> JsValue {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let declared = content_length
+            .filter(|length| length.is_finite() && *length >= 0.0)
+            .map(|length| length as u64);
+        match self.gate.screen(
+            method.as_bytes(),
+            content_type.as_deref().map(str::as_bytes),
+            declared,
+        ) {
+            Some(answer) => answer_object(&answer, self.gate.problem_shape()).into(),
+            None => JsValue::UNDEFINED,
+        }
+    }
+
+    /// The whole conclusion on a delivery: `{ status, verdict, passes, problem?, result?,
+    /// signature?, requestId? }`. `body` is the raw body (read at most one byte past
+    /// `maxBytes`); `now` is the clock in Unix seconds (default: now).
+    pub fn admit(
+        &mut self,
+        headers: &JsValue,
+        body: &JsValue,
+        now: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
+        let fields = delivery_fields(headers)?;
+        let now = unix_seconds(now.map(serde_json::Value::from).as_ref())?;
+        let delivery = DeliveryHeaders::from_pairs(
+            fields.iter().map(|(name, value)| (*name, value.as_slice())),
+        );
+        // Bytes past the limit are not read: the delivery is refused for its size, first.
+        let past_limit = usize::try_from(self.gate.max_bytes())
+            .unwrap_or(usize::MAX)
+            .saturating_add(1);
+        let mut bytes = Vec::new();
+        match read_body(body, past_limit, &mut bytes)? {
+            Ok(length) => bytes.truncate(length),
+            Err(refused) => {
+                // A string holding a lone surrogate: no network body reads as one.
+                let answer = hookguard::Answer::of_report(&refused, self.gate.max_bytes());
+                let object = answer_object(&answer, self.gate.problem_shape());
+                js_sys::Reflect::set(&object, &"result".into(), &result_of(&refused)?)?;
+                return Ok(object.into());
+            }
+        }
+        let Ok(admission) = self
+            .gate
+            .admit(&delivery, &bytes, now, &mut self.memory, None);
+        let object = answer_object(&admission.answer(), self.gate.problem_shape());
+        let set = |key: &str, value: JsValue| {
+            js_sys::Reflect::set(&object, &JsValue::from_str(key), &value)
+        };
+        if let Some(report) = &admission.report {
+            set("result", result_of(report)?)?;
+        }
+        if let Some(label) = admission.authenticity.label() {
+            set("signature", JsValue::from_str(label))?;
+        }
+        if let Some(request_id) = admission.authenticity.request_id() {
+            set("requestId", JsValue::from_str(request_id))?;
+        }
+        Ok(object.into())
+    }
+
+    /// The answer when no verdict could be reached (500, fail closed).
+    #[wasm_bindgen(js_name = notChecked)]
+    pub fn not_checked(&self) -> JsValue {
+        answer_object(
+            &hookguard::Answer::not_checked(false),
+            self.gate.problem_shape(),
+        )
+        .into()
+    }
 }
 
 /// The version of hookguard inside this package.

@@ -15,10 +15,14 @@ lives in [`Session`], which is plain safe Rust and is tested natively; the expor
 
 use std::collections::BTreeMap;
 
-use hookguard::{Options, Validator};
+use hookguard::gate::{InProcessMemory, NoMemory, SignaturePolicy};
+use hookguard::signature::DeliveryHeaders;
+use hookguard::{Gate, GateConfig};
+use serde_json::{Map, Value};
 
-/// Version of the ABI described in `docs/abi.md`. Bumped on any incompatible change.
-pub const ABI_VERSION: u32 = 1;
+/// Version of the ABI described in `docs/abi.md`. Bumped on any incompatible change (2: the
+/// configuration is the gate's, `tolerance_seconds` replaced `tolerance_s`, `hookguard_admit`).
+pub const ABI_VERSION: u32 = 2;
 
 /// Largest single allocation a host may request: one byte more than the largest body limit
 /// ([`hookguard::MAX_BYTES_CEILING`], so that a host can pass a body one byte over any limit
@@ -53,13 +57,14 @@ fn live_bytes(
     buffer.get(offset..end)
 }
 
-/// The module's state: live host buffers, the options, the validator, and the last result.
+/// The module's state: live host buffers, the gate, its replay memory, and the last result.
 pub struct Session {
     allocations: BTreeMap<usize, Box<[u8]>>,
-    options: Options,
-    /// Built on the first validation with the options in force then (cheap: the schemas are
-    /// compiled into the module).
-    validator: Option<Result<Validator, String>>,
+    /// Built from the last accepted configuration (cheap: the schemas are compiled into the
+    /// module), or from the defaults on first use.
+    gate: Option<Gate>,
+    /// The request ids `hookguard_admit` remembered: one instance's reach.
+    memory: InProcessMemory,
     result: Vec<u8>,
 }
 
@@ -70,14 +75,22 @@ impl Default for Session {
 }
 
 impl Session {
-    /// A session with the default options.
+    /// A session with the default configuration.
     pub fn new() -> Session {
         Session {
             allocations: BTreeMap::new(),
-            options: Options::default(),
-            validator: None,
+            gate: None,
+            memory: InProcessMemory::default(),
             result: Vec::new(),
         }
+    }
+
+    /// Builds the default gate if no configuration was applied yet.
+    fn ensure_gate(&mut self) -> Result<(), String> {
+        if self.gate.is_none() {
+            self.gate = Some(Gate::new(GateConfig::default()).map_err(|error| error.to_string())?);
+        }
+        Ok(())
     }
 
     /// Allocates `len` zeroed bytes for the host; returns their address, or `None` when the
@@ -120,7 +133,9 @@ impl Session {
         live_bytes(&self.allocations, address, len)
     }
 
-    /// Applies options given as JSON (the names of [`hookguard::Options`]).
+    /// Applies a configuration given as JSON: the core's gate configuration (the options
+    /// `max_bytes`, `max_depth`, `strict`, `reveal_values`, `max_findings`, and `normalize`,
+    /// `allowed_events`, `signature`, `problem`), checked whole; on error the previous one stays.
     pub fn configure(&mut self, address: usize, len: usize) -> i32 {
         let Some(input) = self.input(address, len) else {
             return self.error(
@@ -128,44 +143,43 @@ impl Session {
                 "configure: buffer is not a live allocation",
             );
         };
-        let parsed = serde_json::from_slice::<Options>(input)
-            .map_err(|error| format!("options are not valid: {error}"))
-            .and_then(|options| {
-                options.check().map_err(|error| error.to_string())?;
-                Ok(options)
-            });
-        let options = match parsed {
-            Ok(options) => options,
-            Err(message) => return self.error(status::BAD_OPTIONS, &message),
-        };
-        if let Some(Ok(validator)) = &mut self.validator {
-            // Checked above, so this cannot fail; the schemas stay compiled.
-            let _ = validator.set_options(options.clone());
+        if input.iter().all(u8::is_ascii_whitespace) {
+            return self.error(
+                status::BAD_OPTIONS,
+                "configure: the configuration is empty (`{}` means every default)",
+            );
         }
-        self.options = options;
-        self.result.clear();
-        status::OK
+        let built = GateConfig::from_json(input)
+            .and_then(Gate::new)
+            .map_err(|error| error.to_string());
+        match built {
+            Ok(gate) => {
+                self.gate = Some(gate);
+                self.result.clear();
+                status::OK
+            }
+            Err(message) => self.error(status::BAD_OPTIONS, &message),
+        }
     }
 
     /// Validates the body at `(address, len)`; the report JSON becomes the result.
     pub fn validate(&mut self, address: usize, len: usize, normalize: bool) -> i32 {
-        let Some(body) = live_bytes(&self.allocations, address, len) else {
+        if let Err(message) = self.ensure_gate() {
+            return self.error(status::BAD_OPTIONS, &message);
+        }
+        let (Some(gate), Some(body)) = (
+            self.gate.as_ref(),
+            live_bytes(&self.allocations, address, len),
+        ) else {
             return self.error(
                 status::BAD_BUFFER,
                 "validate: buffer is not a live allocation",
             );
         };
-        let options = &self.options;
-        let validator = self.validator.get_or_insert_with(|| {
-            Validator::new(options.clone()).map_err(|error| error.to_string())
-        });
-        let report = match validator {
-            Ok(validator) if normalize => validator.normalize(body),
-            Ok(validator) => validator.validate(body),
-            Err(message) => {
-                let message = message.clone();
-                return self.error(status::BAD_OPTIONS, &message);
-            }
+        let report = if normalize {
+            gate.validator().normalize(body)
+        } else {
+            gate.validator().validate(body)
         };
         report.write_json(&mut self.result);
         if report.valid {
@@ -175,11 +189,11 @@ impl Session {
         }
     }
 
-    /// Checks a delivery's signature. The request at `(address, len)` is JSON:
-    /// `{"secrets": [...], "tolerance_s": 300, "now": UNIX_SECONDS, "headers": [[NAME, VALUE], ...]}`
-    /// (every header field as received, repeats included; an object `{NAME: VALUE}` is
-    /// accepted too, but cannot carry a repeated name);
-    /// the body is at `(body_address, body_len)`. The verdict JSON becomes the result:
+    /// Checks a delivery's signature. The request at `(address, len)` is JSON: the core's
+    /// `signature` settings (`secrets`, `tolerance_seconds`, ...) with `now` (Unix seconds) and
+    /// `headers` (`[[NAME, VALUE], ...]`, every field as received, repeats included; an object
+    /// `{NAME: VALUE}` is accepted too, but cannot carry a repeated name); the body is at
+    /// `(body_address, body_len)`. The verdict JSON becomes the result:
     /// `{"authentic": true, "request_id", "timestamp", "secret_index"}` (status OK) or
     /// `{"authentic": false, "code", "error"}` (status INVALID). Secrets are not kept.
     pub fn verify(
@@ -187,34 +201,6 @@ impl Session {
         (address, len): (usize, usize),
         (body_address, body_len): (usize, usize),
     ) -> i32 {
-        use hookguard::signature::{DEFAULT_TOLERANCE_S, DeliveryHeaders, Secrets, Verifier};
-
-        #[derive(serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Request {
-            secrets: Vec<String>,
-            #[serde(default)]
-            tolerance_s: Option<u64>,
-            now: i64,
-            #[serde(default)]
-            headers: HeaderFields,
-        }
-
-        /// Header fields as a list of pairs (repeats kept) or, as in ABI 1's first form, an
-        /// object.
-        #[derive(serde::Deserialize)]
-        #[serde(untagged)]
-        enum HeaderFields {
-            Pairs(Vec<(String, String)>),
-            Object(BTreeMap<String, String>),
-        }
-
-        impl Default for HeaderFields {
-            fn default() -> HeaderFields {
-                HeaderFields::Pairs(Vec::new())
-            }
-        }
-
         let (Some(request), Some(body)) = (
             live_bytes(&self.allocations, address, len),
             live_bytes(&self.allocations, body_address, body_len),
@@ -224,43 +210,53 @@ impl Session {
                 "verify: buffer is not a live allocation",
             );
         };
-        let request = match serde_json::from_slice::<Request>(request) {
-            Ok(request) => request,
-            // serde's message could quote a mistyped secret; name the problem only.
-            Err(_) => {
-                return self.error(
-                    status::BAD_OPTIONS,
-                    "verify: the request is not of the documented shape",
-                );
-            }
+        let Some(mut request) = request_members(request) else {
+            return self.error(
+                status::BAD_OPTIONS,
+                "verify: the request is not a JSON object",
+            );
         };
-        let secrets = match Secrets::new(&request.secrets) {
-            Ok(secrets) => secrets,
-            Err(error) => return self.error(status::BAD_OPTIONS, &format!("verify: {error}")),
+        let (Some(now), Some(fields)) = (take_now(&mut request), take_header_fields(&mut request))
+        else {
+            return self.error(
+                status::BAD_OPTIONS,
+                "verify: now must be Unix seconds and headers a list of [name, value] pairs",
+            );
         };
-        let fields: Vec<(&str, &[u8])> = match &request.headers {
-            HeaderFields::Pairs(pairs) => pairs
+        // The core's reader names a wrong field without quoting a mistyped secret.
+        let gate = serde_json::from_value::<SignaturePolicy>(Value::Object(request))
+            .map_err(|error| hookguard::gate::without_quoted_values(&error.to_string()))
+            .and_then(|policy| {
+                Gate::new(GateConfig {
+                    signature: Some(policy),
+                    ..GateConfig::default()
+                })
+                .map_err(|error| error.to_string())
+            });
+        let gate = match gate {
+            Ok(gate) => gate,
+            Err(message) => return self.error(status::BAD_OPTIONS, &format!("verify: {message}")),
+        };
+        let headers = DeliveryHeaders::from_pairs(
+            fields
                 .iter()
-                .map(|(name, value)| (name.as_str(), value.as_bytes()))
-                .collect(),
-            HeaderFields::Object(object) => object
-                .iter()
-                .map(|(name, value)| (name.as_str(), value.as_bytes()))
-                .collect(),
-        };
-        let headers = DeliveryHeaders::from_pairs(fields);
-        let verifier = Verifier::new(secrets, request.tolerance_s.unwrap_or(DEFAULT_TOLERANCE_S));
-        let (verdict, code) = match verifier.verify(&headers, body, request.now) {
-            Ok(verified) => (
+                .map(|(name, value)| (name.as_str(), value.as_bytes())),
+        );
+        let (verdict, code) = match gate.verify(&headers, body, now) {
+            hookguard::Authenticity::Verified {
+                request_id,
+                timestamp,
+                secret_index,
+            } => (
                 serde_json::json!({
                     "authentic": true,
-                    "request_id": verified.request_id,
-                    "timestamp": verified.timestamp,
-                    "secret_index": verified.secret_index,
+                    "request_id": request_id,
+                    "timestamp": timestamp,
+                    "secret_index": secret_index,
                 }),
                 status::OK,
             ),
-            Err(error) => (
+            hookguard::Authenticity::Refused(error) => (
                 serde_json::json!({
                     "authentic": false,
                     "code": error.kind.code(),
@@ -268,9 +264,94 @@ impl Session {
                 }),
                 status::INVALID,
             ),
+            // With a verifier configured and no memory, no other outcome arises.
+            _ => (serde_json::json!({ "authentic": false }), status::INVALID),
         };
         self.result = verdict.to_string().into_bytes();
         code
+    }
+
+    /// The whole conclusion of the configured gate on one delivery. The request at
+    /// `(address, len)` is JSON: `now` (Unix seconds), `headers` as for `verify`, and
+    /// `remember` (default true: replays are looked for in this instance's memory; false for a
+    /// host that looks for them itself). The body is at `(body_address, body_len)`. The result
+    /// is the admission: `{"verdict", "status", "signature"?, "request_id"?, "problem"?,
+    /// "report"?}`; status OK when the delivery passes, INVALID otherwise.
+    pub fn admit(
+        &mut self,
+        (address, len): (usize, usize),
+        (body_address, body_len): (usize, usize),
+    ) -> i32 {
+        if let Err(message) = self.ensure_gate() {
+            return self.error(status::BAD_OPTIONS, &message);
+        }
+        let (Some(gate), Some(request), Some(body)) = (
+            self.gate.as_ref(),
+            live_bytes(&self.allocations, address, len),
+            live_bytes(&self.allocations, body_address, body_len),
+        ) else {
+            return self.error(status::BAD_BUFFER, "admit: buffer is not a live allocation");
+        };
+        let parsed = request_members(request).and_then(|mut request| {
+            let now = take_now(&mut request)?;
+            let fields = take_header_fields(&mut request)?;
+            let remember = match request.remove("remember") {
+                None => true,
+                Some(Value::Bool(remember)) => remember,
+                Some(_) => return None,
+            };
+            request.is_empty().then_some((now, fields, remember))
+        });
+        let Some((now, fields, remember)) = parsed else {
+            return self.error(
+                status::BAD_OPTIONS,
+                "admit: the request must be {\"now\", \"headers\", \"remember\"?}",
+            );
+        };
+        let headers = DeliveryHeaders::from_pairs(
+            fields
+                .iter()
+                .map(|(name, value)| (name.as_str(), value.as_bytes())),
+        );
+        let admitted = if remember {
+            gate.admit(&headers, body, now, &mut self.memory, None)
+        } else {
+            gate.admit(&headers, body, now, &mut NoMemory, None)
+        };
+        let Ok(admission) = admitted;
+        let answer = admission.answer();
+        // Written member by member: the problem document and the report go in as the core
+        // wrote them, byte for byte.
+        let out = &mut self.result;
+        out.clear();
+        let text = |value: &str| Value::from(value).to_string();
+        out.extend_from_slice(format!("{{\"verdict\":{}", text(answer.verdict.label())).as_bytes());
+        out.extend_from_slice(format!(",\"status\":{}", answer.status()).as_bytes());
+        if let Some(label) = admission.authenticity.label() {
+            out.extend_from_slice(format!(",\"signature\":{}", text(label)).as_bytes());
+        }
+        if let Some(request_id) = admission.authenticity.request_id() {
+            out.extend_from_slice(format!(",\"request_id\":{}", text(request_id)).as_bytes());
+        }
+        if let hookguard::Authenticity::Verified { timestamp, .. } = admission.authenticity {
+            out.extend_from_slice(format!(",\"timestamp\":{timestamp}").as_bytes());
+        }
+        if !answer.verdict.passes() {
+            out.extend_from_slice(b",\"problem\":");
+            out.extend_from_slice(&answer.problem_json(gate.problem_shape()));
+        }
+        if let Some(report) = &admission.report {
+            out.extend_from_slice(b",\"report\":");
+            let mut written = Vec::new();
+            report.write_json(&mut written);
+            out.extend_from_slice(&written);
+        }
+        out.push(b'}');
+        if answer.verdict.passes() {
+            status::OK
+        } else {
+            status::INVALID
+        }
     }
 
     /// Puts the crate version into the result.
@@ -315,6 +396,36 @@ impl Session {
             .to_string()
             .into_bytes();
         code
+    }
+}
+
+/// A request's JSON members, if it is an object.
+fn request_members(request: &[u8]) -> Option<Map<String, Value>> {
+    match serde_json::from_slice(request).ok()? {
+        Value::Object(members) => Some(members),
+        _ => None,
+    }
+}
+
+/// Takes `now` (whole Unix seconds) out of a request.
+fn take_now(request: &mut Map<String, Value>) -> Option<i64> {
+    request.remove("now")?.as_i64()
+}
+
+/// Takes `headers` out of a request: `[[NAME, VALUE], ...]` (repeats kept) or, as in ABI 1's
+/// first form, `{NAME: VALUE}`; absent means none.
+fn take_header_fields(request: &mut Map<String, Value>) -> Option<Vec<(String, String)>> {
+    match request.remove("headers") {
+        None => Some(Vec::new()),
+        Some(Value::Array(pairs)) => pairs
+            .into_iter()
+            .map(|pair| serde_json::from_value::<(String, String)>(pair).ok())
+            .collect(),
+        Some(Value::Object(object)) => object
+            .into_iter()
+            .map(|(name, value)| Some((name, value.as_str()?.to_owned())))
+            .collect(),
+        Some(_) => None,
     }
 }
 
@@ -384,6 +495,15 @@ pub mod exports {
         with(|session| {
             let request = (address(pointer), len as usize);
             session.verify(request, (address(body), body_len as usize))
+        })
+    }
+
+    /// See `docs/abi.md`.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hookguard_admit(pointer: u32, len: u32, body: u32, body_len: u32) -> i32 {
+        with(|session| {
+            let request = (address(pointer), len as usize);
+            session.admit(request, (address(body), body_len as usize))
         })
     }
 

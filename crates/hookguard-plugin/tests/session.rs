@@ -117,7 +117,7 @@ fn signatures_are_verified_like_the_core_does_and_secrets_never_come_back() {
         );
         let request = serde_json::json!({
             "secrets": secrets,
-            "tolerance_s": vectors["tolerance_s"],
+            "tolerance_seconds": vectors["tolerance_seconds"],
             "now": vectors["now"],
             "headers": fields,
         })
@@ -149,4 +149,103 @@ fn signatures_are_verified_like_the_core_does_and_secrets_never_come_back() {
     let bad = write(&mut session, br#"{"secrets": "oops-a-secret", "now": 0}"#);
     assert_eq!(session.verify((bad, 38), (bad, 0)), status::BAD_OPTIONS);
     assert!(!String::from_utf8_lossy(session.result()).contains("oops"));
+}
+
+#[test]
+fn admit_gives_the_gates_whole_conclusion_with_the_cores_problem_document() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/signatures/vectors.json"
+    );
+    let vectors: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let secret = vectors["secrets"]["current"].as_str().unwrap();
+    let mut session = Session::new();
+    let config = serde_json::json!({"signature": {"secrets": [secret]}}).to_string();
+    let at = write(&mut session, config.as_bytes());
+    assert_eq!(session.configure(at, config.len()), status::OK);
+    let gate = hookguard::Gate::new(serde_json::from_str(&config).unwrap()).unwrap();
+    let mut memory = hookguard::gate::InProcessMemory::default();
+
+    let mut replays = 0;
+    for case in vectors["cases"].as_array().unwrap() {
+        if case["secrets"] != serde_json::json!(["current"]) {
+            continue;
+        }
+        let mut fields: Vec<(String, String)> = case["headers"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(name, value)| (name.clone(), value.as_str().unwrap().to_owned()))
+            .collect();
+        for field in case["extra_headers"].as_array().into_iter().flatten() {
+            fields.push((
+                field[0].as_str().unwrap().to_owned(),
+                field[1].as_str().unwrap().to_owned(),
+            ));
+        }
+        let body = case["body"].as_str().unwrap().as_bytes();
+        let request = serde_json::json!({"now": vectors["now"], "headers": fields}).to_string();
+        let request_at = write(&mut session, request.as_bytes());
+        let body_at = write(&mut session, body);
+        let code = session.admit((request_at, request.len()), (body_at, body.len()));
+        let admission: serde_json::Value = serde_json::from_slice(session.result()).unwrap();
+
+        // The same conclusion as the core's gate reaches natively, problem bytes included.
+        let headers = hookguard::signature::DeliveryHeaders::from_pairs(
+            fields
+                .iter()
+                .map(|(name, value)| (name.as_str(), value.as_bytes())),
+        );
+        let Ok(expected) = gate.admit(
+            &headers,
+            body,
+            vectors["now"].as_i64().unwrap(),
+            &mut memory,
+            None,
+        );
+        let answer = expected.answer();
+        let name = case["name"].as_str().unwrap();
+        assert_eq!(admission["verdict"], answer.verdict.label(), "{name}");
+        assert_eq!(admission["status"], answer.status(), "{name}");
+        assert_eq!(code == status::OK, answer.verdict.passes(), "{name}");
+        if answer.verdict.passes() {
+            assert!(admission.get("problem").is_none(), "{name}");
+        } else {
+            let problem: serde_json::Value =
+                serde_json::from_slice(&answer.problem_json(&hookguard::ProblemShape::default()))
+                    .unwrap();
+            assert_eq!(admission["problem"], problem, "{name}");
+        }
+        if case["expected"]["replayed"] == true {
+            replays += 1;
+            assert_eq!(admission["verdict"], "replayed", "{name}");
+            assert_eq!(admission["problem"]["status"], 409, "{name}");
+        }
+        assert!(!String::from_utf8_lossy(session.result()).contains(secret));
+    }
+    assert!(replays > 0, "the vectors hold replays");
+
+    // Without the instance's memory, the same delivery again is not a replay here (the host
+    // looks for replays itself).
+    let request = br#"{"now": 0, "headers": [], "remember": false}"#;
+    let at = write(&mut session, request);
+    let body = write(&mut session, b"{}");
+    assert_eq!(
+        session.admit((at, request.len()), (body, 2)),
+        status::INVALID
+    );
+    let admission: serde_json::Value = serde_json::from_slice(session.result()).unwrap();
+    assert_eq!(admission["verdict"], "signature_invalid");
+    assert_eq!(
+        admission["problem"]["errors"][0]["code"],
+        "signature_missing_header"
+    );
+
+    let unknown = br#"{"now": 0, "remembered": true}"#;
+    let at = write(&mut session, unknown);
+    assert_eq!(
+        session.admit((at, unknown.len()), (body, 2)),
+        status::BAD_OPTIONS
+    );
 }

@@ -403,6 +403,25 @@ impl ReplayMemory for InProcessMemory {
     }
 }
 
+/// A memory that remembers nothing: every id is new. For hosts that look for replays
+/// themselves, in an order of their own (the command line, in input order across workers).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoMemory;
+
+impl ReplayMemory for NoMemory {
+    type Error = std::convert::Infallible;
+
+    fn check_and_remember(&mut self, _: &str, _: i64, _: u64) -> Result<Seen, Self::Error> {
+        Ok(Seen::First)
+    }
+}
+
+/// How long a request id must be remembered: a delivery can be replayed while its timestamp
+/// is within the tolerance on either side of the clock, so twice the tolerance.
+pub fn replay_window(tolerance_seconds: u64) -> u64 {
+    tolerance_seconds.saturating_mul(2)
+}
+
 /// What the gate found out about a delivery's authenticity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Authenticity {
@@ -414,6 +433,8 @@ pub enum Authenticity {
     Verified {
         /// The delivery's `Webhook-Request-Id`.
         request_id: String,
+        /// The delivery's `Webhook-Timestamp`, Unix seconds.
+        timestamp: i64,
         /// Which configured secret matched (0-based): tells an operator a rotation is over.
         secret_index: usize,
     },
@@ -487,16 +508,13 @@ impl Admission {
 
     /// The answer to send (and, for a refusal, the problem document to send with it).
     pub fn answer(&self) -> Answer<'_> {
-        match (&self.authenticity, &self.report) {
-            (Authenticity::Refused(error), _) => Answer::signature_refused(error),
-            (Authenticity::Replayed { .. }, _) if self.verdict == Verdict::Replayed => {
-                Answer::replayed()
-            }
-            (_, Some(report)) if self.verdict == Verdict::EventNotAllowed => {
-                Answer::event_not_allowed(report)
-            }
-            (_, Some(report)) => Answer::of_report(report, self.max_bytes),
-            (_, None) => Answer::not_checked(false),
+        match (self.verdict, &self.authenticity, &self.report) {
+            (Verdict::TooLarge, _, _) => Answer::too_large(self.max_bytes),
+            (_, Authenticity::Refused(error), _) => Answer::signature_refused(error),
+            (Verdict::Replayed, _, _) => Answer::replayed(),
+            (Verdict::EventNotAllowed, _, Some(report)) => Answer::event_not_allowed(report),
+            (_, _, Some(report)) => Answer::of_report(report, self.max_bytes),
+            (_, _, None) => Answer::not_checked(false),
         }
     }
 
@@ -599,8 +617,8 @@ impl Gate {
         None
     }
 
-    /// The whole conclusion on one delivery: authenticity first (an unsigned or forged
-    /// delivery is not worth validating), then the replay memory, then validation and the
+    /// The whole conclusion on one delivery: its size first (hosts stop reading one byte past
+    /// the limit), then authenticity (an unsigned or forged delivery is not worth validating), then the replay memory, then validation and the
     /// allowed events (`allowed` narrows or replaces the configured list, as a gateway route
     /// does). `now_unix_s` is the host's clock.
     pub fn admit<M: ReplayMemory>(
@@ -618,12 +636,16 @@ impl Gate {
             verdict: Verdict::Valid,
             max_bytes: self.max_bytes(),
         };
+        if body.len() as u64 > self.max_bytes() {
+            // Refused for its size before anything else, as a host that stops reading there
+            // must (the bytes past the limit were never read, so no signature can match).
+            admission.verdict = Verdict::TooLarge;
+            return Ok(admission);
+        }
         if let Some(signing) = &self.signing {
             admission.authenticity = self.authenticate(signing, headers, body, now_unix_s);
             if let Authenticity::Verified { request_id, .. } = &admission.authenticity {
-                // A replay is possible while the timestamp is within the tolerance on either
-                // side of the clock.
-                let window = signing.verifier.tolerance_s().saturating_mul(2);
+                let window = replay_window(signing.verifier.tolerance_s());
                 match memory.check_and_remember(request_id, now_unix_s, window)? {
                     Seen::Before => {
                         let request_id = request_id.clone();
@@ -691,6 +713,7 @@ impl Gate {
         match signing.verifier.verify(headers, body, now_unix_s) {
             Ok(verified) => Authenticity::Verified {
                 request_id: verified.request_id,
+                timestamp: verified.timestamp,
                 secret_index: verified.secret_index,
             },
             Err(error) => Authenticity::Refused(error),

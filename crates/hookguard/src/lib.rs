@@ -54,7 +54,7 @@ pub use location::Position;
 pub use report::{Delivery, Finding, Normalized, Omitted, Report};
 pub use validator::{
     ConfigError, ConfigErrorKind, DEFAULT_MAX_FINDINGS, MAX_BYTES_CEILING, MAX_DEPTH_CEILING,
-    MAX_FINDINGS_CEILING, Options, Validator,
+    MAX_FINDINGS_CEILING, OptionValue, Options, Validator,
 };
 
 /// The version of this crate, reported by every host.

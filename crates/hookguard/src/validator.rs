@@ -79,6 +79,26 @@ impl Options {
         "max_findings",
     ];
 
+    /// Whether the option named `name` (one of [`Options::NAMES`]) is a flag; the others are
+    /// counts.
+    pub fn is_flag(name: &str) -> bool {
+        matches!(name, "strict" | "reveal_values")
+    }
+
+    /// Sets the option named `name` (one of [`Options::NAMES`]), for hosts that read options
+    /// one by one rather than from JSON. `false` when no option of that name and kind exists.
+    pub fn set(&mut self, name: &str, value: OptionValue) -> bool {
+        match (name, value) {
+            ("max_bytes", OptionValue::Count(count)) => self.max_bytes = count,
+            ("max_depth", OptionValue::Count(count)) => self.max_depth = count,
+            ("max_findings", OptionValue::Count(count)) => self.max_findings = count,
+            ("strict", OptionValue::Flag(flag)) => self.strict = flag,
+            ("reveal_values", OptionValue::Flag(flag)) => self.reveal_values = flag,
+            _ => return false,
+        }
+        true
+    }
+
     /// Checks that the options are usable: limits above zero and within their ceilings
     /// ([`MAX_DEPTH_CEILING`], [`MAX_BYTES_CEILING`], [`MAX_FINDINGS_CEILING`]).
     pub fn check(&self) -> Result<(), ConfigError> {
@@ -117,6 +137,15 @@ impl Options {
         }
         Ok(())
     }
+}
+
+/// The value of one option, for [`Options::set`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionValue {
+    /// A flag's value.
+    Flag(bool),
+    /// A count's value.
+    Count(u64),
 }
 
 /// Why a [`Validator`] could not be built.
@@ -433,4 +462,41 @@ pub(crate) fn unknown_event(name: &str) -> Finding {
         "/event_name",
         format!("event_name is not an Ocrolus webhook event{suggestion}"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_names_are_the_serialized_names_with_their_kinds_and_each_can_be_set() {
+        let serialized = serde_json::to_value(Options::default()).unwrap();
+        let serialized = serialized.as_object().unwrap();
+        assert_eq!(serialized.len(), Options::NAMES.len());
+        for name in Options::NAMES {
+            let flag = Options::is_flag(name);
+            assert_eq!(serialized[name].is_boolean(), flag, "{name}");
+            let mut options = Options::default();
+            let value = if flag {
+                OptionValue::Flag(true)
+            } else {
+                OptionValue::Count(7)
+            };
+            assert!(options.set(name, value), "{name}");
+            let changed = serde_json::to_value(&options).unwrap();
+            let expected = if flag {
+                serde_json::json!(true)
+            } else {
+                serde_json::json!(7)
+            };
+            assert_eq!(changed[name], expected, "{name}");
+            let wrong_kind = if flag {
+                OptionValue::Count(1)
+            } else {
+                OptionValue::Flag(true)
+            };
+            assert!(!Options::default().set(name, wrong_kind), "{name}");
+        }
+        assert!(!Options::default().set("max_body_bytes", OptionValue::Count(1)));
+    }
 }

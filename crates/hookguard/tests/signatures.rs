@@ -27,7 +27,7 @@ fn verifier(vectors: &Value, case: &Value) -> Verifier {
         .collect();
     Verifier::new(
         Secrets::new(secrets).unwrap(),
-        vectors["tolerance_s"].as_u64().unwrap(),
+        vectors["tolerance_seconds"].as_u64().unwrap(),
     )
 }
 

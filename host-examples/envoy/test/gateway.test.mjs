@@ -16,6 +16,8 @@ import {
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const verdicts = JSON.parse(readFileSync(join(root, 'tests/expected/verdicts.json'), 'utf8'));
+// The exact answers every host gives (the core's problem documents), held to byte for byte.
+const answers = JSON.parse(readFileSync(join(root, 'tests/expected/answers.json'), 'utf8'));
 const fixture = (path) => readFileSync(join(root, path));
 const json = { 'content-type': 'application/json' };
 const VERIFIED = fixture('tests/fixtures/seeds/organization/book.verified.json');
@@ -91,8 +93,9 @@ test('every recorded fixture gets its verdict through Envoy, and only valid ones
       assert.equal(response.upstream.headers['x-hookguard-verdict'], 'valid', path);
       assert.equal(response.upstream.headers['x-hookguard-event'], expectedEventHeader(expected), path);
     } else {
-      assert.equal(response.status, 400, `${path}: ${response.body}`);
+      assert.equal(response.status, answers.bodies[path].status, `${path}: ${response.body}`);
       assert.equal(response.upstream, undefined, `${path} reached the upstream`);
+      assert.equal(response.body.toString(), answers.bodies[path].problem, path);
       const problem = problemOf(response);
       assert.equal(problem.type, 'urn:hookguard:problem:invalid-delivery', path);
       assert.deepEqual(problem.errors, expected.errors, path);
@@ -131,6 +134,7 @@ test('bodies over max_bytes get 413 whether announced or chunked; one just under
   const over = padded(MAX_BODY_BYTES + 1);
   const announced = await deliver('enforce', { body: over });
   assert.equal(announced.status, 413);
+  assert.equal(announced.body.toString(), answers.requests.too_large.problem);
   assert.equal(problemOf(announced).errors[0].code, 'body_too_large');
   assert.equal(announced.upstream, undefined);
 
@@ -144,11 +148,13 @@ test('bodies over max_bytes get 413 whether announced or chunked; one just under
 test('a non-JSON content type gets 415 and a GET gets 405, before any body is read', async () => {
   const form = await deliver('enforce', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: VERIFIED });
   assert.equal(form.status, 415);
+  assert.equal(form.body.toString(), answers.requests.unsupported_media_type.problem);
   assert.equal(problemOf(form).type, 'urn:hookguard:problem:unsupported-media-type');
   assert.equal(form.upstream, undefined);
 
   const getRequest = await deliver('enforce', { method: 'GET' });
   assert.equal(getRequest.status, 405);
+  assert.equal(getRequest.body.toString(), answers.requests.method_not_allowed.problem);
   assert.equal(getRequest.upstream, undefined);
 });
 

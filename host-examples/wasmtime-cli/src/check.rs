@@ -11,18 +11,17 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::advice::Advise;
 use crate::cli::{CheckArgs, Colour, NormalizeArgs, OutputFormat, ValidateArgs};
 use crate::exit;
 use crate::input::{self, InputProblem, ReadOptions};
 use crate::output::{self, Detail, Palette, Tally};
-use crate::pipeline::{self, Checked, CheckedPayload, Plan, SignaturePlan};
-use crate::plugin::PluginModule;
-use crate::report::Report;
+use hookguard::GateConfig;
+use hookguard::gate::{InProcessMemory, ReplayMemory, Seen, SignaturePolicy, replay_window};
 
-/// The body limit without `--max-bytes` (the core's default too). The CLI always hands its
-/// limit to the module, so the bytes the readers keep (limit + 1) and the limit the module
-/// enforces cannot drift apart.
-const DEFAULT_MAX_BYTES: usize = 1024 * 1024;
+use crate::pipeline::{self, Admission, Checked, CheckedPayload, Plan, SignaturePlan};
+use crate::plugin::PluginModule;
+use crate::report::{Finding, Report};
 
 /// Progress shows only for runs longer than this, so quick runs print nothing extra.
 const PROGRESS_DELAY: Duration = Duration::from_millis(500);
@@ -43,7 +42,7 @@ pub fn validate(
     };
     let mut out = BufWriter::new(stdout.lock());
     let stdout_free = !stdout_is_terminal || detail == Detail::Quiet;
-    let mut run = Run::new(check, stdout_free, signature_plan(check)?);
+    let mut run = Run::new(check, stdout_free, read_secrets(check)?)?;
     let format = args.format;
 
     let stats = run.execute(module, check, args.normalized, &mut |run, checked| {
@@ -79,7 +78,7 @@ pub fn normalize(
 ) -> Result<u8> {
     let check = &args.check;
     let stdout_free = args.out_dir.is_some() || !io::stdout().is_terminal();
-    let mut run = Run::new(check, stdout_free, signature_plan(check)?);
+    let mut run = Run::new(check, stdout_free, read_secrets(check)?)?;
     let mut out = BufWriter::new(io::stdout().lock());
     let mut files = OutputFiles::new(args.out_dir.clone());
 
@@ -129,22 +128,33 @@ struct Run {
     /// How long reading and checking took.
     checking: Duration,
     read: ReadOptions,
-    options_json: String,
+    /// What the module's gate is configured with (the secrets included, with
+    /// `--secret-file`): the core's configuration, under the core's names.
+    config: GateConfig,
     jobs: usize,
     /// Signature checking, with `--secret-file` (shared with the workers' plan).
     signature: Option<std::sync::Arc<SignaturePlan>>,
-    /// Request ids of authentic deliveries seen so far, with their timestamps: a later one
-    /// within twice the tolerance is a replay. Filled in output order, so the verdict does
-    /// not depend on which worker saw a delivery first.
-    seen_requests: std::collections::HashMap<String, i64>,
+    /// Request ids of authentic deliveries, remembered by the core's in-process memory on
+    /// each delivery's own timestamp (a capture is read long after it was sent). Filled in
+    /// output order, so the verdict does not depend on which worker saw a delivery first.
+    replays: InProcessMemory,
 }
 
 impl Run {
-    fn new(check: &CheckArgs, stdout_free: bool, signature: Option<SignaturePlan>) -> Run {
+    fn new(check: &CheckArgs, stdout_free: bool, secrets: Option<Vec<String>>) -> Result<Run> {
         let stderr_is_terminal = io::stderr().is_terminal();
-        Run {
-            signature: signature.map(std::sync::Arc::new),
-            seen_requests: std::collections::HashMap::new(),
+        let config = gate_config(check, secrets);
+        let signature = match &config.signature {
+            Some(policy) => Some(std::sync::Arc::new(SignaturePlan {
+                tolerance_seconds: policy.tolerance_seconds,
+                now: clock(check)?,
+            })),
+            None => None,
+        };
+        Ok(Run {
+            signature,
+            // Every authentic id of the run, however many: the run ends, and its memory.
+            replays: InProcessMemory::new(usize::MAX),
             tally: Tally::default(),
             progress: ProgressBar::hidden(),
             // A bar on a terminal that also shows the output would be torn by it.
@@ -156,13 +166,13 @@ impl Run {
             checking: Duration::ZERO,
             read: ReadOptions {
                 format: check.input_format,
-                max_bytes: check.max_bytes.unwrap_or(DEFAULT_MAX_BYTES),
+                max_bytes: usize::try_from(config.options.max_bytes).unwrap_or(usize::MAX),
             },
-            options_json: options_json(check),
+            config,
             jobs: check.jobs.unwrap_or_else(|| {
                 std::thread::available_parallelism().map_or(1, |cores| cores.get())
             }),
-        }
+        })
     }
 
     fn execute(
@@ -175,7 +185,10 @@ impl Run {
         let inputs = input::discover(&check.paths);
         self.total_bytes = input::total_size(&inputs);
         let bytes_read = AtomicU64::new(0);
-        let options_json = self.options_json.clone();
+        let options_json = serde_json::to_string(&GateConfig {
+            normalize,
+            ..self.config.clone()
+        })?;
         let signing = self.signature.clone();
         let plan = Plan {
             module,
@@ -202,54 +215,49 @@ impl Run {
         match output_error {
             // A closed pipe (`| head`) is the reader saying it has seen enough.
             Some(error) if error.kind() == io::ErrorKind::BrokenPipe => {}
-            Some(error) => return Err(error).context("writing the output"),
+            Some(error) => {
+                return Err(error).context("writing the output").advise(
+                    "check that the output's disk has room and the destination can be written",
+                );
+            }
             None => {}
         }
         Ok(stats)
     }
 
     /// Puts a failed signature check (or a replay) first among the report's errors: the
-    /// delivery is then invalid, whatever its payload.
-    fn apply_signature(&mut self, checked: &CheckedPayload, report: &mut Report) {
-        let (Some(plan), Some(verdict)) = (&self.signature, &checked.signature) else {
+    /// delivery is then invalid, whatever its payload. A replay also gets the core's answer.
+    fn apply_signature(&mut self, admission: &mut Admission, report: &mut Report) {
+        let Some(plan) = &self.signature else {
             return;
         };
-        let failure = if verdict.authentic {
-            self.replay_of(verdict, plan.tolerance_s)
-        } else {
-            let code = verdict.code.clone().unwrap_or_default();
-            Some((code, verdict.error.clone().unwrap_or_default()))
-        };
-        if let Some((code, error)) = failure {
-            report.refuse_first(crate::report::Finding {
-                code,
-                instance_location: String::new(),
-                keyword_location: String::new(),
-                error,
-                position: None,
-            });
+        if admission.verdict == hookguard::Verdict::SignatureInvalid.label() {
+            if let Some(finding) = first_problem_error(admission) {
+                report.refuse_first(finding);
+            }
+            return;
         }
-    }
-
-    /// Remembers an authentic delivery's request id; a second one within twice the tolerance
-    /// of the first is a replay: `(code, message)`.
-    fn replay_of(
-        &mut self,
-        verdict: &pipeline::SignatureVerdict,
-        tolerance_s: u64,
-    ) -> Option<(String, String)> {
-        let (Some(id), Some(timestamp)) = (&verdict.request_id, verdict.timestamp) else {
-            return None;
+        let (Some("verified"), Some(id), Some(timestamp)) = (
+            admission.signature.as_deref(),
+            &admission.request_id,
+            admission.timestamp,
+        ) else {
+            return;
         };
-        let first = self.seen_requests.insert(id.clone(), timestamp)?;
-        let window = i128::from(tolerance_s) * 2;
-        ((i128::from(timestamp) - i128::from(first)).abs() <= window).then(|| {
-            (
-                "signature_replayed".to_owned(),
-                "this Webhook-Request-Id was already received inside the tolerance window"
-                    .to_owned(),
-            )
-        })
+        let window = replay_window(plan.tolerance_seconds);
+        let Ok(seen) = self.replays.check_and_remember(id, timestamp, window);
+        if seen != Seen::Before {
+            return;
+        }
+        let answer = hookguard::Answer::replayed();
+        let problem = answer.problem_json(&hookguard::ProblemShape::default());
+        admission.verdict = answer.verdict.label().to_owned();
+        admission.problem = String::from_utf8(problem)
+            .ok()
+            .and_then(|text| serde_json::value::RawValue::from_string(text).ok());
+        if let Some(finding) = first_problem_error(admission) {
+            report.refuse_first(finding);
+        }
     }
 
     /// Counts one result. Input problems and module failures are reported on stderr here;
@@ -266,7 +274,9 @@ impl Run {
                         if let Some(origin) = checked.origin {
                             report.relocate(origin);
                         }
-                        self.apply_signature(&checked, &mut report);
+                        if let Some(admission) = &mut checked.admission {
+                            self.apply_signature(admission, &mut report);
+                        }
                         self.tally.count(&report);
                         return Some((*checked, report));
                     }
@@ -334,7 +344,9 @@ impl Run {
         } else if self.tally.payloads() == 0 {
             let _ = writeln!(
                 io::stderr(),
-                "hookguard: error: no payloads found in the inputs"
+                "hookguard: error: no payloads found in the inputs\nhookguard: to fix: give \
+                 files or directories holding .json, .ndjson, .http or .har captures, or - for \
+                 standard input"
             );
             exit::TROUBLE
         } else if self.tally.invalid() > 0 {
@@ -345,16 +357,52 @@ impl Run {
     }
 }
 
-/// The options the module is configured with: the body limit always (the readers cut bodies
-/// by it), the others only when given, so the module's own defaults apply otherwise.
+/// The finding behind a refusal: the first error of the problem document.
+fn first_problem_error(admission: &Admission) -> Option<Finding> {
+    #[derive(serde::Deserialize)]
+    struct Problem {
+        errors: Vec<Finding>,
+    }
+    let problem: Problem = serde_json::from_str(admission.problem.as_ref()?.get()).ok()?;
+    problem.errors.into_iter().next()
+}
+
+/// The gate configuration the module runs with: the core's options from the flags (named as
+/// the core names them, `--max-bytes` for `max_bytes`), the core's defaults otherwise, and
+/// the signature settings with `--secret-file`.
+fn gate_config(check: &CheckArgs, secrets: Option<Vec<String>>) -> GateConfig {
+    let mut config = GateConfig::default();
+    let options = &mut config.options;
+    if let Some(max_bytes) = check.max_bytes {
+        options.max_bytes = max_bytes as u64;
+    }
+    if let Some(max_depth) = check.max_depth {
+        options.max_depth = max_depth;
+    }
+    if let Some(max_findings) = check.max_findings {
+        options.max_findings = max_findings;
+    }
+    options.strict = check.strict;
+    options.reveal_values = check.reveal_values;
+    config.signature = secrets.map(|secrets| SignaturePolicy {
+        secrets,
+        tolerance_seconds: check.tolerance_seconds,
+        ..SignaturePolicy::default()
+    });
+    config
+}
+
 /// Reads `--secret-file` (one secret per line, blank lines and `#` comments skipped). Errors
 /// name the file and the line, never a secret.
-fn signature_plan(check: &CheckArgs) -> Result<Option<SignaturePlan>> {
+fn read_secrets(check: &CheckArgs) -> Result<Option<Vec<String>>> {
     let Some(path) = &check.secret_file else {
         return Ok(None);
     };
+    const ADVICE: &str =
+        "give --secret-file a text file with one webhook secret per line (# starts a comment)";
     let text = std::fs::read_to_string(path)
-        .with_context(|| format!("reading the secret file {}", path.display()))?;
+        .with_context(|| format!("reading the secret file {}", path.display()))
+        .advise(ADVICE)?;
     // Editors on Windows save UTF-8 with a byte order mark; it is not part of the first secret.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let secrets: Vec<String> = text
@@ -364,35 +412,25 @@ fn signature_plan(check: &CheckArgs) -> Result<Option<SignaturePlan>> {
         .map(str::to_owned)
         .collect();
     if secrets.is_empty() {
-        anyhow::bail!("the secret file {} holds no secret", path.display());
+        return Err(anyhow::anyhow!(
+            "the secret file {} holds no secret",
+            path.display()
+        ))
+        .advise(ADVICE);
     }
-    let now = match check.now {
-        Some(now) => now,
+    Ok(Some(secrets))
+}
+
+/// The clock for signature checks: `--now`, or the system's.
+fn clock(check: &CheckArgs) -> Result<i64> {
+    match check.now {
+        Some(now) => Ok(now),
         None => std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|elapsed| i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX))
-            .context("the system clock is before 1970")?,
-    };
-    Ok(Some(SignaturePlan {
-        secrets,
-        tolerance_s: check.tolerance,
-        now,
-    }))
-}
-
-fn options_json(check: &CheckArgs) -> String {
-    let mut options = serde_json::Map::new();
-    let max_bytes = check.max_bytes.unwrap_or(DEFAULT_MAX_BYTES);
-    options.insert("max_bytes".into(), max_bytes.into());
-    if let Some(max_depth) = check.max_depth {
-        options.insert("max_depth".into(), max_depth.into());
+            .context("the system clock is before 1970")
+            .advise("set the system clock, or give the time with --now UNIX_SECONDS"),
     }
-    if let Some(max_findings) = check.max_findings {
-        options.insert("max_findings".into(), max_findings.into());
-    }
-    options.insert("strict".into(), check.strict.into());
-    options.insert("reveal_values".into(), check.reveal_values.into());
-    serde_json::Value::Object(options).to_string()
 }
 
 fn wants_colour(choice: Colour, is_terminal: bool) -> bool {
@@ -417,9 +455,9 @@ fn finish_output_with<W: Write>(
     write: impl FnOnce(&mut W) -> io::Result<()>,
 ) -> Result<()> {
     match write(out).and_then(|()| out.flush()) {
-        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => {
-            Err(error).context("writing the output")
-        }
+        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => Err(error)
+            .context("writing the output")
+            .advise("check that the output's disk has room and the destination can be written"),
         _ => Ok(()),
     }
 }

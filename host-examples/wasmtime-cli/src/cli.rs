@@ -115,10 +115,10 @@ pub struct CheckArgs {
     #[arg(
         long,
         value_name = "SECONDS",
-        default_value_t = 300,
+        default_value_t = hookguard::signature::DEFAULT_TOLERANCE_S,
         requires = "secret_file"
     )]
-    pub tolerance: u64,
+    pub tolerance_seconds: u64,
 }
 
 #[derive(Debug, Args)]
@@ -218,9 +218,9 @@ fn parse_size(text: &str) -> Result<usize, String> {
     Ok(size)
 }
 
-/// The module's ceiling for `max_bytes` (`hookguard::MAX_BYTES_CEILING`): checked here too so
-/// that the mistake is reported against the argument, before any module is started.
-pub const MAX_BODY_BYTES: usize = 8 << 20;
+/// The core's ceiling for `max_bytes`: checked here too so that the mistake is reported
+/// against the argument, before any module is started.
+pub const MAX_BODY_BYTES: usize = hookguard::MAX_BYTES_CEILING as usize;
 
 #[cfg(test)]
 mod tests {
@@ -233,6 +233,25 @@ mod tests {
         assert_eq!(parse_size("2 MiB"), Ok(2 << 20));
         assert!(parse_size("MiB").is_err());
         assert!(parse_size("12 parsecs").is_err());
+    }
+
+    #[test]
+    fn every_core_option_and_signature_setting_is_a_flag_named_after_it() {
+        use clap::CommandFactory;
+        let command = super::Cli::command();
+        for subcommand in ["validate", "normalize"] {
+            let flags: Vec<String> = command
+                .find_subcommand(subcommand)
+                .unwrap()
+                .get_arguments()
+                .filter_map(|argument| argument.get_long().map(str::to_owned))
+                .collect();
+            let settings = ["tolerance_seconds"];
+            for name in hookguard::Options::NAMES.iter().chain(&settings) {
+                let flag = name.replace('_', "-");
+                assert!(flags.contains(&flag), "{subcommand}: no --{flag}");
+            }
+        }
     }
 
     #[test]

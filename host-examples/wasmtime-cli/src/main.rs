@@ -2,11 +2,15 @@
 `hookguard`: validates captured Ocrolus webhook payloads from the command line.
 
 A key design decision made in this program is that **it never validates anything itself**: it
-loads `hookguard.wasm`, the module the gateway filter and the JavaScript package run, under
-wasmtime and only reads inputs, drives the module's ABI (`docs/abi.md`) and prints what the
-module answers. So a payload gets the same verdict here as in production.
+loads `hookguard.wasm` (the core built as a portable module with a plain-integer ABI,
+`docs/abi.md`; the gateway filter and the npm package are other builds of the same core) under
+wasmtime, and only reads inputs, drives the module's gate and prints what it answers. What it
+links natively from the core is the host layer every host shares (the configuration's names,
+the replay memory, the answers), so a payload gets the same verdict and the same answer here as
+in production.
 */
 
+mod advice;
 mod check;
 mod cli;
 mod input;
@@ -22,6 +26,7 @@ use std::time::Instant;
 
 use clap::Parser;
 
+use crate::advice::Advise;
 use crate::cli::{Cli, Command};
 use crate::plugin::{CodeCache, ModuleSource, PluginModule};
 
@@ -44,7 +49,9 @@ fn main() -> ExitCode {
         (Some(directory), false) => CodeCache::Directory(directory.clone()),
         (None, false) => CodeCache::Default,
     };
-    let module = match PluginModule::load(&source, &cache) {
+    let module = match PluginModule::load(&source, &cache).advise(
+        "rebuild the module with `scripts/just plugin`, or leave out --module to use the built-in one",
+    ) {
         Ok(module) => module,
         Err(error) => return fail(&error),
     };
@@ -92,6 +99,10 @@ module {module_version} ({origin}, ABI {})",
 
 fn fail(error: &anyhow::Error) -> ExitCode {
     // Errors say what failed and why (`{:#}` joins the context chain); they never quote input.
-    let _ = writeln!(io::stderr(), "hookguard: error: {error:#}");
+    let _ = writeln!(
+        io::stderr(),
+        "hookguard: error: {error:#}\nhookguard: to fix: {}",
+        advice::advice_for(error)
+    );
     ExitCode::from(exit::TROUBLE)
 }

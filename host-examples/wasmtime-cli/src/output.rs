@@ -138,8 +138,9 @@ fn write_finding(
     )
 }
 
-/// Writes one checked payload as a line of JSON: where it came from, then the report's members
-/// (the module's own bytes when nothing in them changed).
+/// Writes one checked payload as a line of JSON: where it came from, the problem document a
+/// receiver would answer a refused delivery with (the core's, as the gateway sends it), then
+/// the report's members (the module's own bytes when nothing in them changed).
 pub fn write_ndjson(
     out: &mut dyn Write,
     checked: &CheckedPayload,
@@ -150,6 +151,14 @@ pub fn write_ndjson(
     if let Some(request) = &checked.request {
         out.write_all(b",\"request\":")?;
         serde_json::to_writer(&mut *out, request)?;
+    }
+    if let Some(problem) = checked
+        .admission
+        .as_ref()
+        .and_then(|admission| admission.problem.as_ref())
+    {
+        out.write_all(b",\"problem\":")?;
+        out.write_all(problem.get().as_bytes())?;
     }
     out.write_all(b",")?;
     report.write_members(out)?;

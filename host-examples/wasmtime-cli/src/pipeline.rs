@@ -41,29 +41,43 @@ pub struct CheckedPayload {
     pub origin: Option<Origin>,
     /// The report, or why the module could not give one (a trap; the instance is replaced).
     pub outcome: Result<Report, String>,
-    /// The signature verdict, when signatures are checked.
-    pub signature: Option<SignatureVerdict>,
+    /// The gate's conclusion besides the report.
+    pub admission: Option<Admission>,
 }
 
-/// What `hookguard_verify` answered.
-#[derive(Debug, serde::Deserialize)]
-pub struct SignatureVerdict {
-    pub authentic: bool,
-    #[serde(default)]
-    pub code: Option<String>,
-    #[serde(default)]
-    pub error: Option<String>,
-    #[serde(default)]
+/// What `hookguard_admit` concluded, besides the report: the verdict, the problem document
+/// a receiver would answer with, and what is known of the signature.
+#[derive(Debug, Clone)]
+pub struct Admission {
+    /// The verdict's label (`valid`, `invalid`, `signature_invalid`, ...).
+    pub verdict: String,
+    /// `verified` or `unsigned`, when signatures are checked and the delivery got past them.
+    pub signature: Option<String>,
     pub request_id: Option<String>,
-    #[serde(default)]
     pub timestamp: Option<i64>,
+    /// The problem document, as the core wrote it (absent when the delivery passes).
+    pub problem: Option<Box<serde_json::value::RawValue>>,
 }
 
-/// Signature checking for a run. The secrets go to the module with each delivery and nowhere
-/// else.
+/// The admission as the module writes it, the problem and the report left as text.
+#[derive(serde::Deserialize)]
+struct AdmissionText<'a> {
+    verdict: String,
+    #[serde(default)]
+    signature: Option<String>,
+    #[serde(default)]
+    request_id: Option<String>,
+    #[serde(default)]
+    timestamp: Option<i64>,
+    #[serde(default, borrow)]
+    problem: Option<&'a serde_json::value::RawValue>,
+    #[serde(default, borrow)]
+    report: Option<&'a serde_json::value::RawValue>,
+}
+
+/// Signature checking for a run: the clock. The secrets are in the module's configuration.
 pub struct SignaturePlan {
-    pub secrets: Vec<String>,
-    pub tolerance_s: u64,
+    pub tolerance_seconds: u64,
     pub now: i64,
 }
 
@@ -221,21 +235,14 @@ fn check_batches(
             .map(|item| match item {
                 Item::Problem(problem) => Checked::Problem(problem),
                 Item::Payload(payload) => {
-                    let mut outcome = check_one(&mut worker, plan, &payload.body, &mut time);
-                    let mut signature = None;
-                    if let (Some(signing), Ok(_)) = (plan.signature, &outcome) {
-                        match verify_one(&mut worker, plan, signing, &payload) {
-                            Ok(verdict) => signature = Some(verdict),
-                            Err(error) => outcome = Err(error),
-                        }
-                    }
+                    let (outcome, admission) = admit_one(&mut worker, plan, &payload, &mut time);
                     Checked::Payload(Box::new(CheckedPayload {
                         file: payload.file,
                         source: payload.source,
                         request: payload.request,
                         origin: payload.origin,
                         outcome,
-                        signature,
+                        admission,
                     }))
                 }
             })
@@ -246,8 +253,64 @@ fn check_batches(
     }
 }
 
-/// One payload through the module. A trap poisons an instance, so the worker starts a fresh
-/// one; the payload is reported, not lost.
+/// One payload through the module's gate (`hookguard_admit`): the report and the admission.
+/// A trap poisons an instance, so the worker starts a fresh one; the payload is reported, not
+/// lost. Replays are looked for later, in input order, so the module does not remember ids.
+fn admit_one(
+    worker: &mut PluginInstance,
+    plan: &Plan<'_>,
+    payload: &input::Payload,
+    time: &mut WorkerTime,
+) -> (Result<Report, String>, Option<Admission>) {
+    // Every Webhook-* field as captured, repeats included: the module refuses a repeated
+    // signature header, and a map would have kept only one of the copies.
+    let headers: Vec<(&str, &str)> = payload
+        .request
+        .iter()
+        .flat_map(|request| &request.webhook_headers)
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    let now = plan.signature.map_or(0, |signing| signing.now);
+    let request =
+        serde_json::json!({"now": now, "headers": headers, "remember": false}).to_string();
+    let started = Instant::now();
+    let admitted = worker.admit(request.as_bytes(), &payload.body);
+    let answered = Instant::now();
+    time.in_module += answered - started;
+    let text = match admitted {
+        Ok(text) => text,
+        Err(error) => return (Err(recover(worker, plan, &error)), None),
+    };
+    let parsed = serde_json::from_str::<AdmissionText<'_>>(&text).map(|admitted| {
+        let report = admitted
+            .report
+            .map(|raw| Report::from_module(raw.get().to_owned()));
+        let admission = Admission {
+            verdict: admitted.verdict,
+            signature: admitted.signature,
+            request_id: admitted.request_id,
+            timestamp: admitted.timestamp,
+            problem: admitted.problem.map(ToOwned::to_owned),
+        };
+        (admission, report)
+    });
+    time.reading_reports += answered.elapsed();
+    let shape = |error: serde_json::Error| {
+        format!("the module's admission is not in the expected shape: {error}")
+    };
+    match parsed {
+        Ok((admission, Some(report))) => (report.map_err(shape), Some(admission)),
+        // Refused before validation (a signature): the report still says what the payload
+        // holds, as a command line over captures should.
+        Ok((admission, None)) => (
+            check_one(worker, plan, &payload.body, time),
+            Some(admission),
+        ),
+        Err(error) => (Err(shape(error)), None),
+    }
+}
+
+/// One payload's report alone (`hookguard_validate` or `hookguard_normalize`).
 fn check_one(
     worker: &mut PluginInstance,
     plan: &Plan<'_>,
@@ -270,36 +333,6 @@ fn check_one(
         return Err("the module's status and report disagree".into());
     }
     Ok(report)
-}
-
-/// One payload's signature through the module (`hookguard_verify`).
-fn verify_one(
-    worker: &mut PluginInstance,
-    plan: &Plan<'_>,
-    signing: &SignaturePlan,
-    payload: &input::Payload,
-) -> Result<SignatureVerdict, String> {
-    // Every Webhook-* field as captured, repeats included: the module refuses a repeated
-    // signature header, and a map would have kept only one of the copies.
-    let headers: Vec<(&str, &str)> = payload
-        .request
-        .iter()
-        .flat_map(|request| &request.webhook_headers)
-        .map(|(name, value)| (name.as_str(), value.as_str()))
-        .collect();
-    let request = serde_json::json!({
-        "secrets": signing.secrets,
-        "tolerance_s": signing.tolerance_s,
-        "now": signing.now,
-        "headers": headers,
-    })
-    .to_string();
-    match worker.verify(request.as_bytes(), &payload.body) {
-        Ok((_, verdict)) => serde_json::from_str(&verdict).map_err(|error| {
-            format!("the module's signature verdict is not in the expected shape: {error}")
-        }),
-        Err(error) => Err(recover(worker, plan, &error)),
-    }
 }
 
 /// A call into the module failed (a trap poisons an instance): the worker goes on with a fresh

@@ -15,8 +15,10 @@ use wasmtime::{
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p1::{self, WasiP1Ctx};
 
+use crate::advice::Advise;
+
 /// The ABI version this host speaks (`hookguard_abi_version`).
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;
 
 /// Status codes of the ABI (docs/abi.md).
 mod status {
@@ -172,8 +174,7 @@ pub struct PluginInstance {
     catalog: TypedFunc<(), i32>,
     result_ptr: TypedFunc<(), u32>,
     result_len: TypedFunc<(), u32>,
-    /// `hookguard_verify`, absent from modules built before signatures existed.
-    verify: Option<TypedFunc<(u32, u32, u32, u32), i32>>,
+    admit: TypedFunc<(u32, u32, u32, u32), i32>,
     /// A module buffer kept across bodies `(address, capacity)`: one allocation serves a whole
     /// run instead of an alloc/free pair per payload (the ABI accepts any sub-range of a live
     /// allocation).
@@ -232,7 +233,7 @@ impl PluginInstance {
             catalog: export!("hookguard_catalog"),
             result_ptr: export!("hookguard_result_ptr"),
             result_len: export!("hookguard_result_len"),
-            verify: instance.get_typed_func(&mut store, "hookguard_verify").ok(),
+            admit: export!("hookguard_admit"),
             scratch: None,
             store,
         })
@@ -241,7 +242,11 @@ impl PluginInstance {
     fn configure(&mut self, options_json: &str) -> Result<()> {
         let (status, result) = self.call_with(self.configure.clone(), options_json.as_bytes())?;
         if status != status::OK {
-            bail!("the module refused the options: {}", error_message(&result));
+            return Err(anyhow!(
+                "the module refused the configuration: {}",
+                error_message(&result)
+            ))
+            .advise("choose values within the limits `hookguard validate --help` gives");
         }
         Ok(())
     }
@@ -284,30 +289,28 @@ impl PluginInstance {
         Ok((status == status::OK).then_some(result))
     }
 
-    /// Checks a delivery's signature: `request` is the JSON `hookguard_verify` takes (secrets,
-    /// tolerance, clock, headers). Returns whether it is authentic and the verdict JSON.
-    pub fn verify(&mut self, request: &[u8], body: &[u8]) -> Result<(bool, String)> {
-        let Some(verify) = self.verify.clone() else {
-            bail!("this module predates signature checks (no hookguard_verify)");
-        };
+    /// The gate's whole conclusion on one delivery (`hookguard_admit`): `request` is its JSON
+    /// (clock, headers), `body` the payload. Returns the admission JSON.
+    pub fn admit(&mut self, request: &[u8], body: &[u8]) -> Result<String> {
         let mut input = Vec::with_capacity(request.len() + body.len());
         input.extend_from_slice(request);
         input.extend_from_slice(body);
         let ptr = self.write_scratch(&input)?;
         let request_len = u32::try_from(request.len()).map_err(|_| anyhow!("input over 4 GiB"))?;
         let body_len = u32::try_from(body.len()).map_err(|_| anyhow!("input over 4 GiB"))?;
-        let status = verify
+        let status = self
+            .admit
             .call(
                 &mut self.store,
                 (ptr, request_len, ptr + request_len, body_len),
             )
             .map_err(trapped)?;
-        let verdict = self.result()?;
+        let admission = self.result()?;
         match status {
-            status::OK | status::INVALID => Ok((status == status::OK, verdict)),
+            status::OK | status::INVALID => Ok(admission),
             other => bail!(
                 "the module answered status {other}: {}",
-                error_message(&verdict)
+                error_message(&admission)
             ),
         }
     }

@@ -4,9 +4,10 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow};
 use serde::Deserialize;
 
+use crate::advice::Advise;
 use crate::cli::SchemasArgs;
 use crate::exit;
 use crate::plugin::PluginModule;
@@ -60,9 +61,8 @@ pub fn run(module: &PluginModule, args: &SchemasArgs) -> Result<u8> {
             }
         }
         if !missing.is_empty() {
-            bail!(
-                "no schema named {}; `hookguard schemas` lists the names",
-                missing.join(", ")
+            return Err(anyhow::anyhow!("no schema named {}", missing.join(", "))).advise(
+                "`hookguard schemas` lists the names (either naming scheme, or test-delivery)",
             );
         }
         return Ok(exit::ALL_VALID);
@@ -127,13 +127,21 @@ fn write_all(
             .components()
             .all(|component| matches!(component, std::path::Component::Normal(_)));
         if !inside {
-            bail!("the module names a schema file outside the directory: {relative}");
+            return Err(anyhow::anyhow!(
+                "the module names a schema file outside the directory: {relative}"
+            ))
+            .advise("use the module built by `scripts/just plugin`, or leave out --module");
         }
         let path = directory.join(relative);
+        let unwritable = "choose an --out-dir that can be created and written";
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+            fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))
+                .advise(unwritable)?;
         }
-        fs::write(&path, text).with_context(|| format!("writing {}", path.display()))
+        fs::write(&path, text)
+            .with_context(|| format!("writing {}", path.display()))
+            .advise(unwritable)
     };
     for event in &catalog.events {
         let schema = plugin

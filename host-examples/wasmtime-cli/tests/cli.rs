@@ -100,11 +100,22 @@ fn every_fixture_gets_the_shared_verdict_through_the_module() {
         "tests/fixtures/numbers",
     ]);
     assert_eq!(output.status.code(), Some(1), "{}", transcript(&output));
+    let answers: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join("tests/expected/answers.json")).unwrap(),
+    )
+    .unwrap();
     let mut seen = BTreeMap::new();
     for mut record in ndjson_records(&output) {
         let object = record.as_object_mut().unwrap();
         let source = object.remove("source").unwrap();
-        seen.insert(source.as_str().unwrap().to_owned(), record);
+        let source = source.as_str().unwrap().to_owned();
+        // A refused payload carries the problem document every host answers with.
+        let problem = object.remove("problem");
+        let expected = answers["bodies"][&source]["problem"]
+            .as_str()
+            .map(|text| serde_json::from_str::<Value>(text).unwrap());
+        assert_eq!(problem, expected, "{source}");
+        seen.insert(source, record);
     }
     assert_eq!(seen.len(), recorded.len(), "fixture sets differ");
     for (fixture, expected) in &recorded {
@@ -439,6 +450,13 @@ fn usage_and_input_errors_exit_2() {
         String::from_utf8_lossy(&bad_module.stderr)
             .contains("Cargo.toml is not a usable WebAssembly module")
     );
+    // Every error ends with one line saying what to do.
+    assert!(
+        String::from_utf8_lossy(&bad_module.stderr)
+            .contains("hookguard: to fix: rebuild the module with `scripts/just plugin`"),
+        "{}",
+        transcript(&bad_module)
+    );
 
     let bad_depth = run(&[
         "validate",
@@ -687,6 +705,16 @@ fn signed_captures_get_the_shared_signature_verdicts() {
                 Some(code) => {
                     assert_eq!(record["valid"], false, "{name}");
                     assert_eq!(first, Some(code), "{name}");
+                    // The answer a receiver would give, as the gateway gives it.
+                    let problem = &record["problem"];
+                    let status = if code == "signature_replayed" {
+                        409
+                    } else {
+                        401
+                    };
+                    assert_eq!(problem["status"], status, "{name}");
+                    assert_eq!(problem["errors"][0]["code"], code, "{name}");
+                    assert_eq!(problem["errors"].as_array().unwrap().len(), 1, "{name}");
                 }
                 // Authentic: only the payload's own verdict remains.
                 None => assert!(
@@ -727,5 +755,10 @@ fn without_headers_a_payload_counts_as_unsigned_and_secret_files_are_checked() {
         "tests/fixtures/seeds/organization/book.verified.json",
     ]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("holds no secret"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("holds no secret"), "{stderr}");
+    assert!(
+        stderr.contains("to fix: give --secret-file a text file with one webhook secret per line"),
+        "{stderr}"
+    );
 }

@@ -50,6 +50,12 @@ enum Call {
         len: u16,
         body_len: u16,
     },
+    Admit {
+        pick: u8,
+        offset: u16,
+        len: u16,
+        body_len: u16,
+    },
     Schema {
         pick: u8,
         offset: u16,
@@ -129,6 +135,15 @@ fuzz_target!(|calls: Vec<Call>| {
             } => {
                 let start = at(&live, which, offset);
                 session.verify((start, usize::from(len)), (start, usize::from(body_len)))
+            }
+            Call::Admit {
+                pick: which,
+                offset,
+                len,
+                body_len,
+            } => {
+                let start = at(&live, which, offset);
+                session.admit((start, usize::from(len)), (start, usize::from(body_len)))
             }
             Call::Schema {
                 pick: which,

@@ -226,7 +226,7 @@ test('signature vectors shared by every host get their recorded verdicts', () =>
   for (const [name, api] of [['esm', esm], ['cjs', cjs]]) {
     for (const vector of vectors.cases) {
       const secrets = vector.secrets.map((secret) => vectors.secrets[secret]);
-      const options = { secrets, toleranceSec: vectors.tolerance_s, now: vectors.now };
+      const options = { secrets, toleranceSeconds: vectors.tolerance_seconds, now: vectors.now };
       // Every field as sent, repeats included, in the three shapes a Node service holds:
       // req.headersDistinct (arrays), req.headers (repeats joined with ", ") and fetch Headers.
       const fields = [...Object.entries(vector.headers), ...(vector.extra_headers ?? [])];
@@ -257,4 +257,69 @@ test('verify: misuse throws, the clock defaults to now', () => {
   // The vectors were signed long before the real clock: stale now.
   const verdict = esm.verify(signed.headers, signed.body, { secrets: [vectors.secrets.current] });
   assert.equal(verdict.code, 'signature_stale');
+});
+
+const answers = JSON.parse(readFileSync(join(root, 'tests/expected/answers.json'), 'utf8'));
+
+test('Gate: every fixture gets the answer every host gives, byte for byte, from every entry point', () => {
+  for (const [name, api] of [['esm', esm], ['cjs', cjs]]) {
+    const gate = new api.Gate();
+    for (const [path, recorded] of Object.entries(verdicts)) {
+      const admission = gate.admit({}, fixture(path));
+      const expected = answers.bodies[path];
+      assert.equal(admission.passes, recorded.valid, `${name} ${path}`);
+      assert.equal(admission.status, expected?.status ?? 200, `${name} ${path}`);
+      assert.equal(admission.problem, expected?.problem, `${name} ${path}`);
+      assert.deepEqual(admission.result, expectedResult(recorded, { withNormalized: false }), `${name} ${path}`);
+    }
+    assert.equal(gate.screen('GET', 'application/json').problem, answers.requests.method_not_allowed.problem);
+    assert.equal(gate.screen('POST', 'text/plain').problem, answers.requests.unsupported_media_type.problem);
+    assert.equal(gate.screen('POST', 'application/json', gate.maxBytes + 1).problem, answers.requests.too_large.problem);
+    assert.equal(gate.screen('POST', 'application/json; charset=utf-8', 10), undefined);
+    // A body over the limit is refused for its size, whatever else it is.
+    assert.equal(gate.admit({}, Buffer.alloc(gate.maxBytes + 1, ' ')).problem, answers.requests.too_large.problem);
+    gate.free();
+  }
+});
+
+test('Gate: signatures, replays remembered in this process, allowed events', () => {
+  const vectors = JSON.parse(readFileSync(join(root, 'tests/fixtures/signatures/vectors.json'), 'utf8'));
+  const secrets = [vectors.secrets.current];
+  const gate = new esm.Gate({ signature: { secrets, toleranceSeconds: vectors.tolerance_seconds } });
+  for (const vector of vectors.cases.filter((vector) => vector.secrets.length === 1)) {
+    const fields = [...Object.entries(vector.headers), ...(vector.extra_headers ?? [])];
+    const distinct = {};
+    for (const [key, value] of fields) (distinct[key.toLowerCase()] ??= []).push(value);
+    const admission = gate.admit(distinct, vector.body, vectors.now);
+    const expected = vector.expected.replayed ? 'signature_replayed' : vector.expected.code;
+    if (expected === null) {
+      assert.equal(admission.signature, 'verified', vector.name);
+      assert.equal(admission.requestId, vector.headers['Webhook-Request-Id'], vector.name);
+    } else {
+      assert.equal(admission.status, expected === 'signature_replayed' ? 409 : 401, vector.name);
+      assert.equal(JSON.parse(admission.problem).errors[0].code, expected, vector.name);
+    }
+    assert.doesNotMatch(JSON.stringify(admission), new RegExp(secrets[0]));
+  }
+  const books = new esm.Gate({ allowedEvents: ['BOOK_VERIFIED'] });
+  assert.equal(books.admit({}, VERIFIED).verdict, 'valid');
+  const other = fixture('tests/fixtures/seeds/organization/document.upload_succeeded.json');
+  const refused = books.admit({}, other);
+  assert.equal(refused.verdict, 'event_not_allowed');
+  assert.equal(JSON.parse(refused.problem).errors[0].instanceLocation, '/event_name');
+});
+
+test('Gate: the configuration is the core\'s, in camelCase, checked whole', () => {
+  assert.throws(() => new esm.Gate({ maxBody: 1 }), { name: 'TypeError', message: /unknown option "maxBody" \(known: maxBytes, maxDepth/ });
+  assert.throws(() => new esm.Gate({ max_bytes: 1 }), { name: 'TypeError', message: /unknown option "max_bytes"/ });
+  assert.throws(() => new esm.Gate({ maxDepth: 1000 }), { name: 'RangeError', message: /maxDepth 1000 is above the ceiling of 100/ });
+  assert.throws(() => new esm.Gate({ signature: { secrets: ['s'], toleranceSec: 5 } }), { name: 'TypeError', message: /toleranceSec/ });
+  assert.throws(() => new esm.Gate({ signature: { secrets: 'whsec_oops' } }), (error) => !error.message.includes('whsec_oops'));
+  assert.throws(() => new esm.Gate({ allowedEvents: ['book.verifyed'] }), { name: 'TypeError', message: /book.verifyed/ });
+  assert.throws(() => new esm.Gate({ replaySlots: 0 }), RangeError);
+  assert.throws(() => new esm.Gate([]), TypeError);
+  const shaped = new esm.Gate({ problem: { includeErrors: false, typePrefix: 'https://example.com/p/' } });
+  assert.deepEqual(JSON.parse(shaped.admit({}, '{}').problem), {
+    type: 'https://example.com/p/invalid-delivery', title: 'Invalid webhook delivery', status: 400, detail: 'the delivery has 1 error',
+  });
 });
