@@ -1,6 +1,6 @@
 // Compiled by `tsc` in the tests (never run): the declarations describe the API well enough
 // that the narrowing a handler needs works, and misuse is a type error.
-import { events, normalize, schema, validate, verify, version } from 'hookguard';
+import { Gate, events, normalize, schema, validate, verify, version } from 'hookguard';
 import type { EventPayloads, Finding, HookguardEvent, ValidationResult } from 'hookguard';
 import init, { validate as validateInBrowser } from 'hookguard/web';
 
@@ -69,3 +69,26 @@ validate(body, { strickt: true });
 // @ts-expect-error there is no such event
 const wrong: EventPayloads['book.verifyed'] = undefined as never;
 void wrong;
+
+const gate = new Gate({ maxBytes: 65536, signature: { secrets: ['s'], toleranceSeconds: 300, onReplay: 'reject' }, replaySlots: 1000 });
+const early = gate.screen('POST', 'application/json', 10);
+if (early !== undefined) {
+  const status: number = early.status;
+  const problem: string | undefined = early.problem;
+  void status;
+  void problem;
+}
+const admission = gate.admit({ 'webhook-signature': ['ab'] }, body, 0);
+if (admission.passes && admission.result?.valid) {
+  const requestId: string | undefined = admission.requestId;
+  const signature: 'verified' | 'unsigned' | 'replayed' | undefined = admission.signature;
+  void requestId;
+  void signature;
+}
+const limit: number = gate.maxBytes;
+void limit;
+// @ts-expect-error the configuration is checked by name (toleranceSec is not one)
+new Gate({ signature: { secrets: ['s'], toleranceSec: 300 } });
+// @ts-expect-error onReplay is reject or pass
+new Gate({ signature: { secrets: ['s'], onReplay: 'drop' } });
+
