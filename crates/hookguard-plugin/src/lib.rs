@@ -13,6 +13,7 @@ lives in [`Session`], which is plain safe Rust and is tested natively; the expor
 [`exports`] only convert integers.
 */
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use hookguard::gate::{InProcessMemory, NoMemory, SignaturePolicy};
@@ -65,6 +66,9 @@ pub struct Session {
     gate: Option<Gate>,
     /// The request ids `hookguard_admit` remembered: one instance's reach.
     memory: InProcessMemory,
+    /// The last report `hookguard_validate` or `hookguard_normalize` gave, for
+    /// `hookguard_answer` (kept, not copied: a host asks for the answer of refused ones).
+    last_report: Option<hookguard::Report>,
     result: Vec<u8>,
 }
 
@@ -81,6 +85,7 @@ impl Session {
             allocations: BTreeMap::new(),
             gate: None,
             memory: InProcessMemory::default(),
+            last_report: None,
             result: Vec::new(),
         }
     }
@@ -182,7 +187,24 @@ impl Session {
             gate.validator().validate(body)
         };
         report.write_json(&mut self.result);
-        if report.valid {
+        let valid = report.valid;
+        self.last_report = Some(report);
+        if valid { status::OK } else { status::INVALID }
+    }
+
+    /// The answer to the last validated body (`hookguard_validate`, `hookguard_normalize`), as
+    /// `hookguard_admit` would give it without a signature: `{"verdict", "status", "problem"?}`.
+    /// A host that validates first asks for it only for the bodies it must refuse.
+    pub fn answer(&mut self) -> i32 {
+        let (Some(gate), Some(report)) = (self.gate.as_ref(), self.last_report.as_ref()) else {
+            return self.error(status::BAD_OPTIONS, "answer: no body was validated yet");
+        };
+        let answer = hookguard::Answer::of_report(report, gate.max_bytes());
+        let out = &mut self.result;
+        out.clear();
+        write_answer(out, &answer, gate.problem_shape());
+        out.push(b'}');
+        if answer.verdict.passes() {
             status::OK
         } else {
             status::INVALID
@@ -292,26 +314,35 @@ impl Session {
         ) else {
             return self.error(status::BAD_BUFFER, "admit: buffer is not a live allocation");
         };
-        let parsed = request_members(request).and_then(|mut request| {
-            let now = take_now(&mut request)?;
-            let fields = take_header_fields(&mut request)?;
-            let remember = match request.remove("remember") {
-                None => true,
-                Some(Value::Bool(remember)) => remember,
-                Some(_) => return None,
-            };
-            request.is_empty().then_some((now, fields, remember))
-        });
-        let Some((now, fields, remember)) = parsed else {
+        /// `hookguard_admit`'s request, read borrowing from the buffer (it comes with every
+        /// delivery).
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct AdmitRequest<'a> {
+            now: i64,
+            #[serde(default, borrow)]
+            headers: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+            #[serde(default = "remember_by_default")]
+            remember: bool,
+        }
+        fn remember_by_default() -> bool {
+            true
+        }
+        let Ok(AdmitRequest {
+            now,
+            headers: fields,
+            remember,
+        }) = serde_json::from_slice::<AdmitRequest<'_>>(request)
+        else {
             return self.error(
                 status::BAD_OPTIONS,
-                "admit: the request must be {\"now\", \"headers\", \"remember\"?}",
+                "admit: the request must be {\"now\", \"headers\"?, \"remember\"?}",
             );
         };
         let headers = DeliveryHeaders::from_pairs(
             fields
                 .iter()
-                .map(|(name, value)| (name.as_str(), value.as_bytes())),
+                .map(|(name, value)| (name.as_ref(), value.as_bytes())),
         );
         let admitted = if remember {
             gate.admit(&headers, body, now, &mut self.memory, None)
@@ -324,9 +355,8 @@ impl Session {
         // wrote them, byte for byte.
         let out = &mut self.result;
         out.clear();
+        write_answer(out, &answer, gate.problem_shape());
         let text = |value: &str| Value::from(value).to_string();
-        out.extend_from_slice(format!("{{\"verdict\":{}", text(answer.verdict.label())).as_bytes());
-        out.extend_from_slice(format!(",\"status\":{}", answer.status()).as_bytes());
         if let Some(label) = admission.authenticity.label() {
             out.extend_from_slice(format!(",\"signature\":{}", text(label)).as_bytes());
         }
@@ -336,15 +366,9 @@ impl Session {
         if let hookguard::Authenticity::Verified { timestamp, .. } = admission.authenticity {
             out.extend_from_slice(format!(",\"timestamp\":{timestamp}").as_bytes());
         }
-        if !answer.verdict.passes() {
-            out.extend_from_slice(b",\"problem\":");
-            out.extend_from_slice(&answer.problem_json(gate.problem_shape()));
-        }
         if let Some(report) = &admission.report {
             out.extend_from_slice(b",\"report\":");
-            let mut written = Vec::new();
-            report.write_json(&mut written);
-            out.extend_from_slice(&written);
+            report.append_json(out);
         }
         out.push(b'}');
         if answer.verdict.passes() {
@@ -396,6 +420,23 @@ impl Session {
             .to_string()
             .into_bytes();
         code
+    }
+}
+
+/// Writes `{"verdict", "status"` and, for a refusal, `"problem"` (the core's document as it
+/// wrote it), leaving the object open for more members.
+fn write_answer(
+    out: &mut Vec<u8>,
+    answer: &hookguard::Answer<'_>,
+    shape: &hookguard::ProblemShape,
+) {
+    let label = Value::from(answer.verdict.label()).to_string();
+    out.extend_from_slice(
+        format!("{{\"verdict\":{label},\"status\":{}", answer.status()).as_bytes(),
+    );
+    if !answer.verdict.passes() {
+        out.extend_from_slice(b",\"problem\":");
+        out.extend_from_slice(&answer.problem_json(shape));
     }
 }
 
@@ -505,6 +546,12 @@ pub mod exports {
             let request = (address(pointer), len as usize);
             session.admit(request, (address(body), body_len as usize))
         })
+    }
+
+    /// See `docs/abi.md`.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hookguard_answer() -> i32 {
+        with(Session::answer)
     }
 
     /// See `docs/abi.md`.

@@ -249,3 +249,46 @@ fn admit_gives_the_gates_whole_conclusion_with_the_cores_problem_document() {
         status::BAD_OPTIONS
     );
 }
+
+#[test]
+fn answer_gives_the_last_reports_answer_without_checking_again() {
+    let mut session = Session::new();
+    assert_eq!(
+        session.answer(),
+        status::BAD_OPTIONS,
+        "nothing validated yet"
+    );
+    let gate = hookguard::Gate::new(hookguard::GateConfig::default()).unwrap();
+    for body in [
+        &br#"{"event_name": "book.verified", "book_pk": "1"}"#[..],
+        br#"{"status":"VERIFICATION_COMPLETE","uploaded_doc_pk":0,"book_pk":0}"#,
+        b"{\"a\": 1, \"a\": 2}",
+    ] {
+        let at = write(&mut session, body);
+        let validated = session.validate(at, body.len(), false);
+        let answered = session.answer();
+        assert_eq!(answered, validated, "the status follows the verdict");
+        let answer: serde_json::Value = serde_json::from_slice(session.result()).unwrap();
+        // What the gate concludes on the same body, through hookguard_admit's path.
+        let Ok(admission) = gate.admit(
+            &hookguard::signature::DeliveryHeaders::default(),
+            body,
+            0,
+            &mut hookguard::gate::NoMemory,
+            None,
+        );
+        let expected = admission.answer();
+        assert_eq!(answer["verdict"], expected.verdict.label());
+        assert_eq!(answer["status"], expected.status());
+        match answer.get("problem") {
+            None => assert!(expected.verdict.passes()),
+            Some(problem) => assert_eq!(
+                problem,
+                &serde_json::from_slice::<serde_json::Value>(
+                    &expected.problem_json(&hookguard::ProblemShape::default())
+                )
+                .unwrap()
+            ),
+        }
+    }
+}

@@ -240,6 +240,12 @@ impl Report {
     /// [`Report`]'s `Serialize` (a test holds the two together).
     pub fn write_json(&self, out: &mut Vec<u8>) {
         out.clear();
+        self.append_json(out);
+    }
+
+    /// Appends the report's JSON to `out` (what [`Report::write_json`] writes), for a host
+    /// that writes it inside a larger document.
+    pub fn append_json(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(if self.valid {
             b"{\"valid\":true,\"delivery\":"
         } else {

@@ -45,15 +45,23 @@ pub fn validate(
     let mut run = Run::new(check, stdout_free, read_secrets(check)?)?;
     let format = args.format;
 
-    let stats = run.execute(module, check, args.normalized, &mut |run, checked| {
-        let Some((checked, report)) = run.account(checked) else {
-            return Ok(());
-        };
-        run.progress.suspend(|| match format {
-            OutputFormat::Text => output::write_text(&mut out, &checked, &report, detail, palette),
-            OutputFormat::Ndjson => output::write_ndjson(&mut out, &checked, &report),
-        })
-    })?;
+    let answers = format == OutputFormat::Ndjson;
+    let stats = run.execute(
+        module,
+        check,
+        (args.normalized, answers),
+        &mut |run, checked| {
+            let Some((checked, report)) = run.account(checked) else {
+                return Ok(());
+            };
+            run.progress.suspend(|| match format {
+                OutputFormat::Text => {
+                    output::write_text(&mut out, &checked, &report, detail, palette)
+                }
+                OutputFormat::Ndjson => output::write_ndjson(&mut out, &checked, &report),
+            })
+        },
+    )?;
     finish_output(&mut out)?;
     run.progress.finish_and_clear();
     if !args.no_summary {
@@ -82,7 +90,7 @@ pub fn normalize(
     let mut out = BufWriter::new(io::stdout().lock());
     let mut files = OutputFiles::new(args.out_dir.clone());
 
-    let stats = run.execute(module, check, true, &mut |run, checked| {
+    let stats = run.execute(module, check, (true, false), &mut |run, checked| {
         let Some((checked, report)) = run.account(checked) else {
             return Ok(());
         };
@@ -175,11 +183,12 @@ impl Run {
         })
     }
 
+    /// Runs the pipeline; `answers`: the output shows refused payloads' problem documents.
     fn execute(
         &mut self,
         module: &PluginModule,
         check: &CheckArgs,
-        normalize: bool,
+        (normalize, answers): (bool, bool),
         write: &mut dyn FnMut(&mut Run, Checked) -> io::Result<()>,
     ) -> Result<pipeline::Stats> {
         let inputs = input::discover(&check.paths);
@@ -194,6 +203,7 @@ impl Run {
             module,
             options_json: &options_json,
             normalize,
+            answers,
             jobs: self.jobs,
             read: self.read.clone(),
             signature: signing.as_deref(),

@@ -91,6 +91,8 @@ pub struct Plan<'a> {
     pub module: &'a PluginModule,
     pub options_json: &'a str,
     pub normalize: bool,
+    /// Whether the output shows refused payloads' problem documents (NDJSON does).
+    pub answers: bool,
     pub jobs: usize,
     pub read: ReadOptions,
     pub signature: Option<&'a SignaturePlan>,
@@ -253,15 +255,38 @@ fn check_batches(
     }
 }
 
-/// One payload through the module's gate (`hookguard_admit`): the report and the admission.
-/// A trap poisons an instance, so the worker starts a fresh one; the payload is reported, not
-/// lost. Replays are looked for later, in input order, so the module does not remember ids.
+/// One payload through the module: the report and, for a signed run or a refused payload, the
+/// gate's admission (`hookguard_admit`). A trap poisons an instance, so the worker starts a
+/// fresh one; the payload is reported, not lost. Replays are looked for later, in input order,
+/// so the module does not remember ids.
 fn admit_one(
     worker: &mut PluginInstance,
     plan: &Plan<'_>,
     payload: &input::Payload,
     time: &mut WorkerTime,
 ) -> (Result<Report, String>, Option<Admission>) {
+    let Some(signing) = plan.signature else {
+        // Without signatures the report decides: most payloads are valid and need nothing but
+        // it; a refused one also gets the gate's answer (its problem document), which the
+        // module gives from the report it kept, without checking the body again.
+        let report = check_one(worker, plan, &payload.body, time);
+        let admission = match &report {
+            Ok(report) if !report.valid && plan.answers => {
+                let started = Instant::now();
+                let answered = worker.answer();
+                time.in_module += started.elapsed();
+                match answered.map_err(|error| recover(worker, plan, &error)) {
+                    Ok(text) => match read_admission(&text) {
+                        Ok((admission, _)) => Some(admission),
+                        Err(error) => return (Err(error), None),
+                    },
+                    Err(error) => return (Err(error), None),
+                }
+            }
+            _ => None,
+        };
+        return (report, admission);
+    };
     // Every Webhook-* field as captured, repeats included: the module refuses a repeated
     // signature header, and a map would have kept only one of the copies.
     let headers: Vec<(&str, &str)> = payload
@@ -270,50 +295,55 @@ fn admit_one(
         .flat_map(|request| &request.webhook_headers)
         .map(|(name, value)| (name.as_str(), value.as_str()))
         .collect();
-    let now = plan.signature.map_or(0, |signing| signing.now);
-    let request = if headers.is_empty() && now == 0 {
-        // Most payloads (files, NDJSON lines, unsigned runs): the same request every time.
-        std::borrow::Cow::Borrowed(r#"{"now":0,"headers":[],"remember":false}"#)
-    } else {
-        std::borrow::Cow::Owned(
-            serde_json::json!({"now": now, "headers": headers, "remember": false}).to_string(),
-        )
-    };
-    let started = Instant::now();
-    let admitted = worker.admit(request.as_bytes(), &payload.body);
-    let answered = Instant::now();
-    time.in_module += answered - started;
-    let text = match admitted {
-        Ok(text) => text,
-        Err(error) => return (Err(recover(worker, plan, &error)), None),
-    };
-    let parsed = serde_json::from_str::<AdmissionText<'_>>(&text).map(|admitted| {
-        let report = admitted
-            .report
-            .map(|raw| Report::from_module(raw.get().to_owned()));
-        let admission = Admission {
-            verdict: admitted.verdict,
-            signature: admitted.signature,
-            request_id: admitted.request_id,
-            timestamp: admitted.timestamp,
-            problem: admitted.problem.map(ToOwned::to_owned),
-        };
-        (admission, report)
-    });
-    time.reading_reports += answered.elapsed();
-    let shape = |error: serde_json::Error| {
-        format!("the module's admission is not in the expected shape: {error}")
-    };
-    match parsed {
-        Ok((admission, Some(report))) => (report.map_err(shape), Some(admission)),
-        // Refused before validation (a signature): the report still says what the payload
-        // holds, as a command line over captures should.
+    let request =
+        serde_json::json!({"now": signing.now, "headers": headers, "remember": false}).to_string();
+    match admit(worker, plan, &request, &payload.body, time) {
+        Ok((admission, Some(report))) => (report, Some(admission)),
+        // Refused before validation (a signature, the size): the report still says what the
+        // payload holds, as a command line over captures should.
         Ok((admission, None)) => (
             check_one(worker, plan, &payload.body, time),
             Some(admission),
         ),
-        Err(error) => (Err(shape(error)), None),
+        Err(error) => (Err(error), None),
     }
+}
+
+/// One call to `hookguard_admit`: the admission and, when the body was validated, its report.
+fn admit(
+    worker: &mut PluginInstance,
+    plan: &Plan<'_>,
+    request: &str,
+    body: &[u8],
+    time: &mut WorkerTime,
+) -> Result<(Admission, Option<Result<Report, String>>), String> {
+    let started = Instant::now();
+    let admitted = worker.admit(request.as_bytes(), body);
+    let answered = Instant::now();
+    time.in_module += answered - started;
+    let text = admitted.map_err(|error| recover(worker, plan, &error))?;
+    let read = read_admission(&text);
+    time.reading_reports += answered.elapsed();
+    read
+}
+
+/// An admission as the module wrote it: the admission, and its report when there is one.
+fn read_admission(text: &str) -> Result<(Admission, Option<Result<Report, String>>), String> {
+    let shape = |error: serde_json::Error| {
+        format!("the module's admission is not in the expected shape: {error}")
+    };
+    let admitted = serde_json::from_str::<AdmissionText<'_>>(text).map_err(shape)?;
+    let report = admitted
+        .report
+        .map(|raw| Report::from_module(raw.get().to_owned()).map_err(shape));
+    let admission = Admission {
+        verdict: admitted.verdict,
+        signature: admitted.signature,
+        request_id: admitted.request_id,
+        timestamp: admitted.timestamp,
+        problem: admitted.problem.map(ToOwned::to_owned),
+    };
+    Ok((admission, report))
 }
 
 /// One payload's report alone (`hookguard_validate` or `hookguard_normalize`).

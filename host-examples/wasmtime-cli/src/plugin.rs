@@ -175,6 +175,7 @@ pub struct PluginInstance {
     result_ptr: TypedFunc<(), u32>,
     result_len: TypedFunc<(), u32>,
     admit: TypedFunc<(u32, u32, u32, u32), i32>,
+    answer: TypedFunc<(), i32>,
     /// A module buffer kept across bodies `(address, capacity)`: one allocation serves a whole
     /// run instead of an alloc/free pair per payload (the ABI accepts any sub-range of a live
     /// allocation).
@@ -234,6 +235,7 @@ impl PluginInstance {
             result_ptr: export!("hookguard_result_ptr"),
             result_len: export!("hookguard_result_len"),
             admit: export!("hookguard_admit"),
+            answer: export!("hookguard_answer"),
             scratch: None,
             store,
         })
@@ -287,6 +289,20 @@ impl PluginInstance {
     pub fn schema(&mut self, name: &str) -> Result<Option<String>> {
         let (status, result) = self.call_with(self.schema.clone(), name.as_bytes())?;
         Ok((status == status::OK).then_some(result))
+    }
+
+    /// The answer to the last body `check` validated (`hookguard_answer`): the admission JSON
+    /// without a report.
+    pub fn answer(&mut self) -> Result<String> {
+        let status = self.answer.call(&mut self.store, ()).map_err(trapped)?;
+        let answer = self.result()?;
+        match status {
+            status::OK | status::INVALID => Ok(answer),
+            other => bail!(
+                "the module answered status {other}: {}",
+                error_message(&answer)
+            ),
+        }
     }
 
     /// The gate's whole conclusion on one delivery (`hookguard_admit`): `request` is its JSON

@@ -56,6 +56,7 @@ enum Call {
         len: u16,
         body_len: u16,
     },
+    Answer,
     Schema {
         pick: u8,
         offset: u16,
@@ -145,6 +146,7 @@ fuzz_target!(|calls: Vec<Call>| {
                 let start = at(&live, which, offset);
                 session.admit((start, usize::from(len)), (start, usize::from(body_len)))
             }
+            Call::Answer => session.answer(),
             Call::Schema {
                 pick: which,
                 offset,
