@@ -728,19 +728,19 @@ fn header_fields(
     if let Some(get) = get.dyn_ref::<js_sys::Function>() {
         values.push(get.call1(headers, &JsValue::from_str(name))?);
     } else {
-        let object = headers.unchecked_ref::<js_sys::Object>();
-        for entry in js_sys::Object::entries(object) {
-            let entry = entry.unchecked_into::<js_sys::Array>();
-            if entry
-                .get(0)
+        // Reflect's calls return the engine's exception (a proxy's trap, a throwing getter) as
+        // an error instead of unwinding through this module.
+        for key in js_sys::Reflect::own_keys(headers)?.iter() {
+            if !key
                 .as_string()
                 .is_some_and(|key| key.eq_ignore_ascii_case(name))
             {
-                let value = entry.get(1);
-                match value.dyn_ref::<js_sys::Array>() {
-                    Some(items) => values.extend(items.iter()),
-                    None => values.push(value),
-                }
+                continue;
+            }
+            let value = js_sys::Reflect::get(headers, &key)?;
+            match value.dyn_ref::<js_sys::Array>() {
+                Some(items) => values.extend(items.iter()),
+                None => values.push(value),
             }
         }
     }
@@ -866,7 +866,9 @@ pub fn verify(headers: &JsValue, body: &JsValue, options: &JsValue) -> Result<Js
 #[wasm_bindgen(js_name = Gate, skip_typescript)]
 pub struct JsGate {
     gate: hookguard::Gate,
-    memory: hookguard::gate::InProcessMemory,
+    /// Borrowed only while the gate concludes, never across a call into JavaScript: an
+    /// exception thrown by the caller's objects cannot leave it taken.
+    memory: RefCell<hookguard::gate::InProcessMemory>,
 }
 
 /// An answer as JavaScript sees it: the status, the verdict, and the problem document's text.
@@ -918,10 +920,10 @@ impl JsGate {
             .map_err(|error| gate_error(error, "config", &["replay_slots"]))?;
         Ok(JsGate {
             gate,
-            memory: slots.map_or_else(
+            memory: RefCell::new(slots.map_or_else(
                 hookguard::gate::InProcessMemory::default,
                 hookguard::gate::InProcessMemory::new,
-            ),
+            )),
         })
     }
 
@@ -934,41 +936,60 @@ impl JsGate {
     }
 
     /// What can be said from the method and headers alone: an answer to send, or `undefined`
-    /// to read the body. `contentLength` is the declared length, if any.
+    /// to read the body. `contentLength` is the declared length, if any. (Arguments arrive as
+    /// JavaScript values and are checked here: a number where a string belongs is a TypeError,
+    /// not a trap in the glue.)
     pub fn screen(
         &self,
-        method: &str,
-        content_type: Option<String>,
-        content_length: Option<f64>,
-    ) -> JsValue {
+        method: &JsValue,
+        content_type: &JsValue,
+        content_length: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let Some(method) = method.as_string() else {
+            return Err(type_error("method must be a string"));
+        };
+        let content_type = match content_type {
+            value if value.is_undefined() || value.is_null() => None,
+            value => Some(value.as_string().ok_or_else(|| {
+                type_error("contentType must be a string, or undefined when there is none")
+            })?),
+        };
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let declared = content_length
+            .as_f64()
             .filter(|length| length.is_finite() && *length >= 0.0)
             .map(|length| length as u64);
-        match self.gate.screen(
-            method.as_bytes(),
-            content_type.as_deref().map(str::as_bytes),
-            declared,
-        ) {
-            Some(answer) => answer_object(&answer, self.gate.problem_shape()).into(),
-            None => JsValue::UNDEFINED,
-        }
+        Ok(
+            match self.gate.screen(
+                method.as_bytes(),
+                content_type.as_deref().map(str::as_bytes),
+                declared,
+            ) {
+                Some(answer) => answer_object(&answer, self.gate.problem_shape()).into(),
+                None => JsValue::UNDEFINED,
+            },
+        )
     }
 
     /// The whole conclusion on a delivery: `{ status, verdict, passes, problem?, result?,
     /// signature?, requestId? }`. `body` is the raw body (read at most one byte past
     /// `maxBytes`); `now` is the clock in Unix seconds (default: now).
     pub fn admit(
-        &mut self,
+        &self,
         headers: &JsValue,
         body: &JsValue,
-        now: Option<f64>,
+        now: &JsValue,
     ) -> Result<JsValue, JsValue> {
+        // Everything JavaScript is read first (any of it may throw); then the gate concludes
+        // in Rust alone.
         let fields = delivery_fields(headers)?;
-        let now = unix_seconds(now.map(serde_json::Value::from).as_ref())?;
-        let delivery = DeliveryHeaders::from_pairs(
-            fields.iter().map(|(name, value)| (*name, value.as_slice())),
-        );
+        let now = match now {
+            value if value.is_undefined() || value.is_null() => unix_seconds(None)?,
+            value => match value.as_f64() {
+                Some(seconds) => unix_seconds(Some(&serde_json::Value::from(seconds)))?,
+                None => return Err(type_error("now must be a number of Unix seconds")),
+            },
+        };
         // Bytes past the limit are not read: the delivery is refused for its size, first.
         let past_limit = usize::try_from(self.gate.max_bytes())
             .unwrap_or(usize::MAX)
@@ -984,9 +1005,18 @@ impl JsGate {
                 return Ok(object.into());
             }
         }
-        let Ok(admission) = self
-            .gate
-            .admit(&delivery, &bytes, now, &mut self.memory, None);
+        let delivery = DeliveryHeaders::from_pairs(
+            fields.iter().map(|(name, value)| (*name, value.as_slice())),
+        );
+        let admission = {
+            let Ok(mut memory) = self.memory.try_borrow_mut() else {
+                return Err(
+                    js_sys::Error::new("the gate is already concluding on a delivery").into(),
+                );
+            };
+            let Ok(admission) = self.gate.admit(&delivery, &bytes, now, &mut *memory, None);
+            admission
+        };
         let object = answer_object(&admission.answer(), self.gate.problem_shape());
         let set = |key: &str, value: JsValue| {
             js_sys::Reflect::set(&object, &JsValue::from_str(key), &value)

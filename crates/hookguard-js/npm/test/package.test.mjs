@@ -323,3 +323,33 @@ test('Gate: the configuration is the core\'s, in camelCase, checked whole', () =
     type: 'https://example.com/p/invalid-delivery', title: 'Invalid webhook delivery', status: 400, detail: 'the delivery has 1 error',
   });
 });
+
+test('Gate: hostile arguments are exceptions, never traps, and the gate keeps working after them', () => {
+  const gate = new esm.Gate({ signature: { secrets: ['s'], toleranceSeconds: 10 } });
+  const cyclic = {};
+  cyclic.self = cyclic;
+  for (const config of [cyclic, { maxBytes: 10n }, { get strict() { throw new Error('getter'); } }, new Proxy({}, { ownKeys() { throw new Error('keys'); } }), new Date(), () => 1]) {
+    assert.throws(() => new esm.Gate(config));
+  }
+  const misuse = [
+    () => gate.admit({ get 'webhook-signature'() { throw new Error('header getter'); } }, '{}', 0),
+    () => gate.admit(new Proxy({}, { ownKeys() { throw new Error('header keys'); } }), '{}', 0),
+    () => gate.admit({}, { parsed: true }, 0),
+    () => gate.admit({}, '{}', NaN),
+    () => gate.admit({}, '{}', 'yesterday'),
+    () => gate.admit(null, '{}', 0),
+    () => gate.screen(5),
+    () => gate.screen(),
+    () => gate.screen('POST', {}),
+  ];
+  for (const call of misuse) {
+    // An exception from the caller's own objects, or a TypeError; a trap would be a RuntimeError.
+    assert.throws(call, (error) => !(error instanceof WebAssembly.RuntimeError) && !/recursive use/.test(error.message));
+  }
+  // The same gate still concludes, replay memory included.
+  const refused = gate.admit({}, '{}', 0);
+  assert.equal(refused.verdict, 'signature_invalid');
+  assert.equal(gate.screen('POST', 'application/json', 1e300).status, 413);
+  assert.equal(gate.screen('POST', 'application/json', NaN), undefined);
+  gate.free();
+});
