@@ -44,7 +44,7 @@ toolchain:
 test:
     #!/usr/bin/env bash
     set -euo pipefail
-    stages=(setup fmt-check lint unit-tests schemas-check crate-package second-validator wasm
+    stages=(setup fmt-check lint unit-tests schemas-check openapi-lint crate-package second-validator wasm
             abi-test cli-test gateway-test "gateway-soak 30" js-test js-pack "fuzz all 60")
     started=$SECONDS
     timings=""
@@ -87,6 +87,10 @@ schemas-check:
 # Rewrite tests/expected/verdicts.json and answers.json after an intended change of behaviour (review the diff!)
 bless:
     HOOKGUARD_BLESS=1 cargo test --quiet -p hookguard --test verdicts --test answers
+
+# Validate schemas/openapi.json with an independent OpenAPI 3.1 validator (PyPI's openapi-spec-validator)
+openapi-lint:
+    scripts/openapi-lint
 
 # Check the schemas with an independent validator (ajv, 2020-12) against the recorded verdicts
 second-validator:

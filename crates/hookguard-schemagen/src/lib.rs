@@ -5,6 +5,7 @@
 //! exactly what `just schemas` would write.
 
 mod compile;
+mod openapi;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -92,6 +93,25 @@ pub fn render(root: &Path) -> Result<BTreeMap<PathBuf, String>, Error> {
     files.insert(
         Path::new(SCHEMAS_DIR).join("test-delivery.json"),
         pretty(&test_delivery),
+    );
+    let examples_of = |name: &str| -> Vec<Value> {
+        let schema = if name == TEST_DELIVERY {
+            Some(&test_delivery)
+        } else {
+            event_schemas
+                .iter()
+                .find(|(event, _)| *event == name)
+                .map(|(_, schema)| schema)
+        };
+        schema
+            .and_then(|schema| schema.get("examples"))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    files.insert(
+        Path::new(SCHEMAS_DIR).join("openapi.json"),
+        pretty(&openapi::document(&examples_of)),
     );
     let bundle = schema::bundle(&event_schemas, &test_delivery);
     files.insert(Path::new(SCHEMAS_DIR).join("bundle.json"), pretty(&bundle));
