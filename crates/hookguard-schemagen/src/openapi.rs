@@ -130,9 +130,10 @@ fn operation(
             json!({ "summary": "Ocrolus' documented example", "value": example }),
         );
     }
-    let mut media = json!({ "schema": { "$ref": schema_ref } });
+    let mut media = Map::new();
+    media.insert("schema".into(), json!({ "$ref": schema_ref }));
     if !named.is_empty() {
-        media["examples"] = Value::Object(named);
+        media.insert("examples".into(), Value::Object(named));
     }
     let mut responses = Map::new();
     responses.insert(
