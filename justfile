@@ -45,7 +45,7 @@ test:
     #!/usr/bin/env bash
     set -euo pipefail
     stages=(setup fmt-check lint unit-tests schemas-check openapi-lint crate-package second-validator wasm
-            abi-test cli-test gateway-test "gateway-soak 30" js-test js-pack "fuzz all 60")
+            abi-test cli-test gateway-test "gateway-soak 30" js-test js-pack site-test "fuzz all 60")
     started=$SECONDS
     timings=""
     # The table is printed however the run ends, so a failure still shows where time went.
@@ -174,6 +174,14 @@ js-pack: js
     cd "$app" && npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error "./$tarball"
     node "{{justfile_directory()}}/{{js_package}}/test/installed/smoke.mjs" \
       "{{justfile_directory()}}/tests/fixtures/seeds/account/BOOK_VERIFIED.json" book.verified
+
+# Build the catalog and playground page into target/site (static: serve it from any server, or GitHub Pages)
+site: js
+    node site/build.mjs target/site
+
+# The page in headless Chromium (puppeteer-core): every fixture through the playground, the catalog, no request after load; screenshots in target/site-screenshots
+site-test: site chromium
+    cd site && npm ci --no-audit --no-fund --loglevel=error && npm test
 
 # The core crate as crates.io would get it: `cargo package` builds it from its own files only
 crate-package:
