@@ -20,7 +20,7 @@ pub enum Metric {
     /// Signature failures by reason (`hookguard.signature.<code>`), replays included.
     Signature(&'static str),
     /// Authentic deliveries remembered in place of a request id still inside the replay
-    /// window (`hookguard.replay.evicted_unexpired`): `signature.replay_slots` is too small
+    /// window (`hookguard.replay.evicted_unexpired`): `replay_slots` is too small
     /// for the traffic, and a replay of the forgotten id would pass.
     ReplayEvictedUnexpired,
     /// Deliveries of one event by verdict: valid or not (`hookguard.event.<name>.<label>`).
