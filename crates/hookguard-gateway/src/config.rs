@@ -268,6 +268,9 @@ pub struct Gateway {
     default_route: Rc<RoutePolicy>,
     /// `(prefix, policy)`, longest prefix first.
     routes: Vec<(String, Rc<RoutePolicy>)>,
+    /// The unknown fields this VM has named in its log (state, not configuration: a new
+    /// configuration starts it afresh).
+    pub drift: crate::drift::DriftLog,
 }
 
 impl Gateway {
@@ -331,6 +334,7 @@ impl Gateway {
             hold_headers: gateway.hold_headers,
             default_route: Rc::new(default_route),
             routes,
+            drift: crate::drift::DriftLog::default(),
         })
     }
 

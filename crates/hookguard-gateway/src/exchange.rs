@@ -205,6 +205,7 @@ impl Exchange {
                 {
                     return self.fail(host, error);
                 }
+                self.notice_drift(host, &admission);
                 self.conclude(host, Conclusion::from(&admission))
             }
             Err(error) => self.fail(host, error),
@@ -239,6 +240,25 @@ impl Exchange {
             host.count(Metric::Signature(code));
         }
         Ok(admission)
+    }
+
+    /// On a monitor route, counts a delivery carrying fields its schema does not declare and
+    /// names the fields not named before in this VM's log (bounded: [`crate::drift`]).
+    fn notice_drift(&self, host: &mut dyn Host, admission: &Admission) {
+        let monitored = self
+            .route
+            .as_ref()
+            .is_some_and(|route| route.mode == Mode::Monitor);
+        let (Some(report), Some(name)) = (&admission.report, admission.event_name()) else {
+            return;
+        };
+        if !monitored || !crate::drift::has_unknown_fields(report) {
+            return;
+        }
+        host.count(Metric::UnknownFields { name });
+        for line in self.gateway.drift.new_fields(name, report) {
+            host.log(LogLevel::Info, &line);
+        }
     }
 
     /// Replaces the body with its normalized bytes, when so configured.
@@ -537,6 +557,39 @@ mod tests {
             host.logs
                 .iter()
                 .any(|line| line.contains("schema_violation at /book_pk"))
+        );
+    }
+
+    #[test]
+    fn monitor_mode_counts_unknown_fields_per_event_and_names_each_once() {
+        let config = gateway(r#"{"mode": "monitor"}"#);
+        let drifted = br#"{"event_name": "BOOK_VERIFIED", "status": "BOOK_COMPLETE", "book_pk": 11917, "book_uuid": "35ef4501-b93d-4ce2-b766-b670a057c0fb", "book_name": "secret-name-value"}"#;
+        let mut lines = Vec::new();
+        for _ in 0..3 {
+            let mut host = FakeHost::post("/hooks", "application/json", drifted);
+            assert_eq!(send(&config, &mut host, 1000, false), Flow::Continue);
+            assert!(host.counted.contains(&Metric::UnknownFields {
+                name: "book.verified"
+            }));
+            lines.extend(host.logs.into_iter().filter(|line| line.contains("drift")));
+        }
+        assert_eq!(
+            lines,
+            [
+                "hookguard: drift: book.verified carries fields its schema does not declare: /book_name"
+            ]
+        );
+        assert!(lines.iter().all(|line| !line.contains("secret-name-value")));
+
+        // Enforce routes refuse or pass as before, without this bookkeeping.
+        let enforce = gateway("");
+        let mut host = FakeHost::post("/hooks", "application/json", drifted);
+        send(&enforce, &mut host, 1000, false);
+        assert!(
+            !host
+                .counted
+                .iter()
+                .any(|metric| matches!(metric, Metric::UnknownFields { .. }))
         );
     }
 

@@ -12,10 +12,12 @@ tested natively, and nothing in it can panic a VM.
 
 Modules: [`config`] (the configuration as written and as checked), [`host`] (the trait, and a
 host in memory for tests), [`headers`] (the host's header map read in place), [`exchange`] (one
-request), [`replay`] (the request-id memory in shared data), [`metrics`] (counter names).
+request), [`replay`] (the request-id memory in shared data), [`drift`] (unknown fields noticed
+in monitor mode), [`metrics`] (counter names).
 */
 
 pub mod config;
+pub mod drift;
 pub mod exchange;
 pub mod headers;
 pub mod host;

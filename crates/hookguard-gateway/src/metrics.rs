@@ -23,6 +23,12 @@ pub enum Metric {
     /// window (`hookguard.replay.evicted_unexpired`): `replay_slots` is too small
     /// for the traffic, and a replay of the forgotten id would pass.
     ReplayEvictedUnexpired,
+    /// Deliveries of one event carrying fields its schema does not declare, seen on a monitor
+    /// route (`hookguard.event.<name>.unknown_fields`): Ocrolus' payloads drifting.
+    UnknownFields {
+        /// The canonical event name (or `test-delivery`).
+        name: &'static str,
+    },
     /// Deliveries of one event by verdict: valid or not (`hookguard.event.<name>.<label>`).
     Event {
         /// The canonical event name (or `test-delivery`).
@@ -40,6 +46,7 @@ impl Metric {
             Metric::MonitorPassed => String::from("hookguard.monitor.passed"),
             Metric::ReplayEvictedUnexpired => String::from("hookguard.replay.evicted_unexpired"),
             Metric::Signature(code) => format!("hookguard.signature.{code}"),
+            Metric::UnknownFields { name } => format!("hookguard.event.{name}.unknown_fields"),
             Metric::Event { name, valid } => {
                 let label = if valid { "valid" } else { "invalid" };
                 format!("hookguard.event.{name}.{label}")
@@ -52,7 +59,13 @@ impl Metric {
         let verdicts = Verdict::ALL.into_iter().map(Metric::Verdict);
         let events = crate::config::canonical_event_names()
             .into_iter()
-            .flat_map(|name| [true, false].map(|valid| Metric::Event { name, valid }));
+            .flat_map(|name| {
+                [
+                    Metric::Event { name, valid: true },
+                    Metric::Event { name, valid: false },
+                    Metric::UnknownFields { name },
+                ]
+            });
         let signatures = signature_codes().map(Metric::Signature);
         verdicts
             .chain([Metric::MonitorPassed, Metric::ReplayEvictedUnexpired])

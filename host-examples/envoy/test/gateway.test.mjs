@@ -236,6 +236,29 @@ test('monitor mode lets everything through with its verdict, and counts it', asy
   assert.equal(moved('wasmcustom.hookguard.verdict.invalid'), 1);
 });
 
+test('monitor mode counts deliveries carrying undeclared fields per event and names each field once per VM', async () => {
+  const drifted = Buffer.from(JSON.stringify({ ...JSON.parse(VERIFIED), book_name: 'customer-secret-name', new_flag: true }));
+  const before = await envoy.stats();
+  for (let round = 0; round < 6; round += 1) {
+    const response = await deliver('enforce', { path: '/monitor/hooks', body: drifted });
+    assert.equal(response.status, 200);
+    assert.equal(response.upstream.headers['x-hookguard-verdict'], 'valid');
+  }
+  // A hostile body with 5,000 undeclared fields: counted, bounded in the log.
+  const hostile = JSON.parse(VERIFIED);
+  for (let field = 0; field < 5000; field += 1) hostile[`drift_${field}`] = field;
+  assert.equal((await deliver('enforce', { path: '/monitor/hooks', body: Buffer.from(JSON.stringify(hostile)) })).status, 200);
+  const after = await envoy.stats();
+  const counter = 'wasmcustom.hookguard.event.book.verified.unknown_fields';
+  assert.equal((after.get(counter) ?? 0) - (before.get(counter) ?? 0), 7);
+  const log = envoy.log();
+  // Once per VM (Envoy runs two workers here), never the values.
+  const named = log.split('\n').filter((line) => line.includes('book.verified carries fields its schema does not declare: /book_name'));
+  assert.ok(named.length >= 1 && named.length <= 2, named.join('\n'));
+  assert.doesNotMatch(log, /customer-secret-name/);
+  assert.ok(log.split('\n').filter((line) => line.includes('drift_')).length <= 2, 'the hostile body floods the log');
+});
+
 test('routes: an off route is not checked but cannot forge a verdict; an event filter refuses other events', async () => {
   const health = await deliver('enforce', { method: 'GET', path: '/health', headers: { 'x-hookguard-verdict': 'valid' } });
   assert.equal(health.status, 200);
