@@ -69,6 +69,8 @@ pub struct Session {
     /// The last report `hookguard_validate` or `hookguard_normalize` gave, for
     /// `hookguard_answer` (kept, not copied: a host asks for the answer of refused ones).
     last_report: Option<hookguard::Report>,
+    /// The published schemas, parsed on the first `hookguard_observe`.
+    surveyor: Option<hookguard::survey::Surveyor>,
     result: Vec<u8>,
 }
 
@@ -86,6 +88,7 @@ impl Session {
             gate: None,
             memory: InProcessMemory::default(),
             last_report: None,
+            surveyor: None,
             result: Vec::new(),
         }
     }
@@ -169,17 +172,9 @@ impl Session {
 
     /// Validates the body at `(address, len)`; the report JSON becomes the result.
     pub fn validate(&mut self, address: usize, len: usize, normalize: bool) -> i32 {
-        if let Err(message) = self.ensure_gate() {
-            return self.error(status::BAD_OPTIONS, &message);
-        }
-        let (Some(gate), Some(body)) = (
-            self.gate.as_ref(),
-            live_bytes(&self.allocations, address, len),
-        ) else {
-            return self.error(
-                status::BAD_BUFFER,
-                "validate: buffer is not a live allocation",
-            );
+        let (gate, body) = match gate_and_input(&mut self.gate, &self.allocations, (address, len)) {
+            Ok(found) => found,
+            Err((code, message)) => return self.error(code, &format!("validate: {message}")),
         };
         let report = if normalize {
             gate.validator().normalize(body)
@@ -190,6 +185,30 @@ impl Session {
         let valid = report.valid;
         self.last_report = Some(report);
         if valid { status::OK } else { status::INVALID }
+    }
+
+    /// What the body at `(address, len)` carries against its event's published schema (a
+    /// survey's observation, `hookguard::survey`), under the configured limits; values kept only
+    /// with `reveal_values`. The observation JSON becomes the result.
+    pub fn observe(&mut self, address: usize, len: usize) -> i32 {
+        let (gate, body) = match gate_and_input(&mut self.gate, &self.allocations, (address, len)) {
+            Ok(found) => found,
+            Err((code, message)) => return self.error(code, &format!("observe: {message}")),
+        };
+        let surveyor = self
+            .surveyor
+            .get_or_insert_with(hookguard::survey::Surveyor::new);
+        let observation = surveyor.observe(body, gate.validator().options());
+        match serde_json::to_vec(&observation) {
+            Ok(json) => {
+                self.result = json;
+                status::OK
+            }
+            Err(_) => self.error(
+                status::BAD_OPTIONS,
+                "observe: the observation did not serialize",
+            ),
+        }
     }
 
     /// The answer to the last validated body (`hookguard_validate`, `hookguard_normalize`), as
@@ -440,6 +459,29 @@ fn write_answer(
     }
 }
 
+/// The gate (the defaults', until a configuration is applied) and the bytes at
+/// `(address, len)` when they lie inside a live allocation; else the status and why.
+fn gate_and_input<'s>(
+    gate: &'s mut Option<Gate>,
+    allocations: &'s BTreeMap<usize, Box<[u8]>>,
+    (address, len): (usize, usize),
+) -> Result<(&'s Gate, &'s [u8]), (i32, String)> {
+    if gate.is_none() {
+        *gate = Some(
+            Gate::new(GateConfig::default())
+                .map_err(|error| (status::BAD_OPTIONS, error.to_string()))?,
+        );
+    }
+    let gate = gate
+        .as_ref()
+        .ok_or((status::BAD_OPTIONS, String::from("no configuration")))?;
+    let body = live_bytes(allocations, address, len).ok_or((
+        status::BAD_BUFFER,
+        String::from("buffer is not a live allocation"),
+    ))?;
+    Ok((gate, body))
+}
+
 /// A request's JSON members, if it is an object.
 fn request_members(request: &[u8]) -> Option<Map<String, Value>> {
     match serde_json::from_slice(request).ok()? {
@@ -546,6 +588,12 @@ pub mod exports {
             let request = (address(pointer), len as usize);
             session.admit(request, (address(body), body_len as usize))
         })
+    }
+
+    /// See `docs/abi.md`.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hookguard_observe(pointer: u32, len: u32) -> i32 {
+        with(|session| session.observe(address(pointer), len as usize))
     }
 
     /// See `docs/abi.md`.

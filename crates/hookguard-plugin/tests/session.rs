@@ -292,3 +292,27 @@ fn answer_gives_the_last_reports_answer_without_checking_again() {
         }
     }
 }
+
+#[test]
+fn observe_gives_the_cores_observation_under_the_configured_limits() {
+    let mut session = Session::new();
+    let body = br#"{"event_name": "book.verified", "status": "BOOK_COMPLETE", "book_pk": 1, "book_uuid": "35ef4501-b93d-4ce2-b766-b670a057c0fb", "book_name": "x"}"#;
+    let at = write(&mut session, body);
+    assert_eq!(session.observe(at, body.len()), status::OK);
+    let observation: hookguard::survey::Observation =
+        serde_json::from_slice(session.result()).unwrap();
+    assert_eq!(
+        observation,
+        hookguard::survey::Surveyor::new().observe(body, &hookguard::Options::default())
+    );
+    assert!(observation.undeclared.contains_key("/book_name"));
+    // Under a smaller limit the same body is unreadable, as validation would say.
+    let config = br#"{"max_bytes": 16}"#;
+    let config_at = write(&mut session, config);
+    assert_eq!(session.configure(config_at, config.len()), status::OK);
+    assert_eq!(session.observe(at, body.len()), status::OK);
+    let observation: hookguard::survey::Observation =
+        serde_json::from_slice(session.result()).unwrap();
+    assert_eq!(observation.unreadable.as_deref(), Some("body_too_large"));
+    assert_eq!(session.observe(at + 10_000_000, 4), status::BAD_BUFFER);
+}

@@ -45,6 +45,7 @@ mod pointer;
 mod report;
 pub mod schema;
 pub mod signature;
+pub mod survey;
 mod validator;
 
 pub use answer::{Answer, ProblemShape, Verdict};

@@ -1,5 +1,5 @@
-//! `hookguard validate` and `hookguard normalize`: read inputs, run them through the module,
-//! write what it says.
+//! `hookguard validate`, `hookguard normalize` and `hookguard survey`: read inputs, run them
+//! through the module, write what it says.
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -12,7 +12,9 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::advice::Advise;
-use crate::cli::{CheckArgs, Colour, NormalizeArgs, OutputFormat, ValidateArgs};
+use crate::cli::{
+    CheckArgs, Colour, NormalizeArgs, OutputFormat, SurveyArgs, SurveyFormat, ValidateArgs,
+};
 use crate::exit;
 use crate::input::{self, InputProblem, ReadOptions};
 use crate::output::{self, Detail, Palette, Tally};
@@ -49,7 +51,7 @@ pub fn validate(
     let stats = run.execute(
         module,
         check,
-        (args.normalized, answers),
+        (args.normalized, answers, false),
         &mut |run, checked| {
             let Some((checked, report)) = run.account(checked) else {
                 return Ok(());
@@ -90,7 +92,7 @@ pub fn normalize(
     let mut out = BufWriter::new(io::stdout().lock());
     let mut files = OutputFiles::new(args.out_dir.clone());
 
-    let stats = run.execute(module, check, (true, false), &mut |run, checked| {
+    let stats = run.execute(module, check, (true, false, false), &mut |run, checked| {
         let Some((checked, report)) = run.account(checked) else {
             return Ok(());
         };
@@ -121,6 +123,49 @@ pub fn normalize(
         .write_summary(&mut io::stderr().lock(), run.stderr_palette);
     report_timings(module, timings, &stats, &run);
     Ok(run.exit_code())
+}
+
+pub fn survey(module: &PluginModule, args: &SurveyArgs, timings: Option<Instant>) -> Result<u8> {
+    let check = &args.check;
+    let mut run = Run::new(check, !io::stdout().is_terminal(), read_secrets(check)?)?;
+    let mut survey = hookguard::survey::Survey::default();
+    let mut unreadable_observations = 0u64;
+    let stats = run.execute(module, check, (false, false, true), &mut |run, checked| {
+        let Some((checked, _report)) = run.account(checked) else {
+            return Ok(());
+        };
+        match checked
+            .observation
+            .as_deref()
+            .map(serde_json::from_str::<hookguard::survey::Observation>)
+        {
+            Some(Ok(observation)) => survey.add(observation),
+            _ => unreadable_observations += 1,
+        }
+        Ok(())
+    })?;
+    run.progress.finish_and_clear();
+    if unreadable_observations > 0 {
+        anyhow::bail!(
+            "the module's observation of {unreadable_observations} payloads was not in the expected shape"
+        );
+    }
+    survey.finish(&hookguard::survey::Surveyor::new());
+    let mut out = BufWriter::new(io::stdout().lock());
+    let written = match args.format {
+        SurveyFormat::Json => serde_json::to_writer_pretty(&mut out, &survey)
+            .map_err(io::Error::from)
+            .and_then(|()| writeln!(out)),
+        SurveyFormat::Text => crate::survey::write_text(&mut out, &survey, check.reveal_values),
+    };
+    finish_output_with(&mut out, |_| written)?;
+    report_timings(module, timings, &stats, &run);
+    // A survey is not a verdict: invalid payloads are what it is for.
+    Ok(if run.tally.problems > 0 || run.tally.failures > 0 {
+        exit::TROUBLE
+    } else {
+        exit::ALL_VALID
+    })
 }
 
 /// State shared by both commands: counts, progress, and how to report input problems.
@@ -183,12 +228,13 @@ impl Run {
         })
     }
 
-    /// Runs the pipeline; `answers`: the output shows refused payloads' problem documents.
-    fn execute(
+    /// Runs the pipeline; `answers`: the output shows refused payloads' problem documents;
+    /// `observe`: each payload is observed for a survey too.
+    pub(crate) fn execute(
         &mut self,
         module: &PluginModule,
         check: &CheckArgs,
-        (normalize, answers): (bool, bool),
+        (normalize, answers, observe): (bool, bool, bool),
         write: &mut dyn FnMut(&mut Run, Checked) -> io::Result<()>,
     ) -> Result<pipeline::Stats> {
         let inputs = input::discover(&check.paths);
@@ -204,6 +250,7 @@ impl Run {
             options_json: &options_json,
             normalize,
             answers,
+            observe,
             jobs: self.jobs,
             read: self.read.clone(),
             signature: signing.as_deref(),

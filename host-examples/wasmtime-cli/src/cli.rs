@@ -28,6 +28,9 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Check payloads and write the normalized form of the valid ones
     Normalize(NormalizeArgs),
+    /// Survey what payloads really carry against the documented schemas (drift: fields no page
+    /// lists, documented fields never sent, other types, values outside an enum)
+    Survey(SurveyArgs),
     /// List the event catalog, or print or write the JSON Schemas
     Schemas(SchemasArgs),
     /// Print the versions of this program and of the module it runs
@@ -159,6 +162,24 @@ pub struct NormalizeArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct SurveyArgs {
+    #[command(flatten)]
+    pub check: CheckArgs,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = SurveyFormat::Text)]
+    pub format: SurveyFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SurveyFormat {
+    /// For people: a section per event
+    Text,
+    /// For programs: the whole survey as one JSON document
+    Json,
+}
+
+#[derive(Debug, Args)]
 pub struct SchemasArgs {
     /// Print the schemas of these events (or `test-delivery`); without names, list the catalog
     #[arg(value_name = "EVENT")]
@@ -239,7 +260,7 @@ mod tests {
     fn every_core_option_and_signature_setting_is_a_flag_named_after_it() {
         use clap::CommandFactory;
         let command = super::Cli::command();
-        for subcommand in ["validate", "normalize"] {
+        for subcommand in ["validate", "normalize", "survey"] {
             let flags: Vec<String> = command
                 .find_subcommand(subcommand)
                 .unwrap()

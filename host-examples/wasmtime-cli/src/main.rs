@@ -19,6 +19,7 @@ mod pipeline;
 mod plugin;
 mod report;
 mod schemas;
+mod survey;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -59,6 +60,7 @@ fn main() -> ExitCode {
     let outcome = match &cli.command {
         Command::Validate(args) => check::validate(&module, args, timings),
         Command::Normalize(args) => check::normalize(&module, args, timings),
+        Command::Survey(args) => check::survey(&module, args, timings),
         Command::Schemas(args) => schemas::run(&module, args),
         Command::Version => print_versions(&module, &source),
     };

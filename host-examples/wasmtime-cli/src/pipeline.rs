@@ -43,6 +43,8 @@ pub struct CheckedPayload {
     pub outcome: Result<Report, String>,
     /// The gate's conclusion besides the report.
     pub admission: Option<Admission>,
+    /// A survey's observation of the payload (`hookguard_observe`), when asked for.
+    pub observation: Option<String>,
 }
 
 /// What `hookguard_admit` concluded, besides the report: the verdict, the problem document
@@ -93,6 +95,8 @@ pub struct Plan<'a> {
     pub normalize: bool,
     /// Whether the output shows refused payloads' problem documents (NDJSON does).
     pub answers: bool,
+    /// Whether each payload is also observed for a survey.
+    pub observe: bool,
     pub jobs: usize,
     pub read: ReadOptions,
     pub signature: Option<&'a SignaturePlan>,
@@ -237,7 +241,17 @@ fn check_batches(
             .map(|item| match item {
                 Item::Problem(problem) => Checked::Problem(problem),
                 Item::Payload(payload) => {
-                    let (outcome, admission) = admit_one(&mut worker, plan, &payload, &mut time);
+                    let (mut outcome, admission) =
+                        admit_one(&mut worker, plan, &payload, &mut time);
+                    let mut observation = None;
+                    if plan.observe && outcome.is_ok() {
+                        let started = Instant::now();
+                        match worker.observe(&payload.body) {
+                            Ok(text) => observation = Some(text),
+                            Err(error) => outcome = Err(recover(&mut worker, plan, &error)),
+                        }
+                        time.in_module += started.elapsed();
+                    }
                     Checked::Payload(Box::new(CheckedPayload {
                         file: payload.file,
                         source: payload.source,
@@ -245,6 +259,7 @@ fn check_batches(
                         origin: payload.origin,
                         outcome,
                         admission,
+                        observation,
                     }))
                 }
             })

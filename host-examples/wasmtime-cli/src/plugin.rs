@@ -176,6 +176,7 @@ pub struct PluginInstance {
     result_len: TypedFunc<(), u32>,
     admit: TypedFunc<(u32, u32, u32, u32), i32>,
     answer: TypedFunc<(), i32>,
+    observe: TypedFunc<(u32, u32), i32>,
     /// A module buffer kept across bodies `(address, capacity)`: one allocation serves a whole
     /// run instead of an alloc/free pair per payload (the ABI accepts any sub-range of a live
     /// allocation).
@@ -236,6 +237,7 @@ impl PluginInstance {
             result_len: export!("hookguard_result_len"),
             admit: export!("hookguard_admit"),
             answer: export!("hookguard_answer"),
+            observe: export!("hookguard_observe"),
             scratch: None,
             store,
         })
@@ -289,6 +291,19 @@ impl PluginInstance {
     pub fn schema(&mut self, name: &str) -> Result<Option<String>> {
         let (status, result) = self.call_with(self.schema.clone(), name.as_bytes())?;
         Ok((status == status::OK).then_some(result))
+    }
+
+    /// What a body carries against its event's schema (`hookguard_observe`): the
+    /// observation JSON.
+    pub fn observe(&mut self, body: &[u8]) -> Result<String> {
+        let (status, observation) = self.call_with(self.observe.clone(), body)?;
+        if status != status::OK {
+            bail!(
+                "the module answered status {status}: {}",
+                error_message(&observation)
+            );
+        }
+        Ok(observation)
     }
 
     /// The answer to the last body `check` validated (`hookguard_answer`): the admission JSON

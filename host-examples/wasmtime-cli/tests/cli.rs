@@ -762,3 +762,88 @@ fn without_headers_a_payload_counts_as_unsigned_and_secret_files_are_checked() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_survey_of_a_drifted_capture_finds_what_was_drifted() {
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join("tests/fixtures/drift/expected.json")).unwrap(),
+    )
+    .unwrap();
+    for jobs in ["1", "2"] {
+        let output = run(&[
+            "survey",
+            "--format",
+            "json",
+            "--jobs",
+            jobs,
+            "tests/fixtures/drift/capture.ndjson",
+        ]);
+        // A survey is not a verdict: invalid payloads are what it is for.
+        assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+        let survey: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(survey["payloads"], expected["payloads"]);
+        assert_eq!(survey["unknown_events"], expected["unknown_events"]);
+        let unreadable: u64 = survey["unreadable"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|count| count.as_u64().unwrap())
+            .sum();
+        assert_eq!(Some(unreadable), expected["unreadable"].as_u64());
+        // Values stay out unless revealed.
+        assert!(survey.get("unknown_event_names").is_none());
+        assert!(!String::from_utf8_lossy(&output.stdout).contains("ARCHIVED"));
+        for (name, wanted) in expected["events"].as_object().unwrap() {
+            let found = &survey["events"][name];
+            assert_eq!(found["deliveries"], wanted["deliveries"], "{name}");
+            assert_eq!(found["undeclared"], wanted["undeclared"], "{name}");
+            assert_eq!(
+                found["missing_required"], wanted["missing_required"],
+                "{name}"
+            );
+            let outside: serde_json::Map<String, Value> = found["outside_enum"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(path, outside)| (path.clone(), outside["deliveries"].clone()))
+                .collect();
+            assert_eq!(Value::Object(outside), wanted["outside_enum"], "{name}");
+            let mismatches: serde_json::Map<String, Value> = found["type_mismatches"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(path, types)| {
+                    let count: u64 = types
+                        .as_object()
+                        .unwrap()
+                        .values()
+                        .map(|count| count.as_u64().unwrap())
+                        .sum();
+                    (path.clone(), Value::from(count))
+                })
+                .collect();
+            assert_eq!(
+                Value::Object(mismatches),
+                wanted["type_mismatches"],
+                "{name}"
+            );
+        }
+        // The documented field this capture never carries.
+        assert!(
+            survey["events"]["book.verified"]["never_seen"]
+                .as_array()
+                .unwrap()
+                .contains(&Value::from("/notification_reason"))
+        );
+        assert_eq!(survey["schemes"]["organization"], 200);
+        assert_eq!(survey["schemes"]["account"], 90);
+    }
+    let revealed = run(&[
+        "survey",
+        "--reveal-values",
+        "tests/fixtures/drift/capture.ndjson",
+    ]);
+    let text = String::from_utf8_lossy(&revealed.stdout);
+    assert!(text.contains("\"ARCHIVED\" 13"), "{text}");
+    assert!(text.contains("\"book.burned\" 7"), "{text}");
+}

@@ -57,6 +57,11 @@ enum Call {
         body_len: u16,
     },
     Answer,
+    Observe {
+        pick: u8,
+        offset: u16,
+        len: u16,
+    },
     Schema {
         pick: u8,
         offset: u16,
@@ -147,6 +152,11 @@ fuzz_target!(|calls: Vec<Call>| {
                 session.admit((start, usize::from(len)), (start, usize::from(body_len)))
             }
             Call::Answer => session.answer(),
+            Call::Observe {
+                pick: which,
+                offset,
+                len,
+            } => session.observe(at(&live, which, offset), usize::from(len)),
             Call::Schema {
                 pick: which,
                 offset,

@@ -1,0 +1,476 @@
+//! What deliveries really carry, set against what each event's published schema documents:
+//! fields no page lists, documented fields that never come, required ones missing, values of
+//! another type or format, values outside a documented enum, the naming scheme, unknown event
+//! names. One [`Observation`] per body ([`Surveyor::observe`], run where the body is, in the
+//! module for the command line), added up in a [`Survey`] (anywhere: counts only).
+//!
+//! A survey is not a verdict: it reads every body intake accepts, valid or not, and reports
+//! what it saw. Values are never kept unless `reveal_values` is set (then enum values and
+//! unknown event names are shown); field names are keys of the payload, not values.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::catalog::{self, Listing};
+use crate::intake::{self, IntakeLimits};
+use crate::schema::{BUNDLE_JSON, TEST_DELIVERY};
+use crate::validator::Options;
+
+/// What one body showed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Observation {
+    /// The event name as delivered, when the catalog knows it; `test-delivery` for Ocrolus'
+    /// test delivery.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+    /// The naming scheme of that name: `organization`, `account`, `legacy` or `openapi_only`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<String>,
+    /// Why the body could not be read (intake's code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unreadable: Option<String>,
+    /// The body names an event the catalog does not know.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unknown_event: bool,
+    /// That name, only when values may be revealed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unknown_event_name: Option<String>,
+    /// Members the schema does not declare: path (array indexes as `*`) and JSON types seen.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub undeclared: BTreeMap<String, BTreeSet<String>>,
+    /// Declared members present.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub declared: BTreeSet<String>,
+    /// Required members absent.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub missing: BTreeSet<String>,
+    /// Values of another type than documented: path and the types found.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub type_mismatches: BTreeMap<String, BTreeSet<String>>,
+    /// Values not of their documented format (UUIDs).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub format_mismatches: BTreeSet<String>,
+    /// Values outside a documented enum: path and, when values may be revealed, the values.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub outside_enum: BTreeMap<String, BTreeSet<String>>,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+/// Observes bodies against the published schemas (parsed once).
+#[derive(Debug)]
+pub struct Surveyor {
+    schemas: Map<String, Value>,
+}
+
+impl Default for Surveyor {
+    fn default() -> Surveyor {
+        Surveyor::new()
+    }
+}
+
+impl Surveyor {
+    /// A surveyor over the schemas compiled into this crate.
+    pub fn new() -> Surveyor {
+        let schemas = serde_json::from_str::<Value>(BUNDLE_JSON)
+            .ok()
+            .and_then(|bundle| bundle.get("$defs")?.as_object().cloned())
+            .unwrap_or_default();
+        Surveyor { schemas }
+    }
+
+    /// What one body shows, read under `options`' limits (`reveal_values` decides whether
+    /// enum values and unknown event names are kept).
+    pub fn observe(&self, body: &[u8], options: &Options) -> Observation {
+        let mut observation = Observation::default();
+        let limits = IntakeLimits {
+            max_bytes: usize::try_from(options.max_bytes).unwrap_or(usize::MAX),
+            max_depth: usize::try_from(options.max_depth).unwrap_or(usize::MAX),
+        };
+        let payload = match intake::parse(body, limits) {
+            Ok(payload) => payload,
+            Err(error) => {
+                observation.unreadable = Some(error.kind.code().to_owned());
+                return observation;
+            }
+        };
+        let name = match payload.get("event_name") {
+            None => TEST_DELIVERY,
+            Some(Value::String(name)) if catalog::event(name).is_some() => name.as_str(),
+            Some(other) => {
+                observation.unknown_event = true;
+                if options.reveal_values {
+                    observation.unknown_event_name = Some(match other {
+                        Value::String(name) => name.clone(),
+                        other => other.to_string(),
+                    });
+                }
+                return observation;
+            }
+        };
+        // The test delivery is Ocrolus' account-level one.
+        observation.scheme = Some(
+            catalog::event(name)
+                .map_or("account", |spec| scheme(spec.listings))
+                .to_owned(),
+        );
+        observation.event = Some(name.to_owned());
+        let Some(schema) = self.schemas.get(name) else {
+            return observation;
+        };
+        let mut walk = Walk {
+            observation: &mut observation,
+            reveal_values: options.reveal_values,
+        };
+        walk.object(&payload, schema, "");
+        observation
+    }
+
+    /// Every member path an event's schema documents (array items as `*`).
+    pub fn documented(&self, event: &str) -> BTreeSet<String> {
+        let mut paths = BTreeSet::new();
+        if let Some(schema) = self.schemas.get(event) {
+            documented_paths(schema, "", &mut paths);
+        }
+        paths
+    }
+}
+
+fn documented_paths(schema: &Value, path: &str, into: &mut BTreeSet<String>) {
+    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+        for (name, property) in properties {
+            let here = format!("{path}/{}", escape(name));
+            into.insert(here.clone());
+            documented_paths(property, &here, into);
+        }
+    }
+    if let Some(items) = schema.get("items") {
+        documented_paths(items, &format!("{path}/*"), into);
+    }
+}
+
+/// The scheme a name belongs to, by the first listing that has it.
+fn scheme(listings: &[Listing]) -> &'static str {
+    if listings.contains(&Listing::Organization) {
+        "organization"
+    } else if listings.contains(&Listing::Account) {
+        "account"
+    } else if listings.contains(&Listing::Legacy) {
+        "legacy"
+    } else {
+        "openapi_only"
+    }
+}
+
+/// A JSON Pointer segment (RFC 6901).
+fn escape(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}
+
+/// The JSON type of a value, `integer` for numbers with no fractional part.
+fn type_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(number) if number.is_i64() || number.is_u64() => "integer",
+        Value::Number(number) if number.as_f64().is_some_and(|float| float.fract() == 0.0) => {
+            "integer"
+        }
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Whether a value's type is one a schema's `type` allows.
+fn type_allowed(schema_type: &Value, found: &str) -> bool {
+    let allows = |name: &str| name == found || (name == "number" && found == "integer");
+    match schema_type {
+        Value::String(name) => allows(name),
+        Value::Array(names) => names.iter().filter_map(Value::as_str).any(allows),
+        _ => true,
+    }
+}
+
+/// The text form of a UUID (RFC 9562): 8-4-4-4-12 hexadecimal digits.
+fn is_uuid(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(index, byte)| match index {
+            8 | 13 | 18 | 23 => *byte == b'-',
+            _ => byte.is_ascii_hexdigit(),
+        })
+}
+
+struct Walk<'a> {
+    observation: &'a mut Observation,
+    reveal_values: bool,
+}
+
+impl Walk<'_> {
+    fn object(&mut self, members: &Map<String, Value>, schema: &Value, path: &str) {
+        let properties = schema.get("properties").and_then(Value::as_object);
+        for required in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            if !members.contains_key(required) {
+                self.observation
+                    .missing
+                    .insert(format!("{path}/{}", escape(required)));
+            }
+        }
+        for (name, value) in members {
+            let here = format!("{path}/{}", escape(name));
+            match properties.and_then(|properties| properties.get(name)) {
+                Some(property) => {
+                    self.observation.declared.insert(here.clone());
+                    self.value(value, property, &here);
+                }
+                None => {
+                    self.observation
+                        .undeclared
+                        .entry(here)
+                        .or_default()
+                        .insert(type_of(value).to_owned());
+                }
+            }
+        }
+    }
+
+    fn value(&mut self, value: &Value, schema: &Value, path: &str) {
+        let found = type_of(value);
+        if let Some(schema_type) = schema.get("type")
+            && !type_allowed(schema_type, found)
+        {
+            self.observation
+                .type_mismatches
+                .entry(path.to_owned())
+                .or_default()
+                .insert(found.to_owned());
+            return;
+        }
+        if let (Some(allowed), false) = (
+            schema.get("enum").and_then(Value::as_array),
+            value.is_null(),
+        ) && !allowed.contains(value)
+        {
+            let values = self
+                .observation
+                .outside_enum
+                .entry(path.to_owned())
+                .or_default();
+            if self.reveal_values {
+                values.insert(match value {
+                    Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                });
+            }
+        }
+        if schema.get("format").and_then(Value::as_str) == Some("uuid")
+            && let Value::String(text) = value
+            && !is_uuid(text)
+        {
+            self.observation.format_mismatches.insert(path.to_owned());
+        }
+        match value {
+            Value::Object(members) => self.object(members, schema, path),
+            Value::Array(items) => {
+                if let Some(item_schema) = schema.get("items") {
+                    let here = format!("{path}/*");
+                    for item in items {
+                        self.value(item, item_schema, &here);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// One field not in its event's schema, over a survey.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldSeen {
+    /// Deliveries that carried it.
+    pub deliveries: u64,
+    /// The JSON types seen (`null` among them when it was ever null).
+    pub types: BTreeSet<String>,
+}
+
+/// Values outside a documented enum, over a survey.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutsideEnum {
+    /// Deliveries with such a value.
+    pub deliveries: u64,
+    /// The values and how often, only when values may be revealed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub values: BTreeMap<String, u64>,
+}
+
+/// One event name over a survey.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventSurvey {
+    /// Deliveries of this name.
+    pub deliveries: u64,
+    /// Its naming scheme.
+    pub scheme: String,
+    /// Fields its schema does not declare, by path.
+    pub undeclared: BTreeMap<String, FieldSeen>,
+    /// Documented fields no delivery carried (filled by [`Survey::finish`]).
+    pub never_seen: BTreeSet<String>,
+    /// Required fields missing, by path: in how many deliveries.
+    pub missing_required: BTreeMap<String, u64>,
+    /// Values of another type than documented, by path: the types found and how often.
+    pub type_mismatches: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Values not of their documented format (UUIDs), by path: how often.
+    pub format_mismatches: BTreeMap<String, u64>,
+    /// Values outside a documented enum, by path.
+    pub outside_enum: BTreeMap<String, OutsideEnum>,
+    #[serde(skip)]
+    seen: BTreeSet<String>,
+}
+
+/// Observations added up.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Survey {
+    /// Bodies observed.
+    pub payloads: u64,
+    /// Bodies that could not be read, by intake's code.
+    pub unreadable: BTreeMap<String, u64>,
+    /// Bodies naming an event the catalog does not know.
+    pub unknown_events: u64,
+    /// Those names and how often, only when values may be revealed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unknown_event_names: BTreeMap<String, u64>,
+    /// Deliveries by naming scheme.
+    pub schemes: BTreeMap<String, u64>,
+    /// Per event name as delivered (`test-delivery` for the test delivery).
+    pub events: BTreeMap<String, EventSurvey>,
+}
+
+impl Survey {
+    /// Adds one body's observation.
+    pub fn add(&mut self, observation: Observation) {
+        self.payloads += 1;
+        if let Some(code) = observation.unreadable {
+            *self.unreadable.entry(code).or_default() += 1;
+            return;
+        }
+        if observation.unknown_event {
+            self.unknown_events += 1;
+            if let Some(name) = observation.unknown_event_name {
+                *self.unknown_event_names.entry(name).or_default() += 1;
+            }
+            return;
+        }
+        let Some(name) = observation.event else {
+            return;
+        };
+        let scheme = observation.scheme.unwrap_or_default();
+        *self.schemes.entry(scheme.clone()).or_default() += 1;
+        let event = self.events.entry(name).or_default();
+        event.deliveries += 1;
+        event.scheme = scheme;
+        for (path, types) in observation.undeclared {
+            let field = event.undeclared.entry(path).or_default();
+            field.deliveries += 1;
+            field.types.extend(types);
+        }
+        event.seen.extend(observation.declared);
+        for path in observation.missing {
+            *event.missing_required.entry(path).or_default() += 1;
+        }
+        for (path, types) in observation.type_mismatches {
+            let found = event.type_mismatches.entry(path).or_default();
+            for name in types {
+                *found.entry(name).or_default() += 1;
+            }
+        }
+        for path in observation.format_mismatches {
+            *event.format_mismatches.entry(path).or_default() += 1;
+        }
+        for (path, values) in observation.outside_enum {
+            let outside = event.outside_enum.entry(path).or_default();
+            outside.deliveries += 1;
+            for value in values {
+                *outside.values.entry(value).or_default() += 1;
+            }
+        }
+    }
+
+    /// Fills in what needs every observation: the documented fields no delivery carried.
+    pub fn finish(&mut self, surveyor: &Surveyor) {
+        for (name, event) in &mut self.events {
+            event.never_seen = surveyor
+                .documented(name)
+                .into_iter()
+                .filter(|path| !event.seen.contains(path))
+                // A member of an object never seen is no news beyond the object itself.
+                .filter(|path| {
+                    path.rsplit_once('/')
+                        .is_none_or(|(parent, _)| parent.is_empty() || event.seen.contains(parent))
+                })
+                .collect();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_drifted_delivery_is_observed_field_by_field() {
+        let surveyor = Surveyor::new();
+        let body = br#"{"event_name": "DOC_VERIFIED", "status": "ARCHIVED", "book_pk": "12",
+            "book_uuid": "not-a-uuid", "uploaded_doc_uuid": "b0bf0eb7-c1fd-4473-aba3-ea93dd619a22",
+            "new_field": null, "nested": {"a": 1}}"#;
+        let observation = surveyor.observe(body, &Options::default());
+        assert_eq!(observation.event.as_deref(), Some("DOC_VERIFIED"));
+        assert_eq!(observation.scheme.as_deref(), Some("account"));
+        assert_eq!(
+            observation.undeclared.keys().collect::<Vec<_>>(),
+            ["/nested", "/new_field"]
+        );
+        assert!(observation.undeclared["/new_field"].contains("null"));
+        assert!(observation.type_mismatches["/book_pk"].contains("string"));
+        assert!(observation.format_mismatches.contains("/book_uuid"));
+        assert!(
+            observation.outside_enum["/status"].is_empty(),
+            "values hidden"
+        );
+        assert!(observation.missing.contains("/uploaded_doc_pk"));
+        let revealed = surveyor.observe(
+            body,
+            &Options {
+                reveal_values: true,
+                ..Options::default()
+            },
+        );
+        assert!(revealed.outside_enum["/status"].contains("ARCHIVED"));
+
+        let mut survey = Survey::default();
+        survey.add(observation.clone());
+        survey.add(observation);
+        survey.add(surveyor.observe(b"{", &Options::default()));
+        survey.add(surveyor.observe(br#"{"event_name": "book.burned"}"#, &Options::default()));
+        survey.finish(&surveyor);
+        assert_eq!(survey.payloads, 4);
+        assert_eq!(survey.unknown_events, 1);
+        assert!(survey.unknown_event_names.is_empty());
+        assert_eq!(survey.unreadable.values().sum::<u64>(), 1);
+        let event = &survey.events["DOC_VERIFIED"];
+        assert_eq!(event.deliveries, 2);
+        assert_eq!(event.undeclared["/new_field"].deliveries, 2);
+        assert!(event.never_seen.contains("/notification_type"));
+        assert!(!event.never_seen.contains("/book_pk"));
+    }
+}
