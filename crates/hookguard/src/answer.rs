@@ -284,41 +284,40 @@ impl<'a, E: Clone + Serialize> Answer<'a, E> {
 }
 
 impl<'a> Answer<'a, Finding> {
+    /// A refusal for one reason: the finding that says it, and the detail beside it.
+    fn refusal(
+        verdict: Verdict,
+        detail: impl Into<Cow<'static, str>>,
+        event_name: Option<&'a str>,
+        finding: Finding,
+    ) -> Answer<'a> {
+        Answer {
+            verdict,
+            detail: detail.into(),
+            event_name,
+            errors: Cow::Owned(vec![finding]),
+            errors_omitted: 0,
+        }
+    }
+
     /// A body larger than `limit` bytes, however that was found out (a declared length, a
     /// stream that went past it, the core's intake).
     pub fn too_large(limit: u64) -> Answer<'a> {
         let kind = IntakeErrorKind::TooLarge { limit };
         let finding = Finding::at(kind.code(), "", kind.to_string());
-        Answer {
-            verdict: Verdict::TooLarge,
-            detail: kind.to_string().into(),
-            event_name: None,
-            errors: Cow::Owned(vec![finding]),
-            errors_omitted: 0,
-        }
+        Answer::refusal(Verdict::TooLarge, kind.to_string(), None, finding)
     }
 
     /// A signature that was not accepted.
     pub fn signature_refused(error: &SignatureError) -> Answer<'a> {
         let finding = Finding::at(error.kind.code(), "", error.to_string());
-        Answer {
-            verdict: Verdict::SignatureInvalid,
-            detail: error.to_string().into(),
-            event_name: None,
-            errors: Cow::Owned(vec![finding]),
-            errors_omitted: 0,
-        }
+        Answer::refusal(Verdict::SignatureInvalid, error.to_string(), None, finding)
     }
 
     /// An authentic delivery received before, inside the replay window.
     pub fn replayed() -> Answer<'a> {
-        Answer {
-            verdict: Verdict::Replayed,
-            detail: REPLAYED_DETAIL.into(),
-            event_name: None,
-            errors: Cow::Owned(vec![Finding::at(REPLAYED_CODE, "", REPLAYED_DETAIL)]),
-            errors_omitted: 0,
-        }
+        let finding = Finding::at(REPLAYED_CODE, "", REPLAYED_DETAIL);
+        Answer::refusal(Verdict::Replayed, REPLAYED_DETAIL, None, finding)
     }
 
     /// What a report says: valid, or invalid with its errors. A body refused for its size gets
@@ -355,13 +354,13 @@ impl<'a> Answer<'a, Finding> {
             "{} is not accepted on this route",
             event_name.unwrap_or("this event")
         );
-        Answer {
-            verdict: Verdict::EventNotAllowed,
-            detail: "the event is not accepted on this route".into(),
+        let finding = Finding::at("event_not_allowed", location, message);
+        Answer::refusal(
+            Verdict::EventNotAllowed,
+            "the event is not accepted on this route",
             event_name,
-            errors: Cow::Owned(vec![Finding::at("event_not_allowed", location, message)]),
-            errors_omitted: 0,
-        }
+            finding,
+        )
     }
 }
 
