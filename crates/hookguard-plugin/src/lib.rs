@@ -93,14 +93,6 @@ impl Session {
         }
     }
 
-    /// Builds the default gate if no configuration was applied yet.
-    fn ensure_gate(&mut self) -> Result<(), String> {
-        if self.gate.is_none() {
-            self.gate = Some(Gate::new(GateConfig::default()).map_err(|error| error.to_string())?);
-        }
-        Ok(())
-    }
-
     /// Allocates `len` zeroed bytes for the host; returns their address, or `None` when the
     /// request is over [`MAX_ALLOCATION`].
     pub fn alloc(&mut self, len: usize) -> Option<usize> {
@@ -323,14 +315,12 @@ impl Session {
         (address, len): (usize, usize),
         (body_address, body_len): (usize, usize),
     ) -> i32 {
-        if let Err(message) = self.ensure_gate() {
-            return self.error(status::BAD_OPTIONS, &message);
-        }
-        let (Some(gate), Some(request), Some(body)) = (
-            self.gate.as_ref(),
-            live_bytes(&self.allocations, address, len),
-            live_bytes(&self.allocations, body_address, body_len),
-        ) else {
+        let (gate, request) =
+            match gate_and_input(&mut self.gate, &self.allocations, (address, len)) {
+                Ok(found) => found,
+                Err((code, message)) => return self.error(code, &format!("admit: {message}")),
+            };
+        let Some(body) = live_bytes(&self.allocations, body_address, body_len) else {
             return self.error(status::BAD_BUFFER, "admit: buffer is not a live allocation");
         };
         /// `hookguard_admit`'s request, read borrowing from the buffer (it comes with every
