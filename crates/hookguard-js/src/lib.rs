@@ -766,14 +766,11 @@ fn delivery_fields(headers: &JsValue) -> Result<Vec<(&'static str, Vec<u8>)>, Js
     Ok(fields)
 }
 
-/// A clock reading in Unix seconds: `now` as given, or the engine's clock.
-fn unix_seconds(now: Option<&serde_json::Value>) -> Result<i64, JsValue> {
+/// A clock reading in Unix seconds: `now` as given (a finite number), or the engine's clock.
+fn unix_seconds(now: Option<f64>) -> Result<i64, JsValue> {
     match now {
         #[allow(clippy::cast_possible_truncation)]
-        Some(serde_json::Value::Number(now)) => match now.as_f64() {
-            Some(now) if now.is_finite() => Ok(now.floor() as i64),
-            _ => Err(type_error("now must be a finite number of Unix seconds")),
-        },
+        Some(now) if now.is_finite() => Ok(now.floor() as i64),
         Some(_) => Err(type_error("now must be a finite number of Unix seconds")),
         #[allow(clippy::cast_possible_truncation)]
         None => Ok((js_sys::Date::now() / 1000.0).floor() as i64),
@@ -808,7 +805,8 @@ pub fn verify(headers: &JsValue, body: &JsValue, options: &JsValue) -> Result<Js
         ));
     }
     let (members, host) = read_members(options, "options", &["now"])?;
-    let now = unix_seconds(host.get("now"))?;
+    // Anything but a number reads as not finite, and is refused as such.
+    let now = unix_seconds(host.get("now").map(|now| now.as_f64().unwrap_or(f64::NAN)))?;
     let policy: SignaturePolicy = serde_json::from_value(serde_json::Value::Object(members))
         .map_err(|error| {
             type_error(&format!(
@@ -986,7 +984,7 @@ impl JsGate {
         let now = match now {
             value if value.is_undefined() || value.is_null() => unix_seconds(None)?,
             value => match value.as_f64() {
-                Some(seconds) => unix_seconds(Some(&serde_json::Value::from(seconds)))?,
+                Some(seconds) => unix_seconds(Some(seconds))?,
                 None => return Err(type_error("now must be a number of Unix seconds")),
             },
         };
