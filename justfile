@@ -84,9 +84,11 @@ schemas:
 schemas-check:
     cargo run --quiet -p hookguard-schemagen -- --check
 
-# Rewrite tests/expected/verdicts.json and answers.json after an intended change of behaviour (review the diff!)
+# (The drift overlay is drafted first: its verdicts are recorded with it.)
+# Rewrite tests/expected/ (verdicts, answers, drift verdicts, overlay errors) and the drift overlay after an intended change of behaviour (review the diff!)
 bless:
-    HOOKGUARD_BLESS=1 cargo test --quiet -p hookguard --test verdicts --test answers
+    HOOKGUARD_BLESS=1 cargo test --quiet -p hookguard --test overlays the_drift_overlay_is_what_a_survey
+    HOOKGUARD_BLESS=1 cargo test --quiet -p hookguard --test verdicts --test answers --test overlays
 
 # Validate schemas/openapi.json with an independent OpenAPI 3.1 validator (PyPI's openapi-spec-validator)
 openapi-lint:
@@ -133,9 +135,14 @@ cli: plugin
     cargo build --quiet --release -p hookguard-cli
     @echo "built {{cli}}"
 
+# (Then ajv, an independent validator, on the effective schemas `hookguard schemas --overlay` writes.)
 # The command line's tests: the built binary on the fixtures, captures and snapshots
 cli-test: plugin
     cargo test --release -p hookguard-cli
+    cargo build --quiet --release -p hookguard-cli
+    rm -rf target/effective-schemas
+    {{cli}} schemas --overlay tests/fixtures/drift/overlay.json --out-dir target/effective-schemas
+    cd {{second_validator}} && HOOKGUARD_EFFECTIVE_SCHEMAS="$PWD/../../target/effective-schemas" node --test effective-schemas.mjs
 
 # Build the npm package in crates/hookguard-js/npm: wasm-bindgen's Node (CommonJS) and web builds
 js: toolchain

@@ -41,7 +41,39 @@ export interface Options {
   maxFindings?: number;
   /** Let messages quote payload values. Default false: bodies carry customer data. */
   revealValues?: boolean;
+  /**
+   * What your team accepts beyond the published schemas (fields Ocrolus sends that no page
+   * lists, new enum values), as `hookguard survey --emit-overlay` writes it. Checked whole: one
+   * that would take anything away throws a TypeError naming the entry. For many deliveries,
+   * give it to a {@link Gate} once rather than to every `validate` call.
+   */
+  overlay?: Overlay;
 }
+
+/**
+ * A schema overlay: it only adds optional fields with a type, and enum values. Events are named
+ * as delivered; field paths are JSON Pointers with `*` for array items. Its keys are data and
+ * are not camelCased.
+ */
+export interface Overlay {
+  hookguard_overlay: 1;
+  description?: string;
+  events?: {
+    [eventName: string]: {
+      fields?: {
+        [path: string]: {
+          type: OverlayType | OverlayType[];
+          required?: false;
+          description?: string;
+        };
+      };
+      enum_values?: { [path: string]: string[] };
+    };
+  };
+}
+
+/** A JSON type, as JSON Schema names it. */
+export type OverlayType = 'null' | 'boolean' | 'integer' | 'number' | 'string' | 'array' | 'object';
 
 interface Findings {
   /** The errors, sorted by location: at most `maxFindings`. */

@@ -98,7 +98,13 @@ fn option_names() -> (Vec<String>, String) {
     let mut kinds = String::from("b");
     for name in Options::NAMES {
         names.push(camel_case(name));
-        kinds.push(if Options::is_flag(name) { 'b' } else { 'n' });
+        kinds.push(if Options::is_flag(name) {
+            'b'
+        } else if Options::is_document(name) {
+            'o'
+        } else {
+            'n'
+        });
     }
     (names, kinds)
 }
@@ -150,6 +156,12 @@ fn read_options(options: &JsValue) -> Result<(Options, bool), JsValue> {
         let Some(number) = value(index + 1) else {
             continue;
         };
+        if Options::is_document(name) {
+            // A document (the overlay) is not in a slot: read as JSON, checked by the core.
+            let document = js_sys::Reflect::get(options, &JsValue::from_str(&camel_case(name)))?;
+            core.overlay = Some(json_of(&document, name)?);
+            continue;
+        }
         let value = if Options::is_flag(name) {
             OptionValue::Flag(number != 0.0)
         } else {
@@ -158,13 +170,32 @@ fn read_options(options: &JsValue) -> Result<(Options, bool), JsValue> {
         core.set(name, value);
     }
     // The core's message names the option in its own spelling; say it in JavaScript's.
-    core.check().map_err(|error| {
-        JsValue::from(RangeError::new(&format!(
-            "options: {}",
-            error.message_naming(camel_case)
-        )))
-    })?;
+    core.check()
+        .map_err(|error| options_error(&error, "options"))?;
     Ok((core, normalize))
+}
+
+/// Refused options as a JavaScript error: a RangeError for a limit out of range, a TypeError
+/// for a refused overlay (its message names the offending entry, as the core wrote it).
+fn options_error(error: &hookguard::ConfigError, what: &str) -> JsValue {
+    let message = format!("{what}: {}", error.message_naming(camel_case));
+    match error.kind {
+        hookguard::ConfigErrorKind::Overlay(_) => type_error(&message),
+        _ => RangeError::new(&message).into(),
+    }
+}
+
+/// A JavaScript value as JSON (for a document option: its keys are data, kept as written).
+fn json_of(value: &JsValue, name: &str) -> Result<serde_json::Value, JsValue> {
+    let text = JSON::stringify(value)?
+        .as_string()
+        .unwrap_or_else(|| String::from("null"));
+    serde_json::from_str(&text).map_err(|_| {
+        type_error(&format!(
+            "options: {} must be a plain object",
+            camel_case(name)
+        ))
+    })
 }
 
 /// A configuration object written in JavaScript's spelling, as the core's members: keys
@@ -220,9 +251,7 @@ fn gate_error(error: hookguard::GateError, what: &str, host_settings: &[&str]) -
                 known.join(", ")
             ))
         }
-        GateError::Options(error) => {
-            RangeError::new(&format!("{what}: {}", error.message_naming(camel_case))).into()
-        }
+        GateError::Options(error) => options_error(&error, what),
         GateError::Secrets(error) => type_error(&format!("{what}.secrets: {error}")),
         other => type_error(&format!(
             "{what}: {}",
@@ -244,7 +273,10 @@ fn snake_keys(
                 return Err(key);
             }
             let value = match value {
-                serde_json::Value::Object(inner) => serde_json::Value::Object(snake_keys(inner)?),
+                // A document option's keys are data (event names, field paths), not names.
+                serde_json::Value::Object(inner) if !Options::is_document(&snake) => {
+                    serde_json::Value::Object(snake_keys(inner)?)
+                }
                 other => other,
             };
             Ok((snake, value))
@@ -372,6 +404,11 @@ export function hookguardReadOptions(options, names, kinds, memory, at) {
     if (index === -1) return `options: unknown option ${JSON.stringify(key)} (known: ${names.join(', ')})`;
     const value = options[key];
     if (value === undefined || value === null) continue;
+    if (kinds[index] === 'o') {
+      if (typeof value !== 'object' || Array.isArray(value)) return `options: ${key} must be an object, not ${Array.isArray(value) ? 'an array' : typeof value}`;
+      present |= 1 << index;
+      continue;
+    }
     const kind = kinds[index] === 'b' ? 'boolean' : 'number';
     if (typeof value !== kind) return `options: ${key} must be a ${kind}, not ${typeof value}`;
     optionSlots[at / 8 + index] = value === true ? 1 : value === false ? 0 : value;

@@ -134,7 +134,7 @@ impl Session {
     }
 
     /// Applies a configuration given as JSON: the core's gate configuration (the options
-    /// `max_bytes`, `max_depth`, `strict`, `reveal_values`, `max_findings`, and `normalize`,
+    /// `max_bytes`, `max_depth`, `strict`, `reveal_values`, `max_findings`, `overlay`, and `normalize`,
     /// `allowed_events`, `signature`, `problem`), checked whole; on error the previous one stays.
     pub fn configure(&mut self, address: usize, len: usize) -> i32 {
         let Some(input) = self.input(address, len) else {
@@ -155,6 +155,8 @@ impl Session {
         match built {
             Ok(gate) => {
                 self.gate = Some(gate);
+                // A survey reads the schemas the configuration's overlay makes effective.
+                self.surveyor = None;
                 self.result.clear();
                 status::OK
             }
@@ -189,7 +191,10 @@ impl Session {
         };
         let surveyor = self
             .surveyor
-            .get_or_insert_with(hookguard::survey::Surveyor::new);
+            .get_or_insert_with(|| match gate.validator().overlay() {
+                Some(overlay) => hookguard::survey::Surveyor::with_overlay(overlay),
+                None => hookguard::survey::Surveyor::new(),
+            });
         let observation = surveyor.observe(body, gate.validator().options());
         match serde_json::to_vec(&observation) {
             Ok(json) => {
@@ -399,7 +404,8 @@ impl Session {
         status::OK
     }
 
-    /// Puts the schema of the event named at `(address, len)` into the result.
+    /// Puts the schema of the event named at `(address, len)` into the result: the effective one
+    /// when the configuration has an overlay.
     pub fn schema(&mut self, address: usize, len: usize) -> i32 {
         let Some(name) = self.input(address, len) else {
             return self.error(
@@ -407,16 +413,21 @@ impl Session {
                 "schema: buffer is not a live allocation",
             );
         };
-        let schema = std::str::from_utf8(name)
-            .ok()
-            .and_then(hookguard::schema::embedded_schema);
-        match schema {
-            Some(schema) => {
-                self.result = schema.to_string().into_bytes();
-                status::OK
-            }
-            None => self.error(status::INVALID, "no schema by that name"),
+        let Some((name, mut schema)) = std::str::from_utf8(name).ok().and_then(|name| {
+            hookguard::schema::embedded_schema(name).map(|schema| (name.to_owned(), schema))
+        }) else {
+            return self.error(status::INVALID, "no schema by that name");
+        };
+        // With an overlay configured, the effective schema: what this module checks.
+        if let Some(overlay) = self
+            .gate
+            .as_ref()
+            .and_then(|gate| gate.validator().overlay())
+        {
+            overlay.apply_to_schema(&name, &mut schema);
         }
+        self.result = schema.to_string().into_bytes();
+        status::OK
     }
 
     /// The last result's bytes.

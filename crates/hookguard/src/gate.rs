@@ -121,12 +121,13 @@ impl Default for GateSettings {
 
 impl GateConfig {
     /// Every top-level name a gate configuration has, validation options first.
-    pub const NAMES: [&'static str; 9] = [
+    pub const NAMES: [&'static str; 10] = [
         "max_bytes",
         "max_depth",
         "strict",
         "reveal_values",
         "max_findings",
+        "overlay",
         "normalize",
         "allowed_events",
         "signature",
@@ -728,6 +729,10 @@ mod tests {
     #[test]
     fn the_names_are_the_serialized_names() {
         let value = serde_json::to_value(GateConfig {
+            options: Options {
+                overlay: Some(serde_json::json!({ "hookguard_overlay": 1 })),
+                ..Options::default()
+            },
             allowed_events: Some(Vec::new()),
             signature: Some(SignaturePolicy::default()),
             ..GateConfig::default()
@@ -744,6 +749,34 @@ mod tests {
         let mut names = names;
         names.sort_unstable();
         assert_eq!(names, expected);
+    }
+
+    #[test]
+    fn an_overlay_in_the_configuration_reaches_the_checks_and_a_refused_one_names_its_entry() {
+        let body = br#"{"event_name": "book.verified", "status": "BOOK_COMPLETE", "book_pk": 1,
+            "book_uuid": "8ef7a1e1-fc97-42f9-81ea-ef357b333117", "book_name": null}"#;
+        let gate = |config: &str| Gate::new(GateConfig::from_json(config.as_bytes())?);
+        let strict = gate(r#"{"strict": true}"#).unwrap();
+        let admitted = strict.admit(&DeliveryHeaders::default(), body, 0, &mut NoMemory, None);
+        assert_eq!(admitted.unwrap().verdict(), Verdict::Invalid);
+        let overlaid = gate(
+            r#"{"strict": true, "overlay": {"hookguard_overlay": 1, "events": {"book.verified":
+                {"fields": {"/book_name": {"type": ["string", "null"]}}}}}}"#,
+        )
+        .unwrap();
+        let admitted = overlaid.admit(&DeliveryHeaders::default(), body, 0, &mut NoMemory, None);
+        assert_eq!(admitted.unwrap().verdict(), Verdict::Valid);
+        let refused = gate(
+            r#"{"overlay": {"hookguard_overlay": 1, "events": {"book.verified":
+                {"fields": {"/book_pk": {"type": "string"}}}}}}"#,
+        )
+        .unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .starts_with(r#"overlay: events."book.verified".fields."/book_pk": would change"#),
+            "{refused}"
+        );
     }
 
     #[test]

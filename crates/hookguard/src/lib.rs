@@ -41,6 +41,7 @@ pub mod intake;
 mod location;
 mod normalize;
 mod number;
+pub mod overlay;
 mod pointer;
 mod report;
 pub mod schema;
@@ -52,6 +53,7 @@ pub use answer::{Answer, ProblemShape, Verdict};
 pub use catalog::Event;
 pub use gate::{Admission, Authenticity, Gate, GateConfig, GateError};
 pub use location::Position;
+pub use overlay::{Overlay, OverlayError};
 pub use report::{Delivery, Finding, Normalized, Omitted, Report};
 pub use validator::{
     ConfigError, ConfigErrorKind, DEFAULT_MAX_FINDINGS, MAX_BYTES_CEILING, MAX_DEPTH_CEILING,

@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 
 use crate::catalog::{self, Listing};
 use crate::intake::{self, IntakeLimits};
+use crate::overlay::Overlay;
 use crate::schema::{BUNDLE_JSON, TEST_DELIVERY};
 use crate::validator::Options;
 
@@ -81,6 +82,17 @@ impl Surveyor {
             .and_then(|bundle| bundle.get("$defs")?.as_object().cloned())
             .unwrap_or_default();
         Surveyor { schemas }
+    }
+
+    /// A surveyor over the effective schemas: the compiled-in ones with what `overlay` adds,
+    /// so that a survey run with the overlay in force reports only the drift it does not
+    /// accept yet.
+    pub fn with_overlay(overlay: &Overlay) -> Surveyor {
+        let mut surveyor = Surveyor::new();
+        for (name, schema) in &mut surveyor.schemas {
+            overlay.apply_to_schema(name, schema);
+        }
+        surveyor
     }
 
     /// What one body shows, read under `options`' limits (`reveal_values` decides whether
@@ -235,6 +247,9 @@ impl Walk<'_> {
                     self.observation.declared.insert(here.clone());
                     self.value(value, property, &here);
                 }
+                // An object schema without `properties` (a field an overlay adds as an
+                // object) declares nothing and forbids nothing: its members are not drift.
+                None if properties.is_none() => {}
                 None => {
                     self.observation
                         .undeclared
@@ -357,6 +372,19 @@ pub struct Survey {
 }
 
 impl Survey {
+    /// The survey with every payload value left out (enum values, unknown event names): what
+    /// may be shown when values may not be revealed, after values were kept to draft an
+    /// overlay.
+    pub fn without_values(mut self) -> Survey {
+        self.unknown_event_names.clear();
+        for event in self.events.values_mut() {
+            for outside in event.outside_enum.values_mut() {
+                outside.values.clear();
+            }
+        }
+        self
+    }
+
     /// Adds one body's observation.
     pub fn add(&mut self, observation: Observation) {
         self.payloads += 1;

@@ -10,6 +10,7 @@ use crate::express;
 use crate::intake::{self, IntakeLimits, SERDE_JSON_DEPTH_LIMIT};
 use crate::location::Position;
 use crate::normalize::{disagreeing_aliases, normalize};
+use crate::overlay::{Overlay, OverlayError};
 use crate::pointer;
 use crate::report::{Finding, FindingList, Normalized, Omitted, Report};
 
@@ -54,6 +55,10 @@ pub struct Options {
     /// whatever a body holds, so a receiver that logs or returns findings cannot be made to
     /// send many times the bytes it was sent.
     pub max_findings: u64,
+    /// What the team accepts beyond the published schemas: optional fields with a type, and
+    /// enum values ([`crate::overlay`]). A JSON document, checked whole by [`Options::check`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overlay: Option<Value>,
 }
 
 impl Default for Options {
@@ -64,6 +69,7 @@ impl Default for Options {
             strict: false,
             reveal_values: false,
             max_findings: DEFAULT_MAX_FINDINGS,
+            overlay: None,
         }
     }
 }
@@ -71,18 +77,24 @@ impl Default for Options {
 impl Options {
     /// Every option's name, as JSON and Rust spell it (the npm package derives camelCase
     /// names from these, the command line `--kebab-case` flags).
-    pub const NAMES: [&'static str; 5] = [
+    pub const NAMES: [&'static str; 6] = [
         "max_bytes",
         "max_depth",
         "strict",
         "reveal_values",
         "max_findings",
+        "overlay",
     ];
 
-    /// Whether the option named `name` (one of [`Options::NAMES`]) is a flag; the others are
-    /// counts.
+    /// Whether the option named `name` (one of [`Options::NAMES`]) is a flag.
     pub fn is_flag(name: &str) -> bool {
         matches!(name, "strict" | "reveal_values")
+    }
+
+    /// Whether the option named `name` (one of [`Options::NAMES`]) is a JSON document (the
+    /// overlay) rather than a flag or a count.
+    pub fn is_document(name: &str) -> bool {
+        name == "overlay"
     }
 
     /// Sets the option named `name` (one of [`Options::NAMES`]), for hosts that read options
@@ -135,7 +147,18 @@ impl Options {
                 option: "max_findings",
             });
         }
-        Ok(())
+        self.resolved_overlay().map(drop)
+    }
+
+    /// The overlay, checked against the catalog; `None` when there is none.
+    fn resolved_overlay(&self) -> Result<Option<Overlay>, ConfigError> {
+        self.overlay
+            .as_ref()
+            .map(Overlay::resolve)
+            .transpose()
+            .map_err(|error| ConfigError {
+                kind: ConfigErrorKind::Overlay(error),
+            })
     }
 }
 
@@ -178,6 +201,9 @@ pub enum ConfigErrorKind {
         /// The option's name.
         option: &'static str,
     },
+    /// The overlay was refused: it would take something away, or names what the catalog
+    /// does not have.
+    Overlay(OverlayError),
 }
 
 impl ConfigError {
@@ -200,6 +226,7 @@ impl ConfigError {
             ConfigErrorKind::ZeroLimit { option } => {
                 format!("{} must be greater than zero", spell(option))
             }
+            ConfigErrorKind::Overlay(error) => format!("{}: {error}", spell("overlay")),
         }
     }
 }
@@ -217,13 +244,21 @@ impl std::error::Error for ConfigError {}
 #[derive(Debug, Clone)]
 pub struct Validator {
     options: Options,
+    /// `options.overlay`, resolved against the catalog.
+    overlay: Option<Overlay>,
 }
 
 impl Validator {
     /// Builds a validator applying `options`, once they pass [`Options::check`].
     pub fn new(options: Options) -> Result<Validator, ConfigError> {
         options.check()?;
-        Ok(Validator { options })
+        let overlay = options.resolved_overlay()?;
+        Ok(Validator { options, overlay })
+    }
+
+    /// The overlay in force, resolved; `None` when there is none.
+    pub fn overlay(&self) -> Option<&Overlay> {
+        self.overlay.as_ref()
     }
 
     /// The options this validator applies.
@@ -235,6 +270,9 @@ impl Validator {
     /// hosts reconfigure without rebuilding. On error the previous options stay in force.
     pub fn set_options(&mut self, options: Options) -> Result<(), ConfigError> {
         options.check()?;
+        if options.overlay != self.options.overlay {
+            self.overlay = options.resolved_overlay()?;
+        }
         self.options = options;
         Ok(())
     }
@@ -258,7 +296,7 @@ impl Validator {
     /// The express lane's report ([`crate::express`]), when the lane can write it.
     #[doc(hidden)]
     pub fn express_report(&self, body: &[u8], want_normalized: bool) -> Option<Report> {
-        express::report(body, &self.options, want_normalized)
+        express::report(body, &self.options, self.overlay.as_ref(), want_normalized)
     }
 
     /// The report of the reference path alone: strict intake into a tree, the compiled check,
@@ -315,6 +353,10 @@ impl Validator {
 
         let instance = Value::Object(payload);
         let mut findings = self.findings();
+        findings.additions = self
+            .overlay
+            .as_ref()
+            .and_then(|overlay| overlay.event(spec.name));
         compiled::check(schema, &instance, &mut String::new(), &mut findings);
         let Value::Object(payload) = instance else {
             return Report::refused(Finding::at(
@@ -375,13 +417,14 @@ impl Validator {
     }
 
     /// Empty finding lists, each bounded by [`Options::max_findings`].
-    fn findings(&self) -> Findings {
+    fn findings(&self) -> Findings<'_> {
         let limit = usize::try_from(self.options.max_findings).unwrap_or(usize::MAX);
         Findings {
             errors: FindingList::new(limit),
             warnings: FindingList::new(limit),
             strict: self.options.strict,
             reveal_values: self.options.reveal_values,
+            additions: None,
         }
     }
 }
@@ -470,10 +513,20 @@ mod tests {
 
     #[test]
     fn the_names_are_the_serialized_names_with_their_kinds_and_each_can_be_set() {
-        let serialized = serde_json::to_value(Options::default()).unwrap();
+        let with_overlay = Options {
+            overlay: Some(serde_json::json!({ "hookguard_overlay": 1 })),
+            ..Options::default()
+        };
+        let serialized = serde_json::to_value(with_overlay).unwrap();
         let serialized = serialized.as_object().unwrap();
         assert_eq!(serialized.len(), Options::NAMES.len());
         for name in Options::NAMES {
+            if Options::is_document(name) {
+                assert!(serialized[name].is_object(), "{name}");
+                assert!(!Options::is_flag(name));
+                assert!(!Options::default().set(name, OptionValue::Flag(true)));
+                continue;
+            }
             let flag = Options::is_flag(name);
             assert_eq!(serialized[name].is_boolean(), flag, "{name}");
             let mut options = Options::default();

@@ -23,6 +23,12 @@ const json = { 'content-type': 'application/json' };
 const VERIFIED = fixture('tests/fixtures/seeds/organization/book.verified.json');
 const INVALID = Buffer.from('{"event_name": "book.verified", "status": "BOOK_COMPLETE", "book_pk": "customer-secret-42", "book_uuid": "35ef4501-b93d-4ce2-b766-b670a057c0fb"}');
 const MAX_BODY_BYTES = 1024 * 1024;
+// The drifted capture, its overlay, and the verdicts every host gives each line in strict mode
+// without and with the overlay (tests/expected/drift-verdicts.json, recorded by the core).
+const driftVerdicts = JSON.parse(readFileSync(join(root, 'tests/expected/drift-verdicts.json'), 'utf8'));
+const driftLines = readFileSync(join(root, driftVerdicts.capture)).toString().split('\n').filter((line) => line !== '');
+const driftOverlay = JSON.parse(readFileSync(join(root, driftVerdicts.overlay), 'utf8'));
+const overlayErrors = JSON.parse(readFileSync(join(root, 'tests/expected/overlay-errors.json'), 'utf8'));
 const signatureVectors = JSON.parse(readFileSync(join(root, 'tests/fixtures/signatures/vectors.json'), 'utf8'));
 const secret = (name) => signatureVectors.secrets[name];
 
@@ -48,8 +54,11 @@ before(async () => {
       rotating: { signature: { secrets: [secret('current'), secret('previous')] } },
       istio: { max_bytes: MAX_BODY_BYTES, hold_headers: false, signature: { secrets: [secret('current')], required: false } },
       istioHeld: {},
+      strict: { strict: true },
+      strictWithOverlay: { strict: true, overlay: driftOverlay },
+      istioWithOverlay: { hold_headers: false, strict: true, overlay: driftOverlay },
     },
-    istioShaped: ['istio', 'istioHeld'],
+    istioShaped: ['istio', 'istioHeld', 'istioWithOverlay'],
   }));
 });
 
@@ -112,6 +121,48 @@ test('with normalize on, valid deliveries reach the upstream as the recorded nor
     const normalized = Buffer.from(JSON.stringify(expected.normalized));
     assert.deepEqual(response.upstream.body, normalized, path);
     assert.equal(response.upstream.headers['content-length'], String(normalized.length), path);
+  }
+});
+
+test('the drifted capture gets its recorded strict-mode verdicts without and with the overlay, in Envoy and under Istio', async () => {
+  assert.equal(driftLines.length, driftVerdicts.lines.length);
+  let accepted = 0;
+  for (const [index, line] of driftLines.entries()) {
+    const body = Buffer.from(line);
+    const recorded = driftVerdicts.lines[index];
+    for (const [listener, expected] of [
+      ['strict', recorded.without_overlay],
+      ['strictWithOverlay', recorded.with_overlay],
+      ['istioWithOverlay', recorded.with_overlay],
+    ]) {
+      const where = `line ${index + 1} via ${listener}`;
+      const response = await deliver(listener, { body });
+      if (expected.valid) {
+        assert.equal(response.status, 200, `${where}: ${response.body}`);
+        assert.deepEqual(response.upstream?.body, body, where);
+        accepted += listener === 'strictWithOverlay' ? 1 : 0;
+      } else {
+        assert.ok(response.status >= 400 && response.status < 500, `${where}: ${response.status}`);
+        assert.equal(response.upstream, undefined, `${where} reached the upstream`);
+        assert.deepEqual(problemOf(response).errors, expected.errors, where);
+      }
+    }
+  }
+  assert.ok(accepted > 300, `${accepted} lines accepted with the overlay`);
+});
+
+test('a refused overlay stops Envoy from accepting the config, naming the entry', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hookguard-overlay-'));
+  for (const [fixture, expected] of Object.entries(overlayErrors)) {
+    const path = join(dir, 'config.json');
+    const overlay = JSON.parse(readFileSync(join(root, fixture), 'utf8'));
+    writeFileSync(path, JSON.stringify(envoyConfig({
+      upstreamPort: upstream.port,
+      listeners: { refused: { strict: true, overlay } },
+    })));
+    const { code, output } = await validateConfig(path, root);
+    assert.notEqual(code, 0, fixture);
+    assert.ok(output.includes(`hookguard: configuration: overlay: ${expected.error}`), `${fixture}: ${output}`);
   }
 });
 
@@ -384,17 +435,46 @@ test('a refused plugin configuration stops Envoy from accepting the config', asy
   assert.match(output, /hookguard: configuration: unknown variant `enforcing`/);
 });
 
+/** The shipped envoy.yaml's text on free ports instead of 10000/9901/8080, in front of our upstream. */
+function onFreePorts(text) {
+  return text
+    .replace('port_value: 10000', 'port_value: 0')
+    .replace('port_value: 9901', 'port_value: 0')
+    .replace('port_value: 8080', `port_value: ${upstream.port}`)
+    .replace('filename: target/hookguard-gateway.wasm', `filename: ${process.env.HOOKGUARD_GATEWAY_WASM}`);
+}
+
+test('the README\'s deploy step: scripts/gateway-config puts the overlay into envoy.yaml, and that Envoy accepts the drift in strict mode', async () => {
+  const rendered = onFreePorts(execFileSync(join(root, 'scripts/gateway-config'), ['--overlay', join(root, driftVerdicts.overlay), '--strict'], { encoding: 'utf8' }));
+  const dir = mkdtempSync(join(tmpdir(), 'hookguard-deployed-'));
+  const path = join(dir, 'envoy.yaml');
+  writeFileSync(path, rendered);
+  const { code, output } = await validateConfig(path, root);
+  assert.equal(code, 0, output);
+  const deployed = await startEnvoy(path, { cwd: root, concurrency: 1 });
+  try {
+    // A line strict mode refuses without the overlay and accepts with it; and one that no
+    // overlay accepts (a number sent as a string).
+    const drifted = driftVerdicts.lines.findIndex((line) => !line.without_overlay.valid && line.with_overlay.valid);
+    const stillRefused = driftVerdicts.lines.findIndex((line) => line.with_overlay.errors.some((error) => error.code === 'schema_violation'));
+    assert.ok(drifted >= 0 && stillRefused >= 0);
+    const accepted = await send(deployed.ports.webhooks, { headers: json, body: Buffer.from(driftLines[drifted]) });
+    assert.equal(accepted.status, 200, accepted.body.toString());
+    const refused = await send(deployed.ports.webhooks, { headers: json, body: Buffer.from(driftLines[stillRefused]) });
+    assert.equal(refused.status, 400);
+    const unknownField = Buffer.from(JSON.stringify({ ...JSON.parse(VERIFIED), not_in_the_overlay: 1 }));
+    assert.equal((await send(deployed.ports.webhooks, { headers: json, body: unknownField })).status, 400, 'strict mode is on');
+  } finally {
+    await deployed.stop();
+  }
+});
+
 test('the shipped envoy.yaml validates, and serves as its README says', async () => {
   const shipped = join(root, 'host-examples/envoy/envoy.yaml');
   const { code, output } = await validateConfig(shipped, root);
   assert.equal(code, 0, output);
 
-  // Same file, on free ports instead of 10000/9901/8080, in front of our upstream.
-  const text = readFileSync(shipped, 'utf8')
-    .replace('port_value: 10000', 'port_value: 0')
-    .replace('port_value: 9901', 'port_value: 0')
-    .replace('port_value: 8080', `port_value: ${upstream.port}`)
-    .replace('filename: target/hookguard-gateway.wasm', `filename: ${process.env.HOOKGUARD_GATEWAY_WASM}`);
+  const text = onFreePorts(readFileSync(shipped, 'utf8'));
   const dir = mkdtempSync(join(tmpdir(), 'hookguard-shipped-'));
   const path = join(dir, 'envoy.yaml');
   writeFileSync(path, text);

@@ -128,6 +128,11 @@ pub fn normalize(
 pub fn survey(module: &PluginModule, args: &SurveyArgs, timings: Option<Instant>) -> Result<u8> {
     let check = &args.check;
     let mut run = Run::new(check, !io::stdout().is_terminal(), read_secrets(check)?)?;
+    // An overlay holds the enum values as sent: the module keeps them for it, and the survey
+    // printed still shows them only with --reveal-values.
+    if args.emit_overlay.is_some() {
+        run.config.options.reveal_values = true;
+    }
     let mut survey = hookguard::survey::Survey::default();
     let mut unreadable_observations = 0u64;
     let stats = run.execute(module, check, (false, false, true), &mut |run, checked| {
@@ -150,7 +155,19 @@ pub fn survey(module: &PluginModule, args: &SurveyArgs, timings: Option<Instant>
             "the module's observation of {unreadable_observations} payloads was not in the expected shape"
         );
     }
-    survey.finish(&hookguard::survey::Surveyor::new());
+    let overlay = run.config.options.overlay.clone();
+    let surveyor = match overlay.as_ref().map(hookguard::Overlay::resolve) {
+        Some(Ok(overlay)) => hookguard::survey::Surveyor::with_overlay(&overlay),
+        _ => hookguard::survey::Surveyor::new(),
+    };
+    survey.finish(&surveyor);
+    if let Some(path) = &args.emit_overlay {
+        let draft = hookguard::overlay::draft_from_survey(&survey, overlay.as_ref());
+        crate::overlay::write_draft(path, &draft, &mut io::stderr().lock())?;
+    }
+    if !check.reveal_values {
+        survey = survey.without_values();
+    }
     let mut out = BufWriter::new(io::stdout().lock());
     let written = match args.format {
         SurveyFormat::Json => serde_json::to_writer_pretty(&mut out, &survey)
@@ -196,7 +213,12 @@ struct Run {
 impl Run {
     fn new(check: &CheckArgs, stdout_free: bool, secrets: Option<Vec<String>>) -> Result<Run> {
         let stderr_is_terminal = io::stderr().is_terminal();
-        let config = gate_config(check, secrets);
+        let overlay = check
+            .overlay
+            .as_deref()
+            .map(crate::overlay::read)
+            .transpose()?;
+        let config = gate_config(check, secrets, overlay);
         let signature = match &config.signature {
             Some(policy) => Some(std::sync::Arc::new(SignaturePlan {
                 tolerance_seconds: policy.tolerance_seconds,
@@ -427,9 +449,14 @@ fn first_problem_error(admission: &Admission) -> Option<Finding> {
 /// The gate configuration the module runs with: the core's options from the flags (named as
 /// the core names them, `--max-bytes` for `max_bytes`), the core's defaults otherwise, and
 /// the signature settings with `--secret-file`.
-fn gate_config(check: &CheckArgs, secrets: Option<Vec<String>>) -> GateConfig {
+fn gate_config(
+    check: &CheckArgs,
+    secrets: Option<Vec<String>>,
+    overlay: Option<serde_json::Value>,
+) -> GateConfig {
     let mut config = GateConfig::default();
     let options = &mut config.options;
+    options.overlay = overlay;
     if let Some(max_bytes) = check.max_bytes {
         options.max_bytes = max_bytes as u64;
     }

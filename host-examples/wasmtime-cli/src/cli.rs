@@ -91,6 +91,11 @@ pub struct CheckArgs {
     #[arg(long)]
     pub reveal_values: bool,
 
+    /// Accept what this overlay adds to the published schemas (optional fields with a type,
+    /// enum values): a JSON file, as `hookguard survey --emit-overlay` writes it
+    #[arg(long, value_name = "FILE")]
+    pub overlay: Option<PathBuf>,
+
     /// Worker threads, each with its own module instance [default: one per core]
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
@@ -169,6 +174,12 @@ pub struct SurveyArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = SurveyFormat::Text)]
     pub format: SurveyFormat,
+
+    /// Also write an overlay accepting the drift an overlay may accept (the undeclared fields
+    /// with the types seen, the enum values seen), added to --overlay's when given; what no
+    /// overlay may accept is listed on stderr
+    #[arg(long, value_name = "FILE")]
+    pub emit_overlay: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -192,6 +203,10 @@ pub struct SchemasArgs {
     /// Print the catalog as JSON instead of a table
     #[arg(long)]
     pub json: bool,
+
+    /// Print or write the effective schemas: the published ones with what this overlay adds
+    #[arg(long, value_name = "FILE")]
+    pub overlay: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -15,6 +15,7 @@ mod check;
 mod cli;
 mod input;
 mod output;
+mod overlay;
 mod pipeline;
 mod plugin;
 mod report;

@@ -36,7 +36,12 @@ struct EmailOnly {
 }
 
 pub fn run(module: &PluginModule, args: &SchemasArgs) -> Result<u8> {
-    let mut plugin = module.instantiate("{}")?;
+    // With an overlay the module answers the effective schemas: what it checks.
+    let config = match &args.overlay {
+        Some(path) => serde_json::json!({ "overlay": crate::overlay::read(path)? }).to_string(),
+        None => String::from("{}"),
+    };
+    let mut plugin = module.instantiate(&config)?;
     let catalog_json = plugin.catalog()?;
     let catalog: Catalog = serde_json::from_str(&catalog_json)
         .map_err(|error| anyhow!("the module's catalog is not in the expected shape: {error}"))?;

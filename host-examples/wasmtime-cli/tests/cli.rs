@@ -835,7 +835,7 @@ fn a_survey_of_a_drifted_capture_finds_what_was_drifted() {
                 .unwrap()
                 .contains(&Value::from("/notification_reason"))
         );
-        assert_eq!(survey["schemes"]["organization"], 200);
+        assert_eq!(survey["schemes"]["organization"], 240);
         assert_eq!(survey["schemes"]["account"], 90);
     }
     let revealed = run(&[
@@ -846,4 +846,221 @@ fn a_survey_of_a_drifted_capture_finds_what_was_drifted() {
     let text = String::from_utf8_lossy(&revealed.stdout);
     assert!(text.contains("\"ARCHIVED\" 13"), "{text}");
     assert!(text.contains("\"book.burned\" 7"), "{text}");
+}
+
+/// NDJSON records keyed by their line of the drifted capture (1-based), positions made
+/// relative to the line's body again (the command line gives them relative to the file).
+fn drift_records(output: &Output) -> BTreeMap<usize, Value> {
+    let capture = std::fs::read(repo_root().join("tests/fixtures/drift/capture.ndjson")).unwrap();
+    let mut line_starts = vec![0];
+    line_starts.extend(
+        capture
+            .iter()
+            .enumerate()
+            .filter(|(_, byte)| **byte == b'\n')
+            .map(|(at, _)| at + 1),
+    );
+    ndjson_records(output)
+        .into_iter()
+        .map(|mut record| {
+            let object = record.as_object_mut().unwrap();
+            let source = object.remove("source").unwrap();
+            object.remove("problem");
+            let line: usize = source
+                .as_str()
+                .unwrap()
+                .rsplit_once(':')
+                .unwrap()
+                .1
+                .parse()
+                .unwrap();
+            for findings in ["errors", "warnings"] {
+                for finding in object[findings].as_array_mut().unwrap() {
+                    let position = &mut finding["position"];
+                    if position.is_null() {
+                        continue;
+                    }
+                    let relative = |value: &Value, by: usize| value.as_u64().unwrap() - by as u64;
+                    position["line"] = Value::from(relative(&position["line"], line - 1));
+                    position["offset"] =
+                        Value::from(relative(&position["offset"], line_starts[line - 1]));
+                }
+            }
+            (line, record)
+        })
+        .collect()
+}
+
+#[test]
+fn survey_emit_overlay_writes_the_recorded_overlay_and_says_what_it_left_out() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("emit-overlay");
+    std::fs::create_dir_all(&dir).unwrap();
+    let emitted = dir.join("drift.overlay.json");
+    let output = run(&[
+        "survey",
+        "--emit-overlay",
+        emitted.to_str().unwrap(),
+        "tests/fixtures/drift/capture.ndjson",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+    let written: Value = serde_json::from_slice(&std::fs::read(&emitted).unwrap()).unwrap();
+    let recorded: Value = serde_json::from_slice(
+        &std::fs::read(repo_root().join("tests/fixtures/drift/overlay.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(written, recorded);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("3 added fields and 2 enum values"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("document.upload_succeeded /doc_uuid: required but missing in 12"),
+        "{stderr}"
+    );
+    // The overlay holds the enum values; the survey shown does not, unless asked.
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("ARCHIVED"));
+
+    // Surveyed again with the overlay, only what no overlay accepts is left; emitting again
+    // keeps what the overlay had.
+    let again = dir.join("again.overlay.json");
+    let output = run(&[
+        "survey",
+        "--format",
+        "json",
+        "--overlay",
+        emitted.to_str().unwrap(),
+        "--emit-overlay",
+        again.to_str().unwrap(),
+        "tests/fixtures/drift/capture.ndjson",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+    let survey: Value = serde_json::from_slice(&output.stdout).unwrap();
+    for (name, event) in survey["events"].as_object().unwrap() {
+        assert_eq!(event["undeclared"], serde_json::json!({}), "{name}");
+        assert_eq!(event["outside_enum"], serde_json::json!({}), "{name}");
+    }
+    let kept: Value = serde_json::from_slice(&std::fs::read(&again).unwrap()).unwrap();
+    assert_eq!(kept, recorded);
+}
+
+#[test]
+fn validate_with_the_overlay_gives_the_recorded_strict_verdicts() {
+    let recorded: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join("tests/expected/drift-verdicts.json")).unwrap(),
+    )
+    .unwrap();
+    let lines = recorded["lines"].as_array().unwrap();
+    for (overlay, key) in [
+        (None, "without_overlay"),
+        (Some("tests/fixtures/drift/overlay.json"), "with_overlay"),
+    ] {
+        let mut args = vec![
+            "validate",
+            "--format=ndjson",
+            "--normalized",
+            "--no-summary",
+            "--strict",
+        ];
+        if let Some(overlay) = overlay {
+            args.extend(["--overlay", overlay]);
+        }
+        args.push("tests/fixtures/drift/capture.ndjson");
+        let output = run(&args);
+        assert_eq!(output.status.code(), Some(1), "{}", transcript(&output));
+        let records = drift_records(&output);
+        assert_eq!(records.len(), lines.len());
+        for (index, line) in lines.iter().enumerate() {
+            assert_eq!(records[&(index + 1)], line[key], "line {} {key}", index + 1);
+        }
+    }
+}
+
+#[test]
+fn a_refused_overlay_stops_the_run_naming_the_entry() {
+    let recorded: BTreeMap<String, Value> = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join("tests/expected/overlay-errors.json")).unwrap(),
+    )
+    .unwrap();
+    for (fixture, expected) in &recorded {
+        let output = run(&[
+            "validate",
+            "--overlay",
+            fixture,
+            "tests/fixtures/drift/capture.ndjson",
+        ]);
+        assert_eq!(output.status.code(), Some(2), "{fixture}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let error = expected["error"].as_str().unwrap();
+        assert!(
+            stderr.contains(&format!("the overlay {fixture} was refused: {error}")),
+            "{fixture}: {stderr}"
+        );
+        assert!(
+            stderr.contains("hookguard: to fix: an overlay only adds"),
+            "{stderr}"
+        );
+    }
+    let missing = run(&["validate", "--overlay", "no/such/overlay.json", "-"]);
+    assert_eq!(missing.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        stderr.contains("reading the overlay no/such/overlay.json"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn schemas_with_an_overlay_writes_the_effective_schemas() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("effective-schemas");
+    let _ = std::fs::remove_dir_all(&dir);
+    let output = run(&[
+        "schemas",
+        "--overlay",
+        "tests/fixtures/drift/overlay.json",
+        "--out-dir",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+    let read = |name: &str| -> Value {
+        serde_json::from_slice(&std::fs::read(dir.join(format!("events/{name}.json"))).unwrap())
+            .unwrap()
+    };
+    let published = |name: &str| -> Value {
+        serde_json::from_slice(
+            &std::fs::read(repo_root().join(format!("schemas/events/{name}.json"))).unwrap(),
+        )
+        .unwrap()
+    };
+    let verified = read("book.verified");
+    assert_eq!(
+        verified["properties"]["book_name"]["type"],
+        serde_json::json!(["null", "string"])
+    );
+    let classified = read("book.classified");
+    let item = &classified["properties"]["mixed_uploaded_docs"]["items"];
+    assert_eq!(item["properties"]["page_count"]["type"], "number");
+    assert!(
+        item["properties"]["status"]["enum"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("SPLIT"))
+    );
+    // Requirements and documented types are the published ones; events without additions
+    // are unchanged.
+    assert_eq!(verified["required"], published("book.verified")["required"]);
+    assert_eq!(read("book.completed"), published("book.completed"));
+    let one = run(&[
+        "schemas",
+        "--overlay",
+        "tests/fixtures/drift/overlay.json",
+        "DOC_VERIFIED",
+    ]);
+    let doc: Value = serde_json::from_slice(&one.stdout).unwrap();
+    assert!(
+        doc["properties"]["status"]["enum"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("ARCHIVED"))
+    );
 }

@@ -353,3 +353,51 @@ test('Gate: hostile arguments are exceptions, never traps, and the gate keeps wo
   assert.equal(gate.screen('POST', 'application/json', NaN), undefined);
   gate.free();
 });
+
+// The drifted capture and its overlay: every line gets the strict-mode verdict recorded by the
+// core without and with the overlay (tests/expected/drift-verdicts.json), as in every host.
+const driftVerdicts = JSON.parse(readFileSync(join(root, 'tests/expected/drift-verdicts.json'), 'utf8'));
+const driftLines = readFileSync(join(root, driftVerdicts.capture)).toString().split('\n').filter((line) => line !== '');
+const driftOverlay = JSON.parse(readFileSync(join(root, driftVerdicts.overlay), 'utf8'));
+const overlayErrors = JSON.parse(readFileSync(join(root, 'tests/expected/overlay-errors.json'), 'utf8'));
+
+test('overlay: the drifted capture gets its recorded strict verdicts without and with the overlay, from validate, normalize and Gate', () => {
+  assert.equal(driftLines.length, driftVerdicts.lines.length);
+  for (const [name, api] of [['esm', esm], ['cjs', cjs]]) {
+    const strictGate = new api.Gate({ strict: true });
+    const overlaidGate = new api.Gate({ strict: true, overlay: driftOverlay });
+    for (const [index, line] of driftLines.entries()) {
+      const { without_overlay: without, with_overlay: withOverlay } = driftVerdicts.lines[index];
+      const where = `${name} line ${index + 1}`;
+      assert.deepEqual(api.normalize(line, { strict: true }), expectedResult(without, { withNormalized: true }), where);
+      assert.deepEqual(api.normalize(line, { strict: true, overlay: driftOverlay }), expectedResult(withOverlay, { withNormalized: true }), where);
+      assert.deepEqual(api.validate(Buffer.from(line), { strict: true, overlay: driftOverlay }), expectedResult(withOverlay, { withNormalized: false }), where);
+      assert.equal(strictGate.admit({}, line).passes, without.valid, where);
+      const admitted = overlaidGate.admit({}, line);
+      assert.equal(admitted.passes, withOverlay.valid, where);
+      assert.deepEqual(admitted.result, expectedResult(withOverlay, { withNormalized: false }), where);
+    }
+    strictGate.free();
+    overlaidGate.free();
+  }
+});
+
+test('overlay: a refused overlay throws a TypeError naming the entry, from Gate and from validate', () => {
+  for (const [fixturePath, expected] of Object.entries(overlayErrors)) {
+    const overlay = JSON.parse(readFileSync(join(root, fixturePath), 'utf8'));
+    if (typeof overlay !== 'object' || Array.isArray(overlay)) {
+      // Not an object at all: refused by the options reader before the core sees it.
+      assert.throws(() => new esm.Gate({ overlay }), TypeError, fixturePath);
+      assert.throws(() => esm.validate('{}', { overlay }), { name: 'TypeError', message: /overlay must be an object/ });
+      continue;
+    }
+    const message = `overlay: ${expected.error}`;
+    assert.throws(() => new esm.Gate({ overlay }), (error) => error instanceof TypeError && error.message === `config: ${message}`, fixturePath);
+    assert.throws(() => esm.validate('{}', { overlay }), (error) => error instanceof TypeError && error.message === `options: ${message}`, fixturePath);
+  }
+  // The overlay's keys are data: never camelCased, whatever they look like.
+  const snake = { hookguard_overlay: 1, events: { 'book.verified': { fields: { '/book_name_2': { type: 'string' } } } } };
+  const body = JSON.stringify({ ...JSON.parse(fixture('tests/fixtures/seeds/organization/book.verified.json')), book_name_2: 'x' });
+  assert.equal(esm.validate(body, { strict: true, overlay: snake }).valid, true);
+  assert.equal(new esm.Gate({ strict: true, overlay: snake }).admit({}, body).passes, true);
+});

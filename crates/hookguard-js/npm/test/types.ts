@@ -1,7 +1,7 @@
 // Compiled by `tsc` in the tests (never run): the declarations describe the API well enough
 // that the narrowing a handler needs works, and misuse is a type error.
 import { Gate, events, normalize, schema, validate, verify, version } from 'hookguard';
-import type { EventPayloads, Finding, HookguardEvent, ValidationResult } from 'hookguard';
+import type { EventPayloads, Finding, HookguardEvent, Overlay, ValidationResult } from 'hookguard';
 import init, { validate as validateInBrowser } from 'hookguard/web';
 
 declare const body: Uint8Array;
@@ -92,3 +92,15 @@ new Gate({ signature: { secrets: ['s'], toleranceSec: 300 } });
 // @ts-expect-error onReplay is reject or pass
 new Gate({ signature: { secrets: ['s'], onReplay: 'drop' } });
 
+
+// An overlay, as `hookguard survey --emit-overlay` writes it: its keys are data.
+const overlay: Overlay = {
+  hookguard_overlay: 1,
+  events: { 'book.verified': { fields: { '/book_name': { type: ['null', 'string'] } }, enum_values: { '/status': ['BOOK_ARCHIVED'] } } },
+};
+new Gate({ strict: true, overlay });
+validate(body, { strict: true, overlay });
+// @ts-expect-error an overlay's field needs a JSON type
+new Gate({ overlay: { hookguard_overlay: 1, events: { 'book.verified': { fields: { '/x': { type: 'text' } } } } } });
+// @ts-expect-error an overlay only adds optional fields
+new Gate({ overlay: { hookguard_overlay: 1, events: { 'book.verified': { fields: { '/x': { type: 'string', required: true } } } } } });

@@ -9,17 +9,20 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value};
 
 use super::{Constant, Schema, Types, message};
+use crate::overlay::{self, EventAdditions};
 use crate::report::{Finding, FindingList};
 use crate::schema::pointer_escape;
 
 /// Where the findings of one check go, and how to word them.
-pub(crate) struct Findings {
+pub(crate) struct Findings<'o> {
     pub(crate) errors: FindingList,
     pub(crate) warnings: FindingList,
     /// Unknown fields are errors rather than warnings.
     pub(crate) strict: bool,
     /// Messages may quote the offending values.
     pub(crate) reveal_values: bool,
+    /// What an overlay adds to the event's schema.
+    pub(crate) additions: Option<&'o EventAdditions>,
 }
 
 /// Checks `value` (found at the JSON Pointer `instance`) against `schema`. `instance` is
@@ -36,9 +39,15 @@ pub(crate) fn check(schema: &Schema, value: &Value, instance: &mut String, out: 
         out.error(schema, "const", instance, value, message);
     }
     if let Some(options) = schema.one_of
-        && !value.as_str().is_some_and(|text| options.contains(&text))
+        && !value.as_str().is_some_and(|text| {
+            options.contains(&text)
+                || out
+                    .additions
+                    .is_some_and(|additions| additions.lists(schema, text.as_bytes()))
+        })
     {
-        out.error(schema, "enum", instance, value, message::one_of(options));
+        let message = overlay::one_of_message(out.additions, schema, options);
+        out.error(schema, "enum", instance, value, message);
     }
     match value {
         Value::String(text) if schema.uuid && !is_uuid(text.as_bytes()) => {
@@ -103,17 +112,41 @@ fn check_object(
         instance.push_str(&pointer_escape(name));
         match schema.property(name) {
             Some(member_schema) => check(member_schema, member, instance, out),
-            None if schema.closed => out.unknown_field(schema, instance),
+            None if schema.closed => {
+                match out
+                    .additions
+                    .and_then(|additions| additions.field(schema, name.as_bytes()))
+                {
+                    Some(added) if !admits(added.types, member) => {
+                        let message = message::type_mismatch(added.types, kind_of(member));
+                        out.error_at(&added.at, "type", instance, member, message);
+                    }
+                    Some(_) => {}
+                    None => out.unknown_field(schema, instance),
+                }
+            }
             None => {}
         }
         instance.truncate(length);
     }
 }
 
-impl Findings {
+impl Findings<'_> {
     fn error(
         &mut self,
         schema: &Schema,
+        keyword: &str,
+        instance: &str,
+        value: &Value,
+        message: String,
+    ) {
+        self.error_at(schema.at, keyword, instance, value, message);
+    }
+
+    /// An error of `keyword` of the schema at `at` (a compiled schema's, or an added field's).
+    fn error_at(
+        &mut self,
+        at: &str,
         keyword: &str,
         instance: &str,
         value: &Value,
@@ -125,7 +158,7 @@ impl Findings {
         self.push_error(Finding {
             code: "schema_violation",
             instance_location: instance.to_owned(),
-            keyword_location: format!("{}/{keyword}", schema.at),
+            keyword_location: format!("{at}/{keyword}"),
             error: message,
             position: None,
         });

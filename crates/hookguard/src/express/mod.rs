@@ -28,12 +28,18 @@ use walk::{Clean, Collect};
 use crate::catalog::{self, EventSpec};
 use crate::compiled::{self, Schema, Types};
 use crate::number;
+use crate::overlay::{EventAdditions, Overlay};
 use crate::report::{Finding, Normalized, Omitted, Report};
 use crate::validator;
 use crate::{Options, Position};
 
 /// The report on `body`, or `None` when the reference path must write it.
-pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> Option<Report> {
+pub(crate) fn report(
+    body: &[u8],
+    options: &Options,
+    overlay: Option<&Overlay>,
+    want_normalized: bool,
+) -> Option<Report> {
     let max_bytes = usize::try_from(options.max_bytes).unwrap_or(usize::MAX);
     if body.len() > max_bytes {
         return None;
@@ -84,6 +90,7 @@ pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> O
         }
         return Some(report);
     };
+    let additions = overlay.and_then(|overlay| overlay.event(spec.name));
     let canonical = {
         let status = find(&members, "status")
             .filter(|value| value.first() == Some(&b'"'))
@@ -115,8 +122,13 @@ pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> O
     if may_be_clean {
         match canonical {
             Some(canonical) if want_normalized => {
+                let checked = Checked {
+                    schema,
+                    additions,
+                    tolerate_unknown: false,
+                };
                 if let Some(normalized) =
-                    checked_and_normalized(&members, root, schema, canonical, &mut scratch, false)
+                    checked_and_normalized(&members, root, &checked, canonical, &mut scratch)
                 {
                     return Some(clean_report(Some(normalized)));
                 }
@@ -126,7 +138,14 @@ pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> O
                     out: None,
                     tolerate_unknown: false,
                 };
-                if walk::object(schema, root, &mut members, &mut scratch, &mut clean) {
+                if walk::object(
+                    schema,
+                    root,
+                    &mut members,
+                    additions,
+                    &mut scratch,
+                    &mut clean,
+                ) {
                     return Some(clean_report(None));
                 }
             }
@@ -134,7 +153,14 @@ pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> O
     }
 
     let mut collect = Collect::new(body, options);
-    walk::object(schema, root, &mut members, &mut scratch, &mut collect);
+    walk::object(
+        schema,
+        root,
+        &mut members,
+        additions,
+        &mut scratch,
+        &mut collect,
+    );
     for (first, second) in spec.aliases {
         let (Some(a), Some(b)) = (find(&members, first), find(&members, second)) else {
             continue;
@@ -153,14 +179,20 @@ pub(crate) fn report(body: &[u8], options: &Options, want_normalized: bool) -> O
     let valid = collect.errors.is_empty();
     let normalized = match canonical {
         // A valid delivery with warnings is normalized with its unknown members as they are.
-        Some(canonical) if valid && want_normalized => Some(checked_and_normalized(
-            &members,
-            root,
-            schema,
-            canonical,
-            &mut scratch,
-            !options.strict,
-        )?),
+        Some(canonical) if valid && want_normalized => {
+            let checked = Checked {
+                schema,
+                additions,
+                tolerate_unknown: !options.strict,
+            };
+            Some(checked_and_normalized(
+                &members,
+                root,
+                &checked,
+                canonical,
+                &mut scratch,
+            )?)
+        }
         _ => None,
     };
     let (errors, omitted_errors) = collect.errors.finish();
@@ -194,6 +226,7 @@ fn test_delivery<'a>(
         &compiled::TEST_DELIVERY,
         root,
         members,
+        None,
         &mut scratch,
         &mut collect,
     );
@@ -208,7 +241,7 @@ fn test_delivery<'a>(
             out: Some(&mut out),
             tolerate_unknown: true,
         };
-        if !walk::object(&walk::ANY, root, members, &mut scratch, &mut write) {
+        if !walk::object(&walk::ANY, root, members, None, &mut scratch, &mut write) {
             return None;
         }
         Some(Normalized::from_compact_json(String::from_utf8(out).ok()?))
@@ -263,6 +296,15 @@ fn alias_values_differ(a: &[u8], b: &[u8]) -> Option<bool> {
     })
 }
 
+/// What [`checked_and_normalized`] checks against: the event's schema, what an overlay adds to
+/// it, and whether undeclared members are tolerated (written as they are).
+#[derive(Clone, Copy)]
+struct Checked<'o> {
+    schema: &'static Schema,
+    additions: Option<&'o EventAdditions>,
+    tolerate_unknown: bool,
+}
+
 /// Checks a delivery and writes its normalized payload in the same walk, as
 /// [`crate::normalize::normalize`] rewrites a tree and serde_json then writes it: compact,
 /// keys sorted, `event_name` the canonical name, UUIDs in lower case, alias pairs completed.
@@ -271,11 +313,15 @@ fn alias_values_differ(a: &[u8], b: &[u8]) -> Option<bool> {
 fn checked_and_normalized<'a>(
     members: &[Member<'a>],
     root: &'a [u8],
-    source: &'static Schema,
+    checked: &Checked<'_>,
     canonical: &EventSpec,
     scratch: &mut Vec<Member<'a>>,
-    tolerate_unknown: bool,
 ) -> Option<Normalized> {
+    let Checked {
+        schema: source,
+        additions,
+        tolerate_unknown,
+    } = *checked;
     let mut check = Clean {
         out: None,
         tolerate_unknown,
@@ -292,13 +338,24 @@ fn checked_and_normalized<'a>(
     let mut outputs: Vec<Output<'_, 'a>> = Vec::with_capacity(members.len() + 4);
     let mut seen: u64 = 0;
     for member in members {
-        let (declared, schema) = walk::declared(source, &member.key);
-        if declared.is_none() && source.closed && !tolerate_unknown {
-            return None;
+        let (declared, mut schema) = walk::declared(source, &member.key);
+        if declared.is_none() && source.closed {
+            // A member an overlay adds is checked here and written as it is, like an unknown
+            // one tolerated.
+            match additions.and_then(|additions| additions.field(source, &member.key)) {
+                Some(added) => {
+                    if !walk::added_member(added, member.value, scratch, &mut check) {
+                        return None;
+                    }
+                    schema = &walk::ANY;
+                }
+                None if !tolerate_unknown => return None,
+                None => {}
+            }
         }
         seen |= declared.map_or(0, walk::bit);
         if &*member.key == b"event_name" {
-            if !walk::value(schema, member.value, scratch, &mut check) {
+            if !walk::value(schema, member.value, additions, scratch, &mut check) {
                 return None;
             }
         } else {
@@ -359,7 +416,7 @@ fn checked_and_normalized<'a>(
                     out: Some(&mut out),
                     tolerate_unknown,
                 };
-                if !walk::value(schema, value, scratch, &mut write) {
+                if !walk::value(schema, value, additions, scratch, &mut write) {
                     return None;
                 }
             }

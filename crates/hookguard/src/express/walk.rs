@@ -9,16 +9,17 @@ use super::reader::{self, Member, decode, each_item, has_escape, loose_reader};
 use crate::Position;
 use crate::compiled::{self, Constant, Schema, Types, message};
 use crate::number::{self, ExactNumber};
+use crate::overlay::{self, AddedField, EventAdditions};
 use crate::report::{Finding, FindingList};
 use crate::schema::pointer_escape;
 
 /// What a failing keyword does to a walk.
 pub(super) trait Judge<'a> {
-    /// Records that `keyword` of `schema` fails for `value`, at the current location; whether
-    /// to walk on.
+    /// Records that `keyword` of the schema at `at` fails for `value`, at the current location;
+    /// whether to walk on.
     fn error(
         &mut self,
-        schema: &Schema,
+        at: &str,
         keyword: &str,
         value: &'a [u8],
         message: impl FnOnce() -> String,
@@ -46,7 +47,7 @@ pub(super) struct Clean<'o> {
 }
 
 impl<'a> Judge<'a> for Clean<'_> {
-    fn error(&mut self, _: &Schema, _: &str, _: &'a [u8], _: impl FnOnce() -> String) -> bool {
+    fn error(&mut self, _: &str, _: &str, _: &'a [u8], _: impl FnOnce() -> String) -> bool {
         false
     }
 
@@ -114,7 +115,7 @@ impl<'b> Collect<'b> {
 impl<'a> Judge<'a> for Collect<'_> {
     fn error(
         &mut self,
-        schema: &Schema,
+        at: &str,
         keyword: &str,
         value: &'a [u8],
         message: impl FnOnce() -> String,
@@ -126,7 +127,7 @@ impl<'a> Judge<'a> for Collect<'_> {
         }
         let finding = self.finding(
             "schema_violation",
-            format!("{}/{keyword}", schema.at),
+            format!("{at}/{keyword}"),
             value,
             message,
         );
@@ -181,7 +182,7 @@ fn printed(value: &[u8]) -> String {
         out: Some(&mut out),
         tolerate_unknown: true,
     };
-    self::value(&ANY, value, &mut Vec::new(), &mut write);
+    self::value(&ANY, value, None, &mut Vec::new(), &mut write);
     String::from_utf8(out).unwrap_or_default()
 }
 
@@ -218,6 +219,7 @@ fn kind(first: Option<u8>, number: Option<ExactNumber>) -> (u8, &'static str) {
 pub(super) fn value<'a, J: Judge<'a>>(
     schema: &Schema,
     value: &'a [u8],
+    additions: Option<&EventAdditions>,
     scratch: &mut Vec<Member<'a>>,
     judge: &mut J,
 ) -> bool {
@@ -228,7 +230,7 @@ pub(super) fn value<'a, J: Judge<'a>>(
     let integer = number_in(value);
     let (kind, kind_name) = kind(Some(first), integer);
     if schema.types != Types::ANY && schema.types.0 & kind == 0 {
-        let go = judge.error(schema, "type", value, || {
+        let go = judge.error(schema.at, "type", value, || {
             message::type_mismatch(schema.types, kind_name)
         });
         if !go {
@@ -250,7 +252,7 @@ pub(super) fn value<'a, J: Judge<'a>>(
             _ => false,
         };
         if !equal {
-            let go = judge.error(schema, "const", value, || message::constant(constant));
+            let go = judge.error(schema.at, "const", value, || message::constant(constant));
             if !go {
                 return false;
             }
@@ -261,9 +263,12 @@ pub(super) fn value<'a, J: Judge<'a>>(
             options
                 .iter()
                 .any(|option| compiled::same_bytes(option.as_bytes(), text))
+                || additions.is_some_and(|additions| additions.lists(schema, text))
         });
         if !listed {
-            let go = judge.error(schema, "enum", value, || message::one_of(options));
+            let go = judge.error(schema.at, "enum", value, || {
+                overlay::one_of_message(additions, schema, options)
+            });
             if !go {
                 return false;
             }
@@ -272,7 +277,7 @@ pub(super) fn value<'a, J: Judge<'a>>(
     match first {
         b'"' => {
             if schema.uuid && !text.as_ref().is_some_and(|text| compiled::is_uuid(text)) {
-                let go = judge.error(schema, "pattern", value, || message::UUID.to_owned());
+                let go = judge.error(schema.at, "pattern", value, || message::UUID.to_owned());
                 if !go {
                     return false;
                 }
@@ -291,12 +296,19 @@ pub(super) fn value<'a, J: Judge<'a>>(
                 return false;
             }
             let mut members = reader.members;
-            let go = object(schema, value, &mut members, &mut Vec::new(), judge);
+            let go = object(
+                schema,
+                value,
+                &mut members,
+                additions,
+                &mut Vec::new(),
+                judge,
+            );
             *scratch = members;
             scratch.clear();
             go
         }
-        b'[' => array(schema, value, scratch, judge),
+        b'[' => array(schema, value, additions, scratch, judge),
         _ => {
             if let (Some(minimum), Some(number)) = (schema.minimum, integer) {
                 #[allow(clippy::cast_precision_loss)]
@@ -306,7 +318,7 @@ pub(super) fn value<'a, J: Judge<'a>>(
                     ExactNumber::OutOfRange => true,
                 };
                 if below {
-                    let go = judge.error(schema, "minimum", value, || message::minimum(minimum));
+                    let go = judge.error(schema.at, "minimum", value, || message::minimum(minimum));
                     if !go {
                         return false;
                     }
@@ -332,6 +344,7 @@ fn checks_below(schema: &Schema) -> bool {
 fn array<'a, J: Judge<'a>>(
     schema: &Schema,
     value: &'a [u8],
+    additions: Option<&EventAdditions>,
     scratch: &mut Vec<Member<'a>>,
     judge: &mut J,
 ) -> bool {
@@ -354,7 +367,7 @@ fn array<'a, J: Judge<'a>>(
             out.push(b',');
         }
         judge.enter_item(index);
-        let go = self::value(item_schema, item, scratch, judge);
+        let go = self::value(item_schema, item, additions, scratch, judge);
         judge.leave();
         index += 1;
         go
@@ -372,6 +385,7 @@ pub(super) fn object<'a, J: Judge<'a>>(
     schema: &Schema,
     object_value: &'a [u8],
     members: &mut [Member<'a>],
+    additions: Option<&EventAdditions>,
     scratch: &mut Vec<Member<'a>>,
     judge: &mut J,
 ) -> bool {
@@ -393,10 +407,16 @@ pub(super) fn object<'a, J: Judge<'a>>(
         let (declared, member_schema) = declared(schema, &member.key);
         seen |= declared.map_or(0, bit);
         let go = if declared.is_none() && schema.closed {
-            judge.unknown(schema, member.value)
-                && (judge.out().is_none() || value(&ANY, member.value, scratch, judge))
+            match additions.and_then(|additions| additions.field(schema, &member.key)) {
+                Some(added) => added_member(added, member.value, scratch, judge),
+                None => {
+                    judge.unknown(schema, member.value)
+                        && (judge.out().is_none()
+                            || value(&ANY, member.value, None, scratch, judge))
+                }
+            }
         } else {
-            value(member_schema, member.value, scratch, judge)
+            value(member_schema, member.value, additions, scratch, judge)
         };
         judge.leave();
         if !go {
@@ -407,6 +427,25 @@ pub(super) fn object<'a, J: Judge<'a>>(
         out.push(b'}');
     }
     required(schema, object_value, seen, members, judge)
+}
+
+/// Walks a member an overlay adds: its type is checked, then it is written as it is (an added
+/// field declares nothing below it).
+pub(super) fn added_member<'a, J: Judge<'a>>(
+    added: &AddedField,
+    member: &'a [u8],
+    scratch: &mut Vec<Member<'a>>,
+    judge: &mut J,
+) -> bool {
+    let (kind, kind_name) = kind_of(member);
+    if added.types.0 & kind == 0
+        && !judge.error(&added.at, "type", member, || {
+            message::type_mismatch(added.types, kind_name)
+        })
+    {
+        return false;
+    }
+    judge.out().is_none() || value(&ANY, member, None, scratch, judge)
 }
 
 /// Checks `required` (against the bits of the declared members present) and an alias pair's
@@ -424,7 +463,9 @@ pub(super) fn required<'a, J: Judge<'a>>(
                 .iter()
                 .any(|member| compiled::same_bytes(&member.key, name.as_bytes()));
             if !present
-                && !judge.error(schema, "required", object_value, || message::required(name))
+                && !judge.error(schema.at, "required", object_value, || {
+                    message::required(name)
+                })
             {
                 return false;
             }
@@ -436,7 +477,7 @@ pub(super) fn required<'a, J: Judge<'a>>(
                 || compiled::same_bytes(&member.key, alias.as_bytes())
         });
         if !present {
-            return judge.error(schema, "anyOf", object_value, || {
+            return judge.error(schema.at, "anyOf", object_value, || {
                 message::either(named, alias)
             });
         }

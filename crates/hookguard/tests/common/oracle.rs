@@ -19,7 +19,7 @@ use hookguard::intake::{self, IntakeLimits};
 use hookguard::schema::{
     TEST_DELIVERY, embedded_schema, forbid_unknown_properties, pointer_escape,
 };
-use hookguard::{Finding, MAX_FINDINGS_CEILING, Options, Report, Validator};
+use hookguard::{Finding, MAX_FINDINGS_CEILING, Options, Overlay, Report, Validator};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::{Map, Value};
 
@@ -41,8 +41,11 @@ pub struct Oracle {
     test_delivery: (Value, jsonschema::Validator),
 }
 
-fn strict(name: &str) -> (Value, jsonschema::Validator) {
+fn strict(name: &str, overlay: Option<&Overlay>) -> (Value, jsonschema::Validator) {
     let mut schema = embedded_schema(name).expect("published schema");
+    if let Some(overlay) = overlay {
+        overlay.apply_to_schema(name, &mut schema);
+    }
     forbid_unknown_properties(&mut schema);
     let validator = jsonschema::draft202012::new(&schema).expect("schema compiles");
     (schema, validator)
@@ -50,12 +53,18 @@ fn strict(name: &str) -> (Value, jsonschema::Validator) {
 
 impl Oracle {
     pub fn new() -> Oracle {
+        Oracle::effective(None)
+    }
+
+    /// The engine over the effective schemas: the published ones with what `overlay` adds,
+    /// as `hookguard schemas --overlay` writes them.
+    pub fn effective(overlay: Option<&Overlay>) -> Oracle {
         Oracle {
             events: hookguard::catalog::EVENTS
                 .iter()
-                .map(|spec| (spec.name, strict(spec.name)))
+                .map(|spec| (spec.name, strict(spec.name, overlay)))
                 .collect(),
-            test_delivery: strict(TEST_DELIVERY),
+            test_delivery: strict(TEST_DELIVERY, None),
         }
     }
 
@@ -118,16 +127,7 @@ impl Oracle {
 pub static ORACLE: LazyLock<Oracle> = LazyLock::new(Oracle::new);
 
 /// hookguard in lenient and in strict mode, listing as many findings as it may.
-static VALIDATORS: LazyLock<[(bool, Validator); 2]> = LazyLock::new(|| {
-    [false, true].map(|strict| {
-        let options = Options {
-            strict,
-            max_findings: MAX_FINDINGS_CEILING,
-            ..Options::default()
-        };
-        (strict, Validator::new(options).expect("options are valid"))
-    })
-});
+static VALIDATORS: LazyLock<[(bool, Validator); 2]> = LazyLock::new(|| validators_with(None));
 
 /// Requires hookguard and the oracle to agree on `body` in both modes: the same verdict and the
 /// same findings (a test delivery is recognised or refused as a whole). With
@@ -135,9 +135,34 @@ static VALIDATORS: LazyLock<[(bool, Validator); 2]> = LazyLock::new(|| {
 /// that left some out is compared by its verdict only. Returns whether the oracle reached a
 /// verdict (the body reached a schema).
 pub fn assert_agreement(body: &[u8], every_finding_listed: bool) -> bool {
+    assert_agreement_under(&ORACLE, VALIDATORS.as_slice(), body, every_finding_listed)
+}
+
+/// hookguard in lenient and in strict mode with `overlay` in force, listing as many findings
+/// as it may.
+pub fn validators_with(overlay: Option<&Value>) -> [(bool, Validator); 2] {
+    [false, true].map(|strict| {
+        let options = Options {
+            strict,
+            max_findings: MAX_FINDINGS_CEILING,
+            overlay: overlay.cloned(),
+            ..Options::default()
+        };
+        (strict, Validator::new(options).expect("options are valid"))
+    })
+}
+
+/// [`assert_agreement`] between `oracle` and `validators` (one lenient, one strict), which
+/// must have the same overlay in force.
+pub fn assert_agreement_under(
+    oracle: &Oracle,
+    validators: &[(bool, Validator)],
+    body: &[u8],
+    every_finding_listed: bool,
+) -> bool {
     let mut reached = false;
-    for (strict, validator) in VALIDATORS.iter() {
-        let Some(expected) = ORACLE.verdict(body, *strict) else {
+    for (strict, validator) in validators {
+        let Some(expected) = oracle.verdict(body, *strict) else {
             continue;
         };
         reached = true;
