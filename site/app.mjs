@@ -94,9 +94,13 @@ function headerObject(fields) {
 
 // ---- Checking and showing --------------------------------------------------------------------
 
+/** The options as chosen; an overlay that is not JSON throws a SyntaxError (shown, not checked). */
 function options() {
   const maxDepth = Number($('#max-depth').value);
-  return { strict: $('#strict').checked, ...(Number.isInteger(maxDepth) && maxDepth > 0 ? { maxDepth } : {}) };
+  const chosen = { strict: $('#strict').checked, ...(Number.isInteger(maxDepth) && maxDepth > 0 ? { maxDepth } : {}) };
+  const overlay = $('#overlay').value.trim();
+  if (overlay) chosen.overlay = JSON.parse(overlay);
+  return chosen;
 }
 
 function signatureCheck(delivery) {
@@ -147,13 +151,13 @@ function findingItem(finding, kind) {
   }, el('code', {}, finding.code), ` at ${finding.instanceLocation || '(body)'} (${where}): ${finding.error}`);
 }
 
-function show(delivery, index) {
+function show(delivery, index, chosen) {
   const section = el('section', { class: 'delivery', 'data-source': delivery.source });
   if (delivery.problem) {
     section.append(el('h3', { class: 'verdict-invalid' }, `${delivery.source}: ${delivery.problem}`));
     return section;
   }
-  const result = normalize(delivery.bytes ?? delivery.body, options());
+  const result = normalize(delivery.bytes ?? delivery.body, chosen);
   const verdict = result.valid ? 'valid' : 'invalid';
   section.setAttribute('data-verdict', verdict);
   const name = result.delivery === 'test' ? 'Ocrolus test delivery' : (result.eventName ?? 'unknown event');
@@ -183,7 +187,14 @@ function check(name, text, bytes) {
   results.replaceChildren();
   const deliveries = deliveriesFrom(name, text, bytes);
   if (!deliveries.length) results.append(el('p', {}, 'No delivery found in this input.'));
-  deliveries.forEach((delivery, index) => results.append(show(delivery, index)));
+  try {
+    // Options are checked once, before any delivery: a refused overlay names its entry.
+    const chosen = options();
+    normalize('{}', chosen);
+    deliveries.forEach((delivery, index) => results.append(show(delivery, index, chosen)));
+  } catch (error) {
+    results.append(el('p', { class: 'verdict-invalid', 'data-options-error': error.name }, `Options not accepted: ${error.message}`));
+  }
   results.setAttribute('data-count', String(deliveries.length));
 }
 

@@ -144,6 +144,34 @@ test('a pasted body with options and a signature check', async () => {
   await page.click('#strict');
 });
 
+test('an overlay pasted into the options accepts the drift it names in strict mode; a refused one is shown with its entry', async () => {
+  const drift = JSON.parse(readFileSync(join(root, 'tests/expected/drift-verdicts.json'), 'utf8'));
+  const lines = readFileSync(join(root, drift.capture), 'utf8').split('\n').filter((line) => line !== '');
+  const index = drift.lines.findIndex((line) => !line.without_overlay.valid && line.with_overlay.valid);
+  const set = (selector, value) => page.$eval(selector, (node, text) => { node.value = text; }, value);
+  await set('#body', lines[index]);
+  await page.click('#strict');
+  try {
+    await page.click('#run');
+    assert.equal(await page.$eval('#results .delivery', (node) => node.dataset.verdict), 'invalid');
+    await set('#overlay', readFileSync(join(root, drift.overlay), 'utf8'));
+    await page.click('#run');
+    assert.equal(await page.$eval('#results .delivery', (node) => node.dataset.verdict), 'valid');
+    const errors = JSON.parse(readFileSync(join(root, 'tests/expected/overlay-errors.json'), 'utf8'));
+    const [fixturePath, expected] = Object.entries(errors).find(([, error]) => error.code === 'changes_type');
+    await set('#overlay', readFileSync(join(root, fixturePath), 'utf8'));
+    await page.click('#run');
+    const shown = await page.$eval('#results [data-options-error]', (node) => node.textContent);
+    assert.ok(shown.includes(expected.error), shown);
+    await set('#overlay', '{"hookguard_overlay": 1,');
+    await page.click('#run');
+    assert.equal(await page.$eval('#results [data-options-error]', (node) => node.dataset.optionsError), 'SyntaxError');
+  } finally {
+    await set('#overlay', '');
+    await page.click('#strict');
+  }
+});
+
 test('the catalog lists every event, with its schema as a table, and the search filters it', async () => {
   const names = await page.$$eval('#events details', (nodes) => nodes.map((node) => node.dataset.event));
   assert.deepEqual(names.sort(), catalog.events.map((event) => event.name).sort());

@@ -81,3 +81,30 @@ test('pointers and lengths the module did not hand out are refused without a tra
   const body = readFileSync(join(root, 'tests/fixtures/seeds/organization/book.verified.json'));
   assert.equal(hookguard.normalize(body).status, OK);
 });
+
+test('with the overlay configured, the drifted capture gets the recorded strict verdicts, and schemas are the effective ones', () => {
+  const drift = JSON.parse(readText('tests/expected/drift-verdicts.json'));
+  const overlay = JSON.parse(readText(drift.overlay));
+  const lines = readText(drift.capture).split('\n').filter((line) => line !== '');
+  const strict = new HookguardModule(wasmPath);
+  assert.equal(strict.configure({ strict: true }).status, OK);
+  const overlaid = new HookguardModule(wasmPath);
+  assert.equal(overlaid.configure({ strict: true, overlay }).status, OK);
+  for (const [index, line] of lines.entries()) {
+    const body = Buffer.from(line);
+    assert.deepEqual(JSON.parse(strict.normalize(body).result), drift.lines[index].without_overlay, `line ${index + 1}`);
+    assert.deepEqual(JSON.parse(overlaid.normalize(body).result), drift.lines[index].with_overlay, `line ${index + 1}`);
+  }
+  const effective = JSON.parse(overlaid.schema('book.verified').result);
+  assert.deepEqual(effective.properties.book_name.type, ['null', 'string']);
+  assert.equal(JSON.parse(strict.schema('book.verified').result).properties.book_name, undefined);
+
+  // A refused overlay is refused whole, naming the entry; the previous configuration stays.
+  const errors = JSON.parse(readText('tests/expected/overlay-errors.json'));
+  for (const [fixture, expected] of Object.entries(errors)) {
+    const { status, result } = overlaid.configure({ strict: true, overlay: JSON.parse(readText(fixture)) });
+    assert.equal(status, BAD_OPTIONS, fixture);
+    assert.equal(JSON.parse(result).error, `overlay: ${expected.error}`, fixture);
+  }
+  assert.equal(JSON.parse(overlaid.validate(Buffer.from(lines[0])).result).valid, drift.lines[0].with_overlay.valid);
+});

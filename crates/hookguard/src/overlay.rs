@@ -41,7 +41,7 @@ use crate::survey::Survey;
 /// The overlay format this crate reads and writes (`hookguard_overlay`).
 pub const FORMAT_VERSION: u64 = 1;
 
-/// The most entries (fields and enum values, over all events) an overlay may hold: far more
+/// The most entries (fields and enum values as written, over all events) an overlay may hold: far more
 /// than any drift, few enough that loading one stays instant in every host.
 pub const MAX_ENTRIES: usize = 10_000;
 
@@ -142,6 +142,18 @@ impl Overlay {
                 let member = member.as_object().ok_or_else(|| {
                     OverlayError::at(here.clone(), Problem::NotAnObject).about(event_name, None)
                 })?;
+                // Counted as written, before any is resolved: a huge overlay is refused
+                // without the work of reading it.
+                entries = entries.saturating_add(match name.as_str() {
+                    "enum_values" => member
+                        .values()
+                        .map(|values| values.as_array().map_or(1, Vec::len))
+                        .sum(),
+                    _ => member.len(),
+                });
+                if entries > MAX_ENTRIES {
+                    return Err(OverlayError::at(entry, Problem::TooManyEntries));
+                }
                 match name.as_str() {
                     "fields" => {
                         for (path, field) in member {
@@ -175,15 +187,6 @@ impl Overlay {
                         .about(event_name, None));
                     }
                 }
-            }
-            entries += resolved.fields.len()
-                + resolved
-                    .values
-                    .iter()
-                    .map(|added| added.values.len())
-                    .sum::<usize>();
-            if entries > MAX_ENTRIES {
-                return Err(OverlayError::at(entry, Problem::TooManyEntries));
             }
             resolved
                 .fields

@@ -151,3 +151,39 @@ test('with secrets, the shared signature vectors get their verdicts over HTTP, r
     }
   }
 });
+
+test('with the drift overlay in its config, the receiver accepts the drifted capture in strict mode as every host does', async () => {
+  const drift = JSON.parse(readFileSync(join(root, 'tests/expected/drift-verdicts.json'), 'utf8'));
+  const overlay = JSON.parse(readFileSync(join(root, drift.overlay), 'utf8'));
+  const lines = readFileSync(join(root, drift.capture), 'utf8').split('\n').filter((line) => line !== '');
+  const received = [];
+  const server = createServer(createReceiver({
+    config: { strict: true, overlay },
+    onEvent: (event) => received.push(event),
+    log: { error: () => {} },
+  }));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    let accepted = 0;
+    for (const [index, line] of lines.entries()) {
+      const expected = drift.lines[index].with_overlay;
+      const response = await fetch(`http://127.0.0.1:${server.address().port}/webhooks/ocrolus`, {
+        method: 'POST', headers: json, body: line, signal: AbortSignal.timeout(10_000),
+      });
+      if (expected.valid) {
+        assert.equal(response.status, 200, `line ${index + 1}`);
+        await response.arrayBuffer();
+        accepted += 1;
+      } else {
+        assert.equal(response.status, 400, `line ${index + 1}`);
+        assert.deepEqual((await response.json()).errors, expected.errors, `line ${index + 1}`);
+      }
+    }
+    await settle();
+    assert.equal(received.length, accepted);
+    assert.ok(accepted > 300);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
