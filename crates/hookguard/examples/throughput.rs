@@ -7,8 +7,10 @@
 //!   serialized as hosts emit it.
 //!
 //! Prints payloads/s and each pass's ratio to the parse floor and to the jsonschema-rs baseline.
+//! With an overlay file, two more passes: `validate` with the overlay in force, lenient and
+//! strict (what an overlay costs, on deliveries that need it or not).
 //!
-//! `cargo run --release -p hookguard --example throughput -- CAPTURE.ndjson`
+//! `cargo run --release -p hookguard --example throughput -- CAPTURE.ndjson [OVERLAY.json]`
 
 use std::collections::HashMap;
 use std::process::ExitCode;
@@ -70,21 +72,44 @@ fn main() -> ExitCode {
     let validate: Pass = &|line| usize::from(validator.validate(line).valid);
     let validate_report: Pass = &|line| validator.validate(line).to_json().len();
     let normalize_report: Pass = &|line| validator.normalize(line).to_json().len();
-    let passes: [(&str, Pass); 5] = [
+    let mut passes: Vec<(&str, Pass)> = vec![
         ("serde_json parse to Value", parse),
         ("parse + jsonschema-rs per event (is_valid)", jsonschema_rs),
         ("Validator::validate", validate),
         ("Validator::validate + report serialized", validate_report),
         ("Validator::normalize + report serialized", normalize_report),
     ];
+    let overlaid = match std::env::args().nth(2).map(|path| overlaid_validators(&path)) {
+        None => None,
+        Some(Ok(overlaid)) => Some(overlaid),
+        Some(Err(error)) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let with_overlay = |strict: usize, line: &[u8]| {
+        overlaid
+            .as_ref()
+            .and_then(|validators| validators.get(strict))
+            .map_or(0, |validator| usize::from(validator.validate(line).valid))
+    };
+    let lenient_overlaid = |line: &[u8]| with_overlay(0, line);
+    let strict_overlaid = |line: &[u8]| with_overlay(1, line);
+    if overlaid.is_some() {
+        passes.push(("Validator::validate, overlay in force", &lenient_overlaid));
+        passes.push((
+            "Validator::validate, strict, overlay in force",
+            &strict_overlaid,
+        ));
+    }
     let megabytes = capture.len() as f64 / 1e6;
     println!(
         "capture: {} payloads, {megabytes:.1} MB; best of 3 runs per pass",
         lines.len()
     );
     let mut rates = Vec::new();
-    for (name, pass) in passes {
-        let (seconds, checksum) = best_of_three(&lines, pass);
+    for (name, pass) in &passes {
+        let (seconds, checksum) = best_of_three(&lines, *pass);
         rates.push((name, lines.len() as f64 / seconds, checksum));
     }
     let rate_of = |index: usize| rates.get(index).map_or(f64::NAN, |(_, rate, _)| *rate);
@@ -101,9 +126,31 @@ fn main() -> ExitCode {
         // Printed so that the work cannot be optimized away.
         eprintln!("{name}: checksum {checksum}");
     }
+    if overlaid.is_some() {
+        println!(
+            "overlay in force: {:.2}x of Validator::validate lenient, strict {:.2}x",
+            rate_of(5) / rate_of(2),
+            rate_of(6) / rate_of(2)
+        );
+    }
     // For the bench recipe, which sets the command line's rate beside it.
     println!("native validate: {:.0} payloads/s", rate_of(2));
     ExitCode::SUCCESS
+}
+
+/// Validators with the overlay in `path` in force, lenient and strict.
+fn overlaid_validators(path: &str) -> Result<[Validator; 2], String> {
+    let text = std::fs::read_to_string(path).map_err(|error| format!("{path}: {error}"))?;
+    let overlay: Value = serde_json::from_str(&text).map_err(|error| format!("{path}: {error}"))?;
+    let build = |strict| {
+        Validator::new(Options {
+            strict,
+            overlay: Some(overlay.clone()),
+            ..Options::default()
+        })
+        .map_err(|error| format!("{path}: {error}"))
+    };
+    Ok([build(false)?, build(true)?])
 }
 
 /// One runtime validator per `schemas/events/*.json`, keyed by event name, as a user builds
