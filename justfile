@@ -246,9 +246,17 @@ body-cost *sizes: cli js gateway
     cargo build --quiet --release -p hookguard --example body_cost
     scripts/body-cost {{sizes}}
 
+# (With an overlay: `scripts/just envoy drift.overlay.json` runs the config scripts/gateway-config writes, strict.)
 # Run Envoy with the shipped example config (listener :10000, admin :9901, upstream :8080)
-envoy: gateway
-    scripts/envoy -c host-examples/envoy/envoy.yaml --concurrency 2
+envoy overlay="": gateway
+    #!/usr/bin/env bash
+    set -euo pipefail
+    config=host-examples/envoy/envoy.yaml
+    if [ -n "{{overlay}}" ]; then
+      config=target/envoy-with-overlay.yaml
+      scripts/gateway-config --overlay "{{overlay}}" --strict > "$config"
+    fi
+    scripts/envoy -c "$config" --concurrency 2
 
 # (The sample holds invalid deliveries on purpose, so exit status 1, "some invalid", is expected.)
 # The main job: validate the bundled sample capture through hookguard.wasm and print the report
