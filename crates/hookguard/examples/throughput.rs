@@ -79,7 +79,10 @@ fn main() -> ExitCode {
         ("Validator::validate + report serialized", validate_report),
         ("Validator::normalize + report serialized", normalize_report),
     ];
-    let overlaid = match std::env::args().nth(2).map(|path| overlaid_validators(&path)) {
+    let overlaid = match std::env::args()
+        .nth(2)
+        .map(|path| overlaid_validators(&path))
+    {
         None => None,
         Some(Ok(overlaid)) => Some(overlaid),
         Some(Err(error)) => {
