@@ -173,18 +173,28 @@ impl GateConfig {
 
     /// Reads a configuration from JSON text; blank text means every default.
     pub fn from_json(text: &[u8]) -> Result<GateConfig, GateError> {
-        if text.iter().all(u8::is_ascii_whitespace) {
-            return Ok(GateConfig::default());
+        match configuration_members(text)? {
+            Some(members) => GateConfig::from_members(members, &[]),
+            None => Ok(GateConfig::default()),
         }
-        match serde_json::from_slice(text) {
-            Ok(Value::Object(members)) => GateConfig::from_members(members, &[]),
-            Ok(_) => Err(GateError::Syntax {
-                message: String::from("the configuration must be a JSON object"),
-            }),
-            Err(error) => Err(GateError::Syntax {
-                message: without_quoted_values(&error.to_string()),
-            }),
-        }
+    }
+}
+
+/// The members of a configuration given as JSON text, for every host that reads one from
+/// bytes: `None` for blank text (every default), or why it is not a JSON object (the message
+/// quotes no value: a mistyped secret must not reach a log).
+pub fn configuration_members(text: &[u8]) -> Result<Option<Map<String, Value>>, GateError> {
+    if text.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    match serde_json::from_slice(text) {
+        Ok(Value::Object(members)) => Ok(Some(members)),
+        Ok(_) => Err(GateError::Syntax {
+            message: String::from("the configuration must be a JSON object"),
+        }),
+        Err(error) => Err(GateError::Syntax {
+            message: without_quoted_values(&error.to_string()),
+        }),
     }
 }
 
