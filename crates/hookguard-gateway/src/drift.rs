@@ -29,12 +29,7 @@ impl DriftLog {
         };
         let mut fresh = Vec::new();
         let mut full = false;
-        let unknown = report
-            .errors
-            .iter()
-            .chain(&report.warnings)
-            .filter(|finding| finding.code == "unknown_field");
-        for finding in unknown {
+        for finding in unknown_fields(report) {
             let field = folded(&finding.instance_location);
             let key = format!("{event} {field}");
             if named.contains(&key) {
@@ -68,11 +63,17 @@ impl DriftLog {
 
 /// Whether a report has fields its event's schema does not declare.
 pub fn has_unknown_fields(report: &Report) -> bool {
+    unknown_fields(report).next().is_some()
+}
+
+/// A report's findings of fields its event's schema does not declare (errors in strict mode,
+/// warnings otherwise).
+fn unknown_fields(report: &Report) -> impl Iterator<Item = &hookguard::Finding> {
     report
         .errors
         .iter()
         .chain(&report.warnings)
-        .any(|finding| finding.code == "unknown_field")
+        .filter(|finding| finding.code == "unknown_field")
 }
 
 /// A JSON Pointer with its array indexes folded to `*`.

@@ -281,30 +281,19 @@ impl EventAdditions {
             .find(|added| added.at == schema.at)
             .map(|added| added.values.as_slice())
     }
-
-    /// The `enum` message for `schema` with the added values listed after the documented ones.
-    pub(crate) fn one_of_message(&self, schema: &Schema, documented: &[&str]) -> String {
-        let mut listed: Vec<&str> = documented.to_vec();
-        listed.extend(
-            self.values_of(schema)
-                .unwrap_or_default()
-                .iter()
-                .map(String::as_str),
-        );
-        compiled::message::one_of(&listed)
-    }
 }
 
-/// The `enum` message for `schema`: its values, and those an overlay adds.
+/// The `enum` message for `schema`: its documented values, then those an overlay adds.
 pub(crate) fn one_of_message(
     additions: Option<&EventAdditions>,
     schema: &Schema,
     documented: &[&str],
 ) -> String {
-    match additions {
-        Some(additions) => additions.one_of_message(schema, documented),
-        None => compiled::message::one_of(documented),
+    let mut listed: Vec<&str> = documented.to_vec();
+    if let Some(added) = additions.and_then(|additions| additions.values_of(schema)) {
+        listed.extend(added.iter().map(String::as_str));
     }
+    compiled::message::one_of(&listed)
 }
 
 /// Resolves one `fields` entry; `None` when it adds nothing the schema lacks (a field a later
@@ -671,6 +660,8 @@ impl std::error::Error for OverlayError {}
 pub struct Draft {
     /// The overlay document, ready to write and to load.
     pub document: Value,
+    /// The same overlay, resolved (as every host will resolve it).
+    pub overlay: Overlay,
     /// What the survey found that no overlay can accept, one line each (a missing required
     /// field, a value of another type), for the user to take up with Ocrolus.
     pub left_out: Vec<String>,
@@ -781,12 +772,19 @@ pub fn draft_from_survey(survey: &Survey, base: Option<&Value>) -> Draft {
     loop {
         let document = overlay_document(&events, base);
         match Overlay::resolve(&document) {
-            Ok(_) => return Draft { document, left_out },
+            Ok(overlay) => {
+                return Draft {
+                    document,
+                    overlay,
+                    left_out,
+                };
+            }
             Err(error) => {
                 if !remove_entry(&mut events, &error) {
                     left_out.push(format!("the overlay: {error}"));
                     return Draft {
                         document: overlay_document(&Map::new(), base),
+                        overlay: Overlay::default(),
                         left_out,
                     };
                 }

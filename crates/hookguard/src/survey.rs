@@ -14,9 +14,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::catalog::{self, Listing};
+use crate::compiled;
 use crate::intake::{self, IntakeLimits};
 use crate::overlay::Overlay;
-use crate::schema::{BUNDLE_JSON, TEST_DELIVERY};
+use crate::schema::{BUNDLE_JSON, TEST_DELIVERY, pointer_escape};
 use crate::validator::Options;
 
 /// What one body showed.
@@ -155,7 +156,7 @@ impl Surveyor {
 fn documented_paths(schema: &Value, path: &str, into: &mut BTreeSet<String>) {
     if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
         for (name, property) in properties {
-            let here = format!("{path}/{}", escape(name));
+            let here = format!("{path}/{}", pointer_escape(name));
             into.insert(here.clone());
             documented_paths(property, &here, into);
         }
@@ -176,11 +177,6 @@ fn scheme(listings: &[Listing]) -> &'static str {
     } else {
         "openapi_only"
     }
-}
-
-/// A JSON Pointer segment (RFC 6901).
-fn escape(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
 }
 
 /// The JSON type of a value, `integer` for numbers with no fractional part.
@@ -209,16 +205,6 @@ fn type_allowed(schema_type: &Value, found: &str) -> bool {
     }
 }
 
-/// The text form of a UUID (RFC 9562): 8-4-4-4-12 hexadecimal digits.
-fn is_uuid(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes.len() == 36
-        && bytes.iter().enumerate().all(|(index, byte)| match index {
-            8 | 13 | 18 | 23 => *byte == b'-',
-            _ => byte.is_ascii_hexdigit(),
-        })
-}
-
 struct Walk<'a> {
     observation: &'a mut Observation,
     reveal_values: bool,
@@ -237,11 +223,11 @@ impl Walk<'_> {
             if !members.contains_key(required) {
                 self.observation
                     .missing
-                    .insert(format!("{path}/{}", escape(required)));
+                    .insert(format!("{path}/{}", pointer_escape(required)));
             }
         }
         for (name, value) in members {
-            let here = format!("{path}/{}", escape(name));
+            let here = format!("{path}/{}", pointer_escape(name));
             match properties.and_then(|properties| properties.get(name)) {
                 Some(property) => {
                     self.observation.declared.insert(here.clone());
@@ -292,7 +278,7 @@ impl Walk<'_> {
         }
         if schema.get("format").and_then(Value::as_str) == Some("uuid")
             && let Value::String(text) = value
-            && !is_uuid(text)
+            && !compiled::is_uuid(text.as_bytes())
         {
             self.observation.format_mismatches.insert(path.to_owned());
         }

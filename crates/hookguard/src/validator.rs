@@ -112,8 +112,15 @@ impl Options {
     }
 
     /// Checks that the options are usable: limits above zero and within their ceilings
-    /// ([`MAX_DEPTH_CEILING`], [`MAX_BYTES_CEILING`], [`MAX_FINDINGS_CEILING`]).
+    /// ([`MAX_DEPTH_CEILING`], [`MAX_BYTES_CEILING`], [`MAX_FINDINGS_CEILING`]), and the
+    /// overlay, if any, accepted by the catalog.
     pub fn check(&self) -> Result<(), ConfigError> {
+        self.check_limits()?;
+        self.resolved_overlay().map(drop)
+    }
+
+    /// The limits' half of [`Options::check`].
+    fn check_limits(&self) -> Result<(), ConfigError> {
         let fail = |kind| Err(ConfigError { kind });
         if self.max_depth > MAX_DEPTH_CEILING {
             return fail(ConfigErrorKind::DepthLimitTooHigh {
@@ -147,7 +154,7 @@ impl Options {
                 option: "max_findings",
             });
         }
-        self.resolved_overlay().map(drop)
+        Ok(())
     }
 
     /// The overlay, checked against the catalog; `None` when there is none.
@@ -251,7 +258,8 @@ pub struct Validator {
 impl Validator {
     /// Builds a validator applying `options`, once they pass [`Options::check`].
     pub fn new(options: Options) -> Result<Validator, ConfigError> {
-        options.check()?;
+        // `check`, with the overlay resolved once and kept.
+        options.check_limits()?;
         let overlay = options.resolved_overlay()?;
         Ok(Validator { options, overlay })
     }
@@ -269,7 +277,8 @@ impl Validator {
     /// Applies other options. Cheap: the compiled schemas do not depend on the options, so
     /// hosts reconfigure without rebuilding. On error the previous options stay in force.
     pub fn set_options(&mut self, options: Options) -> Result<(), ConfigError> {
-        options.check()?;
+        // `check`, resolving the overlay only when it changed (the one in force was checked).
+        options.check_limits()?;
         if options.overlay != self.options.overlay {
             self.overlay = options.resolved_overlay()?;
         }

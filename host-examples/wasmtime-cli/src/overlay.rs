@@ -46,9 +46,7 @@ pub fn write_draft(path: &Path, draft: &Draft, stderr: &mut dyn Write) -> Result
     std::fs::write(path, text)
         .with_context(|| format!("writing the overlay {}", path.display()))
         .advise("choose an --emit-overlay path that can be written")?;
-    let (fields, values) = hookguard::Overlay::resolve(&draft.document)
-        .map(|overlay| overlay.counts())
-        .unwrap_or_default();
+    let (fields, values) = draft.overlay.counts();
     writeln!(
         stderr,
         "wrote {}: {fields} added fields and {values} enum values (review it: it holds the enum \
