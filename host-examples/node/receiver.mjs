@@ -1,8 +1,11 @@
 // A webhook receiver in plain Node: reads the raw body (never JSON.parse first), hands the
-// request to hookguard's Gate, answers at once with the Gate's answer (the same status and
-// problem document, byte for byte, as the hookguard gateway filter), and only then gives a
-// valid delivery's normalized event to your handler. `hookguardMiddleware` is the same as an
-// Express-style middleware: it sets `req.hookguard` and calls `next()` for valid deliveries.
+// request to hookguard's Gate, answers a refusal with the Gate's answer (the same status and
+// document, byte for byte, as the hookguard gateway filter), and hands a valid delivery's
+// normalized event to your handler, answering 200 only once the handler has resolved and 500
+// when it throws, so that the sender retries: a webhook is at-least-once, and no delivery is
+// acknowledged and then dropped. `hookguardMiddleware` is the same as an Express-style
+// middleware: it sets `req.hookguard`, calls `next()` for valid deliveries, and settles the
+// delivery by the status your route answers with.
 //
 // Nothing about what is refused, or how, is decided here: this file only moves bytes between
 // Node's request and the Gate, and the Gate's answer back to the response.
@@ -14,7 +17,7 @@ import { Gate } from 'hookguard';
  * the body is not read, and the connection cannot carry another request after it.
  */
 function send(req, res, answer) {
-  const headers = { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(answer.problem) };
+  const headers = { ...answer.headers, 'content-length': Buffer.byteLength(answer.problem) };
   if (answer.verdict === 'method_not_allowed') headers.allow = 'POST';
   if (!req.complete) headers.connection = 'close';
   res.writeHead(answer.status, headers);
@@ -40,17 +43,44 @@ function readBody(req, limit) {
 }
 
 /**
- * Express-style middleware: `(req, res, next)`. Answers refused deliveries itself; for valid
- * ones sets `req.hookguard` (the validation result, with `normalized`, plus `signature` and
- * `requestId` when signatures are checked) and calls `next()`.
+ * Settles the delivery's claim once the response is sent: delivered for a 2xx, failed for any
+ * other status, or when the connection closed before a response was sent (the sender retries
+ * then, and the retry is checked as a new delivery).
+ */
+function settleOnResponse(gate, admission, req, res, now, byResponse) {
+  if (admission.claimToken === undefined) return;
+  let settled = false;
+  const settle = (outcome) => {
+    if (settled) return;
+    settled = true;
+    gate.settle(admission, outcome, now?.());
+  };
+  settlers.set(req, settle);
+  if (!byResponse) return;
+  res.on('finish', () => settle(res.statusCode >= 200 && res.statusCode < 300 ? 'delivered' : 'failed'));
+  res.on('close', () => settle('failed'));
+}
+
+/** How each admitted request's delivery is settled, for a receiver that knows before its response does. */
+const settlers = new WeakMap();
+
+/**
+ * Express-style middleware: `(req, res, next)`. Answers refused deliveries itself (a copy of
+ * a delivery already handled is acknowledged with 200 and `x-hookguard-duplicate: delivered`;
+ * one arriving while the first is being handled gets 503 with `retry-after`); for valid ones
+ * sets `req.hookguard` (the validation result, with `normalized`, plus `signature` and
+ * `requestId` when signatures are checked) and calls `next()`. The delivery counts as
+ * delivered when your route answers 2xx, and is forgotten otherwise, so answer 2xx only once
+ * it is handled (or durably queued).
  *
  * `config` is hookguard's configuration in JavaScript's spelling, as in every host:
  * `{ maxBytes, maxDepth, strict, revealValues, maxFindings, allowedEvents, problem,
  *    signature: { secrets, toleranceSeconds, required, onReplay }, replaySlots }`.
  * Replays are remembered in this process only: behind several processes or replicas, dedupe
  * on `req.hookguard.requestId` in your own store. `now` is the clock (Unix seconds), for tests.
+ * `settleByResponse: false` leaves settling to the caller (see createReceiver).
  */
-export function hookguardMiddleware({ config = {}, now } = {}) {
+export function hookguardMiddleware({ config = {}, now, settleByResponse = true } = {}) {
   const gate = new Gate({ ...config, normalize: true });
   return async (req, res, next) => {
     const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
@@ -62,18 +92,30 @@ export function hookguardMiddleware({ config = {}, now } = {}) {
     // headersDistinct keeps a repeated header's every value, for the Gate to refuse.
     const admission = gate.admit(req.headersDistinct ?? req.headers, body, now?.());
     if (!admission.passes) return send(req, res, admission);
+    settleOnResponse(gate, admission, req, res, now, settleByResponse);
     req.hookguard = { ...admission.result, signature: admission.signature, requestId: admission.requestId };
     return next();
   };
 }
 
+/** The answer when the handler failed: the service's own, so the sender retries. */
+const HANDLER_FAILED = JSON.stringify({
+  type: 'about:blank',
+  title: 'Internal Server Error',
+  status: 500,
+  detail: 'the delivery was not handled; send it again',
+});
+
 /**
  * A request listener for `http.createServer`: deliveries to `path` are checked; valid ones are
- * acknowledged with 200 at once (Ocrolus times out after a few seconds) and then passed to
- * `onEvent(event, result)`; a handler that throws is logged, never turned into a retry storm.
+ * passed to `onEvent(event, result)` and answered 200 once it has resolved (to queue work for
+ * later, resolve once it is durably queued), or 500 when it throws or rejects, so the sender
+ * retries; a retry of a failed delivery goes through, a copy of a handled one is acknowledged.
  */
 export function createReceiver({ onEvent, path = '/webhooks/ocrolus', config = {}, now, log = console } = {}) {
-  const check = hookguardMiddleware({ config, now });
+  // Settled by the handler's outcome, not the response: a delivery handled while its sender
+  // hung up was still delivered.
+  const check = hookguardMiddleware({ config, now, settleByResponse: false });
   const unchecked = new Gate().notChecked();
   return (req, res) => {
     const url = new URL(req.url, 'http://localhost');
@@ -81,18 +123,24 @@ export function createReceiver({ onEvent, path = '/webhooks/ocrolus', config = {
       res.writeHead(404, { 'content-type': 'text/plain' });
       return res.end(`deliveries go to ${path}\n`);
     }
-    check(req, res, () => {
+    check(req, res, async () => {
+      try {
+        await onEvent?.(req.hookguard.normalized, req.hookguard);
+      } catch (error) {
+        // Logged without the payload: only the event and the error's own message.
+        settlers.get(req)?.('failed');
+        log.error(`handler failed for ${req.hookguard.eventName ?? 'test delivery'}: ${error?.message ?? error}`);
+        res.writeHead(500, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(HANDLER_FAILED) });
+        return res.end(HANDLER_FAILED);
+      }
+      // Handled: delivered, even if the sender went away before the 200 reached it (its
+      // retry is then acknowledged, not handled twice).
+      settlers.get(req)?.('delivered');
       const body = JSON.stringify({ received: true, eventName: req.hookguard.eventName });
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);
-      setImmediate(async () => {
-        try {
-          await onEvent?.(req.hookguard.normalized, req.hookguard);
-        } catch (error) {
-          log.error(`handler failed for ${req.hookguard.eventName ?? 'test delivery'}: ${error.message}`);
-        }
-      });
     }).catch((error) => {
+      settlers.get(req)?.('failed');
       log.error(`receiver failed: ${error.message}`);
       if (!res.headersSent) send(req, res, unchecked);
     });

@@ -6,6 +6,7 @@
 
 use std::rc::Rc;
 
+use hookguard::delivery::{Outcome, Ticket};
 use hookguard::gate::Authenticity;
 use hookguard::signature::{DeliveryHeaders, signature_header};
 use hookguard::{Admission, Answer, Verdict};
@@ -50,6 +51,8 @@ pub struct Exchange {
     /// one as it arrived (a repeat is refused, so none may be dropped), kept from the headers
     /// for the signature check on the complete body.
     signature_headers: Vec<(&'static str, Vec<u8>)>,
+    /// The claim a forwarded delivery holds on its request id, until the upstream answers.
+    ticket: Option<Ticket>,
 }
 
 /// What the filter acts on: the core's answer, the name it counts the delivery under, and
@@ -91,6 +94,54 @@ impl Exchange {
             has_content_length: false,
             headers_forwarded: false,
             signature_headers: Vec::new(),
+            ticket: None,
+        }
+    }
+
+    /// The response headers arrived: the upstream's answer, or a local reply (Envoy's own for
+    /// a timeout or an unreachable upstream). A claim held is settled by its status.
+    pub fn on_response_headers(&mut self, host: &mut dyn Host) {
+        if self.ticket.is_none() {
+            return;
+        }
+        let outcome = match host.response_status() {
+            Ok(Some(status)) => Outcome::of_status(status),
+            Ok(None) | Err(_) => Outcome::Failed,
+        };
+        self.settle(host, outcome);
+    }
+
+    /// The stream is over. A claim still held never heard an answer (the upstream reset the
+    /// request, the sender went away): the delivery is forgotten so a retry goes through.
+    pub fn on_done(&mut self, host: &mut dyn Host) {
+        if self.ticket.is_some() {
+            self.settle(host, Outcome::Failed);
+        }
+    }
+
+    fn settle(&mut self, host: &mut dyn Host, outcome: Outcome) {
+        let Some(ticket) = self.ticket.take() else {
+            return;
+        };
+        let gateway = Rc::clone(&self.gateway);
+        let settled = host.now_unix_s().and_then(|now| {
+            let mut memory = SharedDataMemory {
+                host: &mut *host,
+                slots: gateway.replay_slots,
+            };
+            gateway.gate.settle(&ticket, outcome, now, &mut memory)
+        });
+        host.count(Metric::Delivery(outcome));
+        if let Err(error) = settled {
+            // The claim lapses by itself after `in_flight_seconds`; until then copies are told
+            // to come back, so nothing is lost or forwarded twice.
+            host.log(
+                LogLevel::Warn,
+                &format!(
+                    "hookguard: host call {} failed; the delivery's claim lapses by itself",
+                    error.call
+                ),
+            );
         }
     }
 
@@ -236,6 +287,9 @@ impl Exchange {
         if admission.evicted_unexpired {
             host.count(Metric::ReplayEvictedUnexpired);
         }
+        // Held from here: a local reply or the end of the stream releases it if the upstream
+        // never answers.
+        self.ticket = admission.ticket().cloned();
         if let Some(code) = admission.authenticity.failure_code() {
             host.count(Metric::Signature(code));
         }
@@ -363,8 +417,14 @@ impl Exchange {
 
     fn answer(&mut self, host: &mut dyn Host, answer: &Answer<'_>) -> Flow {
         self.state = State::Answered;
+        // A delivery answered here never reached the upstream: any claim it took is released.
+        self.settle(host, Outcome::Failed);
         let body = answer.problem_json(self.gateway.problem_shape());
-        let headers = [("content-type", hookguard::answer::PROBLEM_CONTENT_TYPE)];
+        let headers = answer.headers();
+        let headers: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()))
+            .collect();
         if host.respond(answer.status(), &headers, &body).is_err() {
             // Nothing else can be said to the sender; holding the request lets Envoy's own
             // timeouts end it rather than passing an unchecked delivery.
@@ -414,8 +474,23 @@ mod tests {
 
     /// Drives a request through the filter the way Envoy does: headers, the body in chunks of
     /// `chunk` bytes, then trailers if asked. Returns the flow of the last callback.
+    /// Drives a request through the filter the way Envoy does: headers, the body in chunks of
+    /// `chunk` bytes, then trailers if asked; a request let through is answered by the
+    /// upstream with `host.upstream_status` (200 unless set), and the stream ends. Returns the
+    /// flow of the last request callback.
     fn send(config: &Rc<Gateway>, host: &mut FakeHost, chunk: usize, trailers: bool) -> Flow {
         let mut exchange = Exchange::new(Rc::clone(config));
+        let flow = request(&mut exchange, host, chunk, trailers);
+        if flow == Flow::Continue && host.response.is_none() {
+            host.upstream_status.get_or_insert(200);
+            exchange.on_response_headers(host);
+        }
+        exchange.on_done(host);
+        flow
+    }
+
+    /// The request callbacks alone, up to the filter's decision.
+    fn request(exchange: &mut Exchange, host: &mut FakeHost, chunk: usize, trailers: bool) -> Flow {
         let body_len = host.body.len();
         let mut flow = exchange.on_headers(host, body_len == 0 && !trailers);
         if flow == Flow::Continue || host.response.is_some() || body_len == 0 && !trailers {
@@ -690,7 +765,12 @@ mod tests {
                 .iter()
                 .map(|name| vectors["secrets"][name].as_str().unwrap())
                 .collect();
-            let config = gateway(&serde_json::json!({"signature": {"secrets": names}}).to_string());
+            // Copies of a delivered id are refused 409 here (the vectors' `replayed`); the
+            // default, acknowledging them, is held by the delivery contract's test.
+            let config = gateway(
+                &serde_json::json!({"signature": {"secrets": names, "on_replay": "reject"}})
+                    .to_string(),
+            );
             for case in vectors["cases"].as_array().unwrap() {
                 if case["secrets"] != serde_json::json!(secrets) {
                     continue;
@@ -794,5 +874,115 @@ mod tests {
         host.now = 100;
         send(&optional, &mut host, 1000, false);
         assert_eq!(host.problem().0, 401);
+    }
+
+    /// A signed delivery of `VERIFIED` with this request id, timestamp and clock.
+    fn signed(request_id: &str, timestamp: i64, now: i64) -> FakeHost {
+        use hmac::{Hmac, Mac};
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(b"whsec_contract").unwrap();
+        mac.update(format!("{timestamp}.{request_id}.").as_bytes());
+        mac.update(VERIFIED);
+        let mut host = FakeHost::post("/hooks", "application/json", VERIFIED);
+        for (name, value) in [
+            (
+                "webhook-signature",
+                hex::encode(mac.finalize().into_bytes()),
+            ),
+            ("webhook-timestamp", timestamp.to_string()),
+            ("webhook-request-id", request_id.to_owned()),
+        ] {
+            host.headers.insert(name.into(), value.into_bytes());
+        }
+        host.now = now;
+        host
+    }
+
+    #[test]
+    fn the_delivery_contract_holds_across_vms_retries_duplicates_and_resets() {
+        let config = gateway(r#"{"signature": {"secrets": ["whsec_contract"]}}"#);
+        let shared = crate::host::fake::SharedData::default();
+        let on_shared = |mut host: FakeHost| {
+            host.shared = Rc::clone(&shared);
+            host
+        };
+        // The upstream fails twice (503, then a timeout Envoy answers 504): each retry, the
+        // identical request or one signed again, is forwarded, since none was delivered.
+        for (attempt, (timestamp, status)) in [(1000, 503), (1000, 504)].into_iter().enumerate() {
+            let mut host = on_shared(signed("req-c", timestamp, 1000 + attempt as i64));
+            host.upstream_status = Some(status);
+            assert_eq!(send(&config, &mut host, 1000, false), Flow::Continue);
+            assert!(host.counted.contains(&Metric::Delivery(Outcome::Failed)));
+        }
+        // Reset before any answer: forgotten at the end of the stream.
+        let mut host = on_shared(signed("req-c", 1010, 1010));
+        let mut exchange = Exchange::new(Rc::clone(&config));
+        assert_eq!(
+            request(&mut exchange, &mut host, 1000, false),
+            Flow::Continue
+        );
+        exchange.on_done(&mut host);
+        // Then delivered.
+        let mut host = on_shared(signed("req-c", 1020, 1020));
+        assert_eq!(send(&config, &mut host, 1000, false), Flow::Continue);
+        assert!(host.counted.contains(&Metric::Delivery(Outcome::Delivered)));
+        // A copy now is acknowledged, not forwarded: 200, marked, counted.
+        let mut host = on_shared(signed("req-c", 1020, 1030));
+        assert_eq!(send(&config, &mut host, 1000, false), Flow::Pause);
+        let (status, body) = host.response.clone().unwrap();
+        assert_eq!(status, 200);
+        let document: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(document["type"], "urn:hookguard:problem:duplicate-delivery");
+        assert!(
+            host.response_headers
+                .contains(&("x-hookguard-duplicate".to_owned(), "delivered".to_owned()))
+        );
+        assert!(
+            host.response_headers
+                .contains(&("content-type".to_owned(), "application/json".to_owned()))
+        );
+        assert!(host.counted.contains(&Metric::Verdict(Verdict::Duplicate)));
+
+        // A copy arriving while another is in flight is told to come back.
+        let mut first = on_shared(signed("req-d", 2000, 2000));
+        let mut in_flight = Exchange::new(Rc::clone(&config));
+        assert_eq!(
+            request(&mut in_flight, &mut first, 1000, false),
+            Flow::Continue
+        );
+        let mut copy = on_shared(signed("req-d", 2000, 2001));
+        assert_eq!(send(&config, &mut copy, 1000, false), Flow::Pause);
+        assert_eq!(copy.response.as_ref().unwrap().0, 503);
+        assert!(
+            copy.response_headers
+                .contains(&("retry-after".to_owned(), "10".to_owned()))
+        );
+        first.upstream_status = Some(201);
+        in_flight.on_response_headers(&mut first);
+        in_flight.on_done(&mut first);
+        let mut late = on_shared(signed("req-d", 2000, 2002));
+        send(&config, &mut late, 1000, false);
+        assert_eq!(
+            late.response.as_ref().unwrap().0,
+            200,
+            "delivered by the 201"
+        );
+    }
+
+    #[test]
+    fn a_claimed_delivery_answered_locally_is_released() {
+        // Normalizing fails after the claim: the 500 the sender gets must not leave the id
+        // held, or its retry would be told to come back until the claim lapses.
+        let config =
+            gateway(r#"{"normalize": true, "signature": {"secrets": ["whsec_contract"]}}"#);
+        let shared = crate::host::fake::SharedData::default();
+        let mut host = signed("req-e", 3000, 3000);
+        host.shared = Rc::clone(&shared);
+        host.failing = Some("set_request_body");
+        send(&config, &mut host, 1000, false);
+        assert_eq!(host.problem().0, 500);
+        let mut retry = signed("req-e", 3000, 3001);
+        retry.shared = Rc::clone(&shared);
+        assert_eq!(send(&config, &mut retry, 1000, false), Flow::Continue);
+        assert_eq!(retry.response, None);
     }
 }

@@ -194,7 +194,13 @@ impl HttpContext for FilterRequest {
         action(self.exchange.on_trailers(&mut self.host))
     }
 
+    fn on_http_response_headers(&mut self, _num_headers: usize, _end_of_stream: bool) -> Action {
+        self.exchange.on_response_headers(&mut self.host);
+        Action::Continue
+    }
+
     fn on_log(&mut self) {
+        self.exchange.on_done(&mut self.host);
         // The request is over: memory is at its high-water mark for this request.
         if let Some(gauge) = &self.memory_gauge {
             gauge.record();
@@ -276,6 +282,18 @@ impl Host for ProxyHost {
 
     fn shared_get(&self, key: &str) -> Result<(Option<Vec<u8>>, Option<u32>), HostError> {
         hostcalls::get_shared_data(key).map_err(failed("get_shared_data"))
+    }
+
+    fn unique_token(&mut self) -> u64 {
+        // RandomState's keys come from WASI `random_get` once per VM and change with every
+        // new state: distinct across VMs and calls.
+        std::hash::RandomState::new().hash_one(0_u8)
+    }
+
+    fn response_status(&self) -> Result<Option<u16>, HostError> {
+        let status = hostcalls::get_map_value_bytes(MapType::HttpResponseHeaders, ":status")
+            .map_err(failed("get_response_status"))?;
+        Ok(status.and_then(|status| std::str::from_utf8(&status).ok()?.parse().ok()))
     }
 
     fn shared_set(&mut self, key: &str, value: &[u8], cas: Option<u32>) -> Result<bool, HostError> {

@@ -51,8 +51,12 @@ pub trait Host {
     /// A value shared by every VM of this plugin, with its version for `shared_set`.
     fn shared_get(&self, key: &str) -> Result<(Option<Vec<u8>>, Option<u32>), HostError>;
     /// Stores a shared value if it is still at version `cas`; `Ok(false)` when another VM
-    /// changed it first.
+    /// changed it first. (Envoy writes a key that does not exist whatever `cas` says.)
     fn shared_set(&mut self, key: &str, value: &[u8], cas: Option<u32>) -> Result<bool, HostError>;
+    /// A number no other claim in this process is given (a claim's token).
+    fn unique_token(&mut self) -> u64;
+    /// The response's `:status`, once the response headers are here.
+    fn response_status(&self) -> Result<Option<u16>, HostError>;
 }
 
 /// A host in memory, for tests: one request, and shared data every "VM" of a test sees.
@@ -79,6 +83,15 @@ pub mod fake {
         pub body: Vec<u8>,
         /// The local reply, if the filter sent one: status and body.
         pub response: Option<(u16, Vec<u8>)>,
+        /// The local reply's headers.
+        pub response_headers: Vec<(String, String)>,
+        /// The upstream's (or Envoy's) response status, for the response callbacks.
+        pub upstream_status: Option<u16>,
+        /// Runs once between a shared-data read and the write after it: another VM's write
+        /// landing there.
+        pub between_get_and_set: Option<Box<dyn FnMut()>>,
+        /// The last token handed out.
+        pub tokens: u64,
         /// Every counter increment, in order.
         pub counted: Vec<Metric>,
         /// Every log line, in order.
@@ -172,8 +185,12 @@ pub mod fake {
             body: &[u8],
         ) -> Result<(), HostError> {
             self.fails("send_http_response")?;
-            assert_eq!(headers, [("content-type", "application/problem+json")]);
+            assert_eq!(headers.first().map(|(name, _)| *name), Some("content-type"));
             self.response = Some((status, body.to_vec()));
+            self.response_headers = headers
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+                .collect();
             Ok(())
         }
         fn count(&mut self, metric: Metric) {
@@ -194,6 +211,14 @@ pub mod fake {
                 None => (None, None),
             })
         }
+        fn unique_token(&mut self) -> u64 {
+            self.tokens += 1;
+            self.tokens
+        }
+        fn response_status(&self) -> Result<Option<u16>, HostError> {
+            self.fails("get_response_status")?;
+            Ok(self.upstream_status)
+        }
         fn shared_set(
             &mut self,
             key: &str,
@@ -201,12 +226,25 @@ pub mod fake {
             cas: Option<u32>,
         ) -> Result<bool, HostError> {
             self.fails("set_shared_data")?;
+            if let Some(mut other_vm) = self.between_get_and_set.take() {
+                other_vm();
+            }
             let mut shared = self.shared.borrow_mut();
+            // As Envoy does: a missing key is written whatever the version; an existing one
+            // only at its version (or with none).
             let current = shared.get(key).map(|(_, version)| *version);
-            if cas.is_some() && cas != current {
+            if let (Some(current), Some(cas)) = (current, cas.filter(|cas| *cas != 0))
+                && cas != current
+            {
                 return Ok(false);
             }
-            let next = current.unwrap_or(0) + 1;
+            // One counter for every key, numbered from 1, as Envoy's.
+            let next = shared
+                .values()
+                .map(|(_, version)| *version)
+                .max()
+                .unwrap_or(0)
+                + 1;
             shared.insert(key.into(), (value.to_vec(), next));
             Ok(true)
         }

@@ -1,6 +1,7 @@
 //! The counters the filter keeps, named after the core's verdicts and codes.
 
 use hookguard::Verdict;
+use hookguard::delivery::Outcome;
 
 /// Every signature code counted: the core's failure codes, and replays.
 pub fn signature_codes() -> impl Iterator<Item = &'static str> {
@@ -29,6 +30,10 @@ pub enum Metric {
         /// The canonical event name (or `test-delivery`).
         name: &'static str,
     },
+    /// Forwarded deliveries by the service's answer (`hookguard.delivery.delivered`: a 2xx;
+    /// `hookguard.delivery.failed`: anything else, a reset or a timeout; the id is forgotten
+    /// then, so the sender's retry goes through).
+    Delivery(Outcome),
     /// Deliveries of one event by verdict: valid or not (`hookguard.event.<name>.<label>`).
     Event {
         /// The canonical event name (or `test-delivery`).
@@ -46,6 +51,7 @@ impl Metric {
             Metric::MonitorPassed => String::from("hookguard.monitor.passed"),
             Metric::ReplayEvictedUnexpired => String::from("hookguard.replay.evicted_unexpired"),
             Metric::Signature(code) => format!("hookguard.signature.{code}"),
+            Metric::Delivery(outcome) => format!("hookguard.delivery.{}", outcome.label()),
             Metric::UnknownFields { name } => format!("hookguard.event.{name}.unknown_fields"),
             Metric::Event { name, valid } => {
                 let label = if valid { "valid" } else { "invalid" };
@@ -68,7 +74,12 @@ impl Metric {
             });
         let signatures = signature_codes().map(Metric::Signature);
         verdicts
-            .chain([Metric::MonitorPassed, Metric::ReplayEvictedUnexpired])
+            .chain([
+                Metric::MonitorPassed,
+                Metric::ReplayEvictedUnexpired,
+                Metric::Delivery(Outcome::Delivered),
+                Metric::Delivery(Outcome::Failed),
+            ])
             .chain(signatures)
             .chain(events)
             .collect()

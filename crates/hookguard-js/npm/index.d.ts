@@ -189,8 +189,18 @@ export interface SignaturePolicy {
   toleranceSeconds?: number;
   /** Refuse deliveries without signature headers (401). Default true. */
   required?: boolean;
-  /** What to do with a delivery received again inside twice the tolerance. Default 'reject' (409). */
-  onReplay?: 'reject' | 'pass';
+  /**
+   * What to do with an authentic copy of a delivery your service already took (settled
+   * `'delivered'`): `'acknowledge'` (200, not handed on, marked `x-hookguard-duplicate`; the
+   * default), `'reject'` (409) or `'pass'` (handed on with `signature: 'replayed'`).
+   */
+  onReplay?: 'acknowledge' | 'reject' | 'pass';
+  /**
+   * How long an admitted delivery holds its request id until it is settled: copies arriving
+   * meanwhile are told to come back (503 with `retry-after`). Only matters when a process
+   * dies before settling; make it longer than your handler takes. Default 60.
+   */
+  inFlightSeconds?: number;
 }
 
 /** The configuration of a {@link Gate}: the options every host has, in JavaScript's spelling. */
@@ -212,11 +222,18 @@ export interface Answer {
   status: number;
   verdict:
     | 'valid' | 'invalid' | 'event_not_allowed' | 'too_large' | 'unsupported_media_type'
-    | 'method_not_allowed' | 'internal_error' | 'unchecked' | 'signature_invalid' | 'replayed';
+    | 'method_not_allowed' | 'internal_error' | 'unchecked' | 'signature_invalid' | 'replayed'
+    | 'duplicate' | 'in_flight';
   /** Whether the delivery may go on to your handler. */
   passes: boolean;
-  /** `application/problem+json` text, byte-identical to the gateway filter's; absent when it passes. */
+  /**
+   * The document to answer with, byte-identical to the gateway filter's: a problem document
+   * (`application/problem+json`), or for an acknowledged duplicate (status 200) plain JSON.
+   * Absent when it passes.
+   */
   problem?: string;
+  /** The headers to send with `problem`: `content-type`, and `retry-after` or `x-hookguard-duplicate`. */
+  headers?: Record<string, string>;
 }
 
 /** A gate's conclusion on one delivery. */
@@ -225,14 +242,16 @@ export interface Admission extends Answer {
   result?: ValidationResult;
   /** The signature's outcome, when signatures are checked and the delivery got past them. */
   signature?: 'verified' | 'unsigned' | 'replayed';
-  /** The authenticated `Webhook-Request-Id`: dedupe on it across processes. */
+  /** The authenticated `Webhook-Request-Id`. */
   requestId?: string;
+  /** Present when this delivery holds the claim on its request id: settle it with {@link Gate.settle}. */
+  claimToken?: number;
 }
 
 /**
  * What every hookguard host puts in front of a service: method and content type, size,
- * signature, replay, validation and allowed events, concluded in one place with the gateway
- * filter's answers. Replays are remembered in this process only.
+ * signature, duplicates, validation and allowed events, concluded in one place with the
+ * gateway filter's answers. Request ids are remembered in this process.
  */
 export class Gate {
   constructor(config?: GateConfig);
@@ -240,8 +259,18 @@ export class Gate {
   readonly maxBytes: number;
   /** A refusal from the request line and headers alone, or undefined to read the body. */
   screen(method: string, contentType?: string, contentLength?: number): Answer | undefined;
-  /** The conclusion on a delivery's signature headers and raw body; `now` in Unix seconds. */
+  /**
+   * The conclusion on a delivery's signature headers and raw body; `now` in Unix seconds. An
+   * authentic valid delivery claims its request id: copies are told to come back until it is
+   * settled.
+   */
   admit(headers: HeadersLike, body: Body, now?: number): Admission;
+  /**
+   * Ends an admission's claim with how your service took the delivery: `'delivered'` once it
+   * handled it (copies are acknowledged from then on), `'failed'` when it did not (the
+   * sender's retry is checked as a new delivery). Does nothing for an admission without a claim.
+   */
+  settle(admission: Admission, outcome: 'delivered' | 'failed', now?: number): void;
   /** The answer when no conclusion could be reached (500). */
   notChecked(): Answer;
   /** Releases the gate's memory in the module. */

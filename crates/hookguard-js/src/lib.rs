@@ -804,6 +804,17 @@ fn delivery_fields(headers: &JsValue) -> Result<Vec<(&'static str, Vec<u8>)>, Js
 }
 
 /// A clock reading in Unix seconds: `now` as given (a finite number), or the engine's clock.
+/// A method's `now` argument: Unix seconds, or the clock when absent.
+fn clock(now: &JsValue) -> Result<i64, JsValue> {
+    match now {
+        value if value.is_undefined() || value.is_null() => unix_seconds(None),
+        value => match value.as_f64() {
+            Some(seconds) => unix_seconds(Some(seconds)),
+            None => Err(type_error("now must be a number of Unix seconds")),
+        },
+    }
+}
+
 fn unix_seconds(now: Option<f64>) -> Result<i64, JsValue> {
     match now {
         #[allow(clippy::cast_possible_truncation)]
@@ -925,6 +936,17 @@ fn answer_object(
             "problem",
             JsValue::from_str(&String::from_utf8_lossy(&problem)),
         );
+        // What to send with the document: its media type, `retry-after` for a copy in
+        // flight, the mark of an acknowledged duplicate.
+        let headers = js_sys::Object::new();
+        for (name, value) in answer.headers() {
+            let _ = js_sys::Reflect::set(
+                &headers,
+                &JsValue::from_str(name),
+                &JsValue::from_str(&value),
+            );
+        }
+        set("headers", headers.into());
     }
     object
 }
@@ -1018,13 +1040,7 @@ impl JsGate {
         // Everything JavaScript is read first (any of it may throw); then the gate concludes
         // in Rust alone.
         let fields = delivery_fields(headers)?;
-        let now = match now {
-            value if value.is_undefined() || value.is_null() => unix_seconds(None)?,
-            value => match value.as_f64() {
-                Some(seconds) => unix_seconds(Some(seconds))?,
-                None => return Err(type_error("now must be a number of Unix seconds")),
-            },
-        };
+        let now = clock(now)?;
         // Bytes past the limit are not read: the delivery is refused for its size, first.
         let past_limit = usize::try_from(self.gate.max_bytes())
             .unwrap_or(usize::MAX)
@@ -1065,7 +1081,56 @@ impl JsGate {
         if let Some(request_id) = admission.authenticity.request_id() {
             set("requestId", JsValue::from_str(request_id))?;
         }
+        if let Some(ticket) = admission.ticket() {
+            // The claim on the request id, settled with `settle(admission, outcome)`. Tokens
+            // of the in-process memory count up from 1: exact as a JavaScript number.
+            #[allow(clippy::cast_precision_loss)]
+            set("claimToken", JsValue::from(ticket.token as f64))?;
+        }
         Ok(object.into())
+    }
+
+    /// Ends the claim an admitted delivery holds with how your service took it:
+    /// `'delivered'` (it handled the delivery: copies are acknowledged from now on) or
+    /// `'failed'` (it did not: the sender's retry is checked as a new delivery). An admission
+    /// that holds no claim (no signature, refused, a duplicate) is left as it is.
+    pub fn settle(
+        &self,
+        admission: &JsValue,
+        outcome: &JsValue,
+        now: &JsValue,
+    ) -> Result<(), JsValue> {
+        let outcome = match outcome.as_string().as_deref() {
+            Some("delivered") => hookguard::gate::Outcome::Delivered,
+            Some("failed") => hookguard::gate::Outcome::Failed,
+            _ => return Err(type_error("outcome must be 'delivered' or 'failed'")),
+        };
+        if !admission.is_object() {
+            return Err(type_error("admission must be what admit returned"));
+        }
+        let member = |name: &str| js_sys::Reflect::get(admission, &JsValue::from_str(name));
+        let token = member("claimToken")?;
+        if token.is_undefined() {
+            return Ok(());
+        }
+        let (Some(request_id), Some(token)) = (member("requestId")?.as_string(), token.as_f64())
+        else {
+            return Err(type_error("admission must be what admit returned"));
+        };
+        if !(token.is_finite() && token >= 0.0 && token.fract() == 0.0) {
+            return Err(type_error("admission must be what admit returned"));
+        }
+        let now = clock(now)?;
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let ticket = hookguard::gate::Ticket {
+            request_id,
+            token: token as u64,
+        };
+        let Ok(mut memory) = self.memory.try_borrow_mut() else {
+            return Err(js_sys::Error::new("the gate is already concluding on a delivery").into());
+        };
+        let Ok(()) = self.gate.settle(&ticket, outcome, now, &mut *memory);
+        Ok(())
     }
 
     /// The answer when no verdict could be reached (500, fail closed).

@@ -16,7 +16,7 @@ lives in [`Session`], which is plain safe Rust and is tested natively; the expor
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use hookguard::gate::{InProcessMemory, NoMemory, SignaturePolicy};
+use hookguard::gate::{InProcessMemory, NoMemory, Outcome, SignaturePolicy, Ticket};
 use hookguard::signature::DeliveryHeaders;
 use hookguard::{Gate, GateConfig};
 use serde_json::{Map, Value};
@@ -380,6 +380,16 @@ impl Session {
         if let hookguard::Authenticity::Verified { timestamp, .. } = admission.authenticity {
             out.extend_from_slice(format!(",\"timestamp\":{timestamp}").as_bytes());
         }
+        if let Some(ticket) = admission.ticket() {
+            out.extend_from_slice(
+                format!(
+                    ",\"ticket\":{{\"request_id\":{},\"token\":{}}}",
+                    text(&ticket.request_id),
+                    ticket.token
+                )
+                .as_bytes(),
+            );
+        }
         if let Some(report) = &admission.report {
             out.extend_from_slice(b",\"report\":");
             report.append_json(out);
@@ -390,6 +400,48 @@ impl Session {
         } else {
             status::INVALID
         }
+    }
+
+    /// Ends the claim an admitted delivery holds (its `ticket`) with the service's answer. The
+    /// request at `(address, len)` is JSON `{"now", "ticket": {"request_id", "token"},
+    /// "outcome": "delivered" | "failed"}`; the result is `{}`.
+    pub fn settle(&mut self, address: usize, len: usize) -> i32 {
+        let (gate, request) =
+            match gate_and_input(&mut self.gate, &self.allocations, (address, len)) {
+                Ok(found) => found,
+                Err((code, message)) => return self.error(code, &format!("settle: {message}")),
+            };
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct TicketRequest {
+            request_id: String,
+            token: u64,
+        }
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct SettleRequest {
+            now: i64,
+            ticket: TicketRequest,
+            outcome: Outcome,
+        }
+        let Ok(SettleRequest {
+            now,
+            ticket,
+            outcome,
+        }) = serde_json::from_slice::<SettleRequest>(request)
+        else {
+            return self.error(
+                status::BAD_OPTIONS,
+                "settle: the request must be {\"now\", \"ticket\": {\"request_id\", \"token\"}, \"outcome\": \"delivered\" or \"failed\"}",
+            );
+        };
+        let ticket = Ticket {
+            request_id: ticket.request_id,
+            token: ticket.token,
+        };
+        let Ok(()) = gate.settle(&ticket, outcome, now, &mut self.memory);
+        self.result = b"{}".to_vec();
+        status::OK
     }
 
     /// Puts the crate version into the result.
@@ -457,6 +509,14 @@ fn write_answer(
     if !answer.verdict.passes() {
         out.extend_from_slice(b",\"problem\":");
         out.extend_from_slice(&answer.problem_json(shape));
+        // What to send with it: its media type, and `retry-after` or the duplicate's mark.
+        let headers: Vec<Value> = answer
+            .headers()
+            .into_iter()
+            .map(|(name, value)| Value::from(vec![Value::from(name), Value::from(value)]))
+            .collect();
+        out.extend_from_slice(b",\"headers\":");
+        out.extend_from_slice(Value::from(headers).to_string().as_bytes());
     }
 }
 
@@ -589,6 +649,12 @@ pub mod exports {
             let request = (address(pointer), len as usize);
             session.admit(request, (address(body), body_len as usize))
         })
+    }
+
+    /// See `docs/abi.md`.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hookguard_settle(pointer: u32, len: u32) -> i32 {
+        with(|session| session.settle(address(pointer), len as usize))
     }
 
     /// See `docs/abi.md`.

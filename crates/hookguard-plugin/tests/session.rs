@@ -161,11 +161,15 @@ fn admit_gives_the_gates_whole_conclusion_with_the_cores_problem_document() {
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let secret = vectors["secrets"]["current"].as_str().unwrap();
     let mut session = Session::new();
-    let config = serde_json::json!({"signature": {"secrets": [secret]}}).to_string();
+    // Copies of a delivered id refused (the vectors' `replayed`); the default acknowledges
+    // them, which the core's delivery contract test holds.
+    let config =
+        serde_json::json!({"signature": {"secrets": [secret], "on_replay": "reject"}}).to_string();
     let at = write(&mut session, config.as_bytes());
     assert_eq!(session.configure(at, config.len()), status::OK);
     let gate = hookguard::Gate::new(serde_json::from_str(&config).unwrap()).unwrap();
     let mut memory = hookguard::gate::InProcessMemory::default();
+    let now = vectors["now"].as_i64().unwrap();
 
     let mut replays = 0;
     for case in vectors["cases"].as_array().unwrap() {
@@ -216,6 +220,29 @@ fn admit_gives_the_gates_whole_conclusion_with_the_cores_problem_document() {
                 serde_json::from_slice(&answer.problem_json(&hookguard::ProblemShape::default()))
                     .unwrap();
             assert_eq!(admission["problem"], problem, "{name}");
+        }
+        // A delivery let through holds a claim; the service takes it, and both memories are
+        // told so.
+        if let Some(ticket) = expected.ticket() {
+            assert_eq!(
+                admission["ticket"]["request_id"],
+                ticket.request_id.as_str()
+            );
+            let settle = serde_json::json!({"now": now, "ticket": admission["ticket"],
+                "outcome": "delivered"})
+            .to_string();
+            let settle_at = write(&mut session, settle.as_bytes());
+            assert_eq!(
+                session.settle(settle_at, settle.len()),
+                status::OK,
+                "{name}"
+            );
+            let Ok(()) = gate.settle(
+                ticket,
+                hookguard::gate::Outcome::Delivered,
+                now,
+                &mut memory,
+            );
         }
         if case["expected"]["replayed"] == true {
             replays += 1;

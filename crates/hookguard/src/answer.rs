@@ -40,13 +40,20 @@ pub enum Verdict {
     Unchecked,
     /// The signature is missing, malformed, out of the time window, or wrong.
     SignatureInvalid,
-    /// An authentic delivery already received inside the replay window.
+    /// An authentic copy of a delivery the service already took, refused (`on_replay:
+    /// reject`).
     Replayed,
+    /// An authentic copy of a delivery the service already took, acknowledged without being
+    /// forwarded (`on_replay: acknowledge`, the default).
+    Duplicate,
+    /// An authentic copy of a delivery still in flight (forwarded, not answered yet): told to
+    /// come back, since the first attempt may yet fail.
+    InFlight,
 }
 
 impl Verdict {
     /// Every verdict, for metrics defined up front.
-    pub const ALL: [Verdict; 10] = [
+    pub const ALL: [Verdict; 12] = [
         Verdict::Valid,
         Verdict::Invalid,
         Verdict::EventNotAllowed,
@@ -57,6 +64,8 @@ impl Verdict {
         Verdict::Unchecked,
         Verdict::SignatureInvalid,
         Verdict::Replayed,
+        Verdict::Duplicate,
+        Verdict::InFlight,
     ];
 
     /// The verdict's label in headers, metrics, logs and command-line output.
@@ -127,6 +136,20 @@ impl Verdict {
                 "Delivery already received",
                 "replayed-delivery",
             ),
+            Verdict::Duplicate => (
+                "duplicate",
+                200,
+                "Delivery already delivered",
+                "duplicate-delivery",
+            ),
+            // 503, not 409: every sender retries a 5xx, while some give up on a 4xx, and this
+            // copy must come back if the first attempt fails.
+            Verdict::InFlight => (
+                "in_flight",
+                503,
+                "Delivery in progress",
+                "delivery-in-flight",
+            ),
         }
     }
 }
@@ -155,6 +178,16 @@ impl Default for ProblemShape {
 pub const REPLAYED_CODE: &str = "signature_replayed";
 const REPLAYED_DETAIL: &str =
     "this Webhook-Request-Id was already received inside the tolerance window";
+const DUPLICATE_DETAIL: &str =
+    "this Webhook-Request-Id was already delivered; this copy was not forwarded again";
+const IN_FLIGHT_DETAIL: &str =
+    "another copy of this Webhook-Request-Id is being delivered; retry after it is answered";
+
+/// The header that marks an acknowledged duplicate in its answer, and its value.
+pub const DUPLICATE_HEADER: (&str, &str) = ("x-hookguard-duplicate", "delivered");
+
+/// The media type of an acknowledged duplicate's document: it is not an error.
+pub const JSON_CONTENT_TYPE: &str = "application/json";
 
 /// A conclusion about one delivery, before a host renders it: the verdict, one sentence of
 /// detail, the event when known, and the findings behind a refusal.
@@ -173,6 +206,8 @@ pub struct Answer<'a, E: Clone = Finding> {
     pub errors: Cow<'a, [E]>,
     /// Errors found beyond `errors`.
     pub errors_omitted: usize,
+    /// For a copy told to come back: the `Retry-After` seconds.
+    pub retry_after_seconds: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -203,6 +238,7 @@ impl<'a, E: Clone + Serialize> Answer<'a, E> {
             event_name: None,
             errors: Cow::Borrowed(&[]),
             errors_omitted: 0,
+            retry_after_seconds: None,
         }
     }
 
@@ -250,6 +286,7 @@ impl<'a, E: Clone + Serialize> Answer<'a, E> {
             event_name,
             errors,
             errors_omitted,
+            retry_after_seconds: None,
         }
     }
 
@@ -281,6 +318,29 @@ impl<'a, E: Clone + Serialize> Answer<'a, E> {
     pub fn status(&self) -> u16 {
         self.verdict.status()
     }
+
+    /// The media type of [`Answer::problem_json`]'s document: a problem document for every
+    /// refusal, plain JSON for an acknowledged duplicate.
+    pub fn content_type(&self) -> &'static str {
+        if self.verdict == Verdict::Duplicate {
+            JSON_CONTENT_TYPE
+        } else {
+            PROBLEM_CONTENT_TYPE
+        }
+    }
+
+    /// The headers to send with a local answer, `content-type` first: `Retry-After` for a copy
+    /// told to come back, [`DUPLICATE_HEADER`] for an acknowledged duplicate.
+    pub fn headers(&self) -> Vec<(&'static str, String)> {
+        let mut headers = vec![("content-type", self.content_type().to_owned())];
+        if let Some(seconds) = self.retry_after_seconds {
+            headers.push(("retry-after", seconds.to_string()));
+        }
+        if self.verdict == Verdict::Duplicate {
+            headers.push((DUPLICATE_HEADER.0, DUPLICATE_HEADER.1.to_owned()));
+        }
+        headers
+    }
 }
 
 impl<'a> Answer<'a, Finding> {
@@ -297,6 +357,7 @@ impl<'a> Answer<'a, Finding> {
             event_name,
             errors: Cow::Owned(vec![finding]),
             errors_omitted: 0,
+            retry_after_seconds: None,
         }
     }
 
@@ -318,6 +379,21 @@ impl<'a> Answer<'a, Finding> {
     pub fn replayed() -> Answer<'a> {
         let finding = Finding::at(REPLAYED_CODE, "", REPLAYED_DETAIL);
         Answer::refusal(Verdict::Replayed, REPLAYED_DETAIL, None, finding)
+    }
+
+    /// An authentic copy of a delivery the service already took, acknowledged.
+    pub fn duplicate(event_name: Option<&'a str>) -> Answer<'a> {
+        let mut answer = Answer::plain(Verdict::Duplicate, DUPLICATE_DETAIL);
+        answer.event_name = event_name;
+        answer
+    }
+
+    /// An authentic copy of a delivery in flight, told to come back after `retry_after_seconds`.
+    pub fn in_flight(event_name: Option<&'a str>, retry_after_seconds: u64) -> Answer<'a> {
+        let mut answer = Answer::plain(Verdict::InFlight, IN_FLIGHT_DETAIL);
+        answer.event_name = event_name;
+        answer.retry_after_seconds = Some(retry_after_seconds);
+        answer
     }
 
     /// What a report says: valid, or invalid with its errors. A body refused for its size gets

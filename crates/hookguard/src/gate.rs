@@ -9,7 +9,7 @@
 //! [`Gate::admit`]; nothing about signatures, replays, options or answers is decided anywhere
 //! else.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -17,23 +17,17 @@ use serde_json::{Map, Value};
 
 use crate::answer::{Answer, ProblemShape, Verdict, accepted_name, is_json_media_type};
 use crate::catalog;
+pub use crate::delivery::{
+    Claim, DeliveryMemory, DuplicatePolicy, InProcessMemory, Lifetimes, NoMemory, Outcome, Ticket,
+};
+/// The name the configuration gives [`DuplicatePolicy`] (`signature.on_replay`).
+pub type ReplayPolicy = DuplicatePolicy;
 use crate::report::Report;
 use crate::schema::TEST_DELIVERY;
 use crate::signature::{
     DEFAULT_TOLERANCE_S, DeliveryHeaders, SecretsError, SignatureError, Verifier,
 };
 use crate::validator::{ConfigError, Options, Validator};
-
-/// What to do with an authentic delivery whose `Webhook-Request-Id` was already received
-/// inside the replay window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReplayPolicy {
-    /// Refuse it (409): the service already has it.
-    Reject,
-    /// Let it through marked `replayed`, for a service that deduplicates itself.
-    Pass,
-}
 
 /// Signature checking as configured (the `signature` option).
 #[derive(Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -46,9 +40,23 @@ pub struct SignaturePolicy {
     /// Refuse unsigned deliveries. When false, a delivery without any signature header passes
     /// marked `unsigned`, but a signed one must still verify. Default true.
     pub required: bool,
-    /// What to do with a replayed delivery. Default `reject`.
+    /// What to do with an authentic copy of a delivery the service already took (answered
+    /// 2xx): `acknowledge` (200, not forwarded; the default), `reject` (409) or `pass`
+    /// (forwarded marked `replayed`).
     pub on_replay: ReplayPolicy,
+    /// How long a forwarded delivery holds its request id while the service has not answered:
+    /// copies arriving meanwhile are told to come back (503, `Retry-After`). It only matters
+    /// when a host dies before the answer; make it longer than the service's timeout. Default
+    /// 60.
+    pub in_flight_seconds: u64,
 }
+
+/// The default of [`SignaturePolicy::in_flight_seconds`].
+pub const DEFAULT_IN_FLIGHT_SECONDS: u64 = 60;
+
+/// The longest `Retry-After` a copy in flight is given: most first attempts are answered
+/// within seconds, and a sender that comes back too early is told again.
+pub const MAX_RETRY_AFTER_SECONDS: u64 = 10;
 
 impl Default for SignaturePolicy {
     fn default() -> SignaturePolicy {
@@ -56,7 +64,8 @@ impl Default for SignaturePolicy {
             secrets: Vec::new(),
             tolerance_seconds: DEFAULT_TOLERANCE_S,
             required: true,
-            on_replay: ReplayPolicy::Reject,
+            on_replay: ReplayPolicy::Acknowledge,
+            in_flight_seconds: DEFAULT_IN_FLIGHT_SECONDS,
         }
     }
 }
@@ -72,6 +81,7 @@ impl fmt::Debug for SignaturePolicy {
             .field("tolerance_seconds", &self.tolerance_seconds)
             .field("required", &self.required)
             .field("on_replay", &self.on_replay)
+            .field("in_flight_seconds", &self.in_flight_seconds)
             .finish()
     }
 }
@@ -314,119 +324,6 @@ impl EventFilter {
     }
 }
 
-/// What a memory of request ids knew of one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Seen {
-    /// Received before, inside the window: a replay.
-    Before,
-    /// Not received before; now remembered.
-    First,
-    /// Not received before; remembered in place of an id still inside the window (the memory
-    /// is too small for the traffic: a replay of the id it replaced would now pass).
-    FirstEvictingUnexpired,
-}
-
-/// Where a host remembers the request ids of authentic deliveries. Its reach is the host's:
-/// one Envoy process (across its worker VMs), one Node process, one command-line run; a
-/// replay sent to another replica is not seen, which is why the verified id is forwarded.
-pub trait ReplayMemory {
-    /// Why the memory could not be consulted (a host call failed).
-    type Error;
-
-    /// Whether `request_id` was received within `window_s` seconds before `now_unix_s`;
-    /// remembers it otherwise.
-    fn check_and_remember(
-        &mut self,
-        request_id: &str,
-        now_unix_s: i64,
-        window_s: u64,
-    ) -> Result<Seen, Self::Error>;
-}
-
-/// A replay memory inside one process: at most `capacity` ids, the oldest forgotten first,
-/// ids older than the window forgotten as they expire.
-#[derive(Debug, Clone)]
-pub struct InProcessMemory {
-    capacity: usize,
-    /// Request id -> when it was first received.
-    seen: HashMap<String, i64>,
-    /// The same ids in the order received, for expiry and eviction.
-    order: VecDeque<(i64, String)>,
-}
-
-impl InProcessMemory {
-    /// A memory of at most `capacity` ids (at least one).
-    pub fn new(capacity: usize) -> InProcessMemory {
-        InProcessMemory {
-            capacity: capacity.max(1),
-            seen: HashMap::new(),
-            order: VecDeque::new(),
-        }
-    }
-}
-
-impl InProcessMemory {
-    /// Forgets the id received first, unless it was received again since (a clock that went
-    /// back can leave an older entry behind a newer one).
-    fn forget_oldest(&mut self) {
-        if let Some((at, id)) = self.order.pop_front()
-            && self.seen.get(&id) == Some(&at)
-        {
-            self.seen.remove(&id);
-        }
-    }
-}
-
-impl Default for InProcessMemory {
-    /// Room for 100,000 ids: a receiver's traffic over two tolerances, many times over.
-    fn default() -> InProcessMemory {
-        InProcessMemory::new(100_000)
-    }
-}
-
-impl ReplayMemory for InProcessMemory {
-    type Error = std::convert::Infallible;
-
-    fn check_and_remember(
-        &mut self,
-        request_id: &str,
-        now_unix_s: i64,
-        window_s: u64,
-    ) -> Result<Seen, Self::Error> {
-        let live = |at: i64| i128::from(now_unix_s) - i128::from(at) <= i128::from(window_s);
-        while let Some((at, _)) = self.order.front() {
-            if live(*at) {
-                break;
-            }
-            self.forget_oldest();
-        }
-        if self.seen.get(request_id).is_some_and(|&at| live(at)) {
-            return Ok(Seen::Before);
-        }
-        let mut seen = Seen::First;
-        if self.seen.len() >= self.capacity {
-            self.forget_oldest();
-            seen = Seen::FirstEvictingUnexpired;
-        }
-        self.seen.insert(request_id.to_owned(), now_unix_s);
-        self.order.push_back((now_unix_s, request_id.to_owned()));
-        Ok(seen)
-    }
-}
-
-/// A memory that remembers nothing: every id is new. For hosts that look for replays
-/// themselves, in an order of their own (the command line, in input order across workers).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct NoMemory;
-
-impl ReplayMemory for NoMemory {
-    type Error = std::convert::Infallible;
-
-    fn check_and_remember(&mut self, _: &str, _: i64, _: u64) -> Result<Seen, Self::Error> {
-        Ok(Seen::First)
-    }
-}
-
 /// How long a request id must be remembered: a delivery can be replayed while its timestamp
 /// is within the tolerance on either side of the clock, so twice the tolerance.
 pub fn replay_window(tolerance_seconds: u64) -> u64 {
@@ -496,6 +393,7 @@ struct Signing {
     verifier: Verifier,
     required: bool,
     on_replay: ReplayPolicy,
+    lifetimes: Lifetimes,
 }
 
 /// Everything the gate concluded about one delivery.
@@ -505,10 +403,16 @@ pub struct Admission {
     pub authenticity: Authenticity,
     /// The validation report, when the body was validated (not for refused signatures).
     pub report: Option<Report>,
-    /// Whether the memory had to forget an id still inside the window to remember this one.
+    /// Whether the memory had to forget a live id to hold this one (it is too small).
     pub evicted_unexpired: bool,
     verdict: Verdict,
     max_bytes: u64,
+    /// An authentic, valid delivery whose request id the memory has not been asked about yet.
+    pending: Option<ReplayPolicy>,
+    /// The claim this delivery holds: settle it when the service has answered.
+    ticket: Option<Ticket>,
+    /// For a copy in flight: when to come back.
+    retry_after_seconds: u64,
 }
 
 impl Admission {
@@ -523,6 +427,10 @@ impl Admission {
             (Verdict::TooLarge, _, _) => Answer::too_large(self.max_bytes),
             (_, Authenticity::Refused(error), _) => Answer::signature_refused(error),
             (Verdict::Replayed, _, _) => Answer::replayed(),
+            (Verdict::Duplicate, _, _) => Answer::duplicate(self.event_name()),
+            (Verdict::InFlight, _, _) => {
+                Answer::in_flight(self.event_name(), self.retry_after_seconds)
+            }
             (Verdict::EventNotAllowed, _, Some(report)) => Answer::event_not_allowed(report),
             (_, _, Some(report)) => Answer::of_report(report, self.max_bytes),
             (_, _, None) => Answer::not_checked(false),
@@ -532,9 +440,60 @@ impl Admission {
     /// The name the delivery is accepted and counted under, once validated.
     pub fn event_name(&self) -> Option<&'static str> {
         self.report.as_ref().and_then(|report| match self.verdict {
-            Verdict::Valid | Verdict::EventNotAllowed => accepted_name(report),
+            Verdict::Valid
+            | Verdict::EventNotAllowed
+            | Verdict::Duplicate
+            | Verdict::InFlight
+            | Verdict::Replayed => accepted_name(report),
             _ => report.event_name,
         })
+    }
+
+    /// The request id to claim in the host's memory before this delivery may be forwarded:
+    /// an authentic, valid delivery that [`Gate::examine`] concluded on. Hand the memory's
+    /// answer to [`Admission::conclude`].
+    pub fn pending_claim(&self) -> Option<&str> {
+        self.pending.and(self.authenticity.request_id())
+    }
+
+    /// Applies the memory's answer to a pending claim (nothing happens without one): a taken
+    /// claim lets the delivery through holding a [`Ticket`]; a copy of an id in flight is told
+    /// to come back; a copy of a delivered one is acknowledged, refused or passed marked, as
+    /// configured.
+    pub fn conclude(&mut self, claim: Claim) {
+        let Some(policy) = self.pending.take() else {
+            return;
+        };
+        let Some(request_id) = self.authenticity.request_id().map(str::to_owned) else {
+            return;
+        };
+        match claim {
+            Claim::Taken {
+                token,
+                evicted_unexpired,
+            } => {
+                self.evicted_unexpired = evicted_unexpired;
+                self.ticket = Some(Ticket { request_id, token });
+            }
+            Claim::InFlight { lapses_in_seconds } => {
+                self.verdict = Verdict::InFlight;
+                self.retry_after_seconds = lapses_in_seconds.clamp(1, MAX_RETRY_AFTER_SECONDS);
+            }
+            Claim::Delivered => {
+                self.authenticity = Authenticity::Replayed { request_id };
+                self.verdict = match policy {
+                    ReplayPolicy::Acknowledge => Verdict::Duplicate,
+                    ReplayPolicy::Reject => Verdict::Replayed,
+                    ReplayPolicy::Pass => Verdict::Valid,
+                };
+            }
+        }
+    }
+
+    /// The claim this delivery holds, once forwarded: settle it with the service's answer
+    /// ([`Gate::settle`]), or with [`Outcome::Failed`] when it never comes.
+    pub fn ticket(&self) -> Option<&Ticket> {
+        self.ticket.as_ref()
     }
 }
 
@@ -567,6 +526,10 @@ impl Gate {
                 ),
                 required: policy.required,
                 on_replay: policy.on_replay,
+                lifetimes: Lifetimes {
+                    in_flight_seconds: policy.in_flight_seconds.max(1),
+                    delivered_seconds: replay_window(policy.tolerance_seconds),
+                },
             }),
         };
         Ok(Gate {
@@ -628,11 +591,17 @@ impl Gate {
         None
     }
 
-    /// The whole conclusion on one delivery: its size first (hosts stop reading one byte past
-    /// the limit), then authenticity (an unsigned or forged delivery is not worth validating), then the replay memory, then validation and the
-    /// allowed events (`allowed` narrows or replaces the configured list, as a gateway route
-    /// does). `now_unix_s` is the host's clock.
-    pub fn admit<M: ReplayMemory>(
+    /// How long request ids stay in flight and delivered, when signatures are checked (only
+    /// then is a request id authentic, and remembered).
+    pub fn lifetimes(&self) -> Option<Lifetimes> {
+        self.signing.as_ref().map(|signing| signing.lifetimes)
+    }
+
+    /// The whole conclusion on one delivery, with a memory the host can ask at once:
+    /// [`Gate::examine`], then the memory's claim on an authentic valid delivery
+    /// ([`Admission::conclude`]). A delivery that passes holding a [`Admission::ticket`] must
+    /// be settled ([`Gate::settle`]) when the service has answered.
+    pub fn admit<M: DeliveryMemory>(
         &self,
         headers: &DeliveryHeaders<'_>,
         body: &[u8],
@@ -640,39 +609,63 @@ impl Gate {
         memory: &mut M,
         allowed: Option<&EventFilter>,
     ) -> Result<Admission, M::Error> {
+        let mut admission = self.examine(headers, body, now_unix_s, allowed);
+        if let (Some(request_id), Some(lifetimes)) = (admission.pending_claim(), self.lifetimes()) {
+            let claim = memory.claim(request_id, now_unix_s, lifetimes)?;
+            admission.conclude(claim);
+        }
+        Ok(admission)
+    }
+
+    /// Ends the claim a forwarded delivery holds, with the service's answer.
+    pub fn settle<M: DeliveryMemory>(
+        &self,
+        ticket: &Ticket,
+        outcome: Outcome,
+        now_unix_s: i64,
+        memory: &mut M,
+    ) -> Result<(), M::Error> {
+        match self.lifetimes() {
+            Some(lifetimes) => memory.settle(ticket, outcome, now_unix_s, lifetimes),
+            None => Ok(()),
+        }
+    }
+
+    /// Everything but the memory: its size first (hosts stop reading one byte past the
+    /// limit), then authenticity (an unsigned or forged delivery is not worth validating),
+    /// then validation and the allowed events (`allowed` narrows or replaces the configured
+    /// list, as a gateway route does). `now_unix_s` is the host's clock. An authentic valid
+    /// delivery comes back with a [`Admission::pending_claim`], for hosts whose memory answers
+    /// later (a store over the network): a delivery refused for what it carries is never
+    /// claimed, so it can never be remembered as delivered.
+    pub fn examine(
+        &self,
+        headers: &DeliveryHeaders<'_>,
+        body: &[u8],
+        now_unix_s: i64,
+        allowed: Option<&EventFilter>,
+    ) -> Admission {
         let mut admission = Admission {
             authenticity: Authenticity::NotChecked,
             report: None,
             evicted_unexpired: false,
             verdict: Verdict::Valid,
             max_bytes: self.max_bytes(),
+            pending: None,
+            ticket: None,
+            retry_after_seconds: 0,
         };
         if body.len() as u64 > self.max_bytes() {
             // Refused for its size before anything else, as a host that stops reading there
             // must (the bytes past the limit were never read, so no signature can match).
             admission.verdict = Verdict::TooLarge;
-            return Ok(admission);
+            return admission;
         }
         if let Some(signing) = &self.signing {
             admission.authenticity = self.authenticate(signing, headers, body, now_unix_s);
-            if let Authenticity::Verified { request_id, .. } = &admission.authenticity {
-                let window = replay_window(signing.verifier.tolerance_s());
-                match memory.check_and_remember(request_id, now_unix_s, window)? {
-                    Seen::Before => {
-                        let request_id = request_id.clone();
-                        admission.authenticity = Authenticity::Replayed { request_id };
-                        if signing.on_replay == ReplayPolicy::Reject {
-                            admission.verdict = Verdict::Replayed;
-                            return Ok(admission);
-                        }
-                    }
-                    Seen::FirstEvictingUnexpired => admission.evicted_unexpired = true,
-                    Seen::First => {}
-                }
-            }
             if let Authenticity::Refused(_) = admission.authenticity {
                 admission.verdict = Verdict::SignatureInvalid;
-                return Ok(admission);
+                return admission;
             }
         }
         let report = if self.normalize {
@@ -695,7 +688,13 @@ impl Gate {
             }
         };
         admission.report = Some(report);
-        Ok(admission)
+        if admission.verdict == Verdict::Valid
+            && let (Some(signing), Authenticity::Verified { .. }) =
+                (&self.signing, &admission.authenticity)
+        {
+            admission.pending = Some(signing.on_replay);
+        }
+        admission
     }
 
     /// Authenticity alone, without a memory (a replay cannot be told from a first delivery).
@@ -806,18 +805,5 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(!mistyped.contains("whsec_typo"), "{mistyped}");
-    }
-
-    #[test]
-    fn in_process_memory_remembers_within_the_window_and_stays_bounded() {
-        let mut memory = InProcessMemory::new(3);
-        let mut check = |id: &str, now| memory.check_and_remember(id, now, 600).unwrap();
-        assert_eq!(check("a", 100), Seen::First);
-        assert_eq!(check("a", 700), Seen::Before);
-        assert_eq!(check("a", 701), Seen::First, "expired ids are not replays");
-        assert_eq!(check("b", 701), Seen::First);
-        assert_eq!(check("c", 701), Seen::First);
-        assert_eq!(check("d", 701), Seen::FirstEvictingUnexpired);
-        assert_eq!(check("d", 702), Seen::Before);
     }
 }

@@ -34,6 +34,7 @@ Nothing in this crate panics on any input: hosts run it inside VMs where a panic
 pub mod answer;
 pub mod catalog;
 mod compiled;
+pub mod delivery;
 pub mod events;
 mod express;
 pub mod gate;

@@ -4,7 +4,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createReceiver, hookguardMiddleware } from '../receiver.mjs';
@@ -92,12 +94,112 @@ test('wrong method, content type, path and size are refused before the handler',
   assert.equal(handled.length, 0);
 });
 
-test('a handler that throws is logged; the sender already has its 200', async () => {
+test('a handler that throws gets the sender a 500, so it retries; the handler is logged, the payload never', async () => {
   const body = fixture('tests/fixtures/seeds/account/BOOK_VERIFIED.json').toString().replace('{', '{"fail_the_handler": true,');
   const response = await post(body);
-  assert.equal(response.status, 200);
-  await settle();
-  assert.match(logged.at(-1), /handler failed for book.verified: handler exploded/);
+  assert.equal(response.status, 500);
+  assert.equal((await response.json()).detail, 'the delivery was not handled; send it again');
+  assert.match(logged.at(-1), /handler failed for book\.verified: handler exploded/);
+  assert.doesNotMatch(logged.at(-1), /11917/);
+});
+
+/** A receiver with a secret, a clock and a handler of the test's, on 127.0.0.1. */
+async function signedReceiver(onEvent) {
+  const secret = 'whsec_contract';
+  const clock = { now: 1_800_000_000 };
+  const receiver = createServer(createReceiver({
+    config: { signature: { secrets: [secret], inFlightSeconds: 30 } },
+    now: () => clock.now,
+    onEvent,
+    log: { error: () => {} },
+  }));
+  await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const body = fixture('tests/fixtures/seeds/account/BOOK_VERIFIED.json');
+  const signatureHeaders = (requestId, timestamp) => ({
+    'webhook-signature': createHmac('sha256', secret).update(`${timestamp}.${requestId}.`).update(body).digest('hex'),
+    'webhook-timestamp': String(timestamp),
+    'webhook-request-id': requestId,
+  });
+  const deliver = (requestId, timestamp = clock.now) => fetch(`http://127.0.0.1:${receiver.address().port}/webhooks/ocrolus`, {
+    method: 'POST',
+    headers: { ...json, ...signatureHeaders(requestId, timestamp) },
+    body,
+    signal: AbortSignal.timeout(10_000),
+  });
+  /** The same delivery as raw HTTP/1.1 bytes, for a sender that hangs up. */
+  const signedRequest = (requestId) => {
+    const fields = Object.entries({ ...json, ...signatureHeaders(requestId, clock.now), 'content-length': body.length });
+    const head = `POST /webhooks/ocrolus HTTP/1.1\r\nhost: 127.0.0.1\r\n${fields.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`;
+    return Buffer.concat([Buffer.from(head), body]);
+  };
+  const close = () => { receiver.closeAllConnections(); return new Promise((resolve) => receiver.close(resolve)); };
+  return { deliver, clock, close, port: receiver.address().port, signedRequest };
+}
+
+test('the delivery contract over HTTP: 200 only once the handler resolved, a failed delivery\'s retry handled, copies acknowledged or told to come back', async () => {
+  const seen = [];
+  let failNext = true;
+  let release;
+  const { deliver, clock, close } = await signedReceiver(async (event, result) => {
+    seen.push(result.requestId);
+    if (result.requestId === 'req-slow') await new Promise((resolve) => { release = resolve; });
+    if (failNext && result.requestId === 'req-retried') { failNext = false; throw new Error('database down'); }
+  });
+  try {
+    // The first attempt's handler fails: 500; the sender's retry (identical, then re-signed)
+    // is handled: 200.
+    assert.equal((await deliver('req-retried')).status, 500);
+    clock.now += 10;
+    assert.equal((await deliver('req-retried', clock.now - 10)).status, 200);
+    assert.deepEqual(seen, ['req-retried', 'req-retried']);
+    // A copy after that is acknowledged, and the handler does not run again.
+    clock.now += 60;
+    const duplicate = await deliver('req-retried');
+    assert.equal(duplicate.status, 200);
+    assert.equal(duplicate.headers.get('x-hookguard-duplicate'), 'delivered');
+    assert.equal((await duplicate.json()).type, 'urn:hookguard:problem:duplicate-delivery');
+    assert.equal(seen.length, 2);
+
+    // No answer before the handler resolved; a copy meanwhile is told to come back.
+    let answered = false;
+    const slow = deliver('req-slow').then((response) => { answered = true; return response; });
+    while (release === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
+    const copy = await deliver('req-slow');
+    assert.equal(copy.status, 503);
+    assert.equal(copy.headers.get('retry-after'), '10');
+    assert.equal(answered, false);
+    release();
+    assert.equal((await slow).status, 200);
+    assert.equal((await deliver('req-slow')).status, 200);
+    assert.deepEqual(seen.filter((id) => id === 'req-slow'), ['req-slow']);
+  } finally {
+    await close();
+  }
+});
+
+test('a sender that goes away while the handler runs: the handled delivery\'s retry is acknowledged, not handled again', async () => {
+  let calls = 0;
+  let release;
+  const { deliver, close, port, signedRequest } = await signedReceiver(async () => {
+    calls += 1;
+    if (calls === 1) await new Promise((resolve) => { release = resolve; });
+  });
+  try {
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => {});
+    socket.end(signedRequest('req-gone'));
+    while (release === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
+    socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const retry = await deliver('req-gone');
+    assert.equal(retry.status, 200);
+    assert.equal(retry.headers.get('x-hookguard-duplicate'), 'delivered');
+    assert.equal(calls, 1);
+  } finally {
+    await close();
+  }
 });
 
 test('many deliveries at once are each answered correctly', async () => {
@@ -115,13 +217,13 @@ test('the middleware works behind express.raw(): a body already read as bytes', 
   assert.equal(req.hookguard.eventName, 'book.verified');
 });
 
-test('with secrets, the shared signature vectors get their verdicts over HTTP, replays get 409', async () => {
+test('with secrets and onReplay: reject, the shared signature vectors get their verdicts over HTTP, replays get 409', async () => {
   const vectors = JSON.parse(readFileSync(join(root, 'tests/fixtures/signatures/vectors.json'), 'utf8'));
   const status = { null: 200, signature_replayed: 409 };
   for (const secrets of [['current'], ['current', 'previous']]) {
     const cases = vectors.cases.filter((vector) => JSON.stringify(vector.secrets) === JSON.stringify(secrets));
     const signed = createServer(createReceiver({
-      config: { signature: { secrets: secrets.map((name) => vectors.secrets[name]), toleranceSeconds: vectors.tolerance_seconds } },
+      config: { signature: { secrets: secrets.map((name) => vectors.secrets[name]), toleranceSeconds: vectors.tolerance_seconds, onReplay: 'reject' } },
       now: () => vectors.now,
       log: { error: () => {} },
     }));

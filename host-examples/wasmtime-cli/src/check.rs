@@ -19,7 +19,7 @@ use crate::exit;
 use crate::input::{self, InputProblem, ReadOptions};
 use crate::output::{self, Detail, Palette, Tally};
 use hookguard::GateConfig;
-use hookguard::gate::{InProcessMemory, ReplayMemory, Seen, SignaturePolicy, replay_window};
+use hookguard::gate::SignaturePolicy;
 
 use crate::pipeline::{self, Admission, Checked, CheckedPayload, Plan, SignaturePlan};
 use crate::plugin::PluginModule;
@@ -204,10 +204,10 @@ struct Run {
     jobs: usize,
     /// Signature checking, with `--secret-file` (shared with the workers' plan).
     signature: Option<std::sync::Arc<SignaturePlan>>,
-    /// Request ids of authentic deliveries, remembered by the core's in-process memory on
-    /// each delivery's own timestamp (a capture is read long after it was sent). Filled in
-    /// output order, so the verdict does not depend on which worker saw a delivery first.
-    replays: InProcessMemory,
+    /// Authentic request ids seen so far, with where the first copy is and how many copies
+    /// came. Filled in output order, so what a copy is called does not depend on which
+    /// worker saw it first.
+    attempts: std::collections::HashMap<String, (String, u32)>,
 }
 
 impl Run {
@@ -220,16 +220,13 @@ impl Run {
             .transpose()?;
         let config = gate_config(check, secrets, overlay);
         let signature = match &config.signature {
-            Some(policy) => Some(std::sync::Arc::new(SignaturePlan {
-                tolerance_seconds: policy.tolerance_seconds,
-                now: clock(check)?,
-            })),
+            Some(_) => Some(std::sync::Arc::new(SignaturePlan { now: clock(check)? })),
             None => None,
         };
         Ok(Run {
             signature,
             // Every authentic id of the run, however many: the run ends, and its memory.
-            replays: InProcessMemory::new(usize::MAX),
+            attempts: std::collections::HashMap::new(),
             tally: Tally::default(),
             progress: ProgressBar::hidden(),
             // A bar on a terminal that also shows the output would be torn by it.
@@ -304,38 +301,39 @@ impl Run {
         Ok(stats)
     }
 
-    /// Puts a failed signature check (or a replay) first among the report's errors: the
-    /// delivery is then invalid, whatever its payload. A replay also gets the core's answer.
-    fn apply_signature(&mut self, admission: &mut Admission, report: &mut Report) {
-        let Some(plan) = &self.signature else {
+    /// Puts a failed signature check first among the report's errors: the delivery is then
+    /// invalid, whatever its payload. An authentic copy of a request id seen earlier in the
+    /// input is a sender's retry (webhooks are at-least-once: a sender retries every attempt
+    /// it did not get a 2xx for, under the same id): it is said so with a warning naming the
+    /// first copy and the attempt's number, never refused as a replay, because a capture
+    /// does not show which attempt the service took.
+    fn apply_signature(&mut self, admission: &mut Admission, report: &mut Report, at: String) {
+        if self.signature.is_none() {
             return;
-        };
+        }
         if admission.verdict == hookguard::Verdict::SignatureInvalid.label() {
             if let Some(finding) = first_problem_error(admission) {
                 report.refuse_first(finding);
             }
             return;
         }
-        let (Some("verified"), Some(id), Some(timestamp)) = (
-            admission.signature.as_deref(),
-            &admission.request_id,
-            admission.timestamp,
-        ) else {
+        let (Some("verified"), Some(id)) = (admission.signature.as_deref(), &admission.request_id)
+        else {
             return;
         };
-        let window = replay_window(plan.tolerance_seconds);
-        let Ok(seen) = self.replays.check_and_remember(id, timestamp, window);
-        if seen != Seen::Before {
-            return;
-        }
-        let answer = hookguard::Answer::replayed();
-        let problem = answer.problem_json(&hookguard::ProblemShape::default());
-        admission.verdict = answer.verdict.label().to_owned();
-        admission.problem = String::from_utf8(problem)
-            .ok()
-            .and_then(|text| serde_json::value::RawValue::from_string(text).ok());
-        if let Some(finding) = first_problem_error(admission) {
-            report.refuse_first(finding);
+        let (first, attempts) = self.attempts.entry(id.clone()).or_insert((at, 0));
+        *attempts += 1;
+        if *attempts > 1 {
+            report.warn(Finding {
+                code: String::from(RETRIED_CODE),
+                instance_location: String::new(),
+                keyword_location: String::new(),
+                error: format!(
+                    "attempt {attempts} of the delivery at {first} (same Webhook-Request-Id): \
+                     a retry; a receiver forwards it only if no earlier attempt was delivered"
+                ),
+                position: None,
+            });
         }
     }
 
@@ -354,7 +352,8 @@ impl Run {
                             report.relocate(origin);
                         }
                         if let Some(admission) = &mut checked.admission {
-                            self.apply_signature(admission, &mut report);
+                            let at = checked.source.to_string();
+                            self.apply_signature(admission, &mut report, at);
                         }
                         self.tally.count(&report);
                         return Some((*checked, report));
@@ -437,6 +436,9 @@ impl Run {
 }
 
 /// The finding behind a refusal: the first error of the problem document.
+/// The warning on a later copy of an authentic delivery in the input.
+pub(crate) const RETRIED_CODE: &str = "retried_delivery";
+
 fn first_problem_error(admission: &Admission) -> Option<Finding> {
     #[derive(serde::Deserialize)]
     struct Problem {

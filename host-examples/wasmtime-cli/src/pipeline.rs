@@ -56,7 +56,6 @@ pub struct Admission {
     /// `verified` or `unsigned`, when signatures are checked and the delivery got past them.
     pub signature: Option<String>,
     pub request_id: Option<String>,
-    pub timestamp: Option<i64>,
     /// The problem document, as the core wrote it (absent when the delivery passes).
     pub problem: Option<Box<serde_json::value::RawValue>>,
 }
@@ -69,8 +68,6 @@ struct AdmissionText<'a> {
     signature: Option<String>,
     #[serde(default)]
     request_id: Option<String>,
-    #[serde(default)]
-    timestamp: Option<i64>,
     #[serde(default, borrow)]
     problem: Option<&'a serde_json::value::RawValue>,
     #[serde(default, borrow)]
@@ -79,7 +76,6 @@ struct AdmissionText<'a> {
 
 /// Signature checking for a run: the clock. The secrets are in the module's configuration.
 pub struct SignaturePlan {
-    pub tolerance_seconds: u64,
     pub now: i64,
 }
 
@@ -355,7 +351,6 @@ fn read_admission(text: &str) -> Result<(Admission, Option<Result<Report, String
         verdict: admitted.verdict,
         signature: admitted.signature,
         request_id: admitted.request_id,
-        timestamp: admitted.timestamp,
         problem: admitted.problem.map(ToOwned::to_owned),
     };
     Ok((admission, report))

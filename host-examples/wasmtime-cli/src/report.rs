@@ -115,6 +115,12 @@ impl Report {
         self.text_current = false;
     }
 
+    /// Adds a warning after the module's own.
+    pub fn warn(&mut self, finding: Finding) {
+        self.warnings.push(finding);
+        self.text_current = false;
+    }
+
     /// Writes the report's JSON members, without the opening brace (the caller has written
     /// its own members before them and a comma), through the closing one.
     pub fn write_members(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
