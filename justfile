@@ -15,8 +15,8 @@ sample := "tests/fixtures/captures/ocrolus-deliveries.http"
 default:
     @just --list
 
-# Install what the recipes need: the wasm toolchain, npm packages, Envoy, wasm-bindgen, Chromium
-setup: toolchain chromium
+# Install what the recipes need: the wasm toolchain, npm packages, Envoy, wasm-bindgen, Chromium, Redis
+setup: toolchain chromium stores
     cd {{second_validator}} && npm ci --no-audit --no-fund --loglevel=error
     cd {{js_package}} && npm ci --no-audit --no-fund --loglevel=error
     scripts/envoy --version >/dev/null
@@ -27,6 +27,13 @@ chromium:
     if ! command -v chromium >/dev/null; then \
       if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
       else echo "install Debian's chromium package for the browser test (sudo apt-get install chromium)"; exit 1; fi; \
+    fi
+
+# Debian's redis-server (the memory replicas share, started by the tests) and webdis (its HTTP front for the gateway)
+stores:
+    if ! command -v redis-server >/dev/null || ! command -v webdis >/dev/null; then \
+      if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server webdis >/dev/null; \
+      else echo "install Debian's redis-server and webdis packages for the shared-memory tests (sudo apt-get install redis-server webdis)"; exit 1; fi; \
     fi
 
 # Rust's wasm targets, and wasm-opt (binaryen) to optimize the plugin module
@@ -201,7 +208,7 @@ js-types:
 # (Every fixture through the ESM, CommonJS and web entries, the web build in headless Chromium,
 # tsc on the declarations, and the example receiver in host-examples/node over real HTTP.)
 # The npm package's tests and the Node example's
-js-test: js chromium
+js-test: js chromium stores
     cd {{js_package}} && node scripts/generate-types.mjs --check && npm test
     cd host-examples/node && npm ci --no-audit --no-fund --loglevel=error && npm test
 

@@ -10,6 +10,7 @@
 // Nothing about what is refused, or how, is decided here: this file only moves bytes between
 // Node's request and the Gate, and the Gate's answer back to the response.
 import { Gate } from 'hookguard';
+import { SharedGate } from 'hookguard/shared';
 
 /**
  * Sends a Gate answer: its status and, for a refusal, its problem document as it is. A request
@@ -50,15 +51,16 @@ function readBody(req, limit) {
 function settleOnResponse(gate, admission, req, res, now, byResponse) {
   if (admission.claimToken === undefined) return;
   let settled = false;
-  const settle = (outcome) => {
+  const settle = async (outcome) => {
     if (settled) return;
     settled = true;
-    gate.settle(admission, outcome, now?.());
+    await gate.settle(admission, outcome, now?.());
   };
   settlers.set(req, settle);
   if (!byResponse) return;
-  res.on('finish', () => settle(res.statusCode >= 200 && res.statusCode < 300 ? 'delivered' : 'failed'));
-  res.on('close', () => settle('failed'));
+  const ignore = () => {}; // a store failure is counted and logged by the SharedGate
+  res.on('finish', () => settle(res.statusCode >= 200 && res.statusCode < 300 ? 'delivered' : 'failed').catch(ignore));
+  res.on('close', () => settle('failed').catch(ignore));
 }
 
 /** How each admitted request's delivery is settled, for a receiver that knows before its response does. */
@@ -78,10 +80,15 @@ const settlers = new WeakMap();
  *    signature: { secrets, toleranceSeconds, required, onReplay }, replaySlots }`.
  * Replays are remembered in this process only: behind several processes or replicas, dedupe
  * on `req.hookguard.requestId` in your own store. `now` is the clock (Unix seconds), for tests.
- * `settleByResponse: false` leaves settling to the caller (see createReceiver).
+ * `settleByResponse: false` leaves settling to the caller (see createReceiver). `memory` is a
+ * memory shared by replicas (`new RedisMemory(client)` from `hookguard/shared`), `store` its
+ * options (`{ onStoreError: 'refuse' | 'process', timeoutMs, log }`); without it, request ids
+ * are remembered in this process only.
  */
-export function hookguardMiddleware({ config = {}, now, settleByResponse = true } = {}) {
-  const gate = new Gate({ ...config, normalize: true });
+export function hookguardMiddleware({ config = {}, now, settleByResponse = true, memory, store = {} } = {}) {
+  const own = new Gate({ ...config, normalize: true });
+  // With a shared memory, request ids are claimed in it (one store for every replica).
+  const gate = memory ? new SharedGate(own, memory, store) : own;
   return async (req, res, next) => {
     const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
     const screened = gate.screen(req.method, req.headers['content-type'], declared);
@@ -90,7 +97,7 @@ export function hookguardMiddleware({ config = {}, now, settleByResponse = true 
     // lost what hookguard checks, so mount this before it.
     const body = Buffer.isBuffer(req.body) ? req.body : await readBody(req, gate.maxBytes);
     // headersDistinct keeps a repeated header's every value, for the Gate to refuse.
-    const admission = gate.admit(req.headersDistinct ?? req.headers, body, now?.());
+    const admission = await gate.admit(req.headersDistinct ?? req.headers, body, now?.());
     if (!admission.passes) return send(req, res, admission);
     settleOnResponse(gate, admission, req, res, now, settleByResponse);
     req.hookguard = { ...admission.result, signature: admission.signature, requestId: admission.requestId };
@@ -112,10 +119,10 @@ const HANDLER_FAILED = JSON.stringify({
  * later, resolve once it is durably queued), or 500 when it throws or rejects, so the sender
  * retries; a retry of a failed delivery goes through, a copy of a handled one is acknowledged.
  */
-export function createReceiver({ onEvent, path = '/webhooks/ocrolus', config = {}, now, log = console } = {}) {
+export function createReceiver({ onEvent, path = '/webhooks/ocrolus', config = {}, now, log = console, memory, store } = {}) {
   // Settled by the handler's outcome, not the response: a delivery handled while its sender
   // hung up was still delivered.
-  const check = hookguardMiddleware({ config, now, settleByResponse: false });
+  const check = hookguardMiddleware({ config, now, settleByResponse: false, memory, store: { log, ...store } });
   const unchecked = new Gate().notChecked();
   return (req, res) => {
     const url = new URL(req.url, 'http://localhost');
@@ -128,19 +135,20 @@ export function createReceiver({ onEvent, path = '/webhooks/ocrolus', config = {
         await onEvent?.(req.hookguard.normalized, req.hookguard);
       } catch (error) {
         // Logged without the payload: only the event and the error's own message.
-        settlers.get(req)?.('failed');
+        await settlers.get(req)?.('failed');
         log.error(`handler failed for ${req.hookguard.eventName ?? 'test delivery'}: ${error?.message ?? error}`);
         res.writeHead(500, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(HANDLER_FAILED) });
         return res.end(HANDLER_FAILED);
       }
       // Handled: delivered, even if the sender went away before the 200 reached it (its
       // retry is then acknowledged, not handled twice).
-      settlers.get(req)?.('delivered');
+      // Recorded before the 200 leaves, so a copy sent after it is acknowledged.
+      await settlers.get(req)?.('delivered');
       const body = JSON.stringify({ received: true, eventName: req.hookguard.eventName });
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);
     }).catch((error) => {
-      settlers.get(req)?.('failed');
+      settlers.get(req)?.('failed')?.catch(() => {});
       log.error(`receiver failed: ${error.message}`);
       if (!res.headersSent) send(req, res, unchecked);
     });

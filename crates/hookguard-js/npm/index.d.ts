@@ -223,7 +223,7 @@ export interface Answer {
   verdict:
     | 'valid' | 'invalid' | 'event_not_allowed' | 'too_large' | 'unsupported_media_type'
     | 'method_not_allowed' | 'internal_error' | 'unchecked' | 'signature_invalid' | 'replayed'
-    | 'duplicate' | 'in_flight';
+    | 'duplicate' | 'in_flight' | 'store_unavailable';
   /** Whether the delivery may go on to your handler. */
   passes: boolean;
   /**
@@ -246,6 +246,8 @@ export interface Admission extends Answer {
   requestId?: string;
   /** Present when this delivery holds the claim on its request id: settle it with {@link Gate.settle}. */
   claimToken?: number;
+  /** From {@link Gate.examine}: the request id your memory must claim before {@link Gate.conclude}. */
+  pendingClaim?: { requestId: string; inFlightSeconds: number; deliveredSeconds: number };
 }
 
 /**
@@ -271,6 +273,20 @@ export class Gate {
    * sender's retry is checked as a new delivery). Does nothing for an admission without a claim.
    */
   settle(admission: Admission, outcome: 'delivered' | 'failed', now?: number): void;
+  /**
+   * `admit` without asking any memory, for a memory of your own (`hookguard/shared` does this
+   * with Redis): an authentic valid delivery comes back with `pendingClaim`.
+   */
+  examine(headers: HeadersLike, body: Body, now?: number): Admission;
+  /** The conclusion once your memory answered the claim (the same arguments as `examine`). */
+  conclude(
+    headers: HeadersLike,
+    body: Body,
+    now: number | undefined,
+    claim: { state: 'taken'; token: number } | { state: 'in_flight'; lapsesInSeconds: number } | { state: 'delivered' },
+  ): Admission;
+  /** The answer when a memory shared by replicas cannot be reached (503, `retry-after`). */
+  storeUnavailable(): Answer;
   /** The answer when no conclusion could be reached (500). */
   notChecked(): Answer;
   /** Releases the gate's memory in the module. */

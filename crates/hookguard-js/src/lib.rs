@@ -917,6 +917,42 @@ pub struct JsGate {
     memory: RefCell<hookguard::gate::InProcessMemory>,
 }
 
+/// Which memory a conclusion asks.
+enum Memory {
+    /// The gate's own, in this process.
+    Process,
+    /// The caller's: not yet asked (`None`), or its answer.
+    Asked(Option<hookguard::gate::Claim>),
+}
+
+/// A claim's answer as JavaScript gives it (`conclude`).
+fn read_claim(claim: &JsValue) -> Result<hookguard::gate::Claim, JsValue> {
+    const SHAPE: &str = "claim must be { state: 'taken', token } or { state: 'in_flight', \
+                         lapsesInSeconds } or { state: 'delivered' }";
+    if !claim.is_object() {
+        return Err(type_error(SHAPE));
+    }
+    let member = |name: &str| js_sys::Reflect::get(claim, &JsValue::from_str(name));
+    let whole = |value: JsValue| {
+        value
+            .as_f64()
+            .filter(|number| number.is_finite() && *number >= 0.0 && number.fract() == 0.0)
+            .ok_or_else(|| type_error(SHAPE))
+    };
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    match member("state")?.as_string().as_deref() {
+        Some("taken") => Ok(hookguard::gate::Claim::Taken {
+            token: whole(member("token")?)? as u64,
+            evicted_unexpired: false,
+        }),
+        Some("in_flight") => Ok(hookguard::gate::Claim::InFlight {
+            lapses_in_seconds: whole(member("lapsesInSeconds")?)? as u64,
+        }),
+        Some("delivered") => Ok(hookguard::gate::Claim::Delivered),
+        _ => Err(type_error(SHAPE)),
+    }
+}
+
 /// An answer as JavaScript sees it: the status, the verdict, and the problem document's text.
 fn answer_object(
     answer: &hookguard::Answer<'_>,
@@ -1028,14 +1064,54 @@ impl JsGate {
         )
     }
 
-    /// The whole conclusion on a delivery: `{ status, verdict, passes, problem?, result?,
-    /// signature?, requestId? }`. `body` is the raw body (read at most one byte past
-    /// `maxBytes`); `now` is the clock in Unix seconds (default: now).
+    /// The whole conclusion on a delivery: `{ status, verdict, passes, problem?, headers?,
+    /// result?, signature?, requestId?, claimToken? }`. `body` is the raw body (read at most
+    /// one byte past `maxBytes`); `now` is the clock in Unix seconds (default: now). An
+    /// authentic valid delivery claims its request id in this process's memory.
     pub fn admit(
         &self,
         headers: &JsValue,
         body: &JsValue,
         now: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        self.conclude_with(headers, body, now, Memory::Process)
+    }
+
+    /// The conclusion without asking any memory, for a memory of your own (a store shared by
+    /// replicas): an authentic valid delivery comes back with `pendingClaim: { requestId,
+    /// inFlightSeconds, deliveredSeconds }`. Claim the id in your memory, then call
+    /// `conclude` with the same arguments and its answer.
+    pub fn examine(
+        &self,
+        headers: &JsValue,
+        body: &JsValue,
+        now: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        self.conclude_with(headers, body, now, Memory::Asked(None))
+    }
+
+    /// The conclusion on a delivery whose request id your memory was asked to claim:
+    /// `claim` is `{ state: 'taken', token }` (`token` a whole number identifying the claim),
+    /// `{ state: 'in_flight', lapsesInSeconds }` or `{ state: 'delivered' }`. The body is
+    /// checked again (the same arguments give the same conclusion): no state is kept between
+    /// `examine` and `conclude`.
+    pub fn conclude(
+        &self,
+        headers: &JsValue,
+        body: &JsValue,
+        now: &JsValue,
+        claim: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let claim = read_claim(claim)?;
+        self.conclude_with(headers, body, now, Memory::Asked(Some(claim)))
+    }
+
+    fn conclude_with(
+        &self,
+        headers: &JsValue,
+        body: &JsValue,
+        now: &JsValue,
+        memory: Memory,
     ) -> Result<JsValue, JsValue> {
         // Everything JavaScript is read first (any of it may throw); then the gate concludes
         // in Rust alone.
@@ -1059,14 +1135,23 @@ impl JsGate {
         let delivery = DeliveryHeaders::from_pairs(
             fields.iter().map(|(name, value)| (*name, value.as_slice())),
         );
-        let admission = {
-            let Ok(mut memory) = self.memory.try_borrow_mut() else {
-                return Err(
-                    js_sys::Error::new("the gate is already concluding on a delivery").into(),
-                );
-            };
-            let Ok(admission) = self.gate.admit(&delivery, &bytes, now, &mut *memory, None);
-            admission
+        let admission = match memory {
+            Memory::Process => {
+                let Ok(mut memory) = self.memory.try_borrow_mut() else {
+                    return Err(
+                        js_sys::Error::new("the gate is already concluding on a delivery").into(),
+                    );
+                };
+                let Ok(admission) = self.gate.admit(&delivery, &bytes, now, &mut *memory, None);
+                admission
+            }
+            Memory::Asked(claim) => {
+                let mut admission = self.gate.examine(&delivery, &bytes, now, None);
+                if let Some(claim) = claim {
+                    admission.conclude(claim);
+                }
+                admission
+            }
         };
         let object = answer_object(&admission.answer(), self.gate.problem_shape());
         let set = |key: &str, value: JsValue| {
@@ -1083,9 +1168,31 @@ impl JsGate {
         }
         if let Some(ticket) = admission.ticket() {
             // The claim on the request id, settled with `settle(admission, outcome)`. Tokens
-            // of the in-process memory count up from 1: exact as a JavaScript number.
+            // of the in-process memory count up from 1, a shared memory's are below 2^53:
+            // exact as a JavaScript number.
             #[allow(clippy::cast_precision_loss)]
             set("claimToken", JsValue::from(ticket.token as f64))?;
+        }
+        if let (Some(request_id), Some(lifetimes)) =
+            (admission.pending_claim(), self.gate.lifetimes())
+        {
+            let pending = js_sys::Object::new();
+            let member = |key: &str, value: JsValue| {
+                js_sys::Reflect::set(&pending, &JsValue::from_str(key), &value)
+            };
+            member("requestId", JsValue::from_str(request_id))?;
+            #[allow(clippy::cast_precision_loss)]
+            {
+                member(
+                    "inFlightSeconds",
+                    JsValue::from(lifetimes.in_flight_seconds as f64),
+                )?;
+                member(
+                    "deliveredSeconds",
+                    JsValue::from(lifetimes.delivered_seconds as f64),
+                )?;
+            }
+            set("pendingClaim", pending.into())?;
         }
         Ok(object.into())
     }
@@ -1131,6 +1238,16 @@ impl JsGate {
         };
         let Ok(()) = self.gate.settle(&ticket, outcome, now, &mut *memory);
         Ok(())
+    }
+
+    /// The answer when the memory shared by replicas cannot be reached (503, `retry-after`).
+    #[wasm_bindgen(js_name = storeUnavailable)]
+    pub fn store_unavailable(&self) -> JsValue {
+        answer_object(
+            &hookguard::Answer::store_unavailable(),
+            self.gate.problem_shape(),
+        )
+        .into()
     }
 
     /// The answer when no verdict could be reached (500, fail closed).

@@ -49,11 +49,14 @@ pub enum Verdict {
     /// An authentic copy of a delivery still in flight (forwarded, not answered yet): told to
     /// come back, since the first attempt may yet fail.
     InFlight,
+    /// The memory shared by replicas could not be reached, and the host is configured to
+    /// refuse rather than remember in its process alone: told to come back.
+    StoreUnavailable,
 }
 
 impl Verdict {
     /// Every verdict, for metrics defined up front.
-    pub const ALL: [Verdict; 12] = [
+    pub const ALL: [Verdict; 13] = [
         Verdict::Valid,
         Verdict::Invalid,
         Verdict::EventNotAllowed,
@@ -66,6 +69,7 @@ impl Verdict {
         Verdict::Replayed,
         Verdict::Duplicate,
         Verdict::InFlight,
+        Verdict::StoreUnavailable,
     ];
 
     /// The verdict's label in headers, metrics, logs and command-line output.
@@ -150,6 +154,12 @@ impl Verdict {
                 "Delivery in progress",
                 "delivery-in-flight",
             ),
+            Verdict::StoreUnavailable => (
+                "store_unavailable",
+                503,
+                "Delivery memory unavailable",
+                "store-unavailable",
+            ),
         }
     }
 }
@@ -182,6 +192,12 @@ const DUPLICATE_DETAIL: &str =
     "this Webhook-Request-Id was already delivered; this copy was not forwarded again";
 const IN_FLIGHT_DETAIL: &str =
     "another copy of this Webhook-Request-Id is being delivered; retry after it is answered";
+
+const STORE_UNAVAILABLE_DETAIL: &str =
+    "the memory of delivered request ids cannot be reached; retry the delivery later";
+
+/// The `Retry-After` given when the shared memory cannot be reached.
+pub const STORE_RETRY_AFTER_SECONDS: u64 = 10;
 
 /// The header that marks an acknowledged duplicate in its answer, and its value.
 pub const DUPLICATE_HEADER: (&str, &str) = ("x-hookguard-duplicate", "delivered");
@@ -256,6 +272,14 @@ impl<'a, E: Clone + Serialize> Answer<'a, E> {
             Verdict::UnsupportedMediaType,
             "the content type must be application/json",
         )
+    }
+
+    /// A delivery that cannot be checked against the memory shared by replicas (the store is
+    /// unreachable or too slow), refused so that the sender comes back.
+    pub fn store_unavailable() -> Answer<'a, E> {
+        let mut answer = Answer::plain(Verdict::StoreUnavailable, STORE_UNAVAILABLE_DETAIL);
+        answer.retry_after_seconds = Some(STORE_RETRY_AFTER_SECONDS);
+        answer
     }
 
     /// A host that could not reach a verdict: `fail_open` lets the request through unchecked.

@@ -706,7 +706,10 @@ fn signed_captures_get_the_shared_signature_verdicts() {
             if case["expected"]["replayed"] == true {
                 // A copy of an authentic delivery earlier in the input: a retry, named.
                 assert_eq!(record["warnings"][0]["code"], "retried_delivery", "{name}");
-                assert!(first.is_none_or(|code| !code.starts_with("signature_")), "{name}");
+                assert!(
+                    first.is_none_or(|code| !code.starts_with("signature_")),
+                    "{name}"
+                );
                 continue;
             }
             let expected = case["expected"]["code"].as_str();

@@ -1,7 +1,8 @@
 // Compiled by `tsc` in the tests (never run): the declarations describe the API well enough
 // that the narrowing a handler needs works, and misuse is a type error.
 import { Gate, events, normalize, schema, validate, verify, version } from 'hookguard';
-import type { EventPayloads, Finding, HookguardEvent, Overlay, ValidationResult } from 'hookguard';
+import { SharedGate, type DeliveryMemory } from 'hookguard/shared';
+import type { Admission, EventPayloads, Finding, HookguardEvent, Overlay, ValidationResult } from 'hookguard';
 import init, { validate as validateInBrowser } from 'hookguard/web';
 
 declare const body: Uint8Array;
@@ -89,8 +90,27 @@ const limit: number = gate.maxBytes;
 void limit;
 // @ts-expect-error the configuration is checked by name (toleranceSec is not one)
 new Gate({ signature: { secrets: ['s'], toleranceSec: 300 } });
-// @ts-expect-error onReplay is reject or pass
+// @ts-expect-error onReplay is acknowledge, reject or pass
 new Gate({ signature: { secrets: ['s'], onReplay: 'drop' } });
+new Gate({ signature: { secrets: ['s'], onReplay: 'acknowledge', inFlightSeconds: 120 } });
+gate.settle(admission, 'delivered');
+// @ts-expect-error an outcome is delivered or failed
+gate.settle(admission, 'done');
+const examined = gate.examine({}, body, 0);
+if (examined.pendingClaim) {
+  const concluded: Admission = gate.conclude({}, body, 0, { state: 'in_flight', lapsesInSeconds: 3 });
+  void concluded;
+  // @ts-expect-error a taken claim carries its token
+  gate.conclude({}, body, 0, { state: 'taken' });
+}
+const memory: DeliveryMemory = {
+  async claim() { return { state: 'delivered' }; },
+  async settle() {},
+};
+const shared = new SharedGate(gate, memory, { onStoreError: 'process', timeoutMs: 500 });
+void shared.admit({}, body).then((admitted: Admission) => shared.settle(admitted, 'failed'));
+// @ts-expect-error onStoreError is refuse or process
+new SharedGate(gate, memory, { onStoreError: 'ignore' });
 
 
 // An overlay, as `hookguard survey --emit-overlay` writes it: its keys are data.

@@ -1,0 +1,48 @@
+import type { Admission, Answer, Body, Gate, HeadersLike } from './index.js';
+
+/** What a memory answers to a claim on a request id. */
+export type Claim =
+  | { state: 'taken'; token: number }
+  | { state: 'in_flight'; lapsesInSeconds: number }
+  | { state: 'delivered' };
+
+/** A claim to ask a memory for: `Admission.pendingClaim`. */
+export interface PendingClaim {
+  requestId: string;
+  inFlightSeconds: number;
+  deliveredSeconds: number;
+}
+
+/** Where request ids are kept for a fleet: claim atomically, settle by token. */
+export interface DeliveryMemory {
+  claim(pending: PendingClaim): Promise<Claim>;
+  settle(settlement: PendingClaim & { token: number; outcome: 'delivered' | 'failed' }): Promise<void>;
+}
+
+/** Request ids in Redis, through a connected node-redis client (`createClient()` from `redis`). */
+export class RedisMemory implements DeliveryMemory {
+  constructor(client: { sendCommand(args: string[]): Promise<unknown> }, options?: { prefix?: string });
+  claim(pending: PendingClaim): Promise<Claim>;
+  settle(settlement: PendingClaim & { token: number; outcome: 'delivered' | 'failed' }): Promise<void>;
+}
+
+export interface SharedGateOptions {
+  /** When the store cannot be reached: 'refuse' (503 store_unavailable, the default) or 'process' (this process's memory). */
+  onStoreError?: 'refuse' | 'process';
+  /** How long a store call may take. Default 1000. */
+  timeoutMs?: number;
+  /** Where store failures are logged (never with a request id or payload). Default console. */
+  log?: { error?(line: string): void };
+}
+
+/** A {@link Gate} whose request ids are claimed in a memory shared by every replica. */
+export class SharedGate {
+  constructor(gate: Gate, memory: DeliveryMemory, options?: SharedGateOptions);
+  readonly maxBytes: number;
+  /** Store calls that failed or timed out; deliveries refused for it; claimed in the process instead. */
+  readonly stats: { storeErrors: number; refused: number; inProcess: number };
+  screen(method: string, contentType?: string, contentLength?: number): Answer | undefined;
+  admit(headers: HeadersLike, body: Body, now?: number): Promise<Admission>;
+  settle(admission: Admission, outcome: 'delivered' | 'failed', now?: number): Promise<void>;
+  notChecked(): Answer;
+}
