@@ -20,6 +20,8 @@ use hookguard::{Gate, ProblemShape};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::store::SharedStore;
+
 /// What the filter does with a delivery that fails a check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -120,6 +122,9 @@ pub struct GatewaySettings {
     /// refused delivery is answered 4xx while the upstream request is reset before its body
     /// completes; the verdict headers cannot be added then.
     pub hold_headers: bool,
+    /// A memory shared by every gateway (Redis through webdis): absent, request ids are kept
+    /// in this Envoy's shared data.
+    pub shared_store: Option<SharedStore>,
 }
 
 impl Default for GatewaySettings {
@@ -131,19 +136,21 @@ impl Default for GatewaySettings {
             on_internal_error: FailurePolicy::FailClosed,
             replay_slots: 16_384,
             hold_headers: true,
+            shared_store: None,
         }
     }
 }
 
 impl GatewaySettings {
     /// The top-level names these settings take.
-    pub const NAMES: [&'static str; 6] = [
+    pub const NAMES: [&'static str; 7] = [
         "mode",
         "routes",
         "upstream_headers",
         "on_internal_error",
         "replay_slots",
         "hold_headers",
+        "shared_store",
     ];
 }
 
@@ -204,6 +211,10 @@ pub enum ConfigError {
     ZeroReplaySlots,
     /// `normalize` changes the body's length, which needs the headers held.
     NormalizeNeedsHeldHeaders,
+    /// `shared_store` without `signature`: only authenticated request ids are remembered.
+    StoreNeedsSignatures,
+    /// `shared_store.timeout_ms` is zero or above a minute.
+    StoreTimeout,
 }
 
 impl From<GateError> for ConfigError {
@@ -232,6 +243,12 @@ impl fmt::Display for ConfigError {
             ConfigError::NormalizeNeedsHeldHeaders => f.write_str(
                 "normalize needs hold_headers: the upstream must get the normalized body's length",
             ),
+            ConfigError::StoreNeedsSignatures => f.write_str(
+                "shared_store needs signature: only authenticated request ids are remembered",
+            ),
+            ConfigError::StoreTimeout => {
+                f.write_str("shared_store.timeout_ms must be between 1 and 60000")
+            }
         }
     }
 }
@@ -261,6 +278,8 @@ pub struct Gateway {
     pub replay_slots: u32,
     /// Whether headers are held until the verdict.
     pub hold_headers: bool,
+    /// The memory shared by gateways, when configured.
+    pub shared_store: Option<SharedStore>,
     /// Policy for paths no route matches.
     default_route: Rc<RoutePolicy>,
     /// `(prefix, policy)`, longest prefix first.
@@ -291,6 +310,14 @@ impl Gateway {
         }
         if gate.normalize && !gateway.hold_headers {
             return Err(ConfigError::NormalizeNeedsHeldHeaders);
+        }
+        if let Some(store) = &gateway.shared_store {
+            if gate.signature.is_none() {
+                return Err(ConfigError::StoreNeedsSignatures);
+            }
+            if !(1..=60_000).contains(&store.timeout_ms) {
+                return Err(ConfigError::StoreTimeout);
+            }
         }
         let gate = Gate::new(gate)?;
         let default_route = RoutePolicy {
@@ -329,6 +356,7 @@ impl Gateway {
             on_internal_error: gateway.on_internal_error,
             replay_slots: gateway.replay_slots,
             hold_headers: gateway.hold_headers,
+            shared_store: gateway.shared_store,
             default_route: Rc::new(default_route),
             routes,
             drift: crate::drift::DriftLog::default(),

@@ -15,6 +15,8 @@ use crate::config::{FailurePolicy, Gateway, Mode, RoutePolicy};
 use crate::host::{Host, HostError, LogLevel};
 use crate::metrics::Metric;
 use crate::replay::SharedDataMemory;
+use crate::store::{StoreError, StorePolicy};
+use hookguard::delivery::DeliveryMemory;
 
 /// Whether the host should let the request go on, or hold it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +55,32 @@ pub struct Exchange {
     signature_headers: Vec<(&'static str, Vec<u8>)>,
     /// The claim a forwarded delivery holds on its request id, until the upstream answers.
     ticket: Option<Ticket>,
+    /// Whether that claim is in the shared store (else in this Envoy's shared data).
+    ticket_in_store: bool,
+    /// A store call whose answer the request or the response waits for.
+    awaiting: Option<Awaiting>,
+}
+
+/// How far [`Exchange::admit`] got.
+enum Admitted {
+    /// Concluded: act on it.
+    Now(Box<Admission>),
+    /// The shared store was asked to claim the id; its answer resumes the request.
+    Asked,
+    /// The store could not be asked, and its policy already acted.
+    Decided(Flow),
+}
+
+/// What a call to the shared store was for.
+enum Awaiting {
+    /// A claim: the delivery waits with its admission (held, not forwarded).
+    Claim {
+        admission: Box<Admission>,
+        token: u64,
+    },
+    /// A settle: the response waits, so the sender hears the 2xx only once it is recorded
+    /// (a copy sent after it is then acknowledged on every gateway).
+    Settle,
 }
 
 /// What the filter acts on: the core's answer, the name it counts the delivery under, and
@@ -95,20 +123,27 @@ impl Exchange {
             headers_forwarded: false,
             signature_headers: Vec::new(),
             ticket: None,
+            ticket_in_store: false,
+            awaiting: None,
         }
     }
 
     /// The response headers arrived: the upstream's answer, or a local reply (Envoy's own for
-    /// a timeout or an unreachable upstream). A claim held is settled by its status.
-    pub fn on_response_headers(&mut self, host: &mut dyn Host) {
+    /// a timeout or an unreachable upstream). A claim held is settled by its status; with the
+    /// shared store, the response waits for the settle to be recorded.
+    pub fn on_response_headers(&mut self, host: &mut dyn Host) -> Flow {
         if self.ticket.is_none() {
-            return;
+            return Flow::Continue;
         }
         let outcome = match host.response_status() {
             Ok(Some(status)) => Outcome::of_status(status),
             Ok(None) | Err(_) => Outcome::Failed,
         };
-        self.settle(host, outcome);
+        if self.settle(host, outcome) {
+            self.awaiting = Some(Awaiting::Settle);
+            return Flow::Pause;
+        }
+        Flow::Continue
     }
 
     /// The stream is over. A claim still held never heard an answer (the upstream reset the
@@ -119,29 +154,67 @@ impl Exchange {
         }
     }
 
-    fn settle(&mut self, host: &mut dyn Host, outcome: Outcome) {
+    /// A call to the shared store answered (or failed: no status). Resumes what waited for it.
+    pub fn on_store_answer(&mut self, host: &mut dyn Host, body_size: usize) {
+        match self.awaiting.take() {
+            Some(Awaiting::Claim { admission, token }) => {
+                let claim = host
+                    .store_answer(body_size)
+                    .map_or(Err(StoreError::NoAnswer), |(status, body)| {
+                        crate::store::read_claim(status, &body, token)
+                    });
+                let flow = match claim {
+                    Ok(claim) => {
+                        let mut admission = *admission;
+                        admission.conclude(claim);
+                        self.ticket_in_store = admission.ticket().is_some();
+                        self.finish(host, &admission)
+                    }
+                    Err(error) => self.store_failed(host, *admission, error),
+                };
+                if flow == Flow::Continue && host.resume_request().is_err() {
+                    host.log(LogLevel::Warn, "hookguard: could not resume the request");
+                }
+            }
+            Some(Awaiting::Settle) if host.resume_response().is_err() => {
+                host.log(LogLevel::Warn, "hookguard: could not resume the response");
+            }
+            Some(Awaiting::Settle) | None => {}
+        }
+    }
+
+    /// Ends the claim held. Returns whether a store call now carries it (the caller may wait
+    /// for its answer).
+    fn settle(&mut self, host: &mut dyn Host, outcome: Outcome) -> bool {
         let Some(ticket) = self.ticket.take() else {
-            return;
+            return false;
         };
-        let gateway = Rc::clone(&self.gateway);
-        let settled = host.now_unix_s().and_then(|now| {
-            let mut memory = SharedDataMemory {
-                host: &mut *host,
-                slots: gateway.replay_slots,
-            };
-            gateway.gate.settle(&ticket, outcome, now, &mut memory)
-        });
         host.count(Metric::Delivery(outcome));
-        if let Err(error) = settled {
-            // The claim lapses by itself after `in_flight_seconds`; until then copies are told
-            // to come back, so nothing is lost or forwarded twice.
-            host.log(
-                LogLevel::Warn,
-                &format!(
-                    "hookguard: host call {} failed; the delivery's claim lapses by itself",
-                    error.call
-                ),
-            );
+        let gateway = Rc::clone(&self.gateway);
+        let (Some(store), Some(lifetimes), true) = (
+            &gateway.shared_store,
+            gateway.gate.lifetimes(),
+            self.ticket_in_store,
+        ) else {
+            let settled = host.now_unix_s().and_then(|now| {
+                let mut memory = SharedDataMemory {
+                    host: &mut *host,
+                    slots: gateway.replay_slots,
+                };
+                gateway.gate.settle(&ticket, outcome, now, &mut memory)
+            });
+            if let Err(error) = settled {
+                lapse_warning(host, error.call);
+            }
+            return false;
+        };
+        let request = store.settle_request(&ticket, outcome, lifetimes);
+        match host.dispatch_store(store, &request) {
+            Ok(()) => true,
+            Err(error) => {
+                lapse_warning(host, error.call);
+                false
+            }
         }
     }
 
@@ -250,21 +323,38 @@ impl Exchange {
 
     fn judge(&mut self, host: &mut dyn Host, body: &[u8]) -> Flow {
         match self.admit(host, body) {
-            Ok(admission) => {
-                if admission.verdict() == Verdict::Valid
-                    && let Err(error) = self.forward_normalized(host, &admission)
-                {
-                    return self.fail(host, error);
-                }
-                self.notice_drift(host, &admission);
-                self.conclude(host, Conclusion::from(&admission))
-            }
+            Ok(Admitted::Now(admission)) => self.finish(host, &admission),
+            // The shared store was asked; its answer resumes the request.
+            Ok(Admitted::Asked) => Flow::Pause,
+            Ok(Admitted::Decided(flow)) => flow,
             Err(error) => self.fail(host, error),
         }
     }
 
-    /// The gate's conclusion, with the replay memory in shared data and Envoy's clock.
-    fn admit(&mut self, host: &mut dyn Host, body: &[u8]) -> Result<Admission, HostError> {
+    /// Acts on a complete admission: the body normalized if so configured, drift noticed, the
+    /// claim kept, counted, and the delivery forwarded or answered.
+    fn finish(&mut self, host: &mut dyn Host, admission: &Admission) -> Flow {
+        if admission.evicted_unexpired {
+            host.count(Metric::ReplayEvictedUnexpired);
+        }
+        if let Some(code) = admission.authenticity.failure_code() {
+            host.count(Metric::Signature(code));
+        }
+        // Held from here: a local reply or the end of the stream releases it if the upstream
+        // never answers.
+        self.ticket = admission.ticket().cloned();
+        if admission.verdict() == Verdict::Valid
+            && let Err(error) = self.forward_normalized(host, admission)
+        {
+            return self.fail(host, error);
+        }
+        self.notice_drift(host, admission);
+        self.conclude(host, Conclusion::from(admission))
+    }
+
+    /// The gate's conclusion with Envoy's clock; the claim on an authentic valid delivery in
+    /// shared data, or sent to the shared store (its answer comes later).
+    fn admit(&mut self, host: &mut dyn Host, body: &[u8]) -> Result<Admitted, HostError> {
         let gateway = Rc::clone(&self.gateway);
         let now = if gateway.gate.checks_signatures() {
             host.now_unix_s()?
@@ -277,23 +367,87 @@ impl Exchange {
                 .map(|(name, value)| (*name, value.as_slice())),
         );
         let allowed = self.route.as_ref().and_then(|route| route.allowed.as_ref());
-        let mut memory = SharedDataMemory {
-            host,
-            slots: gateway.replay_slots,
+        let admission = gateway.gate.examine(&headers, body, now, allowed);
+        let (Some(request_id), Some(lifetimes)) =
+            (admission.pending_claim(), gateway.gate.lifetimes())
+        else {
+            return Ok(Admitted::Now(Box::new(admission)));
         };
-        let admission = gateway
-            .gate
-            .admit(&headers, body, now, &mut memory, allowed)?;
-        if admission.evicted_unexpired {
-            host.count(Metric::ReplayEvictedUnexpired);
+        let Some(store) = &gateway.shared_store else {
+            return self
+                .claim_here(host, admission, now)
+                .map(|admission| Admitted::Now(Box::new(admission)));
+        };
+        let token = host.unique_token();
+        let request = store.claim_request(request_id, token, lifetimes);
+        if host.dispatch_store(store, &request).is_err() {
+            let flow = self.store_failed(host, admission, StoreError::NotSent);
+            return Ok(Admitted::Decided(flow));
         }
-        // Held from here: a local reply or the end of the stream releases it if the upstream
-        // never answers.
-        self.ticket = admission.ticket().cloned();
-        if let Some(code) = admission.authenticity.failure_code() {
-            host.count(Metric::Signature(code));
+        self.awaiting = Some(Awaiting::Claim {
+            admission: Box::new(admission),
+            token,
+        });
+        Ok(Admitted::Asked)
+    }
+
+    /// The claim in this Envoy's shared data.
+    fn claim_here(
+        &mut self,
+        host: &mut dyn Host,
+        mut admission: Admission,
+        now: i64,
+    ) -> Result<Admission, HostError> {
+        let gateway = Rc::clone(&self.gateway);
+        if let (Some(request_id), Some(lifetimes)) =
+            (admission.pending_claim(), gateway.gate.lifetimes())
+        {
+            let mut memory = SharedDataMemory {
+                host,
+                slots: gateway.replay_slots,
+            };
+            let claim = memory.claim(request_id, now, lifetimes)?;
+            admission.conclude(claim);
         }
         Ok(admission)
+    }
+
+    /// The shared store could not be asked: refuse (503, come back) or claim here, as
+    /// configured; counted and logged (never with the id).
+    fn store_failed(
+        &mut self,
+        host: &mut dyn Host,
+        admission: Admission,
+        error: StoreError,
+    ) -> Flow {
+        host.count(Metric::StoreUnavailable);
+        let gateway = Rc::clone(&self.gateway);
+        let policy = gateway
+            .shared_store
+            .as_ref()
+            .map_or(StorePolicy::Process, |store| store.on_unavailable);
+        host.log(
+            LogLevel::Warn,
+            &format!(
+                "hookguard: the shared store could not be asked ({error}); {}",
+                match policy {
+                    StorePolicy::Refuse => "refused with 503",
+                    StorePolicy::Process => "claimed in this Envoy",
+                }
+            ),
+        );
+        match policy {
+            StorePolicy::Refuse => self.conclude(host, Answer::store_unavailable().into()),
+            StorePolicy::Process => {
+                let claimed = host
+                    .now_unix_s()
+                    .and_then(|now| self.claim_here(host, admission, now));
+                match claimed {
+                    Ok(admission) => self.finish(host, &admission),
+                    Err(error) => self.fail(host, error),
+                }
+            }
+        }
     }
 
     /// On a monitor route, counts a delivery carrying fields its schema does not declare and
@@ -432,6 +586,16 @@ impl Exchange {
         }
         Flow::Pause
     }
+}
+
+/// Says that a claim could not be settled, and why that loses nothing.
+fn lapse_warning(host: &mut dyn Host, call: &str) {
+    // The claim lapses by itself after `in_flight_seconds`; until then copies are told to come
+    // back, so nothing is lost or forwarded twice.
+    host.log(
+        LogLevel::Warn,
+        &format!("hookguard: host call {call} failed; the delivery's claim lapses by itself"),
+    );
 }
 
 /// A log line about a conclusion: verdict, event and where the findings are, never values.
@@ -984,5 +1148,102 @@ mod tests {
         retry.shared = Rc::clone(&shared);
         assert_eq!(send(&config, &mut retry, 1000, false), Flow::Continue);
         assert_eq!(retry.response, None);
+    }
+
+    /// The webdis answer to a claim in `state`.
+    fn store_says(state: &str) -> Option<(Option<u16>, Vec<u8>)> {
+        Some((
+            Some(200),
+            format!(r#"{{"EVAL":["{state}",1500]}}"#).into_bytes(),
+        ))
+    }
+
+    #[test]
+    fn with_a_shared_store_the_claim_and_the_settle_wait_for_its_answers() {
+        let config = gateway(
+            r#"{"signature": {"secrets": ["whsec_contract"]}, "shared_store": {"cluster": "webdis"}}"#,
+        );
+        let mut host = signed("req-s", 4000, 4000);
+        let mut exchange = Exchange::new(Rc::clone(&config));
+        // Held while the store is asked.
+        assert_eq!(request(&mut exchange, &mut host, 1000, false), Flow::Pause);
+        assert_eq!(host.store_calls.len(), 1);
+        let claim = String::from_utf8(host.store_calls[0].clone()).unwrap();
+        assert!(claim.starts_with("EVAL/"), "{claim}");
+        assert!(
+            claim.contains("/hookguard%3Adelivery%3Areq-s/1/60000"),
+            "{claim}"
+        );
+        assert_eq!(host.header("x-hookguard-verdict"), None);
+        // Taken: marked and resumed.
+        host.store_reply = store_says("taken");
+        exchange.on_store_answer(&mut host, 100);
+        assert_eq!(host.resumed, (1, 0));
+        assert_eq!(host.header("x-hookguard-verdict"), Some("valid"));
+        assert_eq!(host.header("x-hookguard-request-id"), Some("req-s"));
+        // The upstream's 2xx is settled in the store before the sender hears it.
+        host.upstream_status = Some(200);
+        assert_eq!(exchange.on_response_headers(&mut host), Flow::Pause);
+        let settle = String::from_utf8(host.store_calls[1].clone()).unwrap();
+        assert!(settle.ends_with("/delivered/600000"), "{settle}");
+        host.store_reply = Some((Some(200), br#"{"EVAL":1}"#.to_vec()));
+        exchange.on_store_answer(&mut host, 10);
+        assert_eq!(host.resumed, (1, 1));
+        exchange.on_done(&mut host);
+        assert_eq!(host.store_calls.len(), 2, "settled once");
+        assert!(host.counted.contains(&Metric::Delivery(Outcome::Delivered)));
+
+        // A copy another gateway delivered: acknowledged here, not forwarded.
+        for (state, status) in [("delivered", 200), ("in_flight", 503)] {
+            let mut copy = signed("req-s", 4000, 4001);
+            let mut exchange = Exchange::new(Rc::clone(&config));
+            assert_eq!(request(&mut exchange, &mut copy, 1000, false), Flow::Pause);
+            copy.store_reply = store_says(state);
+            exchange.on_store_answer(&mut copy, 100);
+            assert_eq!(copy.response.as_ref().unwrap().0, status, "{state}");
+            assert_eq!(copy.resumed, (0, 0), "{state}");
+            assert!(copy.store_calls.len() == 1, "nothing to settle: {state}");
+        }
+    }
+
+    #[test]
+    fn an_unreachable_store_is_refused_or_replaced_by_shared_data_as_configured() {
+        for (policy, failure) in [
+            ("refuse", None),
+            ("refuse", Some("dispatch_http_call")),
+            ("process", None),
+        ] {
+            let config = gateway(&format!(
+                r#"{{"signature": {{"secrets": ["whsec_contract"]}}, "shared_store": {{"cluster": "webdis", "on_unavailable": "{policy}"}}}}"#
+            ));
+            let mut host = signed("req-u", 5000, 5000);
+            host.failing = failure;
+            let mut exchange = Exchange::new(Rc::clone(&config));
+            let flow = request(&mut exchange, &mut host, 1000, false);
+            if failure.is_none() {
+                assert_eq!(flow, Flow::Pause);
+                // Envoy answers a call that timed out or failed without a status.
+                host.store_reply = Some((None, Vec::new()));
+                exchange.on_store_answer(&mut host, 0);
+            }
+            assert!(host.counted.contains(&Metric::StoreUnavailable), "{policy}");
+            let logged = host.logs.join("\n");
+            assert!(!logged.contains("req-u"), "{logged}");
+            if policy == "refuse" {
+                let (status, problem) = host.problem();
+                assert_eq!(status, 503);
+                assert_eq!(problem["type"], "urn:hookguard:problem:store-unavailable");
+                assert!(
+                    host.response_headers
+                        .contains(&("retry-after".to_owned(), "10".to_owned()))
+                );
+                assert!(logged.contains("refused with 503"), "{logged}");
+            } else {
+                assert_eq!(host.response, None);
+                assert_eq!(host.resumed, (1, 0));
+                assert_eq!(host.header("x-hookguard-verdict"), Some("valid"));
+                assert!(logged.contains("claimed in this Envoy"), "{logged}");
+            }
+        }
     }
 }

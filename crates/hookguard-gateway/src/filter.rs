@@ -21,6 +21,7 @@ use crate::exchange::{Exchange, Flow};
 use crate::headers::HeaderMap;
 use crate::host::{Host, HostError, LogLevel};
 use crate::metrics::Metric;
+use crate::store::SharedStore;
 
 proxy_wasm::main! {{
     proxy_wasm::set_root_context(|_| -> Box<dyn RootContext> { Box::new(FilterRoot::default()) });
@@ -176,7 +177,17 @@ struct FilterRequest {
     memory_gauge: Option<Rc<MemoryGauge>>,
 }
 
-impl Context for FilterRequest {}
+impl Context for FilterRequest {
+    fn on_http_call_response(
+        &mut self,
+        _token_id: u32,
+        _num_headers: usize,
+        body_size: usize,
+        _num_trailers: usize,
+    ) {
+        self.exchange.on_store_answer(&mut self.host, body_size);
+    }
+}
 
 impl HttpContext for FilterRequest {
     fn on_http_request_headers(&mut self, _num_headers: usize, end_of_stream: bool) -> Action {
@@ -195,8 +206,7 @@ impl HttpContext for FilterRequest {
     }
 
     fn on_http_response_headers(&mut self, _num_headers: usize, _end_of_stream: bool) -> Action {
-        self.exchange.on_response_headers(&mut self.host);
-        Action::Continue
+        action(self.exchange.on_response_headers(&mut self.host))
     }
 
     fn on_log(&mut self) {
@@ -294,6 +304,46 @@ impl Host for ProxyHost {
         let status = hostcalls::get_map_value_bytes(MapType::HttpResponseHeaders, ":status")
             .map_err(failed("get_response_status"))?;
         Ok(status.and_then(|status| std::str::from_utf8(&status).ok()?.parse().ok()))
+    }
+
+    fn dispatch_store(&mut self, store: &SharedStore, command: &[u8]) -> Result<(), HostError> {
+        let headers = vec![
+            (":method", "POST"),
+            (":path", "/"),
+            (":authority", store.authority()),
+            ("content-type", "text/plain"),
+        ];
+        hostcalls::dispatch_http_call(
+            &store.cluster,
+            headers,
+            Some(command),
+            Vec::new(),
+            std::time::Duration::from_millis(store.timeout_ms),
+        )
+        .map(|_| ())
+        .map_err(failed("dispatch_http_call"))
+    }
+
+    fn store_answer(&self, body_size: usize) -> Result<(Option<u16>, Vec<u8>), HostError> {
+        let status = hostcalls::get_map_value_bytes(MapType::HttpCallResponseHeaders, ":status")
+            .map_err(failed("get_http_call_response_headers"))?
+            .and_then(|status| std::str::from_utf8(&status).ok()?.parse().ok());
+        let body = if body_size == 0 {
+            Vec::new()
+        } else {
+            hostcalls::get_buffer(BufferType::HttpCallResponseBody, 0, body_size)
+                .map_err(failed("get_http_call_response_body"))?
+                .unwrap_or_default()
+        };
+        Ok((status, body))
+    }
+
+    fn resume_request(&mut self) -> Result<(), HostError> {
+        hostcalls::resume_http_request().map_err(failed("resume_http_request"))
+    }
+
+    fn resume_response(&mut self) -> Result<(), HostError> {
+        hostcalls::resume_http_response().map_err(failed("resume_http_response"))
     }
 
     fn shared_set(&mut self, key: &str, value: &[u8], cas: Option<u32>) -> Result<bool, HostError> {

@@ -4,6 +4,7 @@
 
 use crate::headers::HeaderMap;
 use crate::metrics::Metric;
+use crate::store::SharedStore;
 
 /// A host call that failed. It names the call, never the data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +58,16 @@ pub trait Host {
     fn unique_token(&mut self) -> u64;
     /// The response's `:status`, once the response headers are here.
     fn response_status(&self) -> Result<Option<u16>, HostError>;
+    /// Sends `command` to the shared store (POST `/` to its cluster, within its timeout); the
+    /// answer arrives through the exchange's `on_store_answer`.
+    fn dispatch_store(&mut self, store: &SharedStore, command: &[u8]) -> Result<(), HostError>;
+    /// The answer of the store call that just completed: its status (none when it failed or
+    /// timed out) and its first `body_size` bytes.
+    fn store_answer(&self, body_size: usize) -> Result<(Option<u16>, Vec<u8>), HostError>;
+    /// Lets a request held for the store's answer go on.
+    fn resume_request(&mut self) -> Result<(), HostError>;
+    /// Lets a response held for the store's answer go on.
+    fn resume_response(&mut self) -> Result<(), HostError>;
 }
 
 /// A host in memory, for tests: one request, and shared data every "VM" of a test sees.
@@ -92,6 +103,12 @@ pub mod fake {
         pub between_get_and_set: Option<Box<dyn FnMut()>>,
         /// The last token handed out.
         pub tokens: u64,
+        /// Commands sent to the shared store, in order.
+        pub store_calls: Vec<Vec<u8>>,
+        /// What the store answers the next call with: status (none: failed) and body.
+        pub store_reply: Option<(Option<u16>, Vec<u8>)>,
+        /// How often the request and the response were resumed.
+        pub resumed: (u32, u32),
         /// Every counter increment, in order.
         pub counted: Vec<Metric>,
         /// Every log line, in order.
@@ -218,6 +235,23 @@ pub mod fake {
         fn response_status(&self) -> Result<Option<u16>, HostError> {
             self.fails("get_response_status")?;
             Ok(self.upstream_status)
+        }
+        fn dispatch_store(&mut self, _: &SharedStore, command: &[u8]) -> Result<(), HostError> {
+            self.fails("dispatch_http_call")?;
+            self.store_calls.push(command.to_vec());
+            Ok(())
+        }
+        fn store_answer(&self, body_size: usize) -> Result<(Option<u16>, Vec<u8>), HostError> {
+            let (status, body) = self.store_reply.clone().unwrap_or((None, Vec::new()));
+            Ok((status, body[..body_size.min(body.len())].to_vec()))
+        }
+        fn resume_request(&mut self) -> Result<(), HostError> {
+            self.resumed.0 += 1;
+            Ok(())
+        }
+        fn resume_response(&mut self) -> Result<(), HostError> {
+            self.resumed.1 += 1;
+            Ok(())
         }
         fn shared_set(
             &mut self,

@@ -12,7 +12,8 @@ tested natively, and nothing in it can panic a VM.
 
 Modules: [`config`] (the configuration as written and as checked), [`host`] (the trait, and a
 host in memory for tests), [`headers`] (the host's header map read in place), [`exchange`] (one
-request), [`replay`] (the request-id memory in shared data), [`drift`] (unknown fields noticed
+request), [`replay`] (the request-id memory in shared data), [`store`] (the memory gateways share, in Redis
+through webdis), [`drift`] (unknown fields noticed
 in monitor mode), [`metrics`] (counter names).
 */
 
@@ -23,6 +24,7 @@ pub mod headers;
 pub mod host;
 pub mod metrics;
 pub mod replay;
+pub mod store;
 
 #[cfg(target_arch = "wasm32")]
 mod filter;

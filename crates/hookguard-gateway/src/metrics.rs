@@ -34,6 +34,9 @@ pub enum Metric {
     /// `hookguard.delivery.failed`: anything else, a reset or a timeout; the id is forgotten
     /// then, so the sender's retry goes through).
     Delivery(Outcome),
+    /// Calls to the shared store that failed or timed out (`hookguard.store.unavailable`);
+    /// `shared_store.on_unavailable` decided what the delivery got.
+    StoreUnavailable,
     /// Deliveries of one event by verdict: valid or not (`hookguard.event.<name>.<label>`).
     Event {
         /// The canonical event name (or `test-delivery`).
@@ -52,6 +55,7 @@ impl Metric {
             Metric::ReplayEvictedUnexpired => String::from("hookguard.replay.evicted_unexpired"),
             Metric::Signature(code) => format!("hookguard.signature.{code}"),
             Metric::Delivery(outcome) => format!("hookguard.delivery.{}", outcome.label()),
+            Metric::StoreUnavailable => String::from("hookguard.store.unavailable"),
             Metric::UnknownFields { name } => format!("hookguard.event.{name}.unknown_fields"),
             Metric::Event { name, valid } => {
                 let label = if valid { "valid" } else { "invalid" };
@@ -79,6 +83,7 @@ impl Metric {
                 Metric::ReplayEvictedUnexpired,
                 Metric::Delivery(Outcome::Delivered),
                 Metric::Delivery(Outcome::Failed),
+                Metric::StoreUnavailable,
             ])
             .chain(signatures)
             .chain(events)

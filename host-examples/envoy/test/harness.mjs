@@ -57,8 +57,9 @@ export async function startUpstream({ record } = {}) {
  * `modules` gives another filter module for some listeners (the benchmark's empty filter), in
  * a VM of its own. Listeners named in `istioShaped` get the filter block Istio's WasmPlugin
  * generates: its own VM, and no `allow_on_headers_stop_iteration` (WasmPlugin cannot set it).
+ * `clusters` adds clusters by name -> port on 127.0.0.1 (the shared store's webdis).
  */
-export function envoyConfig({ upstreamPort, listeners, bufferLimit = 4 * 1024 * 1024, modules = {}, istioShaped = [] }) {
+export function envoyConfig({ upstreamPort, listeners, bufferLimit = 4 * 1024 * 1024, modules = {}, istioShaped = [], clusters = {} }) {
   return {
     admin: { address: { socket_address: { address: '127.0.0.1', port_value: 0 } } },
     static_resources: {
@@ -104,7 +105,16 @@ export function envoyConfig({ upstreamPort, listeners, bufferLimit = 4 * 1024 * 
           }],
         }],
       })),
-      clusters: [{
+      clusters: [...Object.entries(clusters).map(([name, port]) => ({
+        // Another service the filter calls (the shared store's webdis), plain HTTP/1.1.
+        name,
+        type: 'STATIC',
+        connect_timeout: '0.25s',
+        load_assignment: {
+          cluster_name: name,
+          endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: port } } } }] }],
+        },
+      })), {
         name: 'receiver',
         type: 'STATIC',
         connect_timeout: '1s',

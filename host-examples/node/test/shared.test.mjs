@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from 'redis';
 import { RedisMemory } from 'hookguard/shared';
 import { createReceiver } from '../receiver.mjs';
-import { freePort, startRedis } from './redis-server.mjs';
+import { freePort, startRedis } from '../../../tests/stores/servers.mjs';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const BODY = readFileSync(join(root, 'tests/fixtures/seeds/account/BOOK_VERIFIED.json'));
