@@ -108,3 +108,36 @@ test('with the overlay configured, the drifted capture gets the recorded strict 
   }
   assert.equal(JSON.parse(overlaid.validate(Buffer.from(lines[0])).result).valid, drift.lines[0].with_overlay.valid);
 });
+
+test('the delivery contract through the ABI: admit claims, settle ends the claim', async () => {
+  const { createHmac } = await import('node:crypto');
+  const hookguard = new HookguardModule(wasmPath);
+  const secret = 'whsec_abi';
+  assert.equal(hookguard.configure({ signature: { secrets: [secret] } }).status, OK);
+  const body = readFileSync(join(root, 'tests/fixtures/seeds/organization/book.verified.json'));
+  const now = 1_800_000_000;
+  const signature = createHmac('sha256', secret).update(`${now}.req-abi.`).update(body).digest('hex');
+  const headers = [['Webhook-Signature', signature], ['Webhook-Timestamp', String(now)], ['Webhook-Request-Id', 'req-abi']];
+  const admit = () => {
+    const { status, result } = hookguard.admit({ now, headers }, body);
+    return { status, admission: JSON.parse(result) };
+  };
+  const first = admit();
+  assert.equal(first.status, OK);
+  assert.deepEqual(first.admission.ticket, { request_id: 'req-abi', token: first.admission.ticket.token });
+  const inFlight = admit();
+  assert.equal(inFlight.status, INVALID);
+  assert.equal(inFlight.admission.verdict, 'in_flight');
+  assert.deepEqual(inFlight.admission.headers, [['content-type', 'application/problem+json'], ['retry-after', '10']]);
+  assert.equal(hookguard.settle({ now, ticket: first.admission.ticket, outcome: 'failed' }).status, OK);
+  const retry = admit();
+  assert.equal(retry.admission.verdict, 'valid');
+  assert.equal(hookguard.settle({ now, ticket: retry.admission.ticket, outcome: 'delivered' }).status, OK);
+  const duplicate = admit();
+  assert.equal(duplicate.admission.verdict, 'duplicate');
+  assert.equal(duplicate.admission.status, 200);
+  assert.deepEqual(duplicate.admission.headers, [['content-type', 'application/json'], ['x-hookguard-duplicate', 'delivered']]);
+  for (const bad of [{}, { now, ticket: retry.admission.ticket, outcome: 'done' }, { now, ticket: { request_id: 'x' }, outcome: 'failed' }]) {
+    assert.equal(hookguard.settle(bad).status, BAD_OPTIONS, JSON.stringify(bad));
+  }
+});

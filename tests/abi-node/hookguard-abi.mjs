@@ -48,6 +48,14 @@ export class HookguardModule {
   validate(body) { return this.call('hookguard_validate', body); }
   configure(options) { return this.call('hookguard_configure', encoder.encode(JSON.stringify(options))); }
   schema(name) { return this.call('hookguard_schema', encoder.encode(name)); }
+  settle(request) { return this.call('hookguard_settle', encoder.encode(JSON.stringify(request))); }
+  /** `hookguard_admit`: the request JSON and the body in two allocations. */
+  admit(request, body) {
+    const requestBytes = encoder.encode(JSON.stringify(request));
+    const status = this.withBuffer(requestBytes, (pointer, length) => this.withBuffer(body, (bodyPointer, bodyLength) =>
+      this.exports.hookguard_admit(pointer, length, bodyPointer, bodyLength)));
+    return { status, result: this.result() };
+  }
   catalog() { this.exports.hookguard_catalog(); return this.result(); }
   version() { this.exports.hookguard_version(); return this.result(); }
 }

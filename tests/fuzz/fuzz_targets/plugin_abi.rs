@@ -57,6 +57,11 @@ enum Call {
         body_len: u16,
     },
     Answer,
+    Settle {
+        pick: u8,
+        offset: u16,
+        len: u16,
+    },
     Observe {
         pick: u8,
         offset: u16,
@@ -152,6 +157,11 @@ fuzz_target!(|calls: Vec<Call>| {
                 session.admit((start, usize::from(len)), (start, usize::from(body_len)))
             }
             Call::Answer => session.answer(),
+            Call::Settle {
+                pick: which,
+                offset,
+                len,
+            } => session.settle(at(&live, which, offset), usize::from(len)),
             Call::Observe {
                 pick: which,
                 offset,
