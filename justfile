@@ -52,7 +52,7 @@ test:
     #!/usr/bin/env bash
     set -euo pipefail
     stages=(setup fmt-check lint unit-tests schemas-check openapi-lint crate-package second-validator wasm
-            abi-test cli-test gateway-test "gateway-soak 30" js-test js-pack site-test "fuzz all 60")
+            abi-test cli-test gateway-test "gateway-soak 30" "delivery-soak 500 16" js-test js-pack site-test "fuzz all 60")
     started=$SECONDS
     timings=""
     # The table is printed however the run ends, so a failure still shows where time went.
@@ -239,6 +239,13 @@ gateway-bench seconds="10" rounds="3": gateway (_module "hookguard-empty-filter"
 # Soak the gateway filter in a real Envoy for SECONDS of mixed traffic (figures for RELIABILITY.md)
 gateway-soak seconds="180" connections="16": gateway
     cd host-examples/envoy && ENVOY="$(../../scripts/envoy --path)" HOOKGUARD_GATEWAY_WASM="$PWD/../../{{gateway}}" node soak/soak.mjs {{seconds}} {{connections}}
+
+# (Senders that retry every non-2xx, re-sign, send concurrent and late copies, through two gateways
+# sharing Redis via webdis, a service failing 0-3 times per delivery, one gateway restarted and
+# webdis stopped mid-run; then: none lost, none taken twice unless cut mid-request by the restart.)
+# The delivery contract under load in two real Envoys (figures for RELIABILITY.md)
+delivery-soak deliveries="2000" senders="32" seed="7": gateway stores
+    cd host-examples/envoy && ENVOY="$(../../scripts/envoy --path)" HOOKGUARD_GATEWAY_WASM="$PWD/../../{{gateway}}" node soak/delivery-soak.mjs {{deliveries}} {{senders}} {{seed}}
 
 # (scripts/fuzz: cargo-fuzz installed into .tools/, nightly if installed or else stable with
 # RUSTC_BOOTSTRAP=1; regression fixtures replayed first; corpora grow in tests/fuzz/corpus/.)

@@ -42,11 +42,11 @@ function stoppable(child) {
 }
 
 /**
- * Starts webdis in front of the Redis on `redisPort`, allowing only the commands the memory
- * uses (EVAL), as a deployment should.
+ * Starts webdis in front of the Redis on `redisPort` (on `port`, or a free one), allowing only
+ * the commands the memory uses (EVAL), as a deployment should.
  */
-export async function startWebdis(redisPort) {
-  const port = await freePort();
+export async function startWebdis(redisPort, port) {
+  port ??= await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'hookguard-webdis-'));
   const config = join(dir, 'webdis.json');
   writeFileSync(config, JSON.stringify({
