@@ -234,6 +234,14 @@ gateway-bench seconds="10" rounds="3": gateway (_module "hookguard-empty-filter"
     if ! command -v wrk >/dev/null; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; fi
     cd host-examples/envoy && ENVOY="$(../../scripts/envoy --path)" HOOKGUARD_GATEWAY_WASM="$PWD/../../{{gateway}}" HOOKGUARD_EMPTY_FILTER_WASM="$PWD/../../target/empty-filter.wasm" node bench/gateway-bench.mjs {{seconds}} {{rounds}}
 
+# What the delivery memory costs in Envoy: shared data, Redis through webdis, and unsigned, in one run (for BENCHMARKS.md)
+delivery-bench seconds="5" rounds="3" concurrency="8": gateway stores
+    cd host-examples/envoy && ENVOY="$(../../scripts/envoy --path)" HOOKGUARD_GATEWAY_WASM="$PWD/../../{{gateway}}" node bench/delivery-bench.mjs {{seconds}} {{rounds}} {{concurrency}}
+
+# What the shared memory costs the Node receiver: request ids in the process and in Redis, in one run (for BENCHMARKS.md)
+shared-bench seconds="5" rounds="3" concurrency="8": js stores
+    cd host-examples/node && npm ci --no-audit --no-fund --loglevel=error && node bench/shared-bench.mjs {{seconds}} {{rounds}} {{concurrency}}
+
 # (Valid, invalid, hostile and signed deliveries over CONNECTIONS; then: 0 5xx, 0 VM failures,
 # every valid delivery upstream exactly once and byte-exact, no refused one, VM memory flat.)
 # Soak the gateway filter in a real Envoy for SECONDS of mixed traffic (figures for RELIABILITY.md)
