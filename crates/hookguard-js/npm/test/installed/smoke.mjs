@@ -2,6 +2,7 @@
 // package as users get it, through every entry point, on a recorded fixture.
 // Usage: node smoke.mjs FIXTURE.json EXPECTED_EVENT_NAME
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -18,5 +19,32 @@ for (const [name, api] of [['esm', esm], ['cjs', cjs], ['web', web]]) {
   assert.equal(result.normalized.event_name, eventName, name);
   assert.equal(api.validate(Buffer.from('{"event_name": 7}')).errors[0].code, 'invalid_event_name', name);
 }
+// hookguard/shared, both ways, over a memory that answers at once: a delivery's claim and settle.
+const sharedEsm = await import('hookguard/shared');
+const sharedCjs = createRequire(`${process.cwd()}/`)('hookguard/shared');
+for (const [name, shared, api] of [['esm', sharedEsm, esm], ['cjs', sharedCjs, cjs]]) {
+  const states = new Map();
+  const memory = {
+    async claim({ requestId }) {
+      if (states.has(requestId)) return { state: states.get(requestId) };
+      states.set(requestId, 'in_flight');
+      return { state: 'taken', token: 1 };
+    },
+    async settle({ requestId, outcome }) { if (outcome === 'delivered') states.set(requestId, 'delivered'); else states.delete(requestId); },
+  };
+  const gate = new shared.SharedGate(new api.Gate({ signature: { secrets: ['s'] } }), memory);
+  const now = Math.floor(Date.now() / 1000);
+  const headers = {
+    'webhook-signature': createHmac('sha256', 's').update(`${now}.smoke.`).update(body).digest('hex'),
+    'webhook-timestamp': String(now),
+    'webhook-request-id': 'smoke',
+  };
+  const admission = await gate.admit(headers, body, now);
+  assert.equal(admission.verdict, 'valid', name);
+  assert.equal((await gate.admit(headers, body, now)).verdict, 'in_flight', name);
+  await gate.settle(admission, 'delivered', now);
+  assert.equal((await gate.admit(headers, body, now)).verdict, 'duplicate', name);
+  assert.equal(typeof shared.RedisMemory, 'function', name);
+}
 assert.equal(esm.version(), JSON.parse(readFileSync(createRequire(`${process.cwd()}/`).resolve('hookguard/package.json'))).version);
-console.log(`installed package ${esm.version()}: ESM, CommonJS and web entries agree`);
+console.log(`installed package ${esm.version()}: ESM, CommonJS and web entries agree; hookguard/shared loads both ways`);
