@@ -26,7 +26,8 @@ for (const [name, shared, api] of [['esm', sharedEsm, esm], ['cjs', sharedCjs, c
   const states = new Map();
   const memory = {
     async claim({ requestId }) {
-      if (states.has(requestId)) return { state: states.get(requestId) };
+      if (states.get(requestId) === 'in_flight') return { state: 'in_flight', lapsesInSeconds: 5 };
+      if (states.has(requestId)) return { state: 'delivered' };
       states.set(requestId, 'in_flight');
       return { state: 'taken', token: 1 };
     },
