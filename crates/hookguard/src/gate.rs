@@ -22,12 +22,13 @@ pub use crate::delivery::{
 };
 /// The name the configuration gives [`DuplicatePolicy`] (`signature.on_replay`).
 pub type ReplayPolicy = DuplicatePolicy;
+use crate::options::{ConfigError, Options};
 use crate::report::Report;
 use crate::schema::TEST_DELIVERY;
 use crate::signature::{
     DEFAULT_TOLERANCE_S, DeliveryHeaders, SecretsError, SignatureError, Verifier,
 };
-use crate::validator::{ConfigError, Options, Validator};
+use crate::validator::Validator;
 
 /// Signature checking as configured (the `signature` option).
 #[derive(Clone, PartialEq, Eq, Deserialize, Serialize)]

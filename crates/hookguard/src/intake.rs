@@ -16,8 +16,7 @@ use serde_json::{Map, Value};
 use crate::location::Position;
 use crate::number::{self, ExactNumber, NumberCursor};
 
-/// The largest integer magnitude I-JSON (RFC 7493) guarantees to be exact: 2^53 - 1.
-pub const MAX_EXACT_INTEGER: u64 = (1 << 53) - 1;
+pub use crate::number::MAX_EXACT_INTEGER;
 
 /// Why intake refused a body.
 #[derive(Debug, Clone, PartialEq, Eq)]

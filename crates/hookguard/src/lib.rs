@@ -35,6 +35,7 @@ pub mod answer;
 pub mod catalog;
 mod compiled;
 pub mod delivery;
+mod event_findings;
 pub mod events;
 mod express;
 pub mod gate;
@@ -42,6 +43,7 @@ pub mod intake;
 mod location;
 mod normalize;
 mod number;
+mod options;
 pub mod overlay;
 mod pointer;
 mod report;
@@ -54,12 +56,13 @@ pub use answer::{Answer, ProblemShape, Verdict};
 pub use catalog::Event;
 pub use gate::{Admission, Authenticity, Gate, GateConfig, GateError};
 pub use location::Position;
+pub use options::{
+    ConfigError, ConfigErrorKind, DEFAULT_MAX_FINDINGS, MAX_BYTES_CEILING, MAX_DEPTH_CEILING,
+    MAX_FINDINGS_CEILING, OptionValue, Options,
+};
 pub use overlay::{Overlay, OverlayError};
 pub use report::{Delivery, Finding, Normalized, Omitted, Report};
-pub use validator::{
-    ConfigError, ConfigErrorKind, DEFAULT_MAX_FINDINGS, MAX_BYTES_CEILING, MAX_DEPTH_CEILING,
-    MAX_FINDINGS_CEILING, OptionValue, Options, Validator,
-};
+pub use validator::Validator;
 
 /// The version of this crate, reported by every host.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -14,7 +14,8 @@
 //! - integers beyond I-JSON's exact range (±(2^53 - 1)) are out of range, as before, and so
 //!   are fractions from ±2^52 on, where no double has a fractional part.
 
-use crate::intake::MAX_EXACT_INTEGER;
+/// The largest integer magnitude I-JSON (RFC 7493) guarantees to be exact: 2^53 - 1.
+pub const MAX_EXACT_INTEGER: u64 = (1 << 53) - 1;
 
 /// What a number literal means to a validator.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -16,9 +16,9 @@ use serde_json::{Map, Value};
 use crate::catalog::{self, Listing};
 use crate::compiled;
 use crate::intake::{self, IntakeLimits};
+use crate::options::Options;
 use crate::overlay::Overlay;
 use crate::schema::{BUNDLE_JSON, TEST_DELIVERY, pointer_escape};
-use crate::validator::Options;
 
 /// What one body showed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -25,13 +25,14 @@ use std::borrow::Cow;
 use reader::{Member, Reader, decoded, unescaped};
 use walk::{Clean, Collect};
 
+use crate::Position;
 use crate::catalog::{self, EventSpec};
 use crate::compiled::{self, Schema, Types};
+use crate::event_findings;
 use crate::number;
+use crate::options::Options;
 use crate::overlay::{EventAdditions, Overlay};
 use crate::report::{Finding, Normalized, Omitted, Report};
-use crate::validator;
-use crate::{Options, Position};
 
 /// The report on `body`, or `None` when the reference path must write it.
 pub(crate) fn report(
@@ -84,7 +85,7 @@ pub(crate) fn report(
         catalog::event(event_name),
         compiled::event_schema(event_name),
     ) else {
-        let mut report = Report::refused(validator::unknown_event(event_name));
+        let mut report = Report::refused(event_findings::unknown_event(event_name));
         for finding in &mut report.errors {
             finding.position = Some(Position::at_offset(body, offset(body, event_value)));
         }
@@ -166,13 +167,13 @@ pub(crate) fn report(
             continue;
         };
         if alias_values_differ(a, b)? {
-            let mut finding = validator::alias_mismatch(first, second);
+            let mut finding = event_findings::alias_mismatch(first, second);
             finding.position = Some(Position::unresolved(offset(body, b)));
             collect.warnings.push(finding);
         }
     }
     if !spec.payload_documented() {
-        let mut finding = validator::undocumented_payload(spec);
+        let mut finding = event_findings::undocumented_payload(spec);
         finding.position = Some(Position::unresolved(offset(body, root)));
         collect.warnings.push(finding);
     }
@@ -231,7 +232,7 @@ fn test_delivery<'a>(
         &mut collect,
     );
     if !collect.errors.is_empty() {
-        let mut finding = validator::missing_event_name();
+        let mut finding = event_findings::missing_event_name();
         finding.position = Some(Position::at_offset(body, offset(body, root)));
         return Some(Report::refused(finding));
     }

@@ -82,7 +82,7 @@ pub(super) struct Collect<'b> {
 
 impl<'b> Collect<'b> {
     /// Collects the findings in `body` under `options` (mode, bound of each list).
-    pub(super) fn new(body: &'b [u8], options: &crate::Options) -> Collect<'b> {
+    pub(super) fn new(body: &'b [u8], options: &crate::options::Options) -> Collect<'b> {
         let limit = usize::try_from(options.max_findings).unwrap_or(usize::MAX);
         Collect {
             body,
