@@ -3,11 +3,10 @@
 //! conclusion: authenticity, replay, validation, the [`Answer`] to send and the facts to forward.
 //!
 //! Hosts differ only in where their inputs come from and how they render the result: the
-//! gateway filter reads Envoy's header map and remembers request ids in proxy-wasm shared data,
-//! the npm package reads Node's request and remembers ids in its process, the command line reads
-//! captures and remembers ids for one run. Each implements [`ReplayMemory`] and calls
-//! [`Gate::admit`]; nothing about signatures, replays, options or answers is decided anywhere
-//! else.
+//! gateway filter reads Envoy's header map and claims request ids in proxy-wasm shared data (or
+//! Redis), the npm package reads Node's request and claims ids in its process (or Redis). Each
+//! implements [`DeliveryMemory`] and calls [`Gate::admit`] and [`Gate::settle`]; nothing about
+//! signatures, copies of a delivery, options or answers is decided anywhere else.
 
 use std::collections::BTreeSet;
 use std::fmt;

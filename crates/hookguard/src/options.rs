@@ -173,7 +173,7 @@ pub enum OptionValue {
     Count(u64),
 }
 
-/// Why a [`Validator`] could not be built.
+/// Why a [`crate::Validator`] could not be built.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
     /// What is wrong.

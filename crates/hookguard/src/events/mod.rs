@@ -6,7 +6,7 @@
 //! `description`s, `Option<T>` marks a field that may be absent and [`Nullable<T>`] one that
 //! may be `null`.
 //!
-//! A type does not carry `event_name`: the [`Event`] enum is tagged by it, and the generated
+//! A type does not carry `event_name`: the [`crate::catalog::Event`] enum is tagged by it, and the generated
 //! schemas pin it with `const`.
 
 mod book;
@@ -20,5 +20,3 @@ pub use common::*;
 pub use document::*;
 pub use image_group::*;
 pub use test_delivery::*;
-
-pub use crate::catalog::Event;
