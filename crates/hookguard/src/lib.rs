@@ -50,6 +50,7 @@ mod report;
 pub mod schema;
 pub mod signature;
 pub mod survey;
+mod tree_check;
 mod validator;
 
 pub use answer::{Answer, ProblemShape, Verdict};

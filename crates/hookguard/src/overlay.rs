@@ -28,7 +28,7 @@
 //! so a delivery that needs no overlay costs what it did. [`Overlay::apply_to_schema`] writes the
 //! effective schemas, for other tools (ajv, jsonschema-rs) to hold the same contract.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde_json::{Map, Value, json};
@@ -36,7 +36,6 @@ use serde_json::{Map, Value, json};
 use crate::catalog;
 use crate::compiled::{self, Schema, Types};
 use crate::schema::pointer_escape;
-use crate::survey::Survey;
 
 /// The overlay format this crate reads and writes (`hookguard_overlay`).
 pub const FORMAT_VERSION: u64 = 1;
@@ -465,6 +464,12 @@ fn parent_path(path: &str) -> String {
 }
 
 /// Reads `type`: one JSON type name or a non-empty list of them.
+/// The JSON types these names name (`"string"`, `"integer"`, ...); `None` when one is not a
+/// JSON type's name.
+pub(crate) fn types_named<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<Types> {
+    parse_types(&Value::from(names.into_iter().collect::<Vec<_>>())).ok()
+}
+
 fn parse_types(value: &Value) -> Result<Types, Problem> {
     let names: Vec<&Value> = match value {
         Value::Array(names) if !names.is_empty() => names.iter().collect(),
@@ -505,7 +510,7 @@ fn documented_type(types: Types) -> String {
 }
 
 /// `type` as JSON Schema writes it: one name, or a list in JSON Schema's order.
-fn type_names(types: Types) -> Value {
+pub(crate) fn type_names(types: Types) -> Value {
     let names: Vec<&str> = types.names().collect();
     match names.as_slice() {
         [one] => Value::from(*one),
@@ -525,8 +530,8 @@ pub struct OverlayError {
     pub entry: String,
     problem: Problem,
     /// The event the entry is under, and its group (`fields`, `enum_values`) and path.
-    event: Option<String>,
-    path: Option<(&'static str, String)>,
+    pub(crate) event: Option<String>,
+    pub(crate) path: Option<(&'static str, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -654,181 +659,3 @@ impl fmt::Display for OverlayError {
 }
 
 impl std::error::Error for OverlayError {}
-
-/// An overlay drafted from a survey ([`draft_from_survey`]).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Draft {
-    /// The overlay document, ready to write and to load.
-    pub document: Value,
-    /// The same overlay, resolved (as every host will resolve it).
-    pub overlay: Overlay,
-    /// What the survey found that no overlay can accept, one line each (a missing required
-    /// field, a value of another type), for the user to take up with Ocrolus.
-    pub left_out: Vec<String>,
-}
-
-/// Drafts an overlay from a survey whose enum values were kept: per event, every undeclared
-/// field with the types seen (`integer` folded into `number` when both were), and every value
-/// outside a documented enum. `base`, an overlay already in force (the survey ran with it), is
-/// kept and added to. Drift an overlay cannot accept goes to [`Draft::left_out`]; so does an
-/// entry the catalog refuses (checked with [`Overlay::resolve`], as every host will).
-pub fn draft_from_survey(survey: &Survey, base: Option<&Value>) -> Draft {
-    let mut events: Map<String, Value> = base
-        .and_then(|base| base.get("events"))
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    let mut left_out = Vec::new();
-    for (event_name, event) in &survey.events {
-        if catalog::event(event_name).is_none() {
-            continue;
-        }
-        let mut fields = Map::new();
-        for (path, seen) in &event.undeclared {
-            let mut names: BTreeSet<&str> = seen.types.iter().map(String::as_str).collect();
-            if names.contains("number") {
-                names.remove("integer");
-            }
-            let types = parse_types(&Value::from(names.into_iter().collect::<Vec<_>>()))
-                .unwrap_or(Types::ANY);
-            let field = json!({
-                "type": type_names(types),
-                "description": format!(
-                    "Seen in {} of {} deliveries surveyed; not in Ocrolus' documentation.",
-                    seen.deliveries, event.deliveries
-                ),
-            });
-            fields.insert(path.clone(), field);
-        }
-        let mut enum_values = Map::new();
-        for (path, outside) in &event.outside_enum {
-            if outside.values.is_empty() {
-                left_out.push(format!(
-                    "{event_name} {path}: {} deliveries had values outside the enum, but the \
-                     values were not kept",
-                    outside.deliveries
-                ));
-                continue;
-            }
-            let values: Vec<Value> = outside.values.keys().cloned().map(Value::from).collect();
-            enum_values.insert(path.clone(), Value::from(values));
-        }
-        for (path, deliveries) in &event.missing_required {
-            left_out.push(format!(
-                "{event_name} {path}: required but missing in {deliveries} deliveries (an \
-                 overlay cannot remove a requirement)"
-            ));
-        }
-        for (path, types) in &event.type_mismatches {
-            let found: Vec<&str> = types.keys().map(String::as_str).collect();
-            left_out.push(format!(
-                "{event_name} {path}: sent as {} in {} deliveries (an overlay cannot change a \
-                 documented type)",
-                found.join(" or "),
-                types.values().sum::<u64>()
-            ));
-        }
-        for (path, deliveries) in &event.format_mismatches {
-            left_out.push(format!(
-                "{event_name} {path}: not a UUID in {deliveries} deliveries (an overlay cannot \
-                 change a documented format)"
-            ));
-        }
-        let mut additions = match events.remove(event_name) {
-            Some(Value::Object(additions)) => additions,
-            _ => Map::new(),
-        };
-        for (name, added) in [("fields", fields), ("enum_values", enum_values)] {
-            if added.is_empty() {
-                continue;
-            }
-            let merged = additions
-                .entry(name)
-                .or_insert_with(|| Value::Object(Map::new()));
-            if let Value::Object(merged) = merged {
-                for (path, entry) in added {
-                    match (merged.get_mut(&path), entry) {
-                        (Some(Value::Array(kept)), Value::Array(new)) => {
-                            for value in new {
-                                if !kept.contains(&value) {
-                                    kept.push(value);
-                                }
-                            }
-                        }
-                        (Some(_), _) => {}
-                        (None, entry) => {
-                            merged.insert(path, entry);
-                        }
-                    }
-                }
-            }
-        }
-        if !additions.is_empty() {
-            events.insert(event_name.clone(), Value::Object(additions));
-        }
-    }
-    // Every entry must load: one the catalog refuses is left out with the reason, so that the
-    // draft as a whole is accepted by every host.
-    loop {
-        let document = overlay_document(&events, base);
-        match Overlay::resolve(&document) {
-            Ok(overlay) => {
-                return Draft {
-                    document,
-                    overlay,
-                    left_out,
-                };
-            }
-            Err(error) => {
-                if !remove_entry(&mut events, &error) {
-                    left_out.push(format!("the overlay: {error}"));
-                    return Draft {
-                        document: overlay_document(&Map::new(), base),
-                        overlay: Overlay::default(),
-                        left_out,
-                    };
-                }
-                left_out.push(error.to_string());
-            }
-        }
-    }
-}
-
-fn overlay_document(events: &Map<String, Value>, base: Option<&Value>) -> Value {
-    let mut document = Map::new();
-    document.insert("hookguard_overlay".into(), Value::from(FORMAT_VERSION));
-    if let Some(description) = base.and_then(|base| base.get("description")) {
-        document.insert("description".into(), description.clone());
-    }
-    document.insert("events".into(), Value::Object(events.clone()));
-    Value::Object(document)
-}
-
-/// Removes the entry an [`OverlayError`] is about, if it is one event's or one path's.
-fn remove_entry(events: &mut Map<String, Value>, error: &OverlayError) -> bool {
-    let Some(event) = &error.event else {
-        return false;
-    };
-    let Some((group, path)) = &error.path else {
-        return events.remove(event).is_some();
-    };
-    let Some(Value::Object(additions)) = events.get_mut(event) else {
-        return false;
-    };
-    let removed = additions
-        .get_mut(*group)
-        .and_then(Value::as_object_mut)
-        .and_then(|entries| entries.remove(path))
-        .is_some();
-    if additions
-        .get(*group)
-        .and_then(Value::as_object)
-        .is_some_and(Map::is_empty)
-    {
-        additions.remove(*group);
-    }
-    if additions.is_empty() {
-        events.remove(event);
-    }
-    removed
-}

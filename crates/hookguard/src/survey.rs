@@ -11,13 +11,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use crate::catalog::{self, Listing};
 use crate::compiled;
+use crate::compiled::Types;
 use crate::intake::{self, IntakeLimits};
 use crate::options::Options;
-use crate::overlay::Overlay;
+use crate::overlay::{FORMAT_VERSION, Overlay, OverlayError, type_names, types_named};
 use crate::schema::{BUNDLE_JSON, TEST_DELIVERY, pointer_escape};
 
 /// What one body showed.
@@ -435,6 +436,183 @@ impl Survey {
                 .collect();
         }
     }
+}
+
+/// An overlay drafted from a survey ([`draft_from_survey`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    /// The overlay document, ready to write and to load.
+    pub document: Value,
+    /// The same overlay, resolved (as every host will resolve it).
+    pub overlay: Overlay,
+    /// What the survey found that no overlay can accept, one line each (a missing required
+    /// field, a value of another type), for the user to take up with Ocrolus.
+    pub left_out: Vec<String>,
+}
+
+/// Drafts an overlay from a survey whose enum values were kept: per event, every undeclared
+/// field with the types seen (`integer` folded into `number` when both were), and every value
+/// outside a documented enum. `base`, an overlay already in force (the survey ran with it), is
+/// kept and added to. Drift an overlay cannot accept goes to [`Draft::left_out`]; so does an
+/// entry the catalog refuses (checked with [`Overlay::resolve`], as every host will).
+pub fn draft_from_survey(survey: &Survey, base: Option<&Value>) -> Draft {
+    let mut events: Map<String, Value> = base
+        .and_then(|base| base.get("events"))
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let mut left_out = Vec::new();
+    for (event_name, event) in &survey.events {
+        if catalog::event(event_name).is_none() {
+            continue;
+        }
+        let mut fields = Map::new();
+        for (path, seen) in &event.undeclared {
+            let mut names: BTreeSet<&str> = seen.types.iter().map(String::as_str).collect();
+            if names.contains("number") {
+                names.remove("integer");
+            }
+            let types = types_named(names).unwrap_or(Types::ANY);
+            let field = json!({
+                "type": type_names(types),
+                "description": format!(
+                    "Seen in {} of {} deliveries surveyed; not in Ocrolus' documentation.",
+                    seen.deliveries, event.deliveries
+                ),
+            });
+            fields.insert(path.clone(), field);
+        }
+        let mut enum_values = Map::new();
+        for (path, outside) in &event.outside_enum {
+            if outside.values.is_empty() {
+                left_out.push(format!(
+                    "{event_name} {path}: {} deliveries had values outside the enum, but the \
+                     values were not kept",
+                    outside.deliveries
+                ));
+                continue;
+            }
+            let values: Vec<Value> = outside.values.keys().cloned().map(Value::from).collect();
+            enum_values.insert(path.clone(), Value::from(values));
+        }
+        for (path, deliveries) in &event.missing_required {
+            left_out.push(format!(
+                "{event_name} {path}: required but missing in {deliveries} deliveries (an \
+                 overlay cannot remove a requirement)"
+            ));
+        }
+        for (path, types) in &event.type_mismatches {
+            let found: Vec<&str> = types.keys().map(String::as_str).collect();
+            left_out.push(format!(
+                "{event_name} {path}: sent as {} in {} deliveries (an overlay cannot change a \
+                 documented type)",
+                found.join(" or "),
+                types.values().sum::<u64>()
+            ));
+        }
+        for (path, deliveries) in &event.format_mismatches {
+            left_out.push(format!(
+                "{event_name} {path}: not a UUID in {deliveries} deliveries (an overlay cannot \
+                 change a documented format)"
+            ));
+        }
+        let mut additions = match events.remove(event_name) {
+            Some(Value::Object(additions)) => additions,
+            _ => Map::new(),
+        };
+        for (name, added) in [("fields", fields), ("enum_values", enum_values)] {
+            if added.is_empty() {
+                continue;
+            }
+            let merged = additions
+                .entry(name)
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(merged) = merged {
+                for (path, entry) in added {
+                    match (merged.get_mut(&path), entry) {
+                        (Some(Value::Array(kept)), Value::Array(new)) => {
+                            for value in new {
+                                if !kept.contains(&value) {
+                                    kept.push(value);
+                                }
+                            }
+                        }
+                        (Some(_), _) => {}
+                        (None, entry) => {
+                            merged.insert(path, entry);
+                        }
+                    }
+                }
+            }
+        }
+        if !additions.is_empty() {
+            events.insert(event_name.clone(), Value::Object(additions));
+        }
+    }
+    // Every entry must load: one the catalog refuses is left out with the reason, so that the
+    // draft as a whole is accepted by every host.
+    loop {
+        let document = overlay_document(&events, base);
+        match Overlay::resolve(&document) {
+            Ok(overlay) => {
+                return Draft {
+                    document,
+                    overlay,
+                    left_out,
+                };
+            }
+            Err(error) => {
+                if !remove_entry(&mut events, &error) {
+                    left_out.push(format!("the overlay: {error}"));
+                    return Draft {
+                        document: overlay_document(&Map::new(), base),
+                        overlay: Overlay::default(),
+                        left_out,
+                    };
+                }
+                left_out.push(error.to_string());
+            }
+        }
+    }
+}
+
+fn overlay_document(events: &Map<String, Value>, base: Option<&Value>) -> Value {
+    let mut document = Map::new();
+    document.insert("hookguard_overlay".into(), Value::from(FORMAT_VERSION));
+    if let Some(description) = base.and_then(|base| base.get("description")) {
+        document.insert("description".into(), description.clone());
+    }
+    document.insert("events".into(), Value::Object(events.clone()));
+    Value::Object(document)
+}
+
+/// Removes the entry an [`OverlayError`] is about, if it is one event's or one path's.
+fn remove_entry(events: &mut Map<String, Value>, error: &OverlayError) -> bool {
+    let Some(event) = &error.event else {
+        return false;
+    };
+    let Some((group, path)) = &error.path else {
+        return events.remove(event).is_some();
+    };
+    let Some(Value::Object(additions)) = events.get_mut(event) else {
+        return false;
+    };
+    let removed = additions
+        .get_mut(*group)
+        .and_then(Value::as_object_mut)
+        .and_then(|entries| entries.remove(path))
+        .is_some();
+    if additions
+        .get(*group)
+        .and_then(Value::as_object)
+        .is_some_and(Map::is_empty)
+    {
+        additions.remove(*group);
+    }
+    if additions.is_empty() {
+        events.remove(event);
+    }
+    removed
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use crate::catalog;
-use crate::compiled::{self, Findings};
+use crate::compiled;
 use crate::event_findings::{
     alias_mismatch, missing_event_name, undocumented_payload, unknown_event,
 };
@@ -15,6 +15,7 @@ use crate::options::{ConfigError, Options};
 use crate::overlay::Overlay;
 use crate::pointer;
 use crate::report::{Finding, FindingList, Normalized, Omitted, Report};
+use crate::tree_check::{self, Findings};
 
 /// Validates and normalizes Ocrolus webhook deliveries. Cheap to build and to reconfigure:
 /// the event schemas are compiled into the crate ([`crate::compiled`]), not at start-up.
@@ -118,7 +119,7 @@ impl Validator {
             Some(other) => {
                 let message = format!(
                     "event_name must be a string, found {}",
-                    compiled::kind_of(other)
+                    tree_check::kind_of(other)
                 );
                 return Report::refused(Finding::at("invalid_event_name", "/event_name", message));
             }
@@ -136,7 +137,7 @@ impl Validator {
             .overlay
             .as_ref()
             .and_then(|overlay| overlay.event(spec.name));
-        compiled::check(schema, &instance, &mut String::new(), &mut findings);
+        tree_check::check(schema, &instance, &mut String::new(), &mut findings);
         let Value::Object(payload) = instance else {
             return Report::refused(Finding::at(
                 "internal",
@@ -178,7 +179,7 @@ impl Validator {
     fn check_test_delivery(&self, payload: Map<String, Value>, want_normalized: bool) -> Report {
         let instance = Value::Object(payload);
         let mut findings = self.findings();
-        compiled::check(
+        tree_check::check(
             &compiled::TEST_DELIVERY,
             &instance,
             &mut String::new(),

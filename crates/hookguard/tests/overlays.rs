@@ -96,7 +96,7 @@ fn the_drift_overlay_is_what_a_survey_of_the_capture_drafts() {
         survey.add(surveyor.observe(&line, &keep_values));
     }
     survey.finish(&surveyor);
-    let draft = hookguard::overlay::draft_from_survey(&survey, None);
+    let draft = hookguard::survey::draft_from_survey(&survey, None);
     holds_recorded(OVERLAY, &draft.document);
     // What the capture drifted that no overlay may accept is listed, not dropped.
     let left_out = draft.left_out.join("\n");

@@ -162,7 +162,7 @@ pub fn survey(module: &PluginModule, args: &SurveyArgs, timings: Option<Instant>
     };
     survey.finish(&surveyor);
     if let Some(path) = &args.emit_overlay {
-        let draft = hookguard::overlay::draft_from_survey(&survey, overlay.as_ref());
+        let draft = hookguard::survey::draft_from_survey(&survey, overlay.as_ref());
         crate::overlay::write_draft(path, &draft, &mut io::stderr().lock())?;
     }
     if !check.reveal_values {

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result, anyhow};
-use hookguard::overlay::Draft;
+use hookguard::survey::Draft;
 use serde_json::Value;
 
 use crate::advice::Advise;

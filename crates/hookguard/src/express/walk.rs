@@ -1,4 +1,4 @@
-//! The compiled schema checked over a value's text, the way `compiled::check` checks it over a
+//! The compiled schema checked over a value's text, the way `tree_check::check` checks it over a
 //! tree, keyword for keyword; a [`Judge`] decides what a failure does: [`Clean`] stops at the
 //! first (and may write the normalized payload as it goes), [`Collect`] records every finding,
 //! located where its value starts.

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
-use super::{Constant, Schema, Types, message};
+use crate::compiled::{Constant, Schema, Types, is_uuid, message};
 use crate::overlay::{self, EventAdditions};
 use crate::report::{Finding, FindingList};
 use crate::schema::pointer_escape;
@@ -234,46 +234,6 @@ fn below(number: &serde_json::Number, minimum: i64) -> bool {
         number.as_f64().is_some_and(|float| float < minimum)
     }
 }
-
-/// The RFC 9562 text form the schemas' UUID `pattern` describes:
-/// `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`.
-pub(crate) fn is_uuid(text: &[u8]) -> bool {
-    let Ok(bytes) = <&[u8; 36]>::try_from(text) else {
-        return false;
-    };
-    let mut expected = UUID_SHAPE.iter();
-    bytes.iter().all(|&byte| {
-        let class = UUID_CLASS.get(usize::from(byte)).copied().unwrap_or(0);
-        expected.next() == Some(&class)
-    })
-}
-
-/// Byte classes of the UUID text form: 1 a hexadecimal digit, 2 a dash, 0 anything else.
-#[allow(clippy::indexing_slicing)] // A constant: an index out of bounds fails the build.
-static UUID_CLASS: [u8; 256] = {
-    let mut class = [0u8; 256];
-    let mut byte = 0;
-    while byte < 256 {
-        let c = byte as u8;
-        if c.is_ascii_hexdigit() {
-            class[byte] = 1;
-        }
-        byte += 1;
-    }
-    class[b'-' as usize] = 2;
-    class
-};
-
-/// The classes a UUID's 36 bytes must have, in order (8-4-4-4-12 digits).
-#[allow(clippy::indexing_slicing)]
-const UUID_SHAPE: [u8; 36] = {
-    let mut shape = [1u8; 36];
-    shape[8] = 2;
-    shape[13] = 2;
-    shape[18] = 2;
-    shape[23] = 2;
-    shape
-};
 
 /// Names a value's JSON type without revealing the value.
 pub(crate) fn kind_of(value: &Value) -> &'static str {
