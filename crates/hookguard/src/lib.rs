@@ -29,6 +29,20 @@ assert_eq!(report.source_event_name, Some("BOOK_VERIFIED"));
 ```
 
 Nothing in this crate panics on any input: hosts run it inside VMs where a panic is a trap.
+
+# Layers
+
+Each module imports only modules in the layers below it (no import circles), so the crate
+reads top-down. A delivery goes from the top: [`gate`] (or [`Validator`] alone) asks the
+layers below and answers.
+
+| layer | modules | job |
+|---|---|---|
+| host | [`gate`], [`delivery`], [`survey`] | the gate every host calls (size, signature, validation, allowed events, the claim on the request id); the delivery contract's states and memories; surveys of drift and the overlays they draft |
+| validation | `validator`, `express`, `tree_check`, `normalize` | the express lane judging a body from its bytes, the tree path (its oracle and fallback), normalization |
+| findings and answers | [`answer`], `event_findings`, `report` | what a report and an answer say, in one wording |
+| contract | [`overlay`], `options`, [`catalog`], [`schema`], [`events`], `compiled` | event types, the catalog, published and compiled schemas, overlays, options and limits |
+| JSON and signatures | [`intake`], `number`, `pointer`, `location`, [`signature`] | strict reading of bytes, exact numbers, pointers and positions; HMAC signatures |
 */
 
 pub mod answer;

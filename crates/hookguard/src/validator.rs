@@ -18,7 +18,7 @@ use crate::report::{Finding, FindingList, Normalized, Omitted, Report};
 use crate::tree_check::{self, Findings};
 
 /// Validates and normalizes Ocrolus webhook deliveries. Cheap to build and to reconfigure:
-/// the event schemas are compiled into the crate ([`crate::compiled`]), not at start-up.
+/// the event schemas are compiled into the crate (`compiled`), not at start-up.
 #[derive(Debug, Clone)]
 pub struct Validator {
     options: Options,
