@@ -204,10 +204,9 @@ struct Run {
     jobs: usize,
     /// Signature checking, with `--secret-file` (shared with the workers' plan).
     signature: Option<std::sync::Arc<SignaturePlan>>,
-    /// Authentic request ids seen so far, with where the first copy is and how many copies
-    /// came. Filled in output order, so what a copy is called does not depend on which
-    /// worker saw it first.
-    attempts: std::collections::HashMap<String, (String, u32)>,
+    /// Authentic request ids seen so far, with their attempts. Filled in output order, so what
+    /// a copy is called does not depend on which worker saw it first.
+    attempts: std::collections::HashMap<String, Attempts>,
 }
 
 impl Run {
@@ -307,7 +306,13 @@ impl Run {
     /// it did not get a 2xx for, under the same id): it is said so with a warning naming the
     /// first copy and the attempt's number, never refused as a replay, because a capture
     /// does not show which attempt the service took.
-    fn apply_signature(&mut self, admission: &mut Admission, report: &mut Report, at: String) {
+    fn apply_signature(
+        &mut self,
+        admission: &mut Admission,
+        report: &mut Report,
+        at: String,
+        answered: Option<u16>,
+    ) {
         if self.signature.is_none() {
             return;
         }
@@ -321,20 +326,20 @@ impl Run {
         else {
             return;
         };
-        let (first, attempts) = self.attempts.entry(id.clone()).or_insert((at, 0));
-        *attempts += 1;
-        if *attempts > 1 {
+        let attempts = self.attempts.entry(id.clone()).or_insert_with(|| Attempts {
+            first: at.clone(),
+            answers: Vec::new(),
+        });
+        if let Some(error) = attempts.retry_message() {
             report.warn(Finding {
                 code: String::from(RETRIED_CODE),
                 instance_location: String::new(),
                 keyword_location: String::new(),
-                error: format!(
-                    "attempt {attempts} of the delivery at {first} (same Webhook-Request-Id): \
-                     a retry; a receiver forwards it only if no earlier attempt was delivered"
-                ),
+                error,
                 position: None,
             });
         }
+        attempts.answers.push((at, answered));
     }
 
     /// Counts one result. Input problems and module failures are reported on stderr here;
@@ -353,7 +358,11 @@ impl Run {
                         }
                         if let Some(admission) = &mut checked.admission {
                             let at = checked.source.to_string();
-                            self.apply_signature(admission, &mut report, at);
+                            let answered = checked
+                                .request
+                                .as_ref()
+                                .and_then(|request| request.answered);
+                            self.apply_signature(admission, &mut report, at, answered);
                         }
                         self.tally.count(&report);
                         return Some((*checked, report));
@@ -438,6 +447,56 @@ impl Run {
 /// The finding behind a refusal: the first error of the problem document.
 /// The warning on a later copy of an authentic delivery in the input.
 pub(crate) const RETRIED_CODE: &str = "retried_delivery";
+
+/// The attempts of one authentic delivery in the input, in order.
+struct Attempts {
+    /// Where the first is.
+    first: String,
+    /// Each attempt so far: where it is, and what the receiver answered when the capture kept it.
+    answers: Vec<(String, Option<u16>)>,
+}
+
+impl Attempts {
+    /// What the next attempt is, when it is not the first: its number, the first's place, and
+    /// which earlier attempt was delivered (answered 2xx), as far as the capture shows.
+    fn retry_message(&self) -> Option<String> {
+        if self.answers.is_empty() {
+            return None;
+        }
+        let number = self.answers.len() + 1;
+        let first = &self.first;
+        let delivered =
+            self.answers.iter().enumerate().find(|(_, (_, answered))| {
+                answered.is_some_and(|status| (200..300).contains(&status))
+            });
+        let outcome = match delivered {
+            Some((index, (at, Some(status)))) => format!(
+                "attempt {} ({at}) was delivered (answered {status}): a receiver acknowledges this \
+                 copy without forwarding it",
+                index + 1
+            ),
+            _ if self.answers.iter().all(|(_, answered)| answered.is_some()) => {
+                let statuses: Vec<String> = self
+                    .answers
+                    .iter()
+                    .filter_map(|(_, answered)| answered.map(|status| status.to_string()))
+                    .collect();
+                format!(
+                    "no earlier attempt was delivered (answered {}): a receiver checks this one as \
+                     a new delivery",
+                    statuses.join(", ")
+                )
+            }
+            _ => String::from(
+                "a receiver forwards it only if no earlier attempt was delivered (the capture \
+                 does not show the answers)",
+            ),
+        };
+        Some(format!(
+            "attempt {number} of the delivery at {first} (same Webhook-Request-Id): a retry; {outcome}"
+        ))
+    }
+}
 
 fn first_problem_error(admission: &Admission) -> Option<Finding> {
     #[derive(serde::Deserialize)]

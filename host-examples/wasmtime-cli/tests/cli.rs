@@ -639,6 +639,75 @@ fn an_unframed_body_keeps_its_final_newline_and_a_bom_in_the_secret_file_is_not_
     );
 }
 
+/// A HAR capture keeps the receiver's answers: the retries of a delivery say which attempt was
+/// delivered, and copies after it are named as what a receiver acknowledges.
+#[test]
+fn a_har_capture_of_retries_says_which_attempt_was_delivered() {
+    let secret = "whsec_retries";
+    let now = 1_800_000_000_i64;
+    let body = r#"{"status":"VERIFICATION_COMPLETE","uploaded_doc_pk":0,"book_pk":0}"#;
+    let signature = hmac_sha256_hex(
+        secret.as_bytes(),
+        format!("{now}.req-har.{body}").as_bytes(),
+    );
+    let entry = |status: u64| {
+        serde_json::json!({
+            "request": {"method": "POST", "url": "https://receiver.example/hooks", "headers": [
+                {"name": "Content-Type", "value": "application/json"},
+                {"name": "Webhook-Signature", "value": signature},
+                {"name": "Webhook-Timestamp", "value": now.to_string()},
+                {"name": "Webhook-Request-Id", "value": "req-har"}],
+                "postData": {"mimeType": "application/json", "text": body}},
+            "response": {"status": status}
+        })
+    };
+    let har =
+        serde_json::json!({"log": {"entries": [entry(503), entry(503), entry(200), entry(200)]}});
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("har-retries");
+    std::fs::create_dir_all(&dir).unwrap();
+    let capture = dir.join("retries.har");
+    std::fs::write(&capture, har.to_string()).unwrap();
+    let secrets = dir.join("secrets.txt");
+    std::fs::write(&secrets, secret).unwrap();
+    let output = run(&[
+        "validate",
+        "--format=ndjson",
+        "--no-summary",
+        "--secret-file",
+        secrets.to_str().unwrap(),
+        "--now",
+        &now.to_string(),
+        capture.to_str().unwrap(),
+    ]);
+    let records = ndjson_records(&output);
+    assert_eq!(records.len(), 4, "{}", transcript(&output));
+    let warning = |index: usize| {
+        records[index]["warnings"][0]["error"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let first = records[0]["source"].as_str().unwrap();
+    assert!(records[0]["warnings"].as_array().unwrap().is_empty());
+    assert_eq!(
+        warning(1),
+        format!(
+            "attempt 2 of the delivery at {first} (same Webhook-Request-Id): a retry; no earlier attempt was delivered (answered 503): a receiver checks this one as a new delivery"
+        )
+    );
+    assert!(warning(2).contains("(answered 503, 503)"), "{}", warning(2));
+    let delivered = records[2]["source"].as_str().unwrap();
+    assert_eq!(
+        warning(3),
+        format!(
+            "attempt 4 of the delivery at {first} (same Webhook-Request-Id): a retry; attempt 3 ({delivered}) was delivered (answered 200): a receiver acknowledges this copy without forwarding it"
+        )
+    );
+    for record in &records {
+        assert_eq!(record["valid"], true, "{}", transcript(&output));
+    }
+}
+
 /// The shared signature vectors (tests/fixtures/signatures/vectors.json).
 fn signature_vectors() -> Value {
     let path = repo_root().join("tests/fixtures/signatures/vectors.json");

@@ -21,6 +21,15 @@ struct Log {
 #[derive(Deserialize)]
 struct Entry {
     request: Request,
+    /// What the receiver answered; HAR writes status 0 when no response came.
+    #[serde(default)]
+    response: Option<Response>,
+}
+
+#[derive(Deserialize)]
+struct Response {
+    #[serde(default)]
+    status: u64,
 }
 
 #[derive(Deserialize)]
@@ -103,6 +112,10 @@ pub fn read(
                     .filter(|header| super::is_webhook_header(&header.name))
                     .map(|header| (header.name, header.value))
                     .collect(),
+                answered: entry
+                    .response
+                    .and_then(|response| u16::try_from(response.status).ok())
+                    .filter(|status| (100..600).contains(status)),
             }),
             // The body is a JSON string inside the archive, escaped: positions stay relative
             // to the body itself.

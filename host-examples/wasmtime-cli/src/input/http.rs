@@ -180,6 +180,8 @@ fn read_request<R: BufRead>(
                 (header.name.to_owned(), value)
             })
             .collect(),
+        // A raw HTTP capture holds requests only.
+        answered: None,
     };
     let values = |name: &str| -> Vec<String> {
         request

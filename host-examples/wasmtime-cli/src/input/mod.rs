@@ -61,6 +61,9 @@ pub struct RequestLine {
     /// lossily (a signature header that is not ASCII is malformed either way).
     #[serde(skip)]
     pub webhook_headers: Vec<(String, String)>,
+    /// The status the receiver answered, when the capture kept it (a HAR entry's response).
+    #[serde(skip)]
+    pub answered: Option<u16>,
 }
 
 /// Whether a header is one of Ocrolus' `Webhook-*` delivery headers (the signature's inputs).
