@@ -16,12 +16,11 @@
 // `in_flight_seconds`, 3 s here) and is counted apart. Exit 0 when all hold; figures are
 // printed for RELIABILITY.md.
 import { createHmac } from 'node:crypto';
-import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { envoyConfig, send, startEnvoy } from '../test/harness.mjs';
+import { envoyConfig, generator, send, startEnvoy, startFlakyService } from '../test/harness.mjs';
 import { startRedis, startWebdis } from '../../../tests/stores/servers.mjs';
 
 const [deliveries = 400, senders = 16, seed = 7] = process.argv.slice(2).map(Number);
@@ -29,42 +28,17 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 const BODY = readFileSync(join(root, 'tests/fixtures/seeds/organization/book.verified.json'));
 const SECRET = 'whsec_delivery_soak';
 
-/** mulberry32: a small seeded generator, so a failing run can be repeated with its seed. */
-function generator(state) {
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = generator(seed);
 
 const planned = new Map();
-const seen = new Map();
-const taken = new Map();
-const service = createServer((req, res) => {
-  req.resume();
-  req.on('end', () => {
-    const id = req.headers['webhook-request-id'] ?? '-';
-    const attempt = (seen.get(id) ?? 0) + 1;
-    seen.set(id, attempt);
-    if (attempt <= (planned.get(id) ?? 0)) {
-      res.writeHead(503);
-      return res.end();
-    }
-    taken.set(id, (taken.get(id) ?? 0) + 1);
-    // A little work, so copies meet deliveries in flight.
-    setTimeout(() => { res.writeHead(200); res.end('taken'); }, 2 + Math.floor(random() * 20));
-  });
-});
-await new Promise((resolve) => service.listen(0, '127.0.0.1', resolve));
+// A little work on each delivery taken, so copies meet deliveries in flight.
+const service = await startFlakyService({ workMs: () => 2 + Math.floor(random() * 20) });
 
 const redis = await startRedis();
 let webdis = await startWebdis(redis.port);
 const webdisPort = webdis.port;
 const config = () => envoyConfig({
-  upstreamPort: service.address().port,
+  upstreamPort: service.port,
   clusters: { webdis: webdisPort },
   // A claim cut by the restart lapses in 3 s, so its delivery's retry is seen within the run.
   listeners: { shared: { signature: { secrets: [SECRET], in_flight_seconds: 3 }, shared_store: { cluster: 'webdis', timeout_ms: 250 } } },
@@ -104,7 +78,9 @@ function attempt(requestId, timestamp) {
 /** One sender's whole delivery: attempts until a 2xx, copies on the side. */
 async function deliver(index) {
   const id = `soak-${seed}-${index}`;
-  planned.set(id, Math.floor(random() * 4));
+  const firstFailures = Math.floor(random() * 4);
+  planned.set(id, firstFailures);
+  service.plan(id, { failures: firstFailures });
   const first = Math.floor(Date.now() / 1000);
   for (let number = 1; number <= 200; number += 1) {
     const timestamp = number % 2 === 0 ? Math.floor(Date.now() / 1000) : first;
@@ -151,7 +127,7 @@ let forwardedAfterTaken = 0;
 let cut = 0;
 let cutTakenTwice = 0;
 for (const [id, failuresPlanned] of planned) {
-  const count = taken.get(id) ?? 0;
+  const count = service.taken(id);
   const wasCut = history.get(id).some((entry) => entry.includes(':0@'));
   if (count === 0) { lost += 1; failures.push(`${id}: lost: ${history.get(id).join(' ')}`); }
   if (wasCut) {
@@ -160,14 +136,14 @@ for (const [id, failuresPlanned] of planned) {
     continue;
   }
   if (count > 1) takenTwice += 1;
-  const extra = (seen.get(id) ?? 0) - (failuresPlanned + 1);
-  if (extra !== 0) { forwardedAfterTaken += Math.max(0, extra); failures.push(`${id}: seen ${seen.get(id)} times, planned ${failuresPlanned} failures: ${history.get(id).join(' ')}`); }
+  const extra = service.seen(id) - (failuresPlanned + 1);
+  if (extra !== 0) { forwardedAfterTaken += Math.max(0, extra); failures.push(`${id}: seen ${service.seen(id)} times, planned ${failuresPlanned} failures: ${history.get(id).join(' ')}`); }
 }
 const storeUnavailable = await Promise.all(gateways.map(async (gateway) => (await gateway.stats()).get('wasmcustom.hookguard.store.unavailable') ?? 0));
 for (const gateway of gateways) await gateway.stop();
 await webdis.stop();
 await redis.stop();
-await new Promise((resolve) => { service.closeAllConnections(); service.close(resolve); });
+await service.stop();
 
 const retriedDeliveries = [...planned.values()].filter((failuresPlanned) => failuresPlanned > 0).length;
 console.log(JSON.stringify({

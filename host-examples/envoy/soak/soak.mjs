@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { envoyConfig, send, startEnvoy, startUpstream, vmMemory } from '../test/harness.mjs';
+import { envoyConfig, generator, send, startEnvoy, startUpstream, vmMemory } from '../test/harness.mjs';
 import { hostileCases, located } from '../../../tests/fixtures/hostile/hostile.mjs';
 
 const seconds = Number(process.argv[2] ?? 180);
@@ -29,16 +29,6 @@ const SECRET = 'whsec_soak_0123456789abcdef0123456789';
 const MAX_ERRORS_IN_PROBLEM = 20;
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
-
-/** mulberry32: a small seeded generator, so a failing mix can be replayed with its seed. */
-function generator(state) {
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The deliveries and what each must get. `expect`: { status, errors?, upstream?: sha256 }. */
 function buildPool() {

@@ -6,55 +6,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { envoyConfig, send, startEnvoy } from './harness.mjs';
+import { envoyConfig, send, startEnvoy, startFlakyService } from './harness.mjs';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const BODY = readFileSync(join(root, 'tests/fixtures/seeds/organization/book.verified.json'));
 const SECRET = 'whsec_delivery_contract';
 const MAX_ATTEMPTS = 8;
-
-/**
- * A webhook service that fails on purpose: per request id, the first `failures` attempts are
- * answered 503 (or the connection is reset, for `reset`), after `delayMs`; then 200. It counts
- * the attempts it saw and the ones it took (answered 2xx).
- */
-async function startFlakyService() {
-  const plans = new Map();
-  const seen = new Map();
-  const taken = new Map();
-  const server = createServer((req, res) => {
-    req.on('error', () => {});
-    req.resume();
-    req.on('end', async () => {
-      // The sender's own header: under Istio's block the verdict headers cannot be added.
-      const id = req.headers['webhook-request-id'] ?? '-';
-      const plan = plans.get(id) ?? { failures: 0 };
-      const attempt = (seen.get(id) ?? 0) + 1;
-      seen.set(id, attempt);
-      if (plan.delayMs) await new Promise((resolve) => setTimeout(resolve, plan.delayMs));
-      if (attempt <= plan.failures) {
-        if (plan.reset) return req.socket.destroy();
-        res.writeHead(503, { 'content-type': 'text/plain' });
-        return res.end('try later');
-      }
-      taken.set(id, (taken.get(id) ?? 0) + 1);
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.end('taken');
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: server.address().port,
-    plan: (id, plan) => plans.set(id, plan),
-    seen: (id) => seen.get(id) ?? 0,
-    taken: (id) => taken.get(id) ?? 0,
-    stop: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
-  };
-}
 
 let service;
 let envoy;

@@ -50,6 +50,59 @@ export async function startUpstream({ record } = {}) {
 }
 
 /**
+ * A webhook service that fails on purpose, for the delivery contract's tests and soak: per
+ * request id (the sender's own `webhook-request-id`: under Istio's block the verdict headers
+ * cannot be added), the first `failures` attempts are answered 503 (or the connection is reset,
+ * with `reset`), after `delayMs`; then 200, after `workMs` (a function of nothing: each call may
+ * differ). It counts the attempts it saw and the ones it took (answered 2xx).
+ */
+export async function startFlakyService({ workMs = () => 0 } = {}) {
+  const plans = new Map();
+  const seen = new Map();
+  const taken = new Map();
+  const server = createServer((req, res) => {
+    req.on('error', () => {});
+    req.resume();
+    req.on('end', async () => {
+      const id = req.headers['webhook-request-id'] ?? '-';
+      const plan = plans.get(id) ?? { failures: 0 };
+      const attempt = (seen.get(id) ?? 0) + 1;
+      seen.set(id, attempt);
+      if (plan.delayMs) await sleep(plan.delayMs);
+      if (attempt <= plan.failures) {
+        if (plan.reset) return req.socket.destroy();
+        res.writeHead(503, { 'content-type': 'text/plain' });
+        return res.end('try later');
+      }
+      taken.set(id, (taken.get(id) ?? 0) + 1);
+      const work = workMs();
+      if (work > 0) await sleep(work);
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('taken');
+    });
+  });
+  server.keepAliveTimeout = 30_000; // longer than Envoy's upstream idle_timeout
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: server.address().port,
+    plan: (id, plan) => plans.set(id, plan),
+    seen: (id) => seen.get(id) ?? 0,
+    taken: (id) => taken.get(id) ?? 0,
+    stop: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
+  };
+}
+
+/** mulberry32: a small seeded generator, so a failing run can be repeated with its seed. */
+export function generator(state) {
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
  * The Envoy configuration for the tests, as JSON (which Envoy reads like YAML): one listener
  * per named plugin configuration, all in front of one upstream, one VM per worker shared by
  * the plugins. A listener whose plugin configuration is `null` has no hookguard filter.

@@ -6,48 +6,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { envoyConfig, send, startEnvoy } from './harness.mjs';
+import { envoyConfig, send, startEnvoy, startFlakyService } from './harness.mjs';
 import { startRedis, startWebdis } from '../../../tests/stores/servers.mjs';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const BODY = readFileSync(join(root, 'tests/fixtures/seeds/organization/book.verified.json'));
 const SECRET = 'whsec_shared_store';
-
-/** A service that fails the first `failures` attempts of an id (503) and counts what it took. */
-async function startService() {
-  const plans = new Map();
-  const seen = new Map();
-  const taken = new Map();
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', async () => {
-      const id = req.headers['webhook-request-id'] ?? '-';
-      const attempt = (seen.get(id) ?? 0) + 1;
-      seen.set(id, attempt);
-      const plan = plans.get(id) ?? {};
-      if (plan.delayMs) await new Promise((resolve) => setTimeout(resolve, plan.delayMs));
-      if (attempt <= (plan.failures ?? 0)) {
-        res.writeHead(503);
-        return res.end();
-      }
-      taken.set(id, (taken.get(id) ?? 0) + 1);
-      res.writeHead(200);
-      res.end('taken');
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: server.address().port,
-    plan: (id, plan) => plans.set(id, plan),
-    seen: (id) => seen.get(id) ?? 0,
-    taken: (id) => taken.get(id) ?? 0,
-    stop: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
-  };
-}
 
 let redis;
 let webdis;
@@ -69,7 +36,7 @@ function gatewayConfig() {
 before(async () => {
   redis = await startRedis();
   webdis = await startWebdis(redis.port);
-  service = await startService();
+  service = await startFlakyService();
   gateways.push(await startEnvoy(gatewayConfig()), await startEnvoy(gatewayConfig()));
 });
 
