@@ -608,18 +608,7 @@ fn an_unframed_body_keeps_its_final_newline_and_a_bom_in_the_secret_file_is_not_
     );
     // Twice: a body followed by a blank line and another request, and one at the end.
     std::fs::write(&capture, format!("{request}{request}")).unwrap();
-    let secrets = dir.join("secrets.txt");
-    std::fs::write(&secrets, format!("\u{feff}{secret}\r\n")).unwrap();
-    let output = run(&[
-        "validate",
-        "--format=ndjson",
-        "--no-summary",
-        "--secret-file",
-        secrets.to_str().unwrap(),
-        "--now",
-        &now.to_string(),
-        capture.to_str().unwrap(),
-    ]);
+    let output = validate_signed(&dir, &format!("\u{feff}{secret}\r\n"), now, &capture);
     let records = ndjson_records(&output);
     assert_eq!(records.len(), 2, "{}", transcript(&output));
     // The first is authentic; the second is the same request id again: the sender's retry,
@@ -637,6 +626,23 @@ fn an_unframed_body_keeps_its_final_newline_and_a_bom_in_the_secret_file_is_not_
         "{}",
         transcript(&output)
     );
+}
+
+/// `validate --format=ndjson` of `capture` with `secret_file` (written into `dir` as given) and
+/// the clock at `now`.
+fn validate_signed(dir: &Path, secret_file: &str, now: i64, capture: &Path) -> Output {
+    let secrets = dir.join("secrets.txt");
+    std::fs::write(&secrets, secret_file).unwrap();
+    run(&[
+        "validate",
+        "--format=ndjson",
+        "--no-summary",
+        "--secret-file",
+        secrets.to_str().unwrap(),
+        "--now",
+        &now.to_string(),
+        capture.to_str().unwrap(),
+    ])
 }
 
 /// A HAR capture keeps the receiver's answers: the retries of a delivery say which attempt was
@@ -667,18 +673,7 @@ fn a_har_capture_of_retries_says_which_attempt_was_delivered() {
     std::fs::create_dir_all(&dir).unwrap();
     let capture = dir.join("retries.har");
     std::fs::write(&capture, har.to_string()).unwrap();
-    let secrets = dir.join("secrets.txt");
-    std::fs::write(&secrets, secret).unwrap();
-    let output = run(&[
-        "validate",
-        "--format=ndjson",
-        "--no-summary",
-        "--secret-file",
-        secrets.to_str().unwrap(),
-        "--now",
-        &now.to_string(),
-        capture.to_str().unwrap(),
-    ]);
+    let output = validate_signed(&dir, secret, now, &capture);
     let records = ndjson_records(&output);
     assert_eq!(records.len(), 4, "{}", transcript(&output));
     let warning = |index: usize| {
