@@ -77,9 +77,8 @@ const settlers = new WeakMap();
  *
  * `config` is hookguard's configuration in JavaScript's spelling, as in every host:
  * `{ maxBytes, maxDepth, strict, revealValues, maxFindings, allowedEvents, problem,
- *    signature: { secrets, toleranceSeconds, required, onReplay }, replaySlots }`.
- * Replays are remembered in this process only: behind several processes or replicas, dedupe
- * on `req.hookguard.requestId` in your own store. `now` is the clock (Unix seconds), for tests.
+ *    signature: { secrets, toleranceSeconds, required, onReplay, inFlightSeconds }, replaySlots }`.
+ * `now` is the clock (Unix seconds), for tests.
  * `settleByResponse: false` leaves settling to the caller (see createReceiver). `memory` is a
  * memory shared by replicas (`new RedisMemory(client)` from `hookguard/shared`), `store` its
  * options (`{ onStoreError: 'refuse' | 'process', timeoutMs, log }`); without it, request ids

@@ -16,7 +16,6 @@ use crate::host::{Host, HostError, LogLevel};
 use crate::metrics::Metric;
 use crate::replay::SharedDataMemory;
 use crate::store::{StoreError, StorePolicy};
-use hookguard::delivery::DeliveryMemory;
 
 /// Whether the host should let the request go on, or hold it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,10 +52,9 @@ pub struct Exchange {
     /// one as it arrived (a repeat is refused, so none may be dropped), kept from the headers
     /// for the signature check on the complete body.
     signature_headers: Vec<(&'static str, Vec<u8>)>,
-    /// The claim a forwarded delivery holds on its request id, until the upstream answers.
-    ticket: Option<Ticket>,
-    /// Whether that claim is in the shared store (else in this Envoy's shared data).
-    ticket_in_store: bool,
+    /// The claim a forwarded delivery holds on its request id, until the upstream answers, and
+    /// the memory that holds it.
+    ticket: Option<(Ticket, ClaimedIn)>,
     /// A store call whose answer the request or the response waits for.
     awaiting: Option<Awaiting>,
 }
@@ -69,6 +67,16 @@ enum Admitted {
     Asked,
     /// The store could not be asked, and its policy already acted.
     Decided(Flow),
+}
+
+/// Which memory holds a claim: the shared store when one is configured and answered, this
+/// Envoy's shared data otherwise (no store, or `on_unavailable: process`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ClaimedIn {
+    /// This Envoy's shared data ([`SharedDataMemory`]).
+    SharedData,
+    /// The shared store (Redis through webdis).
+    Store,
 }
 
 /// What a call to the shared store was for.
@@ -123,7 +131,6 @@ impl Exchange {
             headers_forwarded: false,
             signature_headers: Vec::new(),
             ticket: None,
-            ticket_in_store: false,
             awaiting: None,
         }
     }
@@ -167,8 +174,7 @@ impl Exchange {
                     Ok(claim) => {
                         let mut admission = *admission;
                         admission.conclude(claim);
-                        self.ticket_in_store = admission.ticket().is_some();
-                        self.finish(host, &admission)
+                        self.finish(host, &admission, ClaimedIn::Store)
                     }
                     Err(error) => self.store_failed(host, *admission, error),
                 };
@@ -186,16 +192,14 @@ impl Exchange {
     /// Ends the claim held. Returns whether a store call now carries it (the caller may wait
     /// for its answer).
     fn settle(&mut self, host: &mut dyn Host, outcome: Outcome) -> bool {
-        let Some(ticket) = self.ticket.take() else {
+        let Some((ticket, claimed_in)) = self.ticket.take() else {
             return false;
         };
         host.count(Metric::Delivery(outcome));
         let gateway = Rc::clone(&self.gateway);
-        let (Some(store), Some(lifetimes), true) = (
-            &gateway.shared_store,
-            gateway.gate.lifetimes(),
-            self.ticket_in_store,
-        ) else {
+        let (ClaimedIn::Store, Some(store), Some(lifetimes)) =
+            (claimed_in, &gateway.shared_store, gateway.gate.lifetimes())
+        else {
             let settled = host.now_unix_s().and_then(|now| {
                 let mut memory = SharedDataMemory {
                     host: &mut *host,
@@ -323,7 +327,7 @@ impl Exchange {
 
     fn judge(&mut self, host: &mut dyn Host, body: &[u8]) -> Flow {
         match self.admit(host, body) {
-            Ok(Admitted::Now(admission)) => self.finish(host, &admission),
+            Ok(Admitted::Now(admission)) => self.finish(host, &admission, ClaimedIn::SharedData),
             // The shared store was asked; its answer resumes the request.
             Ok(Admitted::Asked) => Flow::Pause,
             Ok(Admitted::Decided(flow)) => flow,
@@ -332,8 +336,14 @@ impl Exchange {
     }
 
     /// Acts on a complete admission: the body normalized if so configured, drift noticed, the
-    /// claim kept, counted, and the delivery forwarded or answered.
-    fn finish(&mut self, host: &mut dyn Host, admission: &Admission) -> Flow {
+    /// claim kept (with the memory that holds it), counted, and the delivery forwarded or
+    /// answered.
+    fn finish(
+        &mut self,
+        host: &mut dyn Host,
+        admission: &Admission,
+        claimed_in: ClaimedIn,
+    ) -> Flow {
         if admission.evicted_unexpired {
             host.count(Metric::ReplayEvictedUnexpired);
         }
@@ -342,7 +352,10 @@ impl Exchange {
         }
         // Held from here: a local reply or the end of the stream releases it if the upstream
         // never answers.
-        self.ticket = admission.ticket().cloned();
+        self.ticket = admission
+            .ticket()
+            .cloned()
+            .map(|ticket| (ticket, claimed_in));
         if admission.verdict() == Verdict::Valid
             && let Err(error) = self.forward_normalized(host, admission)
         {
@@ -399,16 +412,11 @@ impl Exchange {
         now: i64,
     ) -> Result<Admission, HostError> {
         let gateway = Rc::clone(&self.gateway);
-        if let (Some(request_id), Some(lifetimes)) =
-            (admission.pending_claim(), gateway.gate.lifetimes())
-        {
-            let mut memory = SharedDataMemory {
-                host,
-                slots: gateway.replay_slots,
-            };
-            let claim = memory.claim(request_id, now, lifetimes)?;
-            admission.conclude(claim);
-        }
+        let mut memory = SharedDataMemory {
+            host,
+            slots: gateway.replay_slots,
+        };
+        gateway.gate.claim(&mut admission, now, &mut memory)?;
         Ok(admission)
     }
 
@@ -443,7 +451,7 @@ impl Exchange {
                     .now_unix_s()
                     .and_then(|now| self.claim_here(host, admission, now));
                 match claimed {
-                    Ok(admission) => self.finish(host, &admission),
+                    Ok(admission) => self.finish(host, &admission, ClaimedIn::SharedData),
                     Err(error) => self.fail(host, error),
                 }
             }

@@ -925,6 +925,15 @@ enum Memory {
     Asked(Option<hookguard::gate::Claim>),
 }
 
+/// A JavaScript number that is a whole number of at least zero (a token, a count of seconds).
+fn whole_number(value: &JsValue) -> Option<u64> {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    value
+        .as_f64()
+        .filter(|number| number.is_finite() && *number >= 0.0 && number.fract() == 0.0)
+        .map(|number| number as u64)
+}
+
 /// A claim's answer as JavaScript gives it (`conclude`).
 fn read_claim(claim: &JsValue) -> Result<hookguard::gate::Claim, JsValue> {
     const SHAPE: &str = "claim must be { state: 'taken', token } or { state: 'in_flight', \
@@ -933,20 +942,14 @@ fn read_claim(claim: &JsValue) -> Result<hookguard::gate::Claim, JsValue> {
         return Err(type_error(SHAPE));
     }
     let member = |name: &str| js_sys::Reflect::get(claim, &JsValue::from_str(name));
-    let whole = |value: JsValue| {
-        value
-            .as_f64()
-            .filter(|number| number.is_finite() && *number >= 0.0 && number.fract() == 0.0)
-            .ok_or_else(|| type_error(SHAPE))
-    };
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let whole = |value: JsValue| whole_number(&value).ok_or_else(|| type_error(SHAPE));
     match member("state")?.as_string().as_deref() {
         Some("taken") => Ok(hookguard::gate::Claim::Taken {
-            token: whole(member("token")?)? as u64,
+            token: whole(member("token")?)?,
             evicted_unexpired: false,
         }),
         Some("in_flight") => Ok(hookguard::gate::Claim::InFlight {
-            lapses_in_seconds: whole(member("lapsesInSeconds")?)? as u64,
+            lapses_in_seconds: whole(member("lapsesInSeconds")?)?,
         }),
         Some("delivered") => Ok(hookguard::gate::Claim::Delivered),
         _ => Err(type_error(SHAPE)),
@@ -1220,19 +1223,13 @@ impl JsGate {
         if token.is_undefined() {
             return Ok(());
         }
-        let (Some(request_id), Some(token)) = (member("requestId")?.as_string(), token.as_f64())
+        let (Some(request_id), Some(token)) =
+            (member("requestId")?.as_string(), whole_number(&token))
         else {
             return Err(type_error("admission must be what admit returned"));
         };
-        if !(token.is_finite() && token >= 0.0 && token.fract() == 0.0) {
-            return Err(type_error("admission must be what admit returned"));
-        }
         let now = clock(now)?;
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let ticket = hookguard::gate::Ticket {
-            request_id,
-            token: token as u64,
-        };
+        let ticket = hookguard::gate::Ticket { request_id, token };
         let Ok(mut memory) = self.memory.try_borrow_mut() else {
             return Err(js_sys::Error::new("the gate is already concluding on a delivery").into());
         };

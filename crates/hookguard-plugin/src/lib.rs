@@ -381,14 +381,9 @@ impl Session {
             out.extend_from_slice(format!(",\"timestamp\":{timestamp}").as_bytes());
         }
         if let Some(ticket) = admission.ticket() {
-            out.extend_from_slice(
-                format!(
-                    ",\"ticket\":{{\"request_id\":{},\"token\":{}}}",
-                    text(&ticket.request_id),
-                    ticket.token
-                )
-                .as_bytes(),
-            );
+            out.extend_from_slice(b",\"ticket\":");
+            // A ticket is a string and a number: writing it cannot fail.
+            let _ = serde_json::to_writer(&mut *out, ticket);
         }
         if let Some(report) = &admission.report {
             out.extend_from_slice(b",\"report\":");
@@ -413,15 +408,9 @@ impl Session {
             };
         #[derive(serde::Deserialize)]
         #[serde(deny_unknown_fields)]
-        struct TicketRequest {
-            request_id: String,
-            token: u64,
-        }
-        #[derive(serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
         struct SettleRequest {
             now: i64,
-            ticket: TicketRequest,
+            ticket: Ticket,
             outcome: Outcome,
         }
         let Ok(SettleRequest {
@@ -434,10 +423,6 @@ impl Session {
                 status::BAD_OPTIONS,
                 "settle: the request must be {\"now\", \"ticket\": {\"request_id\", \"token\"}, \"outcome\": \"delivered\" or \"failed\"}",
             );
-        };
-        let ticket = Ticket {
-            request_id: ticket.request_id,
-            token: ticket.token,
         };
         let Ok(()) = gate.settle(&ticket, outcome, now, &mut self.memory);
         self.result = b"{}".to_vec();
@@ -510,13 +495,9 @@ fn write_answer(
         out.extend_from_slice(b",\"problem\":");
         out.extend_from_slice(&answer.problem_json(shape));
         // What to send with it: its media type, and `retry-after` or the duplicate's mark.
-        let headers: Vec<Value> = answer
-            .headers()
-            .into_iter()
-            .map(|(name, value)| Value::from(vec![Value::from(name), Value::from(value)]))
-            .collect();
+        // Pairs of strings, written as `[[NAME, VALUE], ...]`: this cannot fail.
         out.extend_from_slice(b",\"headers\":");
-        out.extend_from_slice(Value::from(headers).to_string().as_bytes());
+        let _ = serde_json::to_writer(&mut *out, &answer.headers());
     }
 }
 

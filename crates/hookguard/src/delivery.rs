@@ -102,8 +102,10 @@ impl Outcome {
     }
 }
 
-/// A claim held on a forwarded delivery, to settle when the service has answered.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A claim held on a forwarded delivery, to settle when the service has answered. Hosts that
+/// hand it across a boundary (the plugin ABI) write it as JSON `{"request_id", "token"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Ticket {
     /// The delivery's authenticated `Webhook-Request-Id`.
     pub request_id: String,

@@ -16,11 +16,6 @@ use serde_json::{Map, Value};
 
 use crate::answer::{Answer, ProblemShape, Verdict, accepted_name, is_json_media_type};
 use crate::catalog;
-pub use crate::delivery::{
-    Claim, DeliveryMemory, DuplicatePolicy, InProcessMemory, Lifetimes, NoMemory, Outcome, Ticket,
-};
-/// The name the configuration gives [`DuplicatePolicy`] (`signature.on_replay`).
-pub type ReplayPolicy = DuplicatePolicy;
 use crate::options::{ConfigError, Options};
 use crate::report::Report;
 use crate::schema::TEST_DELIVERY;
@@ -28,6 +23,12 @@ use crate::signature::{
     DEFAULT_TOLERANCE_S, DeliveryHeaders, SecretsError, SignatureError, Verifier,
 };
 use crate::validator::Validator;
+
+pub use crate::delivery::{
+    Claim, DeliveryMemory, DuplicatePolicy, InProcessMemory, Lifetimes, NoMemory, Outcome, Ticket,
+};
+/// The name the configuration gives [`DuplicatePolicy`] (`signature.on_replay`).
+pub type ReplayPolicy = DuplicatePolicy;
 
 /// Signature checking as configured (the `signature` option).
 #[derive(Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -610,11 +611,25 @@ impl Gate {
         allowed: Option<&EventFilter>,
     ) -> Result<Admission, M::Error> {
         let mut admission = self.examine(headers, body, now_unix_s, allowed);
+        self.claim(&mut admission, now_unix_s, memory)?;
+        Ok(admission)
+    }
+
+    /// Asks `memory` to claim the request id an admission of [`Gate::examine`] left pending,
+    /// and concludes the admission with its answer ([`Admission::conclude`]); nothing happens
+    /// without a pending claim. For hosts that examine first and pick the memory after (the
+    /// gateway falls back to its shared data when its shared store cannot be reached).
+    pub fn claim<M: DeliveryMemory>(
+        &self,
+        admission: &mut Admission,
+        now_unix_s: i64,
+        memory: &mut M,
+    ) -> Result<(), M::Error> {
         if let (Some(request_id), Some(lifetimes)) = (admission.pending_claim(), self.lifetimes()) {
             let claim = memory.claim(request_id, now_unix_s, lifetimes)?;
             admission.conclude(claim);
         }
-        Ok(admission)
+        Ok(())
     }
 
     /// Ends the claim a forwarded delivery holds, with the service's answer.

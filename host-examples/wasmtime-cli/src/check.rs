@@ -19,7 +19,7 @@ use crate::exit;
 use crate::input::{self, InputProblem, ReadOptions};
 use crate::output::{self, Detail, Palette, Tally};
 use hookguard::GateConfig;
-use hookguard::gate::SignaturePolicy;
+use hookguard::gate::{Outcome, SignaturePolicy};
 
 use crate::pipeline::{self, Admission, Checked, CheckedPayload, Plan, SignaturePlan};
 use crate::plugin::PluginModule;
@@ -304,11 +304,11 @@ impl Run {
     /// invalid, whatever its payload. An authentic copy of a request id seen earlier in the
     /// input is a sender's retry (webhooks are at-least-once: a sender retries every attempt
     /// it did not get a 2xx for, under the same id): it is said so with a warning naming the
-    /// first copy and the attempt's number, never refused as a replay, because a capture
-    /// does not show which attempt the service took.
+    /// first copy, the attempt's number and, where the capture kept the answers, which attempt
+    /// was delivered; it is never refused as a replay, since it is the sender's own copy.
     fn apply_signature(
         &mut self,
-        admission: &mut Admission,
+        admission: &Admission,
         report: &mut Report,
         at: String,
         answered: Option<u16>,
@@ -327,7 +327,6 @@ impl Run {
             return;
         };
         let attempts = self.attempts.entry(id.clone()).or_insert_with(|| Attempts {
-            first: at.clone(),
             answers: Vec::new(),
         });
         if let Some(error) = attempts.retry_message() {
@@ -356,7 +355,7 @@ impl Run {
                         if let Some(origin) = checked.origin {
                             report.relocate(origin);
                         }
-                        if let Some(admission) = &mut checked.admission {
+                        if let Some(admission) = &checked.admission {
                             let at = checked.source.to_string();
                             let answered = checked
                                 .request
@@ -450,8 +449,6 @@ pub(crate) const RETRIED_CODE: &str = "retried_delivery";
 
 /// The attempts of one authentic delivery in the input, in order.
 struct Attempts {
-    /// Where the first is.
-    first: String,
     /// Each attempt so far: where it is, and what the receiver answered when the capture kept it.
     answers: Vec<(String, Option<u16>)>,
 }
@@ -460,15 +457,11 @@ impl Attempts {
     /// What the next attempt is, when it is not the first: its number, the first's place, and
     /// which earlier attempt was delivered (answered 2xx), as far as the capture shows.
     fn retry_message(&self) -> Option<String> {
-        if self.answers.is_empty() {
-            return None;
-        }
+        let (first, _) = self.answers.first()?;
         let number = self.answers.len() + 1;
-        let first = &self.first;
-        let delivered =
-            self.answers.iter().enumerate().find(|(_, (_, answered))| {
-                answered.is_some_and(|status| (200..300).contains(&status))
-            });
+        let delivered = self.answers.iter().enumerate().find(|(_, (_, answered))| {
+            answered.is_some_and(|status| Outcome::of_status(status) == Outcome::Delivered)
+        });
         let outcome = match delivered {
             Some((index, (at, Some(status)))) => format!(
                 "attempt {} ({at}) was delivered (answered {status}): a receiver acknowledges this \
