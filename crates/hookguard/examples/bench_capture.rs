@@ -3,7 +3,13 @@
 //! payload in ten broken the ways real deliveries break (a missing field, a malformed UUID, a
 //! wrong type, an unknown event, a duplicate key, truncated JSON).
 //!
-//! `cargo run --release -p hookguard --example bench_capture -- MEGABYTES OUT.ndjson`
+//! With `--varied`, a capture of other shapes, less kind to a validator: members in shuffled
+//! order with spaces between tokens, the detect events' document lists 5 to 40 entries long,
+//! free-text reasons hundreds of characters long with escapes and non-ASCII text, one delivery
+//! in five carrying members no page documents (nested objects and arrays: warnings, not
+//! errors), and about one in twelve broken.
+//!
+//! `cargo run --release -p hookguard --example bench_capture -- MEGABYTES OUT.ndjson [--varied]`
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -19,10 +25,11 @@ fn main() -> ExitCode {
         args.first().and_then(|size| size.parse::<u64>().ok()),
         args.get(1),
     ) else {
-        eprintln!("usage: bench_capture MEGABYTES OUT.ndjson");
+        eprintln!("usage: bench_capture MEGABYTES OUT.ndjson [--varied]");
         return ExitCode::from(2);
     };
-    match write_capture(megabytes << 20, Path::new(out)) {
+    let varied = args.get(2).is_some_and(|flag| flag == "--varied");
+    match write_capture(megabytes << 20, Path::new(out), varied) {
         Ok(lines) => {
             eprintln!("wrote {lines} payloads ({megabytes} MiB) to {out}");
             ExitCode::SUCCESS
@@ -59,17 +66,29 @@ fn templates() -> std::io::Result<Vec<Value>> {
     Ok(templates)
 }
 
-fn write_capture(target_bytes: u64, out: &Path) -> std::io::Result<u64> {
+fn write_capture(target_bytes: u64, out: &Path, varied: bool) -> std::io::Result<u64> {
     let templates = templates()?;
-    let mut random = XorShift(0x9E37_79B9_7F4A_7C15);
+    let mut random = XorShift(if varied {
+        0x2545_F491_4F6C_DD1D
+    } else {
+        0x9E37_79B9_7F4A_7C15
+    });
     let mut writer = BufWriter::new(File::create(out)?);
     let (mut written, mut lines) = (0u64, 0u64);
     while written < target_bytes {
         let index = (random.next() % templates.len() as u64) as usize;
         let mut payload = templates.get(index).cloned().unwrap_or(Value::Null);
+        if varied {
+            vary(&mut payload, &mut random);
+        }
         refresh_identifiers(&mut payload, &mut random);
-        let mut line = if random.next().is_multiple_of(10) {
+        let broken_one_in = if varied { 12 } else { 10 };
+        let mut line = if random.next().is_multiple_of(broken_one_in) {
             break_payload(payload, &mut random)?
+        } else if varied {
+            let mut text = Vec::new();
+            write_shuffled(&payload, &mut random, &mut text);
+            text
         } else {
             serde_json::to_vec(&payload)?
         };
@@ -153,6 +172,85 @@ fn break_payload(mut payload: Value, random: &mut XorShift) -> std::io::Result<V
         }
     }
     serde_json::to_vec(&payload).map_err(Into::into)
+}
+
+/// Other shapes (see the module's doc): longer lists and texts, undocumented members.
+fn vary(payload: &mut Value, random: &mut XorShift) {
+    let Some(members) = payload.as_object_mut() else {
+        return;
+    };
+    if let Some(Value::Array(documents)) = members.get_mut("uploaded_docs")
+        && let Some(first) = documents.first().cloned()
+    {
+        let length = 5 + (random.next() % 36) as usize;
+        while documents.len() < length {
+            let mut document = first.clone();
+            if let Some(count) = document.get_mut("signal_count") {
+                *count = Value::from(random.next() % 12);
+            }
+            documents.push(document);
+        }
+    }
+    let sentence = "Détecté : the document's \"fonts\" and metadata disagree;\n";
+    for text in ["notification_reason", "reason"] {
+        if let Some(Value::String(reason)) = members.get_mut(text) {
+            let repeats = 2 + (random.next() % 12) as usize;
+            reason.push(' ');
+            reason.push_str(&sentence.repeat(repeats));
+        }
+    }
+    if random.next().is_multiple_of(5) {
+        members.insert(
+            "x_delivery_trace".into(),
+            serde_json::json!({
+                "attempt": random.next() % 5,
+                "hops": [{"region": "us-east-1", "ms": 12.5}, {"region": "eu-west-1", "ms": 80.25}],
+                "labels": ["retry", "webhook", "ocrolus"],
+            }),
+        );
+    }
+}
+
+/// Writes `value` as JSON with each object's members in a random order and, at random, a
+/// space after colons and commas (what other senders' serializers write).
+fn write_shuffled(value: &Value, random: &mut XorShift, out: &mut Vec<u8>) {
+    let space = |random: &mut XorShift, out: &mut Vec<u8>| {
+        if random.next().is_multiple_of(2) {
+            out.push(b' ');
+        }
+    };
+    match value {
+        Value::Object(members) => {
+            let mut order: Vec<(&String, &Value)> = members.iter().collect();
+            for at in (1..order.len()).rev() {
+                order.swap(at, (random.next() % (at as u64 + 1)) as usize);
+            }
+            out.push(b'{');
+            for (index, (name, member)) in order.into_iter().enumerate() {
+                if index > 0 {
+                    out.push(b',');
+                    space(random, out);
+                }
+                out.extend_from_slice(Value::from(name.as_str()).to_string().as_bytes());
+                out.push(b':');
+                space(random, out);
+                write_shuffled(member, random, out);
+            }
+            out.push(b'}');
+        }
+        Value::Array(items) => {
+            out.push(b'[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push(b',');
+                    space(random, out);
+                }
+                write_shuffled(item, random, out);
+            }
+            out.push(b']');
+        }
+        other => out.extend_from_slice(other.to_string().as_bytes()),
+    }
 }
 
 /// A small deterministic generator: the same capture on every machine, no dependency.

@@ -3,8 +3,9 @@
 //! - `parse`: plain `serde_json` parsing into a `Value` (the floor no validator beats by much);
 //! - `parse + jsonschema-rs`: what a user writes in ten lines: parse, pick the runtime validator
 //!   compiled from `schemas/events/<event_name>.json`, `is_valid`;
-//! - `validate`, `validate + report`, `normalize + report`: the core, with the report
-//!   serialized as hosts emit it.
+//! - `validate`, `validate + report`, `normalize`, `normalize + report`: the core, with the
+//!   report written as hosts emit it (`write_json`), and `normalize + serde`: the report
+//!   serialized through serde, as a Rust user who embeds it in their own output does.
 //!
 //! Prints payloads/s and each pass's ratio to the parse floor and to the jsonschema-rs baseline.
 //! With an overlay file, two more passes: `validate` with the overlay in force, lenient and
@@ -71,13 +72,21 @@ fn main() -> ExitCode {
     };
     let validate: Pass = &|line| usize::from(validator.validate(line).valid);
     let validate_report: Pass = &|line| validator.validate(line).to_json().len();
+    let normalize: Pass = &|line| usize::from(validator.normalize(line).valid);
     let normalize_report: Pass = &|line| validator.normalize(line).to_json().len();
+    let normalize_serde: Pass =
+        &|line| serde_json::to_vec(&validator.normalize(line)).map_or(0, |written| written.len());
     let mut passes: Vec<(&str, Pass)> = vec![
         ("serde_json parse to Value", parse),
         ("parse + jsonschema-rs per event (is_valid)", jsonschema_rs),
         ("Validator::validate", validate),
         ("Validator::validate + report serialized", validate_report),
+        ("Validator::normalize", normalize),
         ("Validator::normalize + report serialized", normalize_report),
+        (
+            "Validator::normalize + report through serde",
+            normalize_serde,
+        ),
     ];
     let overlaid = match std::env::args()
         .nth(2)
@@ -104,6 +113,11 @@ fn main() -> ExitCode {
             "Validator::validate, strict, overlay in force",
             &strict_overlaid,
         ));
+    }
+    // `THROUGHPUT_ONLY=normalize` times only the passes whose name holds that text (for a
+    // profiler); the ratios below then compare whatever passes ran.
+    if let Ok(only) = std::env::var("THROUGHPUT_ONLY") {
+        passes.retain(|(name, _)| name.contains(&only));
     }
     let megabytes = capture.len() as f64 / 1e6;
     println!(
@@ -132,8 +146,8 @@ fn main() -> ExitCode {
     if overlaid.is_some() {
         println!(
             "overlay in force: {:.2}x of Validator::validate lenient, strict {:.2}x",
-            rate_of(5) / rate_of(2),
-            rate_of(6) / rate_of(2)
+            rate_of(7) / rate_of(2),
+            rate_of(8) / rate_of(2)
         );
     }
     // For the bench recipe, which sets the command line's rate beside it.

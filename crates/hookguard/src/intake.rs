@@ -7,190 +7,14 @@
 //! integers beyond 2^53 lose precision in half the world's JSON parsers. Intake therefore takes
 //! bytes, never a parsed value, and rejects each of these with a located error.
 
-use std::cell::RefCell;
-use std::fmt;
-
-use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use crate::location::Position;
-use crate::number::{self, ExactNumber, NumberCursor};
+use crate::json::number::{self, ExactNumber};
+use crate::json::position::Position;
+use crate::json::reader::{self, Document, Failure, each_item, loose_reader};
 
-pub use crate::number::MAX_EXACT_INTEGER;
-
-/// Why intake refused a body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum IntakeErrorKind {
-    /// The body is larger than the configured limit. The message names the limit, not the
-    /// size: hosts stop reading a body one byte past the limit (a gateway cannot buffer an
-    /// unbounded body), and the verdict must not depend on how much a host read.
-    TooLarge {
-        /// The configured limit in bytes.
-        limit: u64,
-    },
-    /// The body is empty or whitespace only.
-    Empty,
-    /// The body starts with a UTF-8 byte order mark, which JSON forbids (RFC 8259 §8.1).
-    ByteOrderMark,
-    /// The body is not valid UTF-8.
-    InvalidUtf8,
-    /// The top-level value is not an object.
-    NotAnObject {
-        /// What the top-level value is.
-        found: JsonKind,
-    },
-    /// An object repeats a member name.
-    DuplicateKey,
-    /// Objects and arrays nest deeper than the configured limit.
-    TooDeep {
-        /// The configured limit.
-        limit: usize,
-    },
-    /// A number lies outside I-JSON's range: an integer beyond ±(2^53 - 1), a fraction beyond
-    /// ±2^52 (no double holds its fractional part), or beyond a double altogether.
-    NumberOutOfRange,
-    /// A `\u` escape encodes half of a UTF-16 surrogate pair without the other half.
-    LoneSurrogate,
-    /// A comma stands right before `}` or `]`, as in several of Ocrolus' printed examples.
-    TrailingComma,
-    /// Something other than whitespace follows the JSON value.
-    TrailingCharacters,
-    /// The body ends inside a value.
-    UnexpectedEnd,
-    /// A string contains a raw control character (U+0000 to U+001F); JSON needs them escaped.
-    ControlCharacter,
-    /// Any other JSON syntax error.
-    Syntax {
-        /// What the parser expected or found, from a fixed set of phrases.
-        expected: &'static str,
-    },
-}
-
-/// The kind of a JSON value, named without revealing the value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JsonKind {
-    /// An array.
-    Array,
-    /// A string.
-    String,
-    /// A number.
-    Number,
-    /// `true` or `false`.
-    Boolean,
-    /// `null`.
-    Null,
-}
-
-impl fmt::Display for JsonKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            JsonKind::Array => "an array",
-            JsonKind::String => "a string",
-            JsonKind::Number => "a number",
-            JsonKind::Boolean => "a boolean",
-            JsonKind::Null => "null",
-        })
-    }
-}
-
-impl IntakeErrorKind {
-    /// A stable, machine-readable name for the error (used as the finding's `code`).
-    pub fn code(&self) -> &'static str {
-        match self {
-            IntakeErrorKind::TooLarge { .. } => "body_too_large",
-            IntakeErrorKind::Empty => "empty_body",
-            IntakeErrorKind::ByteOrderMark => "byte_order_mark",
-            IntakeErrorKind::InvalidUtf8 => "invalid_utf8",
-            IntakeErrorKind::NotAnObject { .. } => "not_an_object",
-            IntakeErrorKind::DuplicateKey => "duplicate_key",
-            IntakeErrorKind::TooDeep { .. } => "too_deep",
-            IntakeErrorKind::NumberOutOfRange => "number_out_of_range",
-            IntakeErrorKind::LoneSurrogate => "lone_surrogate",
-            IntakeErrorKind::TrailingComma => "trailing_comma",
-            IntakeErrorKind::TrailingCharacters => "trailing_characters",
-            IntakeErrorKind::UnexpectedEnd => "unexpected_end",
-            IntakeErrorKind::ControlCharacter => "control_character",
-            IntakeErrorKind::Syntax { .. } => "invalid_json",
-        }
-    }
-}
-
-impl fmt::Display for IntakeErrorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            IntakeErrorKind::TooLarge { limit } => {
-                write!(f, "body is larger than the limit of {limit} bytes")
-            }
-            IntakeErrorKind::Empty => {
-                f.write_str("body is empty; a webhook delivery is a JSON object")
-            }
-            IntakeErrorKind::ByteOrderMark => {
-                f.write_str("body starts with a UTF-8 byte order mark, which JSON does not allow")
-            }
-            IntakeErrorKind::InvalidUtf8 => f.write_str("body is not valid UTF-8"),
-            IntakeErrorKind::NotAnObject { found } => {
-                write!(
-                    f,
-                    "top-level value is {found}; a webhook delivery is a JSON object"
-                )
-            }
-            IntakeErrorKind::DuplicateKey => f.write_str(
-                "object has this member more than once; parsers disagree on which value wins, so \
-                 duplicate keys are refused",
-            ),
-            IntakeErrorKind::TooDeep { limit } => {
-                write!(
-                    f,
-                    "objects and arrays nest deeper than the limit of {limit} levels"
-                )
-            }
-            IntakeErrorKind::NumberOutOfRange => f.write_str(
-                "number is outside I-JSON's range (integers beyond 2^53-1 and fractions beyond \
-                 2^52 cannot be represented exactly by every parser)",
-            ),
-            IntakeErrorKind::LoneSurrogate => f.write_str(
-                "string escape encodes a lone UTF-16 surrogate, which is not a Unicode character",
-            ),
-            IntakeErrorKind::TrailingComma => {
-                f.write_str("trailing comma before a closing bracket or brace is not valid JSON")
-            }
-            IntakeErrorKind::TrailingCharacters => {
-                f.write_str("unexpected characters after the end of the JSON value")
-            }
-            IntakeErrorKind::UnexpectedEnd => {
-                f.write_str("body ends in the middle of a JSON value")
-            }
-            IntakeErrorKind::ControlCharacter => {
-                f.write_str("string contains an unescaped control character")
-            }
-            IntakeErrorKind::Syntax { expected } => write!(f, "invalid JSON: {expected}"),
-        }
-    }
-}
-
-/// A refused body: what is wrong and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IntakeError {
-    /// What is wrong.
-    pub kind: IntakeErrorKind,
-    /// Where in the body, when a position applies.
-    pub position: Option<Position>,
-    /// JSON Pointer to the value being read when the error struck ("" for the whole body).
-    pub instance_location: String,
-}
-
-impl fmt::Display for IntakeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.kind)?;
-        if let Some(position) = &self.position {
-            write!(f, " at {position}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for IntakeError {}
+pub use crate::json::error::{IntakeError, IntakeErrorKind, JsonKind};
+pub use crate::json::number::MAX_EXACT_INTEGER;
 
 /// Limits applied during intake.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,423 +27,127 @@ pub struct IntakeLimits {
 
 /// Parses `body` as one JSON object under the strict rules of this module.
 pub fn parse(body: &[u8], limits: IntakeLimits) -> Result<Map<String, Value>, IntakeError> {
-    read(body, limits, true)
+    let document = read(body, limits)?;
+    Ok(object_of(&document.members))
 }
 
 /// Applies the rules of [`parse`] without building the object: the same error, or none, in
 /// memory bounded by the largest object's member names instead of a tree many times the body.
 pub fn check(body: &[u8], limits: IntakeLimits) -> Result<(), IntakeError> {
-    read(body, limits, false).map(|_| ())
+    read(body, limits).map(drop)
 }
 
-/// [`parse`], or with `build` off [`check`] (the object returned then is empty).
-fn read(body: &[u8], limits: IntakeLimits, build: bool) -> Result<Map<String, Value>, IntakeError> {
-    let whole_body = |kind| IntakeError {
-        kind,
-        position: None,
-        instance_location: String::new(),
-    };
+/// Reads `body` under intake's rules: its top-level members, or the refusal every host reports.
+pub(crate) fn read(body: &[u8], limits: IntakeLimits) -> Result<Document<'_>, IntakeError> {
     if body.len() > limits.max_bytes {
-        return Err(whole_body(IntakeErrorKind::TooLarge {
-            limit: limits.max_bytes as u64,
-        }));
-    }
-    if body.starts_with(b"\xEF\xBB\xBF") {
-        let position = Some(Position::at_offset(body, 0));
         return Err(IntakeError {
-            position,
-            ..whole_body(IntakeErrorKind::ByteOrderMark)
+            kind: IntakeErrorKind::TooLarge {
+                limit: limits.max_bytes as u64,
+            },
+            position: None,
+            instance_location: String::new(),
         });
     }
-    let text = std::str::from_utf8(body).map_err(|error| IntakeError {
-        position: Some(Position::at_offset(body, error.valid_up_to())),
-        ..whole_body(IntakeErrorKind::InvalidUtf8)
-    })?;
-    let Some(first) = text.find(|c: char| !matches!(c, ' ' | '\t' | '\n' | '\r')) else {
-        return Err(whole_body(IntakeErrorKind::Empty));
-    };
-    // Refuse a non-object before parsing it: no point building a large array only to drop it.
-    let refused_start = match text.as_bytes().get(first) {
-        Some(b'{') => None,
-        Some(b'[') => Some(IntakeErrorKind::NotAnObject {
-            found: JsonKind::Array,
-        }),
-        Some(b'"') => Some(IntakeErrorKind::NotAnObject {
-            found: JsonKind::String,
-        }),
-        Some(b'-' | b'0'..=b'9') => Some(IntakeErrorKind::NotAnObject {
-            found: JsonKind::Number,
-        }),
-        // A literal only when it is spelled out: `not json` is not `null`.
-        Some(b't' | b'f') if rest_starts_with(text, first, &["true", "false"]) => {
-            Some(IntakeErrorKind::NotAnObject {
-                found: JsonKind::Boolean,
-            })
-        }
-        Some(b'n') if rest_starts_with(text, first, &["null"]) => {
-            Some(IntakeErrorKind::NotAnObject {
-                found: JsonKind::Null,
-            })
-        }
-        _ => Some(IntakeErrorKind::Syntax {
-            expected: "body is not JSON (expected `{`)",
-        }),
-    };
-    if let Some(kind) = refused_start {
-        let position = Some(Position::at_offset(body, first));
-        return Err(IntakeError {
-            position,
-            ..whole_body(kind)
-        });
-    }
-
-    let failure = RefCell::new(None);
-    let numbers = RefCell::new(NumberCursor::new(text.as_bytes()));
-    let array_items = RefCell::new(Vec::new());
-    let seed = StrictValue {
-        depth: 1,
-        build,
-        limits: &limits,
-        failure: &failure,
-        numbers: &numbers,
-        array_items: &array_items,
-    };
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let parsed = seed.deserialize(&mut deserializer).and_then(|value| {
-        deserializer.end()?;
-        Ok(value)
-    });
-    match parsed {
-        Ok(Value::Object(object)) => Ok(object),
-        Ok(_) if !build => Ok(Map::new()),
-        // Unreachable: the first byte was `{`. Kept as an error rather than a panic.
-        Ok(_) => Err(whole_body(IntakeErrorKind::Syntax {
-            expected: "expected `{`",
-        })),
-        Err(error) => {
-            let Recorded { kind, mut path } = failure.into_inner().unwrap_or_default();
-            path.reverse();
-            let kind = kind.unwrap_or_else(|| classify_syntax_error(&error));
-            let mut position = (error.line() > 0)
-                .then(|| Position::at_line_column(body, error.line(), error.column()));
-            if kind == IntakeErrorKind::TrailingComma {
-                // serde_json stops at the closing bracket; the mistake is the comma before it.
-                position = position.map(|at| comma_before(body, at));
-            }
-            if kind == IntakeErrorKind::DuplicateKey {
-                // serde_json stops at the key's closing quote; point at the key itself.
-                position = position.map(|at| key_start(body, at));
-            }
-            Err(IntakeError {
-                kind,
-                position,
-                instance_location: path.concat(),
-            })
-        }
-    }
+    reader::read_object(body, limits.max_depth).map_err(|failure| refusal(body, &failure))
 }
 
-/// Whether `text` from byte `at` starts with one of `words`.
-fn rest_starts_with(text: &str, at: usize, words: &[&str]) -> bool {
-    text.get(at..)
-        .is_some_and(|rest| words.iter().any(|word| rest.starts_with(word)))
-}
-
-/// The position of the opening quote of the string whose closing quote is at or just before
-/// `at`: the last quote before it that is not escaped (preceded by an even run of backslashes).
-fn key_start(body: &[u8], at: Position) -> Position {
-    let end = at.offset.min(body.len().saturating_sub(1));
-    let Some(closing) = body
-        .get(..=end)
-        .and_then(|head| head.iter().rposition(|&b| b == b'"'))
-    else {
-        return at;
-    };
-    let mut cursor = closing;
-    while let Some(quote) = body
-        .get(..cursor)
-        .and_then(|head| head.iter().rposition(|&b| b == b'"'))
-    {
-        let backslashes = body.get(..quote).map_or(0, |head| {
-            head.iter().rev().take_while(|&&b| b == b'\\').count()
-        });
-        if backslashes % 2 == 0 {
-            return Position::at_offset(body, quote);
-        }
-        cursor = quote;
-    }
-    at
-}
-
-/// The position of the last comma before `at` (skipping whitespace), or `at` itself.
-fn comma_before(body: &[u8], at: Position) -> Position {
-    let before = body.get(..at.offset).unwrap_or(body);
-    match before.iter().rposition(|byte| !byte.is_ascii_whitespace()) {
-        Some(comma) if before.get(comma) == Some(&b',') => Position::at_offset(body, comma),
-        _ => at,
-    }
-}
-
-/// Maps serde_json's error to a kind. serde_json exposes its error code only through its
-/// message, whose phrases have been stable since 1.0; an unknown phrase falls back to a
-/// generic syntax error, never to a leak of the message (which could change shape).
-fn classify_syntax_error(error: &serde_json::Error) -> IntakeErrorKind {
-    if error.is_eof() {
-        return IntakeErrorKind::UnexpectedEnd;
-    }
-    let message = error.to_string();
-    let has = |phrase: &str| message.starts_with(phrase);
-    if has("trailing comma") {
-        IntakeErrorKind::TrailingComma
-    } else if has("trailing characters") {
-        IntakeErrorKind::TrailingCharacters
-    } else if has("lone leading surrogate")
-        || has("unexpected end of hex escape")
-        || has("invalid unicode code point")
-    {
-        IntakeErrorKind::LoneSurrogate
-    } else if has("control character") {
-        IntakeErrorKind::ControlCharacter
-    } else if has("number out of range") {
-        IntakeErrorKind::NumberOutOfRange
-    } else if has("recursion limit exceeded") {
-        IntakeErrorKind::TooDeep {
-            limit: SERDE_JSON_DEPTH_LIMIT,
-        }
-    } else {
-        let expected = [
-            ("expected `:`", "expected `:` after an object key"),
-            ("expected `,` or `]`", "expected `,` or `]` in an array"),
-            ("expected `,` or `}`", "expected `,` or `}` in an object"),
-            ("key must be a string", "object keys must be strings"),
-            ("invalid escape", "invalid escape sequence in a string"),
-            ("invalid number", "invalid number"),
-            ("expected value", "expected a JSON value"),
-            (
-                "expected ident",
-                "expected a JSON value (true, false or null)",
-            ),
-        ]
-        .into_iter()
-        .find(|(phrase, _)| has(phrase))
-        .map_or("syntax error", |(_, expected)| expected);
-        IntakeErrorKind::Syntax { expected }
-    }
-}
-
-/// serde_json's own nesting limit; intake's configurable limit must stay below it.
+/// Serde_json's own nesting limit, below which [`crate::Options::max_depth`]'s ceiling was set
+/// while serde_json read request bodies; kept, as that ceiling's reason and for the hosts that
+/// name it.
 pub const SERDE_JSON_DEPTH_LIMIT: usize = 128;
 
-/// The first failure found while building the value, with the path back to the top level
-/// (collected innermost first while the error unwinds, so a successful parse pays nothing).
-/// `kind` is `None` for serde_json's own syntax errors, classified once parsing has stopped.
-#[derive(Default)]
-struct Recorded {
-    kind: Option<IntakeErrorKind>,
-    path: Vec<String>,
-}
-
-#[derive(Clone, Copy)]
-struct StrictValue<'a> {
-    depth: usize,
-    /// Whether to build the value; without, every value read is `null` and only the rules run.
-    build: bool,
-    limits: &'a IntakeLimits,
-    failure: &'a RefCell<Option<Recorded>>,
-    /// The literals behind the numbers serde_json hands over as doubles.
-    numbers: &'a RefCell<NumberCursor<'a>>,
-    /// Items of the arrays being read, innermost last.
-    array_items: &'a RefCell<Vec<Value>>,
-}
-
-impl StrictValue<'_> {
-    fn fail<E: de::Error>(&self, kind: IntakeErrorKind) -> E {
-        *self.failure.borrow_mut() = Some(Recorded {
-            kind: Some(kind),
-            path: Vec::new(),
-        });
-        E::custom("refused by strict intake")
+/// The refusal of a body the reader stopped on. What is wrong with the body as a whole is
+/// reported before what the reader met: a byte order mark, bytes that are not UTF-8 (anywhere,
+/// even past the reader's stop), an empty body, a first value that is no object.
+pub(crate) fn refusal(body: &[u8], failure: &Failure) -> IntakeError {
+    let whole_body = |kind, offset: Option<usize>| IntakeError {
+        kind,
+        position: offset.map(|offset| Position::at_offset(body, offset)),
+        instance_location: String::new(),
+    };
+    if body.starts_with(b"\xEF\xBB\xBF") {
+        return whole_body(IntakeErrorKind::ByteOrderMark, Some(0));
     }
-
-    /// Adds `segment` to the path of a failure that is unwinding through this level.
-    fn locate<E>(&self, error: E, segment: impl FnOnce() -> String) -> E {
-        self.failure
-            .borrow_mut()
-            .get_or_insert_with(Recorded::default)
-            .path
-            .push(segment());
-        error
+    if let Err(error) = std::str::from_utf8(body) {
+        return whole_body(IntakeErrorKind::InvalidUtf8, Some(error.valid_up_to()));
     }
-
-    fn nested(self) -> Self {
-        StrictValue {
-            depth: self.depth + 1,
-            ..self
-        }
-    }
-
-    /// The number serde_json just read, from its literal: integers exact whatever their
-    /// spelling, fractions never integral, magnitudes beyond I-JSON refused ([`crate::number`]).
-    fn exact_number<E: de::Error>(&self, parsed: Value) -> Result<Value, E> {
-        let literal = self.numbers.borrow_mut().next_literal();
-        let Some(literal) = literal else {
-            // Unreachable while the cursor and serde_json agree on the text; keep the parsed
-            // value rather than fail a delivery on a defect of ours.
-            return Ok(parsed);
-        };
-        match number::read(literal) {
-            ExactNumber::Integer(value) => Ok(Value::from(value)),
-            ExactNumber::Fraction(value) => {
-                Ok(serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number))
-            }
-            ExactNumber::OutOfRange => Err(self.fail(IntakeErrorKind::NumberOutOfRange)),
-        }
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for StrictValue<'_> {
-    type Value = Value;
-
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for StrictValue<'_> {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
-        Ok(Value::Bool(value))
-    }
-
-    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Value, E> {
-        self.exact_number(Value::from(value))
-    }
-
-    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Value, E> {
-        self.exact_number(Value::from(value))
-    }
-
-    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Value, E> {
-        // serde_json also lands here for integer literals beyond u64 and for every spelling
-        // with a fraction or an exponent: the literal decides what the number is.
-        self.exact_number(serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number))
-    }
-
-    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
-        Ok(if self.build {
-            Value::String(value.to_owned())
-        } else {
-            Value::Null
-        })
-    }
-
-    fn visit_string<E>(self, value: String) -> Result<Value, E> {
-        Ok(Value::String(value))
-    }
-
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        if self.depth > self.limits.max_depth {
-            return Err(self.fail(IntakeErrorKind::TooDeep {
-                limit: self.limits.max_depth,
-            }));
-        }
-        // Items of small arrays wait on one stack shared by the whole parse, and each array gets
-        // a buffer of exactly its length at the end: a `Vec` per array grown by pushing would
-        // start at four slots, and a body of many small arrays would cost twice its tree. A
-        // large array moves to a buffer of its own, which grows in place.
-        const SHARED_STACK_ITEMS: usize = 1024;
-        if !self.build {
-            let mut index = 0;
-            loop {
-                match seq.next_element_seed(self.nested()) {
-                    Ok(Some(_)) => index += 1,
-                    Ok(None) => return Ok(Value::Null),
-                    Err(error) => return Err(self.locate(error, || format!("/{index}"))),
-                }
-            }
-        }
-        let start = self.array_items.borrow().len();
-        let mut own: Option<Vec<Value>> = None;
-        let mut index = 0;
-        loop {
-            match seq.next_element_seed(self.nested()) {
-                Ok(Some(item)) => match &mut own {
-                    Some(own) => own.push(item),
-                    None => {
-                        let mut stack = self.array_items.borrow_mut();
-                        stack.push(item);
-                        if stack.len() - start >= SHARED_STACK_ITEMS {
-                            own = Some(stack.drain(start..).collect());
-                        }
-                    }
+    let Some(first) = body
+        .iter()
+        .position(|byte| !matches!(byte, b' ' | b'\t' | b'\n' | b'\r'))
+    else {
+        return whole_body(IntakeErrorKind::Empty, None);
+    };
+    let refused_start = match body.get(first..).unwrap_or_default() {
+        [b'{', ..] => None,
+        [b'[', ..] => Some(JsonKind::Array),
+        [b'"', ..] => Some(JsonKind::String),
+        [b'-' | b'0'..=b'9', ..] => Some(JsonKind::Number),
+        // A literal only when it is spelled out: `not json` is not `null`.
+        rest if rest.starts_with(b"true") || rest.starts_with(b"false") => Some(JsonKind::Boolean),
+        rest if rest.starts_with(b"null") => Some(JsonKind::Null),
+        _ => {
+            return whole_body(
+                IntakeErrorKind::Syntax {
+                    expected: "body is not JSON (expected `{`)",
                 },
-                Ok(None) => break,
-                Err(error) => {
-                    self.array_items.borrow_mut().truncate(start);
-                    return Err(self.locate(error, || format!("/{index}")));
-                }
-            }
-            index += 1;
+                Some(first),
+            );
         }
-        let items = match own {
-            Some(mut own) => {
-                own.shrink_to_fit();
-                own
-            }
-            None => self.array_items.borrow_mut().drain(start..).collect(),
-        };
-        Ok(Value::Array(items))
+    };
+    if let Some(found) = refused_start {
+        return whole_body(IntakeErrorKind::NotAnObject { found }, Some(first));
     }
+    IntakeError {
+        kind: failure.kind.clone(),
+        position: Some(Position::at_offset(body, failure.offset)),
+        instance_location: failure.pointer(),
+    }
+}
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        if self.depth > self.limits.max_depth {
-            return Err(self.fail(IntakeErrorKind::TooDeep {
-                limit: self.limits.max_depth,
-            }));
-        }
-        let mut object = Map::new();
-        // Without building, the member names alone, for duplicates.
-        let mut names = std::collections::HashSet::new();
-        loop {
-            let key = match map.next_key::<String>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(error) => return Err(self.locate(error, String::new)),
-            };
-            // The pointer token is written only when a failure unwinds through this member.
-            let token = |key: &str| format!("/{}", crate::schema::pointer_escape(key));
-            let repeated = if self.build {
-                object.contains_key(&key)
-            } else {
-                names.contains(&key)
-            };
-            if repeated {
-                let error = self.fail(IntakeErrorKind::DuplicateKey);
-                return Err(self.locate(error, || token(&key)));
-            }
-            match map.next_value_seed(self.nested()) {
-                Ok(value) if self.build => {
-                    object.insert(key, value);
-                }
-                Ok(_) => {
-                    names.insert(key);
-                }
-                Err(error) => return Err(self.locate(error, || token(&key))),
-            }
-        }
-        Ok(if self.build {
-            Value::Object(object)
-        } else {
-            Value::Null
+/// The tree of an object the reader accepted, from its members.
+fn object_of(members: &[reader::Member<'_>]) -> Map<String, Value> {
+    members
+        .iter()
+        .map(|member| {
+            (
+                String::from_utf8_lossy(&member.key).into_owned(),
+                value_of(member.value),
+            )
         })
+        .collect()
+}
+
+/// The tree of a value the reader accepted, from its text.
+fn value_of(text: &[u8]) -> Value {
+    match text.first() {
+        Some(b'{') => {
+            let mut reader = loose_reader(text, Vec::new());
+            match reader.object(0) {
+                Some(()) => Value::Object(object_of(&reader.members)),
+                None => Value::Null,
+            }
+        }
+        Some(b'[') => {
+            let mut items = Vec::new();
+            let mut reader = loose_reader(text, Vec::new());
+            let _ = each_item(&mut reader, |item| {
+                items.push(value_of(item));
+                true
+            });
+            Value::Array(items)
+        }
+        Some(b'"') => reader::decoded(text)
+            .and_then(|text| String::from_utf8(text).ok())
+            .map_or(Value::Null, Value::String),
+        Some(b't') => Value::Bool(true),
+        Some(b'f') => Value::Bool(false),
+        Some(b'n') | None => Value::Null,
+        Some(_) => match number::read(text) {
+            ExactNumber::Integer(value) => Value::from(value),
+            ExactNumber::Fraction(value) => {
+                serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number)
+            }
+            ExactNumber::OutOfRange => Value::Null,
+        },
     }
 }

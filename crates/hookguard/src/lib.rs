@@ -54,23 +54,22 @@ pub mod events;
 mod express;
 pub mod gate;
 pub mod intake;
-mod location;
-mod normalize;
-mod number;
+mod json;
 mod options;
+#[cfg(feature = "oracle")]
+#[doc(hidden)]
+pub mod oracle;
 pub mod overlay;
-mod pointer;
 mod report;
 pub mod schema;
 pub mod signature;
 pub mod survey;
-mod tree_check;
 mod validator;
 
 pub use answer::{Answer, ProblemShape, Verdict};
 pub use catalog::Event;
 pub use gate::{Admission, Authenticity, Gate, GateConfig, GateError};
-pub use location::Position;
+pub use json::position::Position;
 pub use options::{
     ConfigError, ConfigErrorKind, DEFAULT_MAX_FINDINGS, MAX_BYTES_CEILING, MAX_DEPTH_CEILING,
     MAX_FINDINGS_CEILING, OptionValue, Options,

@@ -35,7 +35,7 @@ use serde_json::{Map, Value, json};
 
 use crate::catalog;
 use crate::compiled::{self, Schema, Types};
-use crate::schema::pointer_escape;
+use crate::json::pointer;
 
 /// The overlay format this crate reads and writes (`hookguard_overlay`).
 pub const FORMAT_VERSION: u64 = 1;
@@ -362,7 +362,7 @@ fn added_field(
     Ok(Some(AddedField {
         parent_at: parent.at,
         name: name.clone(),
-        at: format!("{}/properties/{}", parent.at, pointer_escape(name)),
+        at: format!("{}/properties/{}", parent.at, pointer::escape(name)),
         types,
         description,
     }))
@@ -419,8 +419,7 @@ fn walk(root: &'static Schema, segments: &[String]) -> Result<&'static Schema, P
                 Some(items)
             }
             _ => {
-                walked.push('/');
-                walked.push_str(&pointer_escape(segment));
+                pointer::push_token(&mut walked, segment);
                 schema.property(segment)
             }
         };
@@ -437,22 +436,7 @@ fn segments(path: &str) -> Result<Vec<String>, Problem> {
         return Err(Problem::NotAFieldPath);
     };
     rest.split('/')
-        .map(|token| {
-            let mut decoded = String::with_capacity(token.len());
-            let mut characters = token.chars();
-            while let Some(character) = characters.next() {
-                if character != '~' {
-                    decoded.push(character);
-                    continue;
-                }
-                match characters.next() {
-                    Some('0') => decoded.push('~'),
-                    Some('1') => decoded.push('/'),
-                    _ => return Err(Problem::NotAFieldPath),
-                }
-            }
-            Ok(decoded)
-        })
+        .map(|token| pointer::unescape(token).ok_or(Problem::NotAFieldPath))
         .collect()
 }
 
@@ -478,14 +462,8 @@ fn parse_types(value: &Value) -> Result<Types, Problem> {
     };
     let mut bits = 0u8;
     for name in names {
-        bits |= match name.as_str() {
-            Some("null") => Types::NULL,
-            Some("boolean") => Types::BOOLEAN,
-            Some("integer") => Types::INTEGER,
-            Some("number") => Types::NUMBER,
-            Some("string") => Types::STRING,
-            Some("array") => Types::ARRAY,
-            Some("object") => Types::OBJECT,
+        bits |= match name.as_str().and_then(Types::bit_named) {
+            Some(bit) => bit,
             _ => return Err(Problem::UnknownType),
         };
     }

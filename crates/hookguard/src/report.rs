@@ -5,7 +5,9 @@ use serde_json::Value;
 
 use crate::catalog::EventSpec;
 use crate::intake::IntakeError;
-use crate::location::Position;
+use crate::json::number::{self, ExactNumber};
+use crate::json::position::Position;
+use crate::json::reader::{self, each_item, loose_reader};
 
 /// One problem (or warning) with a delivery.
 ///
@@ -108,6 +110,7 @@ impl Normalized {
     }
 
     /// The payload from a tree, written as compact JSON with sorted keys.
+    #[cfg(feature = "oracle")]
     pub(crate) fn from_value(value: &Value) -> Normalized {
         Normalized(serde_json::to_string(value).unwrap_or_else(|_| String::from("null")))
     }
@@ -133,12 +136,67 @@ impl Normalized {
     }
 }
 
-/// Serializes the payload itself (not a string holding it). JSON reports are written by
-/// [`Report::write_json`], which copies the text; other serializers (JavaScript values, ...)
-/// get the tree.
+/// Serializes the payload itself (not a string holding it), in one pass over its text: each
+/// value goes to the serializer as it is read, without a tree in between, so any serializer
+/// (JSON, JavaScript values, CBOR, ...) gets the same payload [`Normalized::to_value`] holds.
+/// [`Report::write_json`] copies the text instead, the cheapest way to JSON.
 impl Serialize for Normalized {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.to_value().serialize(serializer)
+        JsonText(self.0.as_bytes()).serialize(serializer)
+    }
+}
+
+/// A JSON value hookguard wrote (compact, valid, numbers exact), serialized from its text.
+struct JsonText<'a>(&'a [u8]);
+
+impl Serialize for JsonText<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeMap, SerializeSeq};
+        let text = self.0;
+        let unreadable = || S::Error::custom("normalized payload is not JSON hookguard wrote");
+        match text.first() {
+            Some(b'{') => {
+                let mut reader = loose_reader(text, Vec::new());
+                reader.object(0).ok_or_else(unreadable)?;
+                let mut map = serializer.serialize_map(Some(reader.members.len()))?;
+                for member in &reader.members {
+                    let key = std::str::from_utf8(&member.key).map_err(|_| unreadable())?;
+                    map.serialize_entry(key, &JsonText(member.value))?;
+                }
+                map.end()
+            }
+            Some(b'[') => {
+                let mut items = Vec::new();
+                let mut reader = loose_reader(text, Vec::new());
+                each_item(&mut reader, |item| {
+                    items.push(item);
+                    true
+                })
+                .ok_or_else(unreadable)?;
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(&JsonText(item))?;
+                }
+                seq.end()
+            }
+            Some(b'"') => {
+                let contents = reader::text(text).ok_or_else(unreadable)?;
+                serializer.serialize_str(std::str::from_utf8(&contents).map_err(|_| unreadable())?)
+            }
+            Some(b't') => serializer.serialize_bool(true),
+            Some(b'f') => serializer.serialize_bool(false),
+            Some(b'n') => serializer.serialize_unit(),
+            _ => match number::read(text) {
+                // serde_json's `Value` holds non-negative integers as unsigned: the same here,
+                // so that every serializer sees what serializing `to_value()` showed it.
+                ExactNumber::Integer(value) => match u64::try_from(value) {
+                    Ok(unsigned) => serializer.serialize_u64(unsigned),
+                    Err(_) => serializer.serialize_i64(value),
+                },
+                ExactNumber::Fraction(value) => serializer.serialize_f64(value),
+                ExactNumber::OutOfRange => Err(unreadable()),
+            },
+        }
     }
 }
 
@@ -227,7 +285,10 @@ impl Report {
 
     /// The report as one line of JSON (the shape every host emits).
     pub fn to_json(&self) -> String {
-        let mut out = Vec::new();
+        // The report's head and findings, and the normalized payload, in one allocation.
+        let findings = (self.errors.len() + self.warnings.len()) * 192;
+        let normalized = self.normalized.as_ref().map_or(0, |text| text.0.len());
+        let mut out = Vec::with_capacity(128 + findings + normalized);
         self.write_json(&mut out);
         String::from_utf8(out).unwrap_or_else(|_| String::from(r#"{"valid":false}"#))
     }

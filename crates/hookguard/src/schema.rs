@@ -229,7 +229,7 @@ pub fn forbid_unknown_properties(schema: &mut Value) {
 
 /// Escapes a name for use as a JSON Pointer reference token (RFC 6901).
 pub fn pointer_escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    crate::json::pointer::escape(token)
 }
 
 /// Adjusts what schemars generates to what the types mean (see [`strip_null_from_optional`])

@@ -40,3 +40,29 @@ fn written_reports_are_the_serialized_reports() {
     }
     assert!(kinds.len() >= 5, "too few kinds of report: {kinds:?}");
 }
+
+#[test]
+fn a_normalized_payload_serializes_to_its_tree_for_any_serializer() {
+    // serde_json's `Value` serializer stands for the serializers that are not JSON text
+    // (JavaScript values, CBOR): what they are handed must be the payload's tree, value for
+    // value, integers as serde_json holds them (unsigned when not negative).
+    let validator = common::validator();
+    let mut normalized = 0;
+    let mut bodies = common::every_body();
+    bodies.push(
+        br#"{"status":"VERIFICATION_COMPLETE","uploaded_doc_pk":0,"book_pk":0,"x":[-1,2.5,1e-7,"\u00e9\n",null,true,{"b":[],"a":{}}]}"#
+            .to_vec(),
+    );
+    for body in &bodies {
+        let report = validator.normalize(body);
+        let Some(payload) = &report.normalized else {
+            continue;
+        };
+        normalized += 1;
+        let serialized = serde_json::to_value(payload).unwrap();
+        assert_eq!(serialized, payload.to_value(), "{}", payload.as_str());
+        // Integers keep serde_json's own representation, not only their value.
+        assert_eq!(serialized.to_string(), payload.as_str());
+    }
+    assert!(normalized >= 40, "only {normalized} normalized payloads");
+}

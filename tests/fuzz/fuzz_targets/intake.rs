@@ -4,7 +4,9 @@
 //! an integral value is an integer however it is spelled (`5.985e3` is 5985, which serde_json
 //! reads as the float 5985.0), and a fraction that a double rounds to an integer is moved one
 //! unit in the last place back towards its true value (`1e-400` is the smallest double, not 0).
-//! And `check`, the same rules without a tree, gives exactly `parse`'s verdict and error.
+//! And `check`, the same rules without a tree, gives exactly `parse`'s verdict and error; and
+//! both are the oracle's (intake over serde_json, as it was before hookguard had its own
+//! reader): the same tree, or the same refusal at the same position and pointer.
 #![no_main]
 
 use hookguard::intake::{IntakeLimits, check, parse};
@@ -17,6 +19,11 @@ fuzz_target!(|body: &[u8]| {
         max_depth: 32,
     };
     let parsed = parse(body, limits);
+    assert_eq!(
+        parsed,
+        hookguard::oracle::intake::parse(body, limits),
+        "the reader and its oracle disagree"
+    );
     assert_eq!(
         check(body, limits),
         parsed.as_ref().map(|_| ()).map_err(Clone::clone)

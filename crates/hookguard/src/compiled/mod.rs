@@ -17,6 +17,7 @@ pub(crate) mod message;
 #[rustfmt::skip]
 mod generated;
 
+pub(crate) use crate::json::kind::Types;
 pub(crate) use generated::{TEST_DELIVERY, event_schema};
 
 /// One schema (or subschema) of an event, compiled.
@@ -86,39 +87,6 @@ impl Schema {
 /// Whether two short byte strings are equal, compared inline.
 pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
-}
-
-/// A set of JSON types, as `type` lists them. The bit order is JSON Schema's (and
-/// jsonschema-rs's): messages list expected types in it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Types(pub(crate) u8);
-
-impl Types {
-    pub(crate) const NULL: u8 = 1;
-    pub(crate) const BOOLEAN: u8 = 1 << 1;
-    pub(crate) const INTEGER: u8 = 1 << 2;
-    pub(crate) const NUMBER: u8 = 1 << 3;
-    pub(crate) const STRING: u8 = 1 << 4;
-    pub(crate) const ARRAY: u8 = 1 << 5;
-    pub(crate) const OBJECT: u8 = 1 << 6;
-    /// No `type` keyword.
-    pub(crate) const ANY: Types = Types(0);
-
-    /// The names of the types in the set, in bit order.
-    pub(crate) fn names(self) -> impl Iterator<Item = &'static str> {
-        [
-            (Types::NULL, "null"),
-            (Types::BOOLEAN, "boolean"),
-            (Types::INTEGER, "integer"),
-            (Types::NUMBER, "number"),
-            (Types::STRING, "string"),
-            (Types::ARRAY, "array"),
-            (Types::OBJECT, "object"),
-        ]
-        .into_iter()
-        .filter(move |(bit, _)| self.0 & bit != 0)
-        .map(|(_, name)| name)
-    }
 }
 
 /// A `const` value.

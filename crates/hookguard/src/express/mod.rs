@@ -17,19 +17,19 @@
 //! than it must, never answer differently: the test suite and the fuzz targets hold every answer
 //! of the lane to the reference path's report, byte for byte.
 
-mod reader;
 mod walk;
 
 use std::borrow::Cow;
 
-use reader::{Member, Reader, decoded, unescaped};
 use walk::{Clean, Collect};
 
 use crate::Position;
 use crate::catalog::{self, EventSpec};
-use crate::compiled::{self, Schema, Types};
+use crate::compiled::{self, Schema};
 use crate::event_findings;
-use crate::number;
+use crate::intake::{self, IntakeLimits};
+use crate::json::number;
+use crate::json::reader::{self, Document, Member, decoded, unescaped};
 use crate::options::Options;
 use crate::overlay::{EventAdditions, Overlay};
 use crate::report::{Finding, Normalized, Omitted, Report};
@@ -41,28 +41,14 @@ pub(crate) fn report(
     overlay: Option<&Overlay>,
     want_normalized: bool,
 ) -> Option<Report> {
-    let max_bytes = usize::try_from(options.max_bytes).unwrap_or(usize::MAX);
-    if body.len() > max_bytes {
-        return None;
-    }
-    // Outside strings, the grammar allows ASCII only; each string with other bytes is
-    // checked as UTF-8 where it is read, so the body is UTF-8 once the reader accepts it.
-    let mut reader = Reader {
-        bytes: body,
-        at: 0,
+    let limits = IntakeLimits {
+        max_bytes: usize::try_from(options.max_bytes).unwrap_or(usize::MAX),
         max_depth: usize::try_from(options.max_depth).unwrap_or(usize::MAX),
-        check_duplicates: true,
-        members: Vec::with_capacity(32),
     };
-    reader.skip_whitespace();
-    let root_start = reader.at;
-    reader.object(1)?;
-    let root = body.get(root_start..reader.at)?;
-    reader.skip_whitespace();
-    if reader.at != body.len() {
-        return None;
-    }
-    let mut members = std::mem::take(&mut reader.members);
+    let Document { root, mut members } = match intake::read(body, limits) {
+        Ok(document) => document,
+        Err(refusal) => return Some(Report::refused(Finding::from(&refusal))),
+    };
 
     let Some(event_value) = find(&members, "event_name") else {
         return test_delivery(body, root, &mut members, options, want_normalized);
@@ -97,6 +83,7 @@ pub(crate) fn report(
             .filter(|value| value.first() == Some(&b'"'))
             .map(reader::text);
         match &status {
+            // The reader accepted the string: it decodes.
             Some(None) => return None,
             Some(Some(status)) => spec.canonical_name(Some(std::str::from_utf8(status).ok()?)),
             None => spec.canonical_name(None),
@@ -114,10 +101,6 @@ pub(crate) fn report(
         )
     };
 
-    // Every event schema is an object's; one that were not would be the reference path's.
-    if schema.types != Types::ANY && schema.types.0 & Types::OBJECT == 0 {
-        return None;
-    }
     let mut scratch = Vec::new();
     let may_be_clean = spec.payload_documented() && aliases_agree(spec, &members);
     if may_be_clean {
@@ -273,9 +256,9 @@ fn aliases_agree(spec: &EventSpec, members: &[Member<'_>]) -> bool {
     )
 }
 
-/// Whether two alias values differ as the reference path judges them (strings without regard
-/// to case, `null` never, other values by equality); `None` for two objects or arrays, which
-/// only a tree compares.
+/// Whether two alias values differ: strings without regard to case (they are UUIDs), `null`
+/// never, other values by equality (objects and arrays by their canonical text: keys sorted,
+/// numbers by value). `None` only on an internal error.
 fn alias_values_differ(a: &[u8], b: &[u8]) -> Option<bool> {
     let kind = |value: &[u8]| match value.first() {
         Some(b'"') => 0,
@@ -292,9 +275,20 @@ fn alias_values_differ(a: &[u8], b: &[u8]) -> Option<bool> {
         },
         (2, 2) => a != b,
         (4, 4) => number::read(a) != number::read(b),
-        (3, 3) => return None,
+        (3, 3) => canonical(a)? != canonical(b)?,
         _ => true,
     })
+}
+
+/// The canonical text of an object or array the reader accepted: compact, keys sorted, strings
+/// and numbers spelled one way, so that two equal values have the same text.
+fn canonical(value: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(value.len());
+    let mut write = Clean {
+        out: Some(&mut out),
+        tolerate_unknown: true,
+    };
+    walk::value(&walk::ANY, value, None, &mut Vec::new(), &mut write).then_some(out)
 }
 
 /// What [`checked_and_normalized`] checks against: the event's schema, what an overlay adds to

@@ -5,13 +5,14 @@
 
 use std::borrow::Cow;
 
-use super::reader::{self, Member, decode, each_item, has_escape, loose_reader};
 use crate::Position;
 use crate::compiled::{self, Constant, Schema, Types, message};
-use crate::number::{self, ExactNumber};
+use crate::json::kind;
+use crate::json::number::{self, ExactNumber};
+use crate::json::pointer;
+use crate::json::reader::{self, Member, decode, each_item, has_escape, loose_reader};
 use crate::overlay::{self, AddedField, EventAdditions};
 use crate::report::{Finding, FindingList};
-use crate::schema::pointer_escape;
 
 /// What a failing keyword does to a walk.
 pub(super) trait Judge<'a> {
@@ -152,16 +153,13 @@ impl<'a> Judge<'a> for Collect<'_> {
 
     fn enter_member(&mut self, key: &[u8]) {
         self.levels.push(self.instance.len());
-        self.instance.push('/');
         // Member names the reader accepted are UTF-8 (their escapes decoded).
-        self.instance
-            .push_str(&pointer_escape(&String::from_utf8_lossy(key)));
+        pointer::push_token(&mut self.instance, &String::from_utf8_lossy(key));
     }
 
     fn enter_item(&mut self, index: usize) {
         self.levels.push(self.instance.len());
-        self.instance.push('/');
-        self.instance.push_str(&index.to_string());
+        pointer::push_index(&mut self.instance, index);
     }
 
     fn leave(&mut self) {
@@ -204,15 +202,7 @@ fn number_in(value: &[u8]) -> Option<ExactNumber> {
 
 /// [`kind_of`] from the value's first byte and its number, already read.
 fn kind(first: Option<u8>, number: Option<ExactNumber>) -> (u8, &'static str) {
-    match (first, number) {
-        (Some(b'"'), _) => (Types::STRING, "a string"),
-        (Some(b't' | b'f'), _) => (Types::BOOLEAN, "a boolean"),
-        (Some(b'n'), _) => (Types::NULL, "null"),
-        (Some(b'{'), _) => (Types::OBJECT, "an object"),
-        (Some(b'['), _) => (Types::ARRAY, "an array"),
-        (_, Some(ExactNumber::Integer(_))) => (Types::INTEGER | Types::NUMBER, "an integer"),
-        _ => (Types::NUMBER, "a number"),
-    }
+    kind::of_text(first, number)
 }
 
 /// Walks `value` (a value the strict pass accepted) against `schema`; whether to walk on.
@@ -556,16 +546,84 @@ fn write_number(out: &mut Vec<u8>, literal: &[u8], read: Option<ExactNumber>) {
     }
 }
 
+/// Writes string contents the reader accepted (escapes as the sender wrote them) as the
+/// string serde_json writes for their decoded text, in one pass without a decoded copy:
+/// `\"`, `\\` and the short escapes kept, `\/` written `/`, a `\u` escape written as its
+/// character (or as serde_json escapes that character, for a quote, a backslash or a control
+/// character).
+fn write_escapes_as_serde_json(out: &mut Vec<u8>, contents: &[u8]) -> Option<()> {
+    out.push(b'"');
+    let mut rest = contents;
+    while let Some(at) = rest.iter().position(|&byte| byte == b'\\') {
+        out.extend_from_slice(rest.get(..at)?);
+        let length = match rest.get(at + 1)? {
+            b'u' => {
+                // A pair of `\uXXXX` for a character beyond the Basic Multilingual Plane.
+                let high = reader::code_unit(rest.get(at + 2..at + 6)?)?;
+                let length = if (0xD800..0xDC00).contains(&high) {
+                    12
+                } else {
+                    6
+                };
+                let decoded = decode(rest.get(at..at + length)?)?;
+                match decoded.as_slice() {
+                    [byte] => write_character(out, *byte),
+                    text => out.extend_from_slice(text),
+                }
+                length
+            }
+            b'/' => {
+                out.push(b'/');
+                2
+            }
+            // `\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`: serde_json's own spelling.
+            _ => {
+                out.extend_from_slice(rest.get(at..at + 2)?);
+                2
+            }
+        };
+        rest = rest.get(at + length..)?;
+    }
+    out.extend_from_slice(rest);
+    out.push(b'"');
+    Some(())
+}
+
+/// Writes one ASCII character inside a string, as serde_json writes it.
+fn write_character(out: &mut Vec<u8>, byte: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    match byte {
+        b'"' => out.extend_from_slice(b"\\\""),
+        b'\\' => out.extend_from_slice(b"\\\\"),
+        0x08 => out.extend_from_slice(b"\\b"),
+        0x0C => out.extend_from_slice(b"\\f"),
+        b'\n' => out.extend_from_slice(b"\\n"),
+        b'\r' => out.extend_from_slice(b"\\r"),
+        b'\t' => out.extend_from_slice(b"\\t"),
+        0x00..0x20 => out.extend_from_slice(&[
+            b'\\',
+            b'u',
+            b'0',
+            b'0',
+            HEX.get(usize::from(byte >> 4)).copied().unwrap_or(b'0'),
+            HEX.get(usize::from(byte & 0xF)).copied().unwrap_or(b'0'),
+        ]),
+        _ => out.push(byte),
+    }
+}
+
 /// Writes a string value as serde_json writes the string it holds, in lower case for a UUID
 /// (as a tree is lowered before serde_json writes it).
 fn write_string(out: &mut Vec<u8>, value: &[u8], uuid: bool) -> Option<()> {
     let contents = value.get(1..value.len().checked_sub(1)?)?;
     if has_escape(contents) {
-        let mut text = decode(contents)?;
         if uuid {
+            let mut text = decode(contents)?;
             text.make_ascii_lowercase();
+            write_text(out, &text);
+        } else {
+            write_escapes_as_serde_json(out, contents)?;
         }
-        write_text(out, &text);
         return Some(());
     }
     out.push(b'"');

@@ -170,62 +170,6 @@ fn len_i64(len: usize) -> i64 {
     i64::try_from(len).unwrap_or(i64::MAX / 4)
 }
 
-/// Finds number literals in a JSON text in document order, skipping strings: the parser's
-/// visitor sees each number only as a double, so it asks this cursor for the literal behind
-/// it. Numbers are visited in the order they appear, and keys are never numbers, so the n-th
-/// number visited is the n-th literal found here (the text is valid JSON up to every number
-/// the parser has accepted).
-#[derive(Debug)]
-pub(crate) struct NumberCursor<'a> {
-    text: &'a [u8],
-    at: usize,
-}
-
-impl<'a> NumberCursor<'a> {
-    pub(crate) fn new(text: &'a [u8]) -> NumberCursor<'a> {
-        NumberCursor { text, at: 0 }
-    }
-
-    /// The next number literal after the previous one.
-    pub(crate) fn next_literal(&mut self) -> Option<&'a [u8]> {
-        let mut at = self.at;
-        while let Some(&byte) = self.text.get(at) {
-            match byte {
-                b'"' => at = self.string_end(at + 1),
-                b'-' | b'0'..=b'9' => {
-                    let start = at;
-                    let length = self
-                        .text
-                        .get(start..)
-                        .unwrap_or_default()
-                        .iter()
-                        .take_while(|&&b| {
-                            matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
-                        })
-                        .count();
-                    self.at = start + length;
-                    return self.text.get(start..self.at);
-                }
-                _ => at += 1,
-            }
-        }
-        self.at = at;
-        None
-    }
-
-    /// The offset just past the closing quote of the string whose content starts at `at`.
-    fn string_end(&self, mut at: usize) -> usize {
-        while let Some(&byte) = self.text.get(at) {
-            match byte {
-                b'\\' => at += 2,
-                b'"' => return at + 1,
-                _ => at += 1,
-            }
-        }
-        at
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,13 +262,5 @@ mod tests {
         ] {
             assert_eq!(read_str(literal), ExactNumber::OutOfRange, "{literal}");
         }
-    }
-
-    #[test]
-    fn the_cursor_skips_strings_and_escapes() {
-        let text = br#"{"a\"1": -2.5e3, "b": ["3\\", 4], "c": true, "d": null, "e": 0}"#;
-        let mut cursor = NumberCursor::new(text);
-        let found: Vec<&[u8]> = std::iter::from_fn(|| cursor.next_literal()).collect();
-        assert_eq!(found, [&b"-2.5e3"[..], b"4", b"0"]);
     }
 }

@@ -9,9 +9,9 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value};
 
 use crate::compiled::{Constant, Schema, Types, is_uuid, message};
+use crate::json::pointer::escape as pointer_escape;
 use crate::overlay::{self, EventAdditions};
 use crate::report::{Finding, FindingList};
-use crate::schema::pointer_escape;
 
 /// Where the findings of one check go, and how to word them.
 pub(crate) struct Findings<'o> {

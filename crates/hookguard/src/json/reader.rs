@@ -1,0 +1,714 @@
+//! The one strict reader of request bodies: JSON over borrowed bytes, under intake's rules
+//! (duplicate names, nesting, UTF-8, control characters, escapes, surrogates, the grammar,
+//! I-JSON numbers). Member names are decoded when they hold escapes; values are kept as their
+//! text, for the walk to judge without a tree.
+//!
+//! A body the reader refuses gets one [`Failure`]: its kind, the byte it points at and the
+//! path to the value being read. Those are the places hookguard has always reported (they were
+//! serde_json's, whose reader intake used until this one replaced it): an error about a byte
+//! read points at that byte, one about a byte looked at but not taken points at the next byte,
+//! and a few refusals made after a value was read point where serde_json then stood. The
+//! oracle tests hold every refusal to the old reader's, byte for byte.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use crate::compiled;
+use crate::json::error::IntakeErrorKind;
+use crate::json::number::{self, ExactNumber};
+use crate::json::pointer;
+
+/// Up to this many members, an object's names are compared one by one for duplicates
+/// (Ocrolus' objects have about a dozen); a larger object gets a set.
+const LINEAR_MEMBERS: usize = 32;
+
+/// One member of an object: its name (escapes decoded; borrowed from the body when it has
+/// none) and its value's text.
+#[derive(Clone)]
+pub(crate) struct Member<'a> {
+    pub(crate) key: Cow<'a, [u8]>,
+    pub(crate) value: &'a [u8],
+}
+
+/// Why and where the reader refused a body.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Failure {
+    pub(crate) kind: IntakeErrorKind,
+    /// The byte the refusal points at.
+    pub(crate) offset: usize,
+    /// JSON Pointer tokens (escaped, each with its `/`) from the value being read out to the
+    /// top-level member, innermost first: collected as the refusal unwinds, so a body read
+    /// whole pays nothing for them.
+    pub(crate) path: Vec<String>,
+}
+
+impl Failure {
+    /// The JSON Pointer to the value being read when the reader stopped.
+    pub(crate) fn pointer(&self) -> String {
+        self.path.iter().rev().map(String::as_str).collect()
+    }
+}
+
+/// A whole body read as one object: its text and its members.
+pub(crate) struct Document<'a> {
+    /// The top-level object's text, without the whitespace around it.
+    pub(crate) root: &'a [u8],
+    pub(crate) members: Vec<Member<'a>>,
+}
+
+/// Reads `body` as one JSON object nesting at most `max_depth` levels (the object is level 1).
+/// The failure of a body that is not one is the reader's alone: what a host reports also
+/// depends on checks made before reading (size, byte order mark, UTF-8, the first byte), which
+/// [`crate::intake`] makes.
+pub(crate) fn read_object(body: &[u8], max_depth: usize) -> Result<Document<'_>, Box<Failure>> {
+    let mut reader = Reader {
+        bytes: body,
+        at: 0,
+        max_depth,
+        strict: true,
+        members: Vec::with_capacity(32),
+        failure: None,
+    };
+    reader.skip_whitespace();
+    let root_start = reader.at;
+    let read = match reader.peek() {
+        Some(b'{') => reader.object(1),
+        _ => reader.fail_peeked(IntakeErrorKind::Syntax {
+            expected: "body is not JSON (expected `{`)",
+        }),
+    };
+    let root_end = reader.at;
+    reader.skip_whitespace();
+    if read.is_some() && reader.at != body.len() {
+        reader.fail_peeked::<()>(IntakeErrorKind::TrailingCharacters);
+    }
+    match (read, reader.failure.take(), body.get(root_start..root_end)) {
+        (_, Some(failure), _) => Err(failure),
+        (Some(()), None, Some(root)) => Ok(Document {
+            root,
+            members: reader.members,
+        }),
+        // A stop without a recorded failure is a defect of the reader: never accept then.
+        _ => Err(Box::new(Failure {
+            kind: IntakeErrorKind::Syntax {
+                expected: "syntax error",
+            },
+            offset: root_end,
+            path: Vec::new(),
+        })),
+    }
+}
+
+/// A strict JSON reader.
+pub(crate) struct Reader<'a> {
+    pub(crate) bytes: &'a [u8],
+    pub(crate) at: usize,
+    pub(crate) max_depth: usize,
+    /// Whether the rules a value's structure does not show are checked: duplicate names and
+    /// UTF-8. Off when re-reading a value the strict pass already accepted.
+    pub(crate) strict: bool,
+    /// The members of the objects being read, innermost last; after the top-level object,
+    /// its members.
+    pub(crate) members: Vec<Member<'a>>,
+    /// Why the reader stopped, once it has.
+    failure: Option<Box<Failure>>,
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    pub(crate) fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    pub(crate) fn expect(&mut self, byte: u8) -> Option<()> {
+        (self.peek()? == byte).then(|| self.at += 1)
+    }
+
+    /// Stops at a refusal about the byte just read (or the end, when there is none).
+    #[cold]
+    fn fail_read<T>(&mut self, kind: IntakeErrorKind) -> Option<T> {
+        let offset = self.offset_before(self.at);
+        self.fail_at(kind, offset)
+    }
+
+    /// Stops at a refusal about the next byte, not read (or the end, when there is none).
+    #[cold]
+    fn fail_peeked<T>(&mut self, kind: IntakeErrorKind) -> Option<T> {
+        let offset = self.offset_before((self.at + 1).min(self.bytes.len()));
+        self.fail_at(kind, offset)
+    }
+
+    /// The byte before `index`, where a refusal made with the reader at `index` points; at the
+    /// start of a line, the line's first byte (a position needs a column).
+    fn offset_before(&self, index: usize) -> usize {
+        match index.checked_sub(1) {
+            Some(before) if self.bytes.get(before) != Some(&b'\n') => before,
+            _ => index,
+        }
+    }
+
+    #[cold]
+    fn fail_at<T>(&mut self, kind: IntakeErrorKind, offset: usize) -> Option<T> {
+        if self.failure.is_none() {
+            self.failure = Some(Box::new(Failure {
+                kind,
+                offset,
+                path: Vec::new(),
+            }));
+        }
+        None
+    }
+
+    /// Adds the token of the value a failure is unwinding through.
+    #[cold]
+    fn unwind<T>(&mut self, token: impl FnOnce() -> String) -> Option<T> {
+        if let Some(failure) = &mut self.failure {
+            failure.path.push(token());
+        }
+        None
+    }
+
+    /// A container nested beyond the limit, its opening bracket read: the refusal points where
+    /// serde_json stood after checking the container's end, as intake has always reported it
+    /// (past the whitespace after the bracket, and past the closing bracket of an empty one).
+    #[cold]
+    fn too_deep<T>(&mut self, close: u8) -> Option<T> {
+        self.skip_whitespace();
+        match self.peek() {
+            Some(byte) if byte == close => self.at += 1,
+            Some(b',') if close == b']' => {
+                self.at += 1;
+                self.skip_whitespace();
+            }
+            _ => {}
+        }
+        let limit = self.max_depth;
+        self.fail_read(IntakeErrorKind::TooDeep { limit })
+    }
+
+    /// Reads an object at nesting level `depth` (the reader at its `{`), leaving its members
+    /// on top of [`Reader::members`].
+    pub(crate) fn object(&mut self, depth: usize) -> Option<()> {
+        self.expect(b'{')?;
+        if depth > self.max_depth {
+            return self.too_deep(b'}');
+        }
+        let first = self.members.len();
+        let mut names: Option<HashSet<Cow<'a, [u8]>>> = None;
+        loop {
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b'}') => {
+                    self.at += 1;
+                    return Some(());
+                }
+                Some(b'"') if self.members.len() == first => {}
+                Some(b',') if self.members.len() > first => {
+                    let comma = self.at;
+                    self.at += 1;
+                    self.skip_whitespace();
+                    match self.peek() {
+                        Some(b'"') => {}
+                        Some(b'}') => return self.fail_at(IntakeErrorKind::TrailingComma, comma),
+                        Some(_) => return self.fail_peeked(KEY_MUST_BE_A_STRING),
+                        None => return self.fail_peeked(IntakeErrorKind::UnexpectedEnd),
+                    }
+                }
+                Some(_) if self.members.len() == first => {
+                    return self.fail_peeked(KEY_MUST_BE_A_STRING);
+                }
+                Some(_) => {
+                    return self.fail_peeked(IntakeErrorKind::Syntax {
+                        expected: "expected `,` or `}` in an object",
+                    });
+                }
+                None => return self.fail_peeked(IntakeErrorKind::UnexpectedEnd),
+            }
+            let key_start = self.at;
+            let raw = self.string()?;
+            let key = if has_escape(raw) {
+                Cow::Owned(decode(raw)?)
+            } else {
+                Cow::Borrowed(raw)
+            };
+            if self.strict && self.repeats(first, &mut names, &key)? {
+                self.fail_at::<()>(IntakeErrorKind::DuplicateKey, key_start);
+                return self.unwind(|| token(&key));
+            }
+            self.skip_whitespace();
+            let colon = match self.peek() {
+                Some(b':') => {
+                    self.at += 1;
+                    Some(())
+                }
+                Some(_) => self.fail_peeked(IntakeErrorKind::Syntax {
+                    expected: "expected `:` after an object key",
+                }),
+                None => self.fail_peeked(IntakeErrorKind::UnexpectedEnd),
+            };
+            self.skip_whitespace();
+            let start = self.at;
+            if colon.is_none() || self.value(depth).is_none() {
+                return self.unwind(|| token(&key));
+            }
+            let value = self.bytes.get(start..self.at)?;
+            self.members.push(Member { key, value });
+        }
+    }
+
+    /// Whether `key` names a member already read into the object whose members start at
+    /// `first` (`names` holds them once the object is large).
+    // The `Cow` itself, not its bytes: a borrowed name goes into the set without a copy.
+    #[allow(clippy::ptr_arg)]
+    fn repeats(
+        &self,
+        first: usize,
+        names: &mut Option<HashSet<Cow<'a, [u8]>>>,
+        key: &Cow<'a, [u8]>,
+    ) -> Option<bool> {
+        let earlier = self.members.get(first..)?;
+        Some(match names {
+            Some(names) => !names.insert(key.clone()),
+            None if earlier.len() < LINEAR_MEMBERS => earlier
+                .iter()
+                .any(|member| compiled::same_bytes(&member.key, key)),
+            None => {
+                // Comparing one by one would be quadratic in the object's size.
+                let mut set: HashSet<Cow<'a, [u8]>> =
+                    earlier.iter().map(|member| member.key.clone()).collect();
+                let repeated = !set.insert(key.clone());
+                *names = Some(set);
+                repeated
+            }
+        })
+    }
+
+    /// Reads an array at nesting level `depth` (the reader at its `[`).
+    fn array(&mut self, depth: usize) -> Option<()> {
+        self.expect(b'[')?;
+        if depth > self.max_depth {
+            return self.too_deep(b']');
+        }
+        let mut index = 0usize;
+        loop {
+            self.skip_whitespace();
+            let next = match self.peek() {
+                Some(b']') => {
+                    self.at += 1;
+                    return Some(());
+                }
+                Some(_) if index == 0 => Some(()),
+                Some(b',') => {
+                    let comma = self.at;
+                    self.at += 1;
+                    self.skip_whitespace();
+                    match self.peek() {
+                        Some(b']') => self.fail_at(IntakeErrorKind::TrailingComma, comma),
+                        Some(_) => Some(()),
+                        None => self.fail_peeked(IntakeErrorKind::UnexpectedEnd),
+                    }
+                }
+                Some(_) => self.fail_peeked(IntakeErrorKind::Syntax {
+                    expected: "expected `,` or `]` in an array",
+                }),
+                None => self.fail_peeked(IntakeErrorKind::UnexpectedEnd),
+            };
+            if next.is_none() || self.value(depth).is_none() {
+                return self.unwind(|| format!("/{index}"));
+            }
+            index += 1;
+        }
+    }
+
+    /// Reads one value inside a container at level `depth`.
+    pub(crate) fn value(&mut self, depth: usize) -> Option<()> {
+        self.skip_whitespace();
+        match self.peek() {
+            Some(b'{') => {
+                // A nested object's members go on the stack above the outer object's, and go.
+                let outer = self.members.len();
+                let read = self.object(depth + 1);
+                self.members.truncate(outer);
+                read
+            }
+            Some(b'[') => self.array(depth + 1),
+            Some(b'"') => self.string().map(|_| ()),
+            Some(b't') => self.literal(b"true"),
+            Some(b'f') => self.literal(b"false"),
+            Some(b'n') => self.literal(b"null"),
+            Some(b'-' | b'0'..=b'9') => {
+                let literal = self.number()?;
+                match number::read(literal) {
+                    ExactNumber::OutOfRange => self.fail_read(IntakeErrorKind::NumberOutOfRange),
+                    ExactNumber::Integer(_) | ExactNumber::Fraction(_) => Some(()),
+                }
+            }
+            Some(_) => self.fail_peeked(IntakeErrorKind::Syntax {
+                expected: "expected a JSON value",
+            }),
+            None => self.fail_peeked(IntakeErrorKind::UnexpectedEnd),
+        }
+    }
+
+    /// `true`, `false` or `null`, the reader at its first letter.
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        for &expected in word {
+            match self.peek() {
+                Some(byte) => {
+                    self.at += 1;
+                    if byte != expected {
+                        return self.fail_read(IntakeErrorKind::Syntax {
+                            expected: "expected a JSON value (true, false or null)",
+                        });
+                    }
+                }
+                None => return self.fail_read(IntakeErrorKind::UnexpectedEnd),
+            }
+        }
+        Some(())
+    }
+
+    /// A number literal, by JSON's grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+    fn number(&mut self) -> Option<&'a [u8]> {
+        let start = self.at;
+        if self.peek() == Some(b'-') {
+            self.at += 1;
+        }
+        match self.peek() {
+            Some(b'0') => {
+                self.at += 1;
+                if self.peek().is_some_and(|b| b.is_ascii_digit()) {
+                    return self.fail_peeked(INVALID_NUMBER);
+                }
+            }
+            Some(b'1'..=b'9') => self.digits(),
+            Some(_) => {
+                self.at += 1;
+                return self.fail_read(INVALID_NUMBER);
+            }
+            None => return self.fail_read(IntakeErrorKind::UnexpectedEnd),
+        }
+        if self.peek() == Some(b'.') {
+            self.at += 1;
+            let fraction = self.at;
+            self.digits();
+            if self.at == fraction {
+                return match self.peek() {
+                    Some(_) => self.fail_peeked(INVALID_NUMBER),
+                    None => self.fail_peeked(IntakeErrorKind::UnexpectedEnd),
+                };
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            let mantissa = self.bytes.get(start..self.at)?;
+            self.at += 1;
+            let mut positive = true;
+            if let Some(sign @ (b'+' | b'-')) = self.peek() {
+                positive = sign == b'+';
+                self.at += 1;
+            }
+            match self.peek() {
+                Some(b'0'..=b'9') => {}
+                Some(_) => {
+                    self.at += 1;
+                    return self.fail_read(INVALID_NUMBER);
+                }
+                None => return self.fail_read(IntakeErrorKind::UnexpectedEnd),
+            }
+            // An exponent beyond `i32` is refused at the digit that overflows it (where
+            // serde_json stops), unless it makes the number 0.
+            let zero = mantissa.iter().all(|&b| matches!(b, b'0' | b'.' | b'-'));
+            let mut exponent: i32 = 0;
+            while let Some(digit @ b'0'..=b'9') = self.peek() {
+                self.at += 1;
+                match exponent
+                    .checked_mul(10)
+                    .and_then(|e| e.checked_add(i32::from(digit - b'0')))
+                {
+                    Some(next) => exponent = next,
+                    None if positive && !zero => {
+                        return self.fail_read(IntakeErrorKind::NumberOutOfRange);
+                    }
+                    None => {
+                        self.digits();
+                        break;
+                    }
+                }
+            }
+        }
+        self.bytes.get(start..self.at)
+    }
+
+    fn digits(&mut self) {
+        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            self.at += 1;
+        }
+    }
+
+    /// The code unit of a `\u` escape's four digits (the reader past its `u`).
+    fn hex_escape(&mut self) -> Option<u32> {
+        let Some(digits) = self.bytes.get(self.at..self.at + 4) else {
+            self.at = self.bytes.len();
+            return self.fail_read(IntakeErrorKind::UnexpectedEnd);
+        };
+        self.at += 4;
+        match code_unit(digits) {
+            Some(unit) => Some(unit),
+            None => self.fail_read(INVALID_ESCAPE),
+        }
+    }
+
+    /// A string's raw contents (between the quotes, escapes left as written), the reader at
+    /// its opening quote. Refuses raw control characters, unknown escapes, lone surrogates
+    /// and contents that are not UTF-8.
+    pub(crate) fn string(&mut self) -> Option<&'a [u8]> {
+        self.expect(b'"')?;
+        let start = self.at;
+        let mut ascii = true;
+        loop {
+            // Skip the bytes that need no attention, eight at a time while there are eight.
+            while let Some(chunk) = self
+                .bytes
+                .get(self.at..self.at + 8)
+                .and_then(|chunk| <[u8; 8]>::try_from(chunk).ok())
+            {
+                if needs_attention(u64::from_le_bytes(chunk)) {
+                    break;
+                }
+                self.at += 8;
+            }
+            while let Some(&byte) = self.bytes.get(self.at) {
+                if PLAIN_STRING_BYTE.get(usize::from(byte)) != Some(&true) {
+                    break;
+                }
+                self.at += 1;
+            }
+            match self.peek() {
+                Some(b'"') => {
+                    let contents = self.bytes.get(start..self.at)?;
+                    self.at += 1;
+                    if !ascii && self.strict && std::str::from_utf8(contents).is_err() {
+                        // Intake reports the first byte that is not UTF-8, in the whole body.
+                        return self.fail_read(IntakeErrorKind::InvalidUtf8);
+                    }
+                    return Some(contents);
+                }
+                Some(b'\\') => {
+                    self.at += 1;
+                    self.escape()?;
+                }
+                Some(0x80..=0xFF) => {
+                    ascii = false;
+                    self.at += 1;
+                }
+                Some(_) => {
+                    self.at += 1;
+                    return self.fail_read(IntakeErrorKind::ControlCharacter);
+                }
+                None => return self.fail_read(IntakeErrorKind::UnexpectedEnd),
+            }
+        }
+    }
+
+    /// One escape, the reader past its backslash.
+    fn escape(&mut self) -> Option<()> {
+        let Some(byte) = self.peek() else {
+            return self.fail_read(IntakeErrorKind::UnexpectedEnd);
+        };
+        self.at += 1;
+        match byte {
+            b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(()),
+            b'u' => {
+                let unit = self.hex_escape()?;
+                if (0xDC00..0xE000).contains(&unit) {
+                    return self.fail_read(IntakeErrorKind::LoneSurrogate);
+                }
+                if (0xD800..0xDC00).contains(&unit) {
+                    // The low half must follow as `\uXXXX`.
+                    for expected in [b'\\', b'u'] {
+                        match self.peek() {
+                            Some(next) => {
+                                self.at += 1;
+                                if next != expected {
+                                    return self.fail_read(IntakeErrorKind::LoneSurrogate);
+                                }
+                            }
+                            None => return self.fail_read(IntakeErrorKind::UnexpectedEnd),
+                        }
+                    }
+                    let low = self.hex_escape()?;
+                    if !(0xDC00..0xE000).contains(&low) {
+                        return self.fail_read(IntakeErrorKind::LoneSurrogate);
+                    }
+                }
+                Some(())
+            }
+            _ => self.fail_read(INVALID_ESCAPE),
+        }
+    }
+}
+
+const KEY_MUST_BE_A_STRING: IntakeErrorKind = IntakeErrorKind::Syntax {
+    expected: "object keys must be strings",
+};
+const INVALID_NUMBER: IntakeErrorKind = IntakeErrorKind::Syntax {
+    expected: "invalid number",
+};
+const INVALID_ESCAPE: IntakeErrorKind = IntakeErrorKind::Syntax {
+    expected: "invalid escape sequence in a string",
+};
+
+/// The pointer token of a member name (decoded, hence UTF-8: the reader checked it).
+fn token(key: &[u8]) -> String {
+    format!("/{}", pointer::escape(&String::from_utf8_lossy(key)))
+}
+
+/// Whether any of the eight bytes in `word` is one a string cannot hold as it is: a quote, a
+/// backslash, a control character, or a byte of a multi-byte character (checked as UTF-8 by
+/// the byte loop). Bit tricks from "Bit Twiddling Hacks" (`haszero`, `hasless`): exact for
+/// "any byte", which is all this asks.
+fn needs_attention(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |value: u64| value.wrapping_sub(ONES) & !value & HIGH;
+    let quote = has_zero(word ^ (ONES * u64::from(b'"')));
+    let backslash = has_zero(word ^ (ONES * u64::from(b'\\')));
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    (quote | backslash | control | (word & HIGH)) != 0
+}
+
+/// The bytes a string may hold as they are: printable ASCII but `"` and `\`.
+#[allow(clippy::indexing_slicing)] // A constant: an index out of bounds fails the build.
+static PLAIN_STRING_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0x20;
+    while byte < 0x80 {
+        table[byte] = byte != b'"' as usize && byte != b'\\' as usize;
+        byte += 1;
+    }
+    table
+};
+
+/// The contents of a string value the reader accepted, when it has no escape.
+pub(crate) fn unescaped(value: &[u8]) -> Option<&[u8]> {
+    let contents = value.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
+    (!has_escape(contents)).then_some(contents)
+}
+
+/// Whether string contents hold an escape. Written out: on strings this short a loop the
+/// compiler unrolls beats a call to `memchr`, which `contains` makes (measured: 5% of the lane).
+#[allow(clippy::manual_contains)]
+pub(crate) fn has_escape(contents: &[u8]) -> bool {
+    contents.iter().any(|&byte| byte == b'\\')
+}
+
+/// A reader over a value the strict pass has already accepted: only its structure is read
+/// again (nesting, duplicates and UTF-8 were checked).
+pub(crate) fn loose_reader<'a>(value: &'a [u8], members: Vec<Member<'a>>) -> Reader<'a> {
+    Reader {
+        bytes: value,
+        at: 0,
+        max_depth: usize::MAX,
+        strict: false,
+        members,
+        failure: None,
+    }
+}
+
+/// Calls `clean` with the text of each item of the array `reader` is at, until one is not:
+/// `Some` when every item is clean.
+pub(crate) fn each_item<'a>(
+    reader: &mut Reader<'a>,
+    mut clean: impl FnMut(&'a [u8]) -> bool,
+) -> Option<()> {
+    reader.expect(b'[')?;
+    reader.skip_whitespace();
+    if reader.peek()? == b']' {
+        return Some(());
+    }
+    loop {
+        reader.skip_whitespace();
+        let start = reader.at;
+        reader.value(0)?;
+        if !clean(reader.bytes.get(start..reader.at)?) {
+            return None;
+        }
+        reader.skip_whitespace();
+        match reader.peek()? {
+            b',' => reader.at += 1,
+            b']' => return Some(()),
+            _ => return None,
+        }
+    }
+}
+
+/// The UTF-16 code unit four hexadecimal digits spell.
+pub(crate) fn code_unit(digits: &[u8]) -> Option<u32> {
+    if digits.len() != 4 {
+        return None;
+    }
+    digits.iter().try_fold(0, |unit, &digit| {
+        Some(unit * 16 + char::from(digit).to_digit(16)?)
+    })
+}
+
+/// The contents of a string value the reader accepted, its escapes decoded.
+pub(crate) fn decoded(value: &[u8]) -> Option<Vec<u8>> {
+    decode(value.strip_prefix(b"\"")?.strip_suffix(b"\"")?)
+}
+
+/// The text of a string value the reader accepted: borrowed from the body unless it holds
+/// escapes (most do not, and this runs for every delivery's `event_name`).
+pub(crate) fn text(value: &[u8]) -> Option<Cow<'_, [u8]>> {
+    match unescaped(value) {
+        Some(text) => Some(Cow::Borrowed(text)),
+        None => decoded(value).map(Cow::Owned),
+    }
+}
+
+/// String contents the reader accepted, escapes decoded (surrogate pairs joined: the reader
+/// lets no lone surrogate through).
+pub(crate) fn decode(contents: &[u8]) -> Option<Vec<u8>> {
+    let mut text = Vec::with_capacity(contents.len());
+    let mut bytes = contents.iter();
+    let hex = |bytes: &mut std::slice::Iter<'_, u8>| -> Option<u32> {
+        let digits = bytes.as_slice().get(..4)?;
+        bytes.nth(3)?;
+        code_unit(digits)
+    };
+    while let Some(&byte) = bytes.next() {
+        if byte != b'\\' {
+            text.push(byte);
+            continue;
+        }
+        let character = match bytes.next()? {
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let unit = hex(&mut bytes)?;
+                let code = if (0xD800..0xDC00).contains(&unit) {
+                    // `\uD83D\uDE00`: skip the second backslash and `u`.
+                    bytes.next()?;
+                    bytes.next()?;
+                    let low = hex(&mut bytes)?;
+                    0x10000 + ((unit - 0xD800) << 10) + (low.checked_sub(0xDC00)?)
+                } else {
+                    unit
+                };
+                char::from_u32(code)?
+            }
+            other => char::from(*other),
+        };
+        let mut buffer = [0; 4];
+        text.extend_from_slice(character.encode_utf8(&mut buffer).as_bytes());
+    }
+    Some(text)
+}
