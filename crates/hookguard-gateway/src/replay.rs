@@ -88,7 +88,7 @@ impl DeliveryMemory for SharedDataMemory<'_> {
             let mut evicted_unexpired = false;
             if entries.len() >= BUCKET_ENTRIES {
                 // Full of live ids: the one expiring first gives way.
-                entries.sort_by_key(|&(expires_at, _, _)| expires_at);
+                entries.sort_unstable_by_key(|&(expires_at, _, _)| expires_at);
                 entries.drain(..=entries.len() - BUCKET_ENTRIES);
                 evicted_unexpired = true;
             }

@@ -1,4 +1,4 @@
-//! Compiles the published schemas into `crates/hookguard/src/compiled/generated.rs`: static
+//! Compiles the published schemas into `crates/hookguard/src/contract/compiled/generated.rs`: static
 //! data the core's check runs instead of a general JSON Schema engine.
 //!
 //! Every keyword of every schema is either translated or refused: a schema that said more than
@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use crate::Error;
 
 /// Where the compiled catalog lives, relative to the repository root.
-pub const COMPILED_PATH: &str = "crates/hookguard/src/compiled/generated.rs";
+pub const COMPILED_PATH: &str = "crates/hookguard/src/contract/compiled/generated.rs";
 
 /// Keywords that only annotate (nothing to enforce).
 const ANNOTATIONS: &[&str] = &[

@@ -56,7 +56,7 @@ impl fmt::Display for Error {
                 f,
                 "the schema of {event} uses {location}, which the compiled catalog does not \
                  translate (teach crates/hookguard-schemagen/src/compile.rs and \
-                 crates/hookguard/src/compiled/ the keyword first)"
+                 crates/hookguard/src/contract/compiled/ the keyword first)"
             ),
         }
     }
@@ -252,7 +252,7 @@ fn events_doc() -> String {
     use hookguard::catalog::Listing;
     let mut page = String::from(
         "# Event catalog\n\n\
-         Generated from `crates/hookguard/src/catalog.rs` by `just schemas`; do not edit by hand.\n\n\
+         Generated from `crates/hookguard/src/contract/catalog.rs` by `just schemas`; do not edit by hand.\n\n\
          | event_name | listed in | normalizes to | payload | schema | what it means |\n\
          |---|---|---|---|---|---|\n",
     );

@@ -32,51 +32,52 @@ Nothing in this crate panics on any input: hosts run it inside VMs where a panic
 
 # Layers
 
-Each module imports only modules in the layers below it (no import circles), so the crate
-reads top-down. A delivery goes from the top: [`gate`] (or [`Validator`] alone) asks the
-layers below and answers.
+The folders are the layers. Each imports only the layers below it, and no module imports one
+that imports it back (no import circles), so the crate reads top-down:
 
-| layer | modules | job |
+| layer (folder) | modules | job |
 |---|---|---|
-| host | [`gate`], [`delivery`], [`survey`] | the gate every host calls (size, signature, validation, allowed events, the claim on the request id); the delivery contract's states and memories; surveys of drift and the overlays they draft |
-| validation | `validator`, `express`, `tree_check`, `normalize` | the express lane judging a body from its bytes, the tree path (its oracle and fallback), normalization |
-| findings and answers | [`answer`], `event_findings`, `report` | what a report and an answer say, in one wording |
-| contract | [`overlay`], `options`, [`catalog`], [`schema`], [`events`], `compiled` | event types, the catalog, published and compiled schemas, overlays, options and limits |
-| JSON and signatures | [`intake`], `number`, `pointer`, `location`, [`signature`] | strict reading of bytes, exact numbers, pointers and positions; HMAC signatures |
+| gate (`gate/`), survey | [`gate`], [`answer`], [`delivery`], [`signature`]; [`survey`] | what every host calls: size, signature, validation, allowed events, the claim on the request id, the answer; the delivery contract's states and memories; HMAC signatures. Surveys of drift and the overlays they draft |
+| check (`check/`) | `judge`, `walk`, `findings`, `report`, [`Validator`] | one body judged in one walk over its bytes; findings and reports, each worded once |
+| contract (`contract/`) | [`catalog`], [`events`], [`schema`], `compiled`, [`overlay`], `options` | event types and names, published and compiled schemas, overlays, options and limits |
+| JSON (`json/`) | `reader`, [`intake`], `number`, `kind`, `pointer`, `position`, `error` | the one strict reader of request bodies and its refusals; exact numbers; type names, pointers, positions |
+
+The path of a delivery: a host calls [`Gate::admit`] (or [`Validator::validate`] alone);
+the gate screens the request and verifies its signature, then the validator's `judge` has
+[`intake`] read the body once (its top-level members, or the refusal), finds the event in the
+[`catalog`] and its compiled schema, and `walk`s the members against it, writing the
+normalized payload as it goes; the gate turns the [`Report`] into an [`Answer`] and claims the
+delivery's id in a [`delivery::DeliveryMemory`]; the host settles the claim with the service's
+outcome ([`Gate::settle`]).
+
+`oracle/` (the `oracle` feature, tests and fuzz targets only) holds what the shipped code is
+held to: the serde_json intake the reader replaced, and the tree path the walk replaced.
 */
 
-pub mod answer;
-pub mod catalog;
-mod compiled;
-pub mod delivery;
-mod event_findings;
-pub mod events;
-mod express;
+mod check;
+mod contract;
 pub mod gate;
-pub mod intake;
 mod json;
-mod options;
 #[cfg(feature = "oracle")]
 #[doc(hidden)]
 pub mod oracle;
-pub mod overlay;
-mod report;
-pub mod schema;
-pub mod signature;
 pub mod survey;
-mod validator;
 
-pub use answer::{Answer, ProblemShape, Verdict};
-pub use catalog::Event;
-pub use gate::{Admission, Authenticity, Gate, GateConfig, GateError};
-pub use json::position::Position;
-pub use options::{
+pub use check::report::{Delivery, Finding, Normalized, Omitted, Report};
+pub use check::validator::Validator;
+pub use contract::options::{
     ConfigError, ConfigErrorKind, DEFAULT_MAX_FINDINGS, MAX_BYTES_CEILING, MAX_DEPTH_CEILING,
     MAX_FINDINGS_CEILING, OptionValue, Options,
 };
-pub use overlay::{Overlay, OverlayError};
-pub use report::{Delivery, Finding, Normalized, Omitted, Report};
-pub use validator::Validator;
+pub use contract::overlay::{Overlay, OverlayError};
+pub use contract::{catalog, events, overlay, schema};
+pub use gate::answer::{Answer, ProblemShape, Verdict};
+pub use gate::{Admission, Authenticity, Gate, GateConfig, GateError};
+pub use gate::{answer, delivery, signature};
+pub use json::intake;
+pub use json::position::Position;
+
+pub use catalog::Event;
 
 /// The version of this crate, reported by every host.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -13,13 +13,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use crate::catalog::{self, Listing};
-use crate::compiled;
-use crate::compiled::Types;
-use crate::intake::{self, IntakeLimits};
-use crate::options::Options;
-use crate::overlay::{FORMAT_VERSION, Overlay, OverlayError, type_names, types_named};
-use crate::schema::{BUNDLE_JSON, TEST_DELIVERY, pointer_escape};
+use crate::contract::catalog::{self, Listing};
+use crate::contract::compiled;
+use crate::contract::compiled::Types;
+use crate::contract::options::Options;
+use crate::contract::overlay::{FORMAT_VERSION, Overlay, OverlayError, type_names, types_named};
+use crate::contract::schema::{BUNDLE_JSON, TEST_DELIVERY, pointer_escape};
+use crate::json::intake;
 
 /// What one body showed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,10 +101,7 @@ impl Surveyor {
     /// enum values and unknown event names are kept).
     pub fn observe(&self, body: &[u8], options: &Options) -> Observation {
         let mut observation = Observation::default();
-        let limits = IntakeLimits {
-            max_bytes: usize::try_from(options.max_bytes).unwrap_or(usize::MAX),
-            max_depth: usize::try_from(options.max_depth).unwrap_or(usize::MAX),
-        };
+        let limits = options.intake_limits();
         let payload = match intake::parse(body, limits) {
             Ok(payload) => payload,
             Err(error) => {

@@ -2,6 +2,7 @@
 //!
 //! - [`reader`]: the one strict reader of request bodies, with the located failures intake
 //!   reports;
+//! - [`intake`]: a body read under intake's rules, with the refusal every host reports;
 //! - [`number`]: exact reading of number literals (integers whatever their spelling, I-JSON's
 //!   range);
 //! - [`error`]: why a body was refused, in one wording;
@@ -10,6 +11,7 @@
 //! - [`kind`]: the names of JSON types, as every message spells them.
 
 pub(crate) mod error;
+pub mod intake;
 pub(crate) mod kind;
 pub(crate) mod number;
 pub(crate) mod pointer;

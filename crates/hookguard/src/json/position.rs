@@ -64,7 +64,7 @@ impl Position {
     /// The positions of several offsets, in one pass over the body (in the order given).
     pub(crate) fn at_offsets(body: &[u8], offsets: &[usize]) -> Vec<Position> {
         let mut order: Vec<usize> = (0..offsets.len()).collect();
-        order.sort_by_key(|&index| offsets.get(index).copied().unwrap_or(0));
+        order.sort_unstable_by_key(|&index| offsets.get(index).copied().unwrap_or(0));
         let mut positions = vec![
             Position {
                 offset: 0,

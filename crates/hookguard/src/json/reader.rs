@@ -13,7 +13,6 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use crate::compiled;
 use crate::json::error::IntakeErrorKind;
 use crate::json::number::{self, ExactNumber};
 use crate::json::pointer;
@@ -59,7 +58,7 @@ pub(crate) struct Document<'a> {
 /// Reads `body` as one JSON object nesting at most `max_depth` levels (the object is level 1).
 /// The failure of a body that is not one is the reader's alone: what a host reports also
 /// depends on checks made before reading (size, byte order mark, UTF-8, the first byte), which
-/// [`crate::intake`] makes.
+/// [`crate::json::intake`] makes.
 pub(crate) fn read_object(body: &[u8], max_depth: usize) -> Result<Document<'_>, Box<Failure>> {
     let mut reader = Reader {
         bytes: body,
@@ -274,9 +273,9 @@ impl<'a> Reader<'a> {
         let earlier = self.members.get(first..)?;
         Some(match names {
             Some(names) => !names.insert(key.clone()),
-            None if earlier.len() < LINEAR_MEMBERS => earlier
-                .iter()
-                .any(|member| compiled::same_bytes(&member.key, key)),
+            None if earlier.len() < LINEAR_MEMBERS => {
+                earlier.iter().any(|member| same_bytes(&member.key, key))
+            }
             None => {
                 // Comparing one by one would be quadratic in the object's size.
                 let mut set: HashSet<Cow<'a, [u8]>> =
@@ -562,6 +561,12 @@ const INVALID_NUMBER: IntakeErrorKind = IntakeErrorKind::Syntax {
 const INVALID_ESCAPE: IntakeErrorKind = IntakeErrorKind::Syntax {
     expected: "invalid escape sequence in a string",
 };
+
+/// Whether two short byte strings (member names, mostly) are equal, compared inline: cheaper
+/// than a call to `memcmp` for names this short.
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
 
 /// The pointer token of a member name (decoded, hence UTF-8: the reader checked it).
 fn token(key: &[u8]) -> String {

@@ -1,7 +1,7 @@
 //! The oracle of intake: strict intake as it was written before hookguard had its own reader,
 //! serde_json with a visitor that refuses what serde_json lets through (duplicate keys, numbers
 //! beyond I-JSON, nesting beyond the limit). Tests and fuzz targets hold
-//! [`crate::intake`] to it: the same refusal, position and pointer for every body.
+//! [`crate::json::intake`] to it: the same refusal, position and pointer for every body.
 
 use std::cell::RefCell;
 use std::fmt;
@@ -9,7 +9,9 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use crate::intake::{IntakeError, IntakeErrorKind, IntakeLimits, JsonKind, SERDE_JSON_DEPTH_LIMIT};
+use crate::json::intake::{
+    IntakeError, IntakeErrorKind, IntakeLimits, JsonKind, SERDE_JSON_DEPTH_LIMIT,
+};
 use crate::json::number::{self, ExactNumber};
 use crate::json::position::Position;
 

@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::catalog::EventSpec;
-use crate::compiled::Schema;
+use crate::contract::catalog::EventSpec;
+use crate::contract::compiled::Schema;
 
 /// Rewrites a *valid* payload of `source` into its canonical form, named `canonical`.
 ///

@@ -1,7 +1,7 @@
 //! Finds where in a body the value at a JSON Pointer starts, so that schema findings point at
 //! a line and column like intake findings do.
 //!
-//! The body has already passed [`crate::intake`] (valid UTF-8, strict JSON, no duplicate keys,
+//! The body has already passed [`crate::json::intake`] (valid UTF-8, strict JSON, no duplicate keys,
 //! bounded depth) when this runs, and it runs only for deliveries with findings. It scans bytes
 //! without building a tree and without recursion, so it costs nothing on the valid path and
 //! cannot exhaust a stack. On anything unexpected it answers `None` rather than guessing.

@@ -10,15 +10,15 @@ use super::intake;
 use super::normalize::{disagreeing_aliases, normalize};
 use super::pointer;
 use super::tree_check::{self, Findings};
-use crate::catalog;
-use crate::compiled;
-use crate::event_findings::{
+use crate::check::findings::{
     alias_mismatch, missing_event_name, undocumented_payload, unknown_event,
 };
-use crate::intake::IntakeLimits;
+use crate::check::report::{Finding, FindingList, Normalized, Omitted, Report};
+use crate::check::validator::Validator;
+use crate::contract::catalog;
+use crate::contract::compiled;
+use crate::json::intake::IntakeLimits;
 use crate::json::position::Position;
-use crate::report::{Finding, FindingList, Normalized, Omitted, Report};
-use crate::validator::Validator;
 
 impl Validator {
     /// What [`Validator::normalize`] (`want_normalized`) or [`Validator::validate`] reports:
@@ -54,11 +54,7 @@ impl Validator {
     }
 
     fn limits(&self) -> IntakeLimits {
-        // Both limits are within their ceilings (`Options::check`), far below `usize::MAX`.
-        IntakeLimits {
-            max_bytes: usize::try_from(self.options().max_bytes).unwrap_or(usize::MAX),
-            max_depth: usize::try_from(self.options().max_depth).unwrap_or(usize::MAX),
-        }
+        self.options().intake_limits()
     }
 
     fn check_payload(&self, payload: Map<String, Value>, want_normalized: bool) -> Report {
@@ -144,7 +140,7 @@ impl Validator {
 
     /// Empty finding lists, each bounded by [`Options::max_findings`].
     fn findings(&self) -> Findings<'_> {
-        let limit = usize::try_from(self.options().max_findings).unwrap_or(usize::MAX);
+        let limit = self.options().findings_limit();
         Findings {
             errors: FindingList::new(limit),
             warnings: FindingList::new(limit),

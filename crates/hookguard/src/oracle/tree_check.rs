@@ -8,10 +8,10 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
-use crate::compiled::{Constant, Schema, Types, is_uuid, message};
+use crate::check::report::{Finding, FindingList};
+use crate::contract::compiled::{Constant, Schema, Types, is_uuid, message};
+use crate::contract::overlay::{self, EventAdditions};
 use crate::json::pointer::escape as pointer_escape;
-use crate::overlay::{self, EventAdditions};
-use crate::report::{Finding, FindingList};
 
 /// Where the findings of one check go, and how to word them.
 pub(crate) struct Findings<'o> {

@@ -1,10 +1,10 @@
-//! The validator: a body read once and judged in one walk ([`crate::express`]), with the
+//! The validator: a body read once and judged in one walk ([`crate::check::judge`]), with the
 //! options and the overlay in force.
 
-use crate::express;
-use crate::options::{ConfigError, Options};
-use crate::overlay::Overlay;
-use crate::report::{Finding, Report};
+use crate::check::judge;
+use crate::check::report::{Finding, Report};
+use crate::contract::options::{ConfigError, Options};
+use crate::contract::overlay::Overlay;
 
 /// Validates and normalizes Ocrolus webhook deliveries. Cheap to build and to reconfigure:
 /// the event schemas are compiled into the crate (`compiled`), not at start-up.
@@ -58,7 +58,7 @@ impl Validator {
     }
 
     fn check(&self, body: &[u8], want_normalized: bool) -> Report {
-        express::report(body, &self.options, self.overlay.as_ref(), want_normalized)
+        judge::report(body, &self.options, self.overlay.as_ref(), want_normalized)
             .unwrap_or_else(internal_error)
     }
 }

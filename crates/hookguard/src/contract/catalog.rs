@@ -4,7 +4,7 @@
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 
-use crate::events::*;
+use crate::contract::events::*;
 
 /// A document of Ocrolus' that lists an event name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -88,7 +88,7 @@ impl EventSpec {
     }
 
     /// The payload schema generated from the event's Rust type (without `event_name`, which
-    /// [`crate::schema`] adds).
+    /// [`crate::contract::schema`] adds).
     pub fn payload_schema(&self, generator: &mut SchemaGenerator) -> Schema {
         // A match on the name rather than a function pointer in the table: the table is read
         // at request time, and a pointer would link the whole schema generator into every

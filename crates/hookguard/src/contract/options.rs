@@ -6,8 +6,8 @@ use std::fmt;
 
 use serde_json::Value;
 
-use crate::intake::SERDE_JSON_DEPTH_LIMIT;
-use crate::overlay::{Overlay, OverlayError};
+use crate::contract::overlay::{Overlay, OverlayError};
+use crate::json::intake::{IntakeLimits, SERDE_JSON_DEPTH_LIMIT};
 
 /// The deepest nesting [`Options::max_depth`] may allow: safely below serde_json's own limit,
 /// and shallow enough that parsing never exhausts a WebAssembly stack.
@@ -51,7 +51,7 @@ pub struct Options {
     /// send many times the bytes it was sent.
     pub max_findings: u64,
     /// What the team accepts beyond the published schemas: optional fields with a type, and
-    /// enum values ([`crate::overlay`]). A JSON document, checked whole by [`Options::check`].
+    /// enum values ([`crate::contract::overlay`]). A JSON document, checked whole by [`Options::check`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub overlay: Option<Value>,
 }
@@ -112,6 +112,20 @@ impl Options {
     pub fn check(&self) -> Result<(), ConfigError> {
         self.check_limits()?;
         self.resolved_overlay().map(drop)
+    }
+
+    /// The limits intake reads a body under. (Both are within their ceilings once checked,
+    /// far below `usize::MAX`; the one place they become sizes.)
+    pub(crate) fn intake_limits(&self) -> IntakeLimits {
+        IntakeLimits {
+            max_bytes: usize::try_from(self.max_bytes).unwrap_or(usize::MAX),
+            max_depth: usize::try_from(self.max_depth).unwrap_or(usize::MAX),
+        }
+    }
+
+    /// How many errors, and how many warnings, a report lists.
+    pub(crate) fn findings_limit(&self) -> usize {
+        usize::try_from(self.max_findings).unwrap_or(usize::MAX)
     }
 
     /// The limits' half of [`Options::check`].

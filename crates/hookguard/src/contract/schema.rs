@@ -9,17 +9,17 @@ use schemars::SchemaGenerator;
 use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
 
-use crate::catalog::{EMAIL_ONLY_EVENTS, EVENTS, EventSpec};
-use crate::events::TestDelivery;
+use crate::contract::catalog::{EMAIL_ONLY_EVENTS, EVENTS, EventSpec};
+use crate::contract::events::TestDelivery;
 
 /// The checked-in schema bundle (`schemas/bundle.json`) without its indentation (the same
 /// JSON), which hosts hand out as the published contract. (Embedded from the crate's own
 /// generated copy, `embedded/`, so that the packaged crate holds everything it needs.)
-pub const BUNDLE_JSON: &str = include_str!("../embedded/bundle.min.json");
+pub const BUNDLE_JSON: &str = include_str!("../../embedded/bundle.min.json");
 
 /// The checked-in catalog (`schemas/catalog.json`): every event name, where Ocrolus lists it,
 /// what it normalizes to. Hosts answer catalog queries with it.
-pub const CATALOG_JSON: &str = include_str!("../embedded/catalog.json");
+pub const CATALOG_JSON: &str = include_str!("../../embedded/catalog.json");
 
 /// The embedded schema of one event (or of [`TEST_DELIVERY`]), as published in `schemas/`.
 pub fn embedded_schema(name: &str) -> Option<Value> {
@@ -280,7 +280,7 @@ fn collapse_const_alternatives(schema: &mut Value) {
 
 /// schemars lets every `Option<T>` field be `null`; in these types `Option<T>` means only
 /// "may be absent" (Ocrolus omits such fields, it does not send them as `null`). Fields the
-/// docs show as `null` are required [`crate::events::Nullable`]s, so admitting `null` on
+/// docs show as `null` are required [`crate::contract::events::Nullable`]s, so admitting `null` on
 /// optional properties only would be wrong.
 fn strip_null_from_optional(schema: &mut Value) {
     match schema {

@@ -10,10 +10,10 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use crate::intake::IntakeErrorKind;
-use crate::report::{Delivery, Finding, Report};
-use crate::schema::TEST_DELIVERY;
-use crate::signature::SignatureError;
+use crate::check::report::{Delivery, Finding, Report};
+use crate::contract::schema::TEST_DELIVERY;
+use crate::gate::signature::SignatureError;
+use crate::json::intake::IntakeErrorKind;
 
 /// The media type of every problem document.
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";

@@ -2,8 +2,8 @@
 //! name that is not a webhook event, an event Ocrolus documents no payload for, alias halves
 //! that disagree. The express lane and the tree path both report them from here.
 
-use crate::catalog::{self, EVENTS, EventSpec};
-use crate::report::Finding;
+use crate::check::report::Finding;
+use crate::contract::catalog::{self, EVENTS, EventSpec};
 
 /// The refusal of a body without `event_name` that is not the test delivery.
 pub(crate) fn missing_event_name() -> Finding {

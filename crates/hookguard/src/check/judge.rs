@@ -1,50 +1,42 @@
-//! The express lane: an event delivery that reads as strict JSON is judged from its borrowed
-//! bytes, without a tree. One strict pass under intake's rules (duplicates, depth, UTF-8,
-//! control characters, escapes, the JSON grammar, I-JSON numbers) lists the top-level members;
-//! the event's compiled schema is then checked over the same bytes ([`walk`]):
+//! One body judged: read once under intake's rules ([`crate::json::intake::read`], which lists
+//! the top-level members or words the refusal), then the event's compiled schema checked over
+//! the same bytes ([`walk`]), without a tree:
 //!
 //! - a clean delivery (valid, nothing to warn about) stops there, its normalized payload, when
 //!   asked for, written in the same walk;
 //! - any other gets a second walk that records every finding with the offset of its value,
 //!   made a line and column in one pass at the end;
 //! - a body without `event_name` is judged as the test delivery, and a name that is no event's
-//!   is refused, as the reference path does.
+//!   is refused.
 //!
-//! The lane steps aside (`None`) for bodies intake refuses (intake alone words those errors and
-//! places them), and for an alias pair whose halves are both objects or arrays (only a tree
-//! compares those); the reference path (strict intake into a tree, the compiled check over it,
-//! findings located by a second scan) writes those reports. The lane may step aside more often
-//! than it must, never answer differently: the test suite and the fuzz targets hold every answer
-//! of the lane to the reference path's report, byte for byte.
-
-mod walk;
+//! Every body gets its report here; `None` only when the walk could not finish a body it read,
+//! a defect the validator reports as `internal_error` (the fuzz targets look for one). The test
+//! suite and the fuzz targets hold every report to the reference path's (`crate::oracle`, a
+//! tree built by the old serde_json intake and checked another way), byte for byte.
 
 use std::borrow::Cow;
 
-use walk::{Clean, Collect};
+use super::walk::{self, Clean, Collect, offset};
 
 use crate::Position;
-use crate::catalog::{self, EventSpec};
-use crate::compiled::{self, Schema};
-use crate::event_findings;
-use crate::intake::{self, IntakeLimits};
+use crate::check::findings;
+use crate::check::report::{Finding, Normalized, Omitted, Report};
+use crate::contract::catalog::{self, EventSpec};
+use crate::contract::compiled::{self, Schema};
+use crate::contract::options::Options;
+use crate::contract::overlay::{EventAdditions, Overlay};
+use crate::json::intake;
 use crate::json::number;
 use crate::json::reader::{self, Document, Member, decoded, unescaped};
-use crate::options::Options;
-use crate::overlay::{EventAdditions, Overlay};
-use crate::report::{Finding, Normalized, Omitted, Report};
 
-/// The report on `body`, or `None` when the reference path must write it.
+/// The report on `body`; `None` only on an internal error (see the module's doc).
 pub(crate) fn report(
     body: &[u8],
     options: &Options,
     overlay: Option<&Overlay>,
     want_normalized: bool,
 ) -> Option<Report> {
-    let limits = IntakeLimits {
-        max_bytes: usize::try_from(options.max_bytes).unwrap_or(usize::MAX),
-        max_depth: usize::try_from(options.max_depth).unwrap_or(usize::MAX),
-    };
+    let limits = options.intake_limits();
     let Document { root, mut members } = match intake::read(body, limits) {
         Ok(document) => document,
         Err(refusal) => return Some(Report::refused(Finding::from(&refusal))),
@@ -71,7 +63,7 @@ pub(crate) fn report(
         catalog::event(event_name),
         compiled::event_schema(event_name),
     ) else {
-        let mut report = Report::refused(event_findings::unknown_event(event_name));
+        let mut report = Report::refused(findings::unknown_event(event_name));
         for finding in &mut report.errors {
             finding.position = Some(Position::at_offset(body, offset(body, event_value)));
         }
@@ -150,13 +142,13 @@ pub(crate) fn report(
             continue;
         };
         if alias_values_differ(a, b)? {
-            let mut finding = event_findings::alias_mismatch(first, second);
+            let mut finding = findings::alias_mismatch(first, second);
             finding.position = Some(Position::unresolved(offset(body, b)));
             collect.warnings.push(finding);
         }
     }
     if !spec.payload_documented() {
-        let mut finding = event_findings::undocumented_payload(spec);
+        let mut finding = findings::undocumented_payload(spec);
         finding.position = Some(Position::unresolved(offset(body, root)));
         collect.warnings.push(finding);
     }
@@ -190,13 +182,8 @@ pub(crate) fn report(
     Some(report)
 }
 
-/// The offset of `value` (a slice of `body`) in `body`.
-fn offset(body: &[u8], value: &[u8]) -> usize {
-    (value.as_ptr() as usize).saturating_sub(body.as_ptr() as usize)
-}
-
-/// A body without `event_name`: valid only as Ocrolus' account-level test delivery, judged as
-/// the reference path judges it (its normalized payload is the body with sorted keys).
+/// A body without `event_name`: valid only as Ocrolus' account-level test delivery (its
+/// normalized payload is the body with sorted keys).
 fn test_delivery<'a>(
     body: &'a [u8],
     root: &'a [u8],
@@ -215,7 +202,7 @@ fn test_delivery<'a>(
         &mut collect,
     );
     if !collect.errors.is_empty() {
-        let mut finding = event_findings::missing_event_name();
+        let mut finding = findings::missing_event_name();
         finding.position = Some(Position::at_offset(body, offset(body, root)));
         return Some(Report::refused(finding));
     }
@@ -300,8 +287,8 @@ struct Checked<'o> {
     tolerate_unknown: bool,
 }
 
-/// Checks a delivery and writes its normalized payload in the same walk, as
-/// [`crate::normalize::normalize`] rewrites a tree and serde_json then writes it: compact,
+/// Checks a delivery and writes its normalized payload in the same walk (as the oracle's
+/// `normalize` rewrites a tree and serde_json then writes it): compact,
 /// keys sorted, `event_name` the canonical name, UUIDs in lower case, alias pairs completed.
 /// `None` at the first finding (but for undeclared members when `tolerate_unknown`: they are
 /// written as they are).

@@ -3,8 +3,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::catalog::EventSpec;
-use crate::intake::IntakeError;
+use crate::contract::catalog::EventSpec;
+use crate::json::intake::IntakeError;
 use crate::json::number::{self, ExactNumber};
 use crate::json::position::Position;
 use crate::json::reader::{self, each_item, loose_reader};

@@ -84,10 +84,7 @@ impl Schema {
     }
 }
 
-/// Whether two short byte strings are equal, compared inline.
-pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
-}
+pub(crate) use crate::json::reader::same_bytes;
 
 /// A `const` value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

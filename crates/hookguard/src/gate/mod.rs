@@ -8,23 +8,27 @@
 //! implements [`DeliveryMemory`] and calls [`Gate::admit`] and [`Gate::settle`]; nothing about
 //! signatures, copies of a delivery, options or answers is decided anywhere else.
 
+pub mod answer;
+pub mod delivery;
+pub mod signature;
+
 use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::answer::{Answer, ProblemShape, Verdict, accepted_name, is_json_media_type};
-use crate::catalog;
-use crate::options::{ConfigError, Options};
-use crate::report::Report;
-use crate::schema::TEST_DELIVERY;
-use crate::signature::{
+use crate::check::report::Report;
+use crate::check::validator::Validator;
+use crate::contract::catalog;
+use crate::contract::options::{ConfigError, Options};
+use crate::contract::schema::TEST_DELIVERY;
+use crate::gate::answer::{Answer, ProblemShape, Verdict, accepted_name, is_json_media_type};
+use crate::gate::signature::{
     DEFAULT_TOLERANCE_S, DeliveryHeaders, SecretsError, SignatureError, Verifier,
 };
-use crate::validator::Validator;
 
-pub use crate::delivery::{
+pub use crate::gate::delivery::{
     Claim, DeliveryMemory, DuplicatePolicy, InProcessMemory, Lifetimes, NoMemory, Outcome, Ticket,
 };
 /// The name the configuration gives [`DuplicatePolicy`] (`signature.on_replay`).
@@ -382,7 +386,7 @@ impl Authenticity {
     pub fn failure_code(&self) -> Option<&'static str> {
         match self {
             Authenticity::Refused(error) => Some(error.kind.code()),
-            Authenticity::Replayed { .. } => Some(crate::answer::REPLAYED_CODE),
+            Authenticity::Replayed { .. } => Some(crate::gate::answer::REPLAYED_CODE),
             _ => None,
         }
     }
@@ -522,7 +526,8 @@ impl Gate {
             None => None,
             Some(policy) => Some(Signing {
                 verifier: Verifier::new(
-                    crate::signature::Secrets::new(&policy.secrets).map_err(GateError::Secrets)?,
+                    crate::gate::signature::Secrets::new(&policy.secrets)
+                        .map_err(GateError::Secrets)?,
                     policy.tolerance_seconds,
                 ),
                 required: policy.required,

@@ -33,8 +33,8 @@ use std::fmt;
 
 use serde_json::{Map, Value, json};
 
-use crate::catalog;
-use crate::compiled::{self, Schema, Types};
+use crate::contract::catalog;
+use crate::contract::compiled::{self, Schema, Types};
 use crate::json::pointer;
 
 /// The overlay format this crate reads and writes (`hookguard_overlay`).
@@ -189,7 +189,7 @@ impl Overlay {
             }
             resolved
                 .fields
-                .sort_by(|a, b| (a.parent_at, &a.name).cmp(&(b.parent_at, &b.name)));
+                .sort_unstable_by(|a, b| (a.parent_at, &a.name).cmp(&(b.parent_at, &b.name)));
             if !resolved.fields.is_empty() || !resolved.values.is_empty() {
                 overlay.events.insert(spec.name, resolved);
             }

@@ -1,18 +1,18 @@
-//! The compiled schema checked over a value's text, the way `tree_check::check` checks it over a
-//! tree, keyword for keyword; a [`Judge`] decides what a failure does: [`Clean`] stops at the
+//! The compiled schema checked over a value's text, keyword for keyword (the oracle's
+//! `tree_check` checks the same keywords over a tree); a [`Judge`] decides what a failure does: [`Clean`] stops at the
 //! first (and may write the normalized payload as it goes), [`Collect`] records every finding,
 //! located where its value starts.
 
 use std::borrow::Cow;
 
 use crate::Position;
-use crate::compiled::{self, Constant, Schema, Types, message};
+use crate::check::report::{Finding, FindingList};
+use crate::contract::compiled::{self, Constant, Schema, Types, message};
+use crate::contract::overlay::{self, AddedField, EventAdditions};
 use crate::json::kind;
 use crate::json::number::{self, ExactNumber};
 use crate::json::pointer;
 use crate::json::reader::{self, Member, decode, each_item, has_escape, loose_reader};
-use crate::overlay::{self, AddedField, EventAdditions};
-use crate::report::{Finding, FindingList};
 
 /// What a failing keyword does to a walk.
 pub(super) trait Judge<'a> {
@@ -83,8 +83,8 @@ pub(super) struct Collect<'b> {
 
 impl<'b> Collect<'b> {
     /// Collects the findings in `body` under `options` (mode, bound of each list).
-    pub(super) fn new(body: &'b [u8], options: &crate::options::Options) -> Collect<'b> {
-        let limit = usize::try_from(options.max_findings).unwrap_or(usize::MAX);
+    pub(super) fn new(body: &'b [u8], options: &crate::contract::options::Options) -> Collect<'b> {
+        let limit = options.findings_limit();
         Collect {
             body,
             errors: FindingList::new(limit),
@@ -108,7 +108,7 @@ impl<'b> Collect<'b> {
             instance_location: self.instance.clone(),
             keyword_location,
             error: message,
-            position: Some(Position::unresolved(super::offset(self.body, value))),
+            position: Some(Position::unresolved(offset(self.body, value))),
         }
     }
 }
@@ -634,4 +634,9 @@ fn write_string(out: &mut Vec<u8>, value: &[u8], uuid: bool) -> Option<()> {
     }
     out.push(b'"');
     Some(())
+}
+
+/// The offset of `value` (a slice of `body`) in `body`.
+pub(super) fn offset(body: &[u8], value: &[u8]) -> usize {
+    (value.as_ptr() as usize).saturating_sub(body.as_ptr() as usize)
 }
