@@ -302,7 +302,11 @@ bench megabytes="300": cli
     capture=target/bench/capture-{{megabytes}}MiB.ndjson
     mkdir -p target/bench
     [ -f "$capture" ] || cargo run --quiet --release -p hookguard --example bench_capture -- {{megabytes}} "$capture"
+    varied=target/bench/varied-{{megabytes}}MiB.ndjson
+    [ -f "$varied" ] || cargo run --quiet --release -p hookguard --example bench_capture -- {{megabytes}} "$varied" --varied
     cargo build --quiet --release -p hookguard --example throughput
+    echo "## native, one thread, a capture of other shapes (bench_capture --varied)"
+    target/release/examples/throughput "$varied" 2>/dev/null
     echo "## native, one thread"
     native=$(target/release/examples/throughput "$capture" | tee /dev/stderr | sed -n 's/^native validate: \([0-9]*\) payloads\/s$/\1/p')
     cache=target/bench/wasmtime-cache
