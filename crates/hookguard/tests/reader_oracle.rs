@@ -18,7 +18,8 @@ fn limits(max_depth: usize) -> IntakeLimits {
 }
 
 /// Every body of the corpora: the fixtures, the hostile corpus, each delivery of the captures
-/// and of the drift capture, the fuzzers' corpus.
+/// and of the drift capture. (Not the fuzzers' corpus: it grows on the machine that fuzzes and
+/// is not committed; the `intake` fuzz target holds the reader to the oracle on it.)
 fn corpus() -> Vec<Vec<u8>> {
     let root = common::repo_root();
     let mut bodies = common::every_body();
@@ -28,9 +29,6 @@ fn corpus() -> Vec<Vec<u8>> {
     ] {
         let text = std::fs::read(root.join(capture)).unwrap();
         bodies.extend(text.split(|&b| b == b'\n').map(<[u8]>::to_vec));
-    }
-    for entry in std::fs::read_dir(root.join("tests/fuzz/corpus/plugin_abi")).unwrap() {
-        bodies.push(std::fs::read(entry.unwrap().path()).unwrap());
     }
     bodies
 }
@@ -54,7 +52,7 @@ fn assert_agree(body: &[u8], max_depth: usize) {
 #[test]
 fn every_body_of_the_corpora_reads_as_the_oracle_reads_it() {
     let bodies = corpus();
-    assert!(bodies.len() > 1000, "only {} bodies", bodies.len());
+    assert!(bodies.len() > 300, "only {} bodies", bodies.len());
     let mut refused = 0;
     for body in &bodies {
         for max_depth in [1, 2, 3, 32] {
@@ -62,7 +60,7 @@ fn every_body_of_the_corpora_reads_as_the_oracle_reads_it() {
         }
         refused += usize::from(intake::check(body, limits(32)).is_err());
     }
-    assert!(refused >= 100, "only {refused} refused bodies");
+    assert!(refused >= 50, "only {refused} refused bodies");
 }
 
 #[test]
