@@ -64,6 +64,24 @@ fn every_body_of_the_corpora_reads_as_the_oracle_reads_it() {
 }
 
 #[test]
+fn a_duplicate_name_is_refused_at_its_opening_quote_wherever_the_next_token_is() {
+    // Found by the intake fuzz target: after a duplicate name, whitespace ending a line and the
+    // next token (here another name) once moved the position to the duplicate's closing quote.
+    for after in ["\n\"x\"", ":1}", " \n:1}", "\n}", "}", "\r\n  \"y\":2}"] {
+        let body = format!("{{\"a\":1,\"a\"{after}");
+        let refusal = intake::check(body.as_bytes(), limits(32)).unwrap_err();
+        assert_eq!(
+            refusal.kind,
+            intake::IntakeErrorKind::DuplicateKey,
+            "{body:?}"
+        );
+        assert_eq!(refusal.position.unwrap().offset, 7, "{body:?}");
+        assert_eq!(refusal.instance_location, "/a");
+        assert_agree(body.as_bytes(), 32);
+    }
+}
+
+#[test]
 fn every_cut_of_every_fixture_is_refused_where_the_oracle_refuses_it() {
     // Each prefix ends inside some token: every "unexpected end" and every half-read escape.
     for path in ["seeds", "intake", "numbers"]

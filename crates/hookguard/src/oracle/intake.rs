@@ -142,7 +142,14 @@ fn rest_starts_with(text: &str, at: usize, words: &[&str]) -> bool {
 /// The position of the opening quote of the string whose closing quote is at or just before
 /// `at`: the last quote before it that is not escaped (preceded by an even run of backslashes).
 fn key_start(body: &[u8], at: Position) -> Position {
-    let end = at.offset.min(body.len().saturating_sub(1));
+    // At the start of a line, serde_json's position is the next byte, not yet read (a
+    // position needs a column): the key ends before it. (Searching from that byte found the
+    // next member's opening quote, and called the duplicate's closing quote its start: the
+    // fuzzer found it, the reader that replaced this intake points at the key.)
+    let mut end = at.offset.min(body.len().saturating_sub(1));
+    if end > 0 && body.get(end - 1) == Some(&b'\n') {
+        end -= 1;
+    }
     let Some(closing) = body
         .get(..=end)
         .and_then(|head| head.iter().rposition(|&b| b == b'"'))
