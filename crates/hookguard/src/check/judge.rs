@@ -27,7 +27,7 @@ use crate::contract::options::Options;
 use crate::contract::overlay::{EventAdditions, Overlay};
 use crate::json::intake;
 use crate::json::number;
-use crate::json::reader::{self, Document, Member, decoded, unescaped};
+use crate::json::reader::{self, Document, Member, decoded, same_bytes, unescaped};
 
 /// The report on `body`; `None` only on an internal error (see the module's doc).
 pub(crate) fn report(
@@ -229,7 +229,7 @@ fn test_delivery<'a>(
 fn find<'a>(members: &[Member<'a>], name: &str) -> Option<&'a [u8]> {
     members
         .iter()
-        .find(|member| compiled::same_bytes(&member.key, name.as_bytes()))
+        .find(|member| same_bytes(&member.key, name.as_bytes()))
         .map(|member| member.value)
 }
 
@@ -262,20 +262,9 @@ fn alias_values_differ(a: &[u8], b: &[u8]) -> Option<bool> {
         },
         (2, 2) => a != b,
         (4, 4) => number::read(a) != number::read(b),
-        (3, 3) => canonical(a)? != canonical(b)?,
+        (3, 3) => walk::canonical_text(a)? != walk::canonical_text(b)?,
         _ => true,
     })
-}
-
-/// The canonical text of an object or array the reader accepted: compact, keys sorted, strings
-/// and numbers spelled one way, so that two equal values have the same text.
-fn canonical(value: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(value.len());
-    let mut write = Clean {
-        out: Some(&mut out),
-        tolerate_unknown: true,
-    };
-    walk::value(&walk::ANY, value, None, &mut Vec::new(), &mut write).then_some(out)
 }
 
 /// What [`checked_and_normalized`] checks against: the event's schema, what an overlay adds to
@@ -361,7 +350,7 @@ fn checked_and_normalized<'a>(
             let find = |name: &str| {
                 outputs
                     .iter()
-                    .find(|output| compiled::same_bytes(output.key, name.as_bytes()))
+                    .find(|output| same_bytes(output.key, name.as_bytes()))
                     .map(|output| output.value)
             };
             if find(missing).is_some() {

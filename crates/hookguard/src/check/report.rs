@@ -5,9 +5,8 @@ use serde_json::Value;
 
 use crate::contract::catalog::EventSpec;
 use crate::json::intake::IntakeError;
-use crate::json::number::{self, ExactNumber};
 use crate::json::position::Position;
-use crate::json::reader::{self, each_item, loose_reader};
+use crate::json::reader::JsonText;
 
 /// One problem (or warning) with a delivery.
 ///
@@ -143,60 +142,6 @@ impl Normalized {
 impl Serialize for Normalized {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         JsonText(self.0.as_bytes()).serialize(serializer)
-    }
-}
-
-/// A JSON value hookguard wrote (compact, valid, numbers exact), serialized from its text.
-struct JsonText<'a>(&'a [u8]);
-
-impl Serialize for JsonText<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{Error, SerializeMap, SerializeSeq};
-        let text = self.0;
-        let unreadable = || S::Error::custom("normalized payload is not JSON hookguard wrote");
-        match text.first() {
-            Some(b'{') => {
-                let mut reader = loose_reader(text, Vec::new());
-                reader.object(0).ok_or_else(unreadable)?;
-                let mut map = serializer.serialize_map(Some(reader.members.len()))?;
-                for member in &reader.members {
-                    let key = std::str::from_utf8(&member.key).map_err(|_| unreadable())?;
-                    map.serialize_entry(key, &JsonText(member.value))?;
-                }
-                map.end()
-            }
-            Some(b'[') => {
-                let mut items = Vec::new();
-                let mut reader = loose_reader(text, Vec::new());
-                each_item(&mut reader, |item| {
-                    items.push(item);
-                    true
-                })
-                .ok_or_else(unreadable)?;
-                let mut seq = serializer.serialize_seq(Some(items.len()))?;
-                for item in items {
-                    seq.serialize_element(&JsonText(item))?;
-                }
-                seq.end()
-            }
-            Some(b'"') => {
-                let contents = reader::text(text).ok_or_else(unreadable)?;
-                serializer.serialize_str(std::str::from_utf8(&contents).map_err(|_| unreadable())?)
-            }
-            Some(b't') => serializer.serialize_bool(true),
-            Some(b'f') => serializer.serialize_bool(false),
-            Some(b'n') => serializer.serialize_unit(),
-            _ => match number::read(text) {
-                // serde_json's `Value` holds non-negative integers as unsigned: the same here,
-                // so that every serializer sees what serializing `to_value()` showed it.
-                ExactNumber::Integer(value) => match u64::try_from(value) {
-                    Ok(unsigned) => serializer.serialize_u64(unsigned),
-                    Err(_) => serializer.serialize_i64(value),
-                },
-                ExactNumber::Fraction(value) => serializer.serialize_f64(value),
-                ExactNumber::OutOfRange => Err(unreadable()),
-            },
-        }
     }
 }
 

@@ -12,7 +12,7 @@ use crate::contract::overlay::{self, AddedField, EventAdditions};
 use crate::json::kind;
 use crate::json::number::{self, ExactNumber};
 use crate::json::pointer;
-use crate::json::reader::{self, Member, decode, each_item, has_escape, loose_reader};
+use crate::json::reader::{self, Member, decode, each_item, has_escape, loose_reader, same_bytes};
 
 /// What a failing keyword does to a walk.
 pub(super) trait Judge<'a> {
@@ -175,13 +175,21 @@ impl<'a> Judge<'a> for Collect<'_> {
 
 /// A value's text as serde_json writes the value a tree holds (compact, keys sorted).
 fn printed(value: &[u8]) -> String {
+    canonical_text(value)
+        .and_then(|text| String::from_utf8(text).ok())
+        .unwrap_or_default()
+}
+
+/// The canonical text of a value the reader accepted: compact, keys sorted, strings and
+/// numbers spelled one way (as serde_json writes the value a tree holds), so that two equal
+/// values have the same text. `None` only on an internal error.
+pub(super) fn canonical_text(value: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(value.len());
     let mut write = Clean {
         out: Some(&mut out),
         tolerate_unknown: true,
     };
-    self::value(&ANY, value, None, &mut Vec::new(), &mut write);
-    String::from_utf8(out).unwrap_or_default()
+    self::value(&ANY, value, None, &mut Vec::new(), &mut write).then_some(out)
 }
 
 /// The schema `true`, for the members of objects whose schema declares none of them.
@@ -189,7 +197,7 @@ pub(super) static ANY: Schema = Schema::ANY;
 
 /// The JSON type of a value's text, as a set bit, and its name in messages (never the value).
 pub(super) fn kind_of(value: &[u8]) -> (u8, &'static str) {
-    kind(value.first().copied(), number_in(value))
+    kind::of_text(value.first().copied(), number_in(value))
 }
 
 /// The number a value's text spells, read exactly; `None` when it is no number.
@@ -198,11 +206,6 @@ fn number_in(value: &[u8]) -> Option<ExactNumber> {
         b'"' | b't' | b'f' | b'n' | b'{' | b'[' => None,
         _ => Some(number::read(value)),
     }
-}
-
-/// [`kind_of`] from the value's first byte and its number, already read.
-fn kind(first: Option<u8>, number: Option<ExactNumber>) -> (u8, &'static str) {
-    kind::of_text(first, number)
 }
 
 /// Walks `value` (a value the strict pass accepted) against `schema`; whether to walk on.
@@ -218,7 +221,7 @@ pub(super) fn value<'a, J: Judge<'a>>(
     };
     // A number is read once, for its type and for the keywords that compare it.
     let integer = number_in(value);
-    let (kind, kind_name) = kind(Some(first), integer);
+    let (kind, kind_name) = kind::of_text(Some(first), integer);
     if schema.types != Types::ANY && schema.types.0 & kind == 0 {
         let go = judge.error(schema.at, "type", value, || {
             message::type_mismatch(schema.types, kind_name)
@@ -252,7 +255,7 @@ pub(super) fn value<'a, J: Judge<'a>>(
         let listed = text.as_ref().is_some_and(|text| {
             options
                 .iter()
-                .any(|option| compiled::same_bytes(option.as_bytes(), text))
+                .any(|option| same_bytes(option.as_bytes(), text))
                 || additions.is_some_and(|additions| additions.lists(schema, text))
         });
         if !listed {
@@ -451,7 +454,7 @@ pub(super) fn required<'a, J: Judge<'a>>(
         for name in schema.required {
             let present = members
                 .iter()
-                .any(|member| compiled::same_bytes(&member.key, name.as_bytes()));
+                .any(|member| same_bytes(&member.key, name.as_bytes()));
             if !present
                 && !judge.error(schema.at, "required", object_value, || {
                     message::required(name)
@@ -463,8 +466,7 @@ pub(super) fn required<'a, J: Judge<'a>>(
     }
     if let Some((named, alias)) = schema.either {
         let present = members.iter().any(|member| {
-            compiled::same_bytes(&member.key, named.as_bytes())
-                || compiled::same_bytes(&member.key, alias.as_bytes())
+            same_bytes(&member.key, named.as_bytes()) || same_bytes(&member.key, alias.as_bytes())
         });
         if !present {
             return judge.error(schema.at, "anyOf", object_value, || {
@@ -589,27 +591,16 @@ fn write_escapes_as_serde_json(out: &mut Vec<u8>, contents: &[u8]) -> Option<()>
     Some(())
 }
 
-/// Writes one ASCII character inside a string, as serde_json writes it.
+/// Writes one ASCII character inside a string, escaped as serde_json escapes it (its own
+/// writer, the quotes it adds left out).
 fn write_character(out: &mut Vec<u8>, byte: u8) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    match byte {
-        b'"' => out.extend_from_slice(b"\\\""),
-        b'\\' => out.extend_from_slice(b"\\\\"),
-        0x08 => out.extend_from_slice(b"\\b"),
-        0x0C => out.extend_from_slice(b"\\f"),
-        b'\n' => out.extend_from_slice(b"\\n"),
-        b'\r' => out.extend_from_slice(b"\\r"),
-        b'\t' => out.extend_from_slice(b"\\t"),
-        0x00..0x20 => out.extend_from_slice(&[
-            b'\\',
-            b'u',
-            b'0',
-            b'0',
-            HEX.get(usize::from(byte >> 4)).copied().unwrap_or(b'0'),
-            HEX.get(usize::from(byte & 0xF)).copied().unwrap_or(b'0'),
-        ]),
-        _ => out.push(byte),
-    }
+    let mut quoted = Vec::with_capacity(8);
+    write_text(&mut quoted, &[byte]);
+    out.extend_from_slice(
+        quoted
+            .get(1..quoted.len().saturating_sub(1))
+            .unwrap_or_default(),
+    );
 }
 
 /// Writes a string value as serde_json writes the string it holds, in lower case for a UUID

@@ -9,9 +9,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::json::number::{self, ExactNumber};
 use crate::json::position::Position;
-use crate::json::reader::{self, Document, Failure, each_item, loose_reader};
+use crate::json::reader::{self, Document, Failure, JsonText};
 
 pub use crate::json::error::{IntakeError, IntakeErrorKind, JsonKind};
 pub use crate::json::number::MAX_EXACT_INTEGER;
@@ -28,7 +27,11 @@ pub struct IntakeLimits {
 /// Parses `body` as one JSON object under the strict rules of this module.
 pub fn parse(body: &[u8], limits: IntakeLimits) -> Result<Map<String, Value>, IntakeError> {
     let document = read(body, limits)?;
-    Ok(object_of(&document.members))
+    // Serializing the text into serde_json's tree cannot fail for an object the reader accepted.
+    match serde_json::to_value(JsonText(document.root)) {
+        Ok(Value::Object(object)) => Ok(object),
+        _ => Ok(Map::new()),
+    }
 }
 
 /// Applies the rules of [`parse`] without building the object: the same error, or none, in
@@ -101,53 +104,5 @@ pub(crate) fn refusal(body: &[u8], failure: &Failure) -> IntakeError {
         kind: failure.kind.clone(),
         position: Some(Position::at_offset(body, failure.offset)),
         instance_location: failure.pointer(),
-    }
-}
-
-/// The tree of an object the reader accepted, from its members.
-fn object_of(members: &[reader::Member<'_>]) -> Map<String, Value> {
-    members
-        .iter()
-        .map(|member| {
-            (
-                String::from_utf8_lossy(&member.key).into_owned(),
-                value_of(member.value),
-            )
-        })
-        .collect()
-}
-
-/// The tree of a value the reader accepted, from its text.
-fn value_of(text: &[u8]) -> Value {
-    match text.first() {
-        Some(b'{') => {
-            let mut reader = loose_reader(text, Vec::new());
-            match reader.object(0) {
-                Some(()) => Value::Object(object_of(&reader.members)),
-                None => Value::Null,
-            }
-        }
-        Some(b'[') => {
-            let mut items = Vec::new();
-            let mut reader = loose_reader(text, Vec::new());
-            let _ = each_item(&mut reader, |item| {
-                items.push(value_of(item));
-                true
-            });
-            Value::Array(items)
-        }
-        Some(b'"') => reader::decoded(text)
-            .and_then(|text| String::from_utf8(text).ok())
-            .map_or(Value::Null, Value::String),
-        Some(b't') => Value::Bool(true),
-        Some(b'f') => Value::Bool(false),
-        Some(b'n') | None => Value::Null,
-        Some(_) => match number::read(text) {
-            ExactNumber::Integer(value) => Value::from(value),
-            ExactNumber::Fraction(value) => {
-                serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number)
-            }
-            ExactNumber::OutOfRange => Value::Null,
-        },
     }
 }

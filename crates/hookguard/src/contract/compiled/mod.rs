@@ -18,6 +18,7 @@ pub(crate) mod message;
 mod generated;
 
 pub(crate) use crate::json::kind::Types;
+use crate::json::reader::same_bytes;
 pub(crate) use generated::{TEST_DELIVERY, event_schema};
 
 /// One schema (or subschema) of an event, compiled.
@@ -83,8 +84,6 @@ impl Schema {
             .position(|(declared, _)| same_bytes(declared.as_bytes(), name))
     }
 }
-
-pub(crate) use crate::json::reader::same_bytes;
 
 /// A `const` value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
