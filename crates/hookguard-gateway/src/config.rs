@@ -282,7 +282,7 @@ pub struct Gateway {
     pub shared_store: Option<SharedStore>,
     /// Policy for paths no route matches.
     default_route: Rc<RoutePolicy>,
-    /// `(prefix, policy)`, longest prefix first.
+    /// `(prefix, policy)`, as configured (prefixes are distinct).
     routes: Vec<(String, Rc<RoutePolicy>)>,
     /// The unknown fields this VM has named in its log (state, not configuration: a new
     /// configuration starts it afresh).
@@ -349,7 +349,6 @@ impl Gateway {
             };
             routes.push((route.path_prefix.clone(), Rc::new(policy)));
         }
-        routes.sort_by_key(|(prefix, _)| std::cmp::Reverse(prefix.len()));
         Ok(Gateway {
             gate,
             upstream_headers: gateway.upstream_headers,
@@ -369,9 +368,12 @@ impl Gateway {
             Some(end) => path.get(..end).unwrap_or(path),
             None => path,
         };
+        // The longest matching prefix wins. A scan, not a sorted list: a handful of routes, and
+        // a sort would link one more sort routine into the module for them.
         self.routes
             .iter()
-            .find(|(prefix, _)| path.starts_with(prefix.as_bytes()))
+            .filter(|(prefix, _)| path.starts_with(prefix.as_bytes()))
+            .max_by_key(|(prefix, _)| prefix.len())
             .map_or(&self.default_route, |(_, policy)| policy)
             .clone()
     }

@@ -69,7 +69,7 @@ pub struct Session {
     /// The last report `hookguard_validate` or `hookguard_normalize` gave, for
     /// `hookguard_answer` (kept, not copied: a host asks for the answer of refused ones).
     last_report: Option<hookguard::Report>,
-    /// The published schemas, parsed on the first `hookguard_observe`.
+    /// The surveyor with the configuration's overlay, made on the first `hookguard_observe`.
     surveyor: Option<hookguard::survey::Surveyor>,
     result: Vec<u8>,
 }
@@ -181,7 +181,7 @@ impl Session {
         if valid { status::OK } else { status::INVALID }
     }
 
-    /// What the body at `(address, len)` carries against its event's published schema (a
+    /// What the body at `(address, len)` carries against its event's schema (a
     /// survey's observation, `hookguard::survey`), under the configured limits; values kept only
     /// with `reveal_values`. The observation JSON becomes the result.
     pub fn observe(&mut self, address: usize, len: usize) -> i32 {

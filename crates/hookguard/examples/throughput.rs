@@ -5,7 +5,9 @@
 //!   compiled from `schemas/events/<event_name>.json`, `is_valid`;
 //! - `validate`, `validate + report`, `normalize`, `normalize + report`: the core, with the
 //!   report written as hosts emit it (`write_json`), and `normalize + serde`: the report
-//!   serialized through serde, as a Rust user who embeds it in their own output does.
+//!   serialized through serde, as a Rust user who embeds it in their own output does;
+//! - `survey`: an observation per body added up (`Surveyor::observe` + `Survey::add`), the
+//!   work of `hookguard survey` without the module's crossing, set against `validate`.
 //!
 //! Prints payloads/s and each pass's ratio to the parse floor and to the jsonschema-rs baseline.
 //! With an overlay file, two more passes: `validate` with the overlay in force, lenient and
@@ -13,10 +15,12 @@
 //!
 //! `cargo run --release -p hookguard --example throughput -- CAPTURE.ndjson [OVERLAY.json]`
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use hookguard::survey::{Survey, Surveyor};
 use hookguard::{Options, Validator};
 use serde_json::Value;
 
@@ -76,6 +80,15 @@ fn main() -> ExitCode {
     let normalize_report: Pass = &|line| validator.normalize(line).to_json().len();
     let normalize_serde: Pass =
         &|line| serde_json::to_vec(&validator.normalize(line)).map_or(0, |written| written.len());
+    // The survey as the command line runs it: one observation per body, added up.
+    let surveyor = Surveyor::new();
+    let survey = RefCell::new(Survey::default());
+    let observe: Pass = &|line| {
+        let observation = surveyor.observe(line, &Options::default());
+        let drifted = observation.undeclared.len() + observation.type_mismatches.len();
+        survey.borrow_mut().add(observation);
+        drifted
+    };
     let mut passes: Vec<(&str, Pass)> = vec![
         ("serde_json parse to Value", parse),
         ("parse + jsonschema-rs per event (is_valid)", jsonschema_rs),
@@ -87,6 +100,7 @@ fn main() -> ExitCode {
             "Validator::normalize + report through serde",
             normalize_serde,
         ),
+        ("Surveyor::observe + Survey::add", observe),
     ];
     let overlaid = match std::env::args()
         .nth(2)
@@ -130,6 +144,12 @@ fn main() -> ExitCode {
         rates.push((name, lines.len() as f64 / seconds, checksum));
     }
     let rate_of = |index: usize| rates.get(index).map_or(f64::NAN, |(_, rate, _)| *rate);
+    let rate_named = |wanted: &str| {
+        rates
+            .iter()
+            .find(|(name, _, _)| **name == wanted)
+            .map_or(f64::NAN, |(_, rate, _)| *rate)
+    };
     let (floor, baseline) = (rate_of(0), rate_of(1));
     println!("| pass | payloads/s | vs parse | vs parse + jsonschema-rs |");
     println!("|---|---:|---:|---:|");
@@ -143,11 +163,16 @@ fn main() -> ExitCode {
         // Printed so that the work cannot be optimized away.
         eprintln!("{name}: checksum {checksum}");
     }
+    println!(
+        "survey: {:.2}x of Validator::validate",
+        rate_named("Surveyor::observe + Survey::add") / rate_named("Validator::validate")
+    );
     if overlaid.is_some() {
         println!(
             "overlay in force: {:.2}x of Validator::validate lenient, strict {:.2}x",
-            rate_of(7) / rate_of(2),
-            rate_of(8) / rate_of(2)
+            rate_named("Validator::validate, overlay in force") / rate_named("Validator::validate"),
+            rate_named("Validator::validate, strict, overlay in force")
+                / rate_named("Validator::validate")
         );
     }
     // For the bench recipe, which sets the command line's rate beside it.

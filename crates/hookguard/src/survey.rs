@@ -4,6 +4,10 @@
 //! names. One [`Observation`] per body ([`Surveyor::observe`], run where the body is, in the
 //! module for the command line), added up in a [`Survey`] (anywhere: counts only).
 //!
+//! A body is observed by the walk every report uses, over its bytes and the compiled schemas
+//! (generated from the same types as the published ones), with the overlay's additions in
+//! force; the tests hold it to the survey's reference over a tree and the published schemas.
+//!
 //! A survey is not a verdict: it reads every body intake accepts, valid or not, and reports
 //! what it saw. Values are never kept unless `reveal_values` is set (then enum values and
 //! unknown event names are shown); field names are keys of the payload, not values.
@@ -13,285 +17,45 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use crate::contract::catalog::{self, Listing};
-use crate::contract::compiled;
+use crate::check::observe;
+pub use crate::check::observe::Observation;
+use crate::contract::catalog;
 use crate::contract::compiled::Types;
 use crate::contract::options::Options;
 use crate::contract::overlay::{FORMAT_VERSION, Overlay, OverlayError, type_names, types_named};
-use crate::contract::schema::{BUNDLE_JSON, TEST_DELIVERY, pointer_escape};
-use crate::json::intake;
 
-/// What one body showed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Observation {
-    /// The event name as delivered, when the catalog knows it; `test-delivery` for Ocrolus'
-    /// test delivery.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event: Option<String>,
-    /// The naming scheme of that name: `organization`, `account`, `legacy` or `openapi_only`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheme: Option<String>,
-    /// Why the body could not be read (intake's code).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unreadable: Option<String>,
-    /// The body names an event the catalog does not know.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub unknown_event: bool,
-    /// That name, only when values may be revealed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unknown_event_name: Option<String>,
-    /// Members the schema does not declare: path (array indexes as `*`) and JSON types seen.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub undeclared: BTreeMap<String, BTreeSet<String>>,
-    /// Declared members present.
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub declared: BTreeSet<String>,
-    /// Required members absent.
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub missing: BTreeSet<String>,
-    /// Values of another type than documented: path and the types found.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub type_mismatches: BTreeMap<String, BTreeSet<String>>,
-    /// Values not of their documented format (UUIDs).
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub format_mismatches: BTreeSet<String>,
-    /// Values outside a documented enum: path and, when values may be revealed, the values.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub outside_enum: BTreeMap<String, BTreeSet<String>>,
-}
-
-fn is_false(value: &bool) -> bool {
-    !*value
-}
-
-/// Observes bodies against the published schemas (parsed once).
-#[derive(Debug)]
+/// Observes bodies against the compiled schemas, with an overlay's additions when one is in
+/// force.
+#[derive(Debug, Default)]
 pub struct Surveyor {
-    schemas: Map<String, Value>,
-}
-
-impl Default for Surveyor {
-    fn default() -> Surveyor {
-        Surveyor::new()
-    }
+    overlay: Option<Overlay>,
 }
 
 impl Surveyor {
     /// A surveyor over the schemas compiled into this crate.
     pub fn new() -> Surveyor {
-        let schemas = serde_json::from_str::<Value>(BUNDLE_JSON)
-            .ok()
-            .and_then(|bundle| bundle.get("$defs")?.as_object().cloned())
-            .unwrap_or_default();
-        Surveyor { schemas }
+        Surveyor::default()
     }
 
     /// A surveyor over the effective schemas: the compiled-in ones with what `overlay` adds,
     /// so that a survey run with the overlay in force reports only the drift it does not
     /// accept yet.
     pub fn with_overlay(overlay: &Overlay) -> Surveyor {
-        let mut surveyor = Surveyor::new();
-        for (name, schema) in &mut surveyor.schemas {
-            overlay.apply_to_schema(name, schema);
+        Surveyor {
+            overlay: Some(overlay.clone()),
         }
-        surveyor
     }
 
     /// What one body shows, read under `options`' limits (`reveal_values` decides whether
     /// enum values and unknown event names are kept).
     pub fn observe(&self, body: &[u8], options: &Options) -> Observation {
-        let mut observation = Observation::default();
-        let limits = options.intake_limits();
-        let payload = match intake::parse(body, limits) {
-            Ok(payload) => payload,
-            Err(error) => {
-                observation.unreadable = Some(error.kind.code().to_owned());
-                return observation;
-            }
-        };
-        let name = match payload.get("event_name") {
-            None => TEST_DELIVERY,
-            Some(Value::String(name)) if catalog::event(name).is_some() => name.as_str(),
-            Some(other) => {
-                observation.unknown_event = true;
-                if options.reveal_values {
-                    observation.unknown_event_name = Some(match other {
-                        Value::String(name) => name.clone(),
-                        other => other.to_string(),
-                    });
-                }
-                return observation;
-            }
-        };
-        // The test delivery is Ocrolus' account-level one.
-        observation.scheme = Some(
-            catalog::event(name)
-                .map_or("account", |spec| scheme(spec.listings))
-                .to_owned(),
-        );
-        observation.event = Some(name.to_owned());
-        let Some(schema) = self.schemas.get(name) else {
-            return observation;
-        };
-        let mut walk = Walk {
-            observation: &mut observation,
-            reveal_values: options.reveal_values,
-        };
-        walk.object(&payload, schema, "");
-        observation
+        observe::observe(body, options, self.overlay.as_ref())
     }
 
-    /// Every member path an event's schema documents (array items as `*`).
+    /// Every member path an event's schema documents (array items as `*`), with the fields
+    /// the overlay adds.
     pub fn documented(&self, event: &str) -> BTreeSet<String> {
-        let mut paths = BTreeSet::new();
-        if let Some(schema) = self.schemas.get(event) {
-            documented_paths(schema, "", &mut paths);
-        }
-        paths
-    }
-}
-
-fn documented_paths(schema: &Value, path: &str, into: &mut BTreeSet<String>) {
-    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
-        for (name, property) in properties {
-            let here = format!("{path}/{}", pointer_escape(name));
-            into.insert(here.clone());
-            documented_paths(property, &here, into);
-        }
-    }
-    if let Some(items) = schema.get("items") {
-        documented_paths(items, &format!("{path}/*"), into);
-    }
-}
-
-/// The scheme a name belongs to, by the first listing that has it.
-fn scheme(listings: &[Listing]) -> &'static str {
-    if listings.contains(&Listing::Organization) {
-        "organization"
-    } else if listings.contains(&Listing::Account) {
-        "account"
-    } else if listings.contains(&Listing::Legacy) {
-        "legacy"
-    } else {
-        "openapi_only"
-    }
-}
-
-/// The JSON type of a value, `integer` for numbers with no fractional part.
-fn type_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(number) if number.is_i64() || number.is_u64() => "integer",
-        Value::Number(number) if number.as_f64().is_some_and(|float| float.fract() == 0.0) => {
-            "integer"
-        }
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
-/// Whether a value's type is one a schema's `type` allows.
-fn type_allowed(schema_type: &Value, found: &str) -> bool {
-    let allows = |name: &str| name == found || (name == "number" && found == "integer");
-    match schema_type {
-        Value::String(name) => allows(name),
-        Value::Array(names) => names.iter().filter_map(Value::as_str).any(allows),
-        _ => true,
-    }
-}
-
-struct Walk<'a> {
-    observation: &'a mut Observation,
-    reveal_values: bool,
-}
-
-impl Walk<'_> {
-    fn object(&mut self, members: &Map<String, Value>, schema: &Value, path: &str) {
-        let properties = schema.get("properties").and_then(Value::as_object);
-        for required in schema
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-        {
-            if !members.contains_key(required) {
-                self.observation
-                    .missing
-                    .insert(format!("{path}/{}", pointer_escape(required)));
-            }
-        }
-        for (name, value) in members {
-            let here = format!("{path}/{}", pointer_escape(name));
-            match properties.and_then(|properties| properties.get(name)) {
-                Some(property) => {
-                    self.observation.declared.insert(here.clone());
-                    self.value(value, property, &here);
-                }
-                // An object schema without `properties` (a field an overlay adds as an
-                // object) declares nothing and forbids nothing: its members are not drift.
-                None if properties.is_none() => {}
-                None => {
-                    self.observation
-                        .undeclared
-                        .entry(here)
-                        .or_default()
-                        .insert(type_of(value).to_owned());
-                }
-            }
-        }
-    }
-
-    fn value(&mut self, value: &Value, schema: &Value, path: &str) {
-        let found = type_of(value);
-        if let Some(schema_type) = schema.get("type")
-            && !type_allowed(schema_type, found)
-        {
-            self.observation
-                .type_mismatches
-                .entry(path.to_owned())
-                .or_default()
-                .insert(found.to_owned());
-            return;
-        }
-        if let (Some(allowed), false) = (
-            schema.get("enum").and_then(Value::as_array),
-            value.is_null(),
-        ) && !allowed.contains(value)
-        {
-            let values = self
-                .observation
-                .outside_enum
-                .entry(path.to_owned())
-                .or_default();
-            if self.reveal_values {
-                values.insert(match value {
-                    Value::String(text) => text.clone(),
-                    other => other.to_string(),
-                });
-            }
-        }
-        if schema.get("format").and_then(Value::as_str) == Some("uuid")
-            && let Value::String(text) = value
-            && !compiled::is_uuid(text.as_bytes())
-        {
-            self.observation.format_mismatches.insert(path.to_owned());
-        }
-        match value {
-            Value::Object(members) => self.object(members, schema, path),
-            Value::Array(items) => {
-                if let Some(item_schema) = schema.get("items") {
-                    let here = format!("{path}/*");
-                    for item in items {
-                        self.value(item, item_schema, &here);
-                    }
-                }
-            }
-            _ => {}
-        }
+        observe::documented(event, self.overlay.as_ref())
     }
 }
 

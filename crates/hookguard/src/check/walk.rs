@@ -30,6 +30,15 @@ pub(super) trait Judge<'a> {
     /// walk on.
     fn unknown(&mut self, schema: &Schema, value: &'a [u8]) -> bool;
 
+    /// Records that the object at the current location (its text `object_value`) lacks the
+    /// member `name` its schema requires; whether to walk on.
+    fn missing(&mut self, at: &str, name: &'static str, object_value: &'a [u8]) -> bool {
+        self.error(at, "required", object_value, || message::required(name))
+    }
+
+    /// The member at the current location is one its schema declares (or an overlay adds).
+    fn declared_member(&mut self) {}
+
     /// The current location moves into member `key`, or item `index`, and back.
     fn enter_member(&mut self, key: &[u8]);
     fn enter_item(&mut self, index: usize);
@@ -174,7 +183,7 @@ impl<'a> Judge<'a> for Collect<'_> {
 }
 
 /// A value's text as serde_json writes the value a tree holds (compact, keys sorted).
-fn printed(value: &[u8]) -> String {
+pub(super) fn printed(value: &[u8]) -> String {
     canonical_text(value)
         .and_then(|text| String::from_utf8(text).ok())
         .unwrap_or_default()
@@ -401,7 +410,10 @@ pub(super) fn object<'a, J: Judge<'a>>(
         seen |= declared.map_or(0, bit);
         let go = if declared.is_none() && schema.closed {
             match additions.and_then(|additions| additions.field(schema, &member.key)) {
-                Some(added) => added_member(added, member.value, scratch, judge),
+                Some(added) => {
+                    judge.declared_member();
+                    added_member(added, member.value, scratch, judge)
+                }
                 None => {
                     judge.unknown(schema, member.value)
                         && (judge.out().is_none()
@@ -409,6 +421,9 @@ pub(super) fn object<'a, J: Judge<'a>>(
                 }
             }
         } else {
+            if declared.is_some() {
+                judge.declared_member();
+            }
             value(member_schema, member.value, additions, scratch, judge)
         };
         judge.leave();
@@ -455,11 +470,7 @@ pub(super) fn required<'a, J: Judge<'a>>(
             let present = members
                 .iter()
                 .any(|member| same_bytes(&member.key, name.as_bytes()));
-            if !present
-                && !judge.error(schema.at, "required", object_value, || {
-                    message::required(name)
-                })
-            {
+            if !present && !judge.missing(schema.at, name, object_value) {
                 return false;
             }
         }

@@ -268,6 +268,15 @@ impl EventAdditions {
             .and_then(|index| self.fields.get(index))
     }
 
+    /// The names of the fields the overlay adds to the object `parent`, sorted.
+    pub(crate) fn field_names<'s>(&'s self, parent: &Schema) -> impl Iterator<Item = &'s str> {
+        let at = parent.at;
+        self.fields
+            .iter()
+            .filter(move |field| field.parent_at == at)
+            .map(|field| field.name.as_str())
+    }
+
     /// Whether the overlay adds `text` to the enum of `schema`.
     pub(crate) fn lists(&self, schema: &Schema, text: &[u8]) -> bool {
         self.values_of(schema)
