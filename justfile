@@ -319,6 +319,13 @@ bench megabytes="300": cli
       echo "validate $args: $rate payloads/s, $(awk "BEGIN { printf \"%.2f\", $rate / $native }")x of native Validator::validate (target for --jobs 1: >= 0.7x)"
       echo "$out" | sed -n 's/^timings: workers/  workers/p'
     done
+    echo "## survey -j1 against validate -j1, same capture, same run (target >= 0.8x)"
+    for file in "$capture" "$varied"; do
+      rate_of() { timings {{cli}} --cache-dir "$cache" --timings "$@" "$file" | sed -n 's/^timings: checked .* \([0-9]*\) payloads\/s, .*/\1/p'; }
+      validated=$(rate_of validate --jobs 1 --format ndjson --no-summary)
+      surveyed=$(rate_of survey --jobs 1 --format json)
+      echo "$(basename "$file"): survey $surveyed payloads/s, validate $validated payloads/s: $(awk "BEGIN { printf \"%.2f\", $surveyed / $validated }")x"
+    done
     echo "## start-up: module load (code cache warm) + one ready instance, 5 runs"
     for _ in 1 2 3 4 5; do
       timings {{cli}} --cache-dir "$cache" --timings validate --jobs 1 -q {{sample}} | sed -n 's/^timings: module load/module load/p'
