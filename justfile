@@ -15,18 +15,18 @@ sample := "tests/fixtures/captures/ocrolus-deliveries.http"
 default:
     @just --list
 
-# Install what the recipes need: the wasm toolchain, npm packages, Envoy, wasm-bindgen, Chromium, Redis
-setup: toolchain chromium stores
+# Install what the recipes need: the wasm toolchain, npm packages, Envoy, wasm-bindgen, Chromium, Firefox, Redis
+setup: toolchain browsers stores
     cd {{second_validator}} && npm ci --no-audit --no-fund --loglevel=error
     cd {{js_package}} && npm ci --no-audit --no-fund --loglevel=error
     scripts/envoy --version >/dev/null
     scripts/wasm-bindgen --version >/dev/null
 
-# Debian's Chromium, for the npm package's real-browser test
-chromium:
-    if ! command -v chromium >/dev/null; then \
-      if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-      else echo "install Debian's chromium package for the browser test (sudo apt-get install chromium)"; exit 1; fi; \
+# Debian's Chromium and Firefox ESR, for the npm package's real-browser tests
+browsers:
+    if ! command -v chromium >/dev/null || ! command -v firefox-esr >/dev/null; then \
+      if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium firefox-esr >/dev/null; \
+      else echo "install Debian's chromium and firefox-esr packages for the browser tests (sudo apt-get install chromium firefox-esr)"; exit 1; fi; \
     fi
 
 # Debian's redis-server (the memory replicas share, started by the tests) and webdis (its HTTP front for the gateway)
@@ -45,14 +45,14 @@ toolchain:
     fi
 
 # (fmt, clippy, Rust tests, schema drift, the core packaged, ajv, wasm builds, the ABI from Node,
-# the CLI, Envoy, a 30 s Envoy soak, the npm package and its packed tarball installed, and a
-# one-minute fuzz run per target)
+# the CLI, Envoy, a 30 s Envoy soak, the npm package and its packed tarball installed, the
+# tarball in Node + Hono, Deno, Bun and workerd, and a one-minute fuzz run per target)
 # Run every check CI runs, and say how long each stage took
 test:
     #!/usr/bin/env bash
     set -euo pipefail
     stages=(setup fmt-check lint unit-tests schemas-check openapi-lint crate-package second-validator wasm
-            abi-test cli-test gateway-test "gateway-soak 30" "delivery-soak 500 16" js-test js-pack site-test "fuzz all 60")
+            abi-test cli-test gateway-test "gateway-soak 30" "delivery-soak 500 16" js-test js-pack js-runtimes site-test "fuzz all 60")
     started=$SECONDS
     timings=""
     # The table is printed however the run ends, so a failure still shows where time went.
@@ -189,12 +189,27 @@ js-pack: js
     node "{{justfile_directory()}}/{{js_package}}/test/installed/smoke.mjs" \
       "{{justfile_directory()}}/tests/fixtures/seeds/account/BOOK_VERIFIED.json" book.verified
 
+# Every runtime the npm package names, from the packed tarball: Node + Hono, Deno, Bun and
+# workerd (workerd serve, the Worker bundled by esbuild) each serve the same receiver on 127.0.0.1, held to the recorded
+# fixtures, answers, signature vectors and delivery contract over HTTP (RUNTIMES=deno,bun to pick)
+js-runtimes runtimes="": js
+    #!/usr/bin/env bash
+    set -euo pipefail
+    app=$(mktemp -d)
+    trap 'rm -rf "$app"' EXIT
+    tarball=$(cd {{js_package}} && npm pack --silent --pack-destination "$app")
+    cp {{js_package}}/test/runtimes/*.mjs {{js_package}}/test/runtimes/*.json "$app"/
+    cd "$app"
+    npm ci --no-audit --no-fund --loglevel=error
+    npm install --no-save --no-audit --no-fund --loglevel=error "./$tarball"
+    HOOKGUARD_REPO="{{justfile_directory()}}" HOOKGUARD_RUNTIMES="{{runtimes}}" node --test runtimes.test.mjs
+
 # Build the catalog and playground page into target/site (static: serve it from any server, or GitHub Pages)
 site: js
     node site/build.mjs target/site
 
 # The page in headless Chromium (puppeteer-core): every fixture through the playground, the catalog, no request after load; screenshots in target/site-screenshots
-site-test: site chromium
+site-test: site browsers
     cd site && npm ci --no-audit --no-fund --loglevel=error && npm test
 
 # The core crate as crates.io would get it: `cargo package` builds it from its own files only
@@ -208,7 +223,7 @@ js-types:
 # (Every fixture through the ESM, CommonJS and web entries, the web build in headless Chromium,
 # tsc on the declarations, and the example receiver in host-examples/node over real HTTP.)
 # The npm package's tests and the Node example's
-js-test: js chromium stores
+js-test: js browsers stores
     cd {{js_package}} && node scripts/generate-types.mjs --check && npm test
     cd host-examples/node && npm ci --no-audit --no-fund --loglevel=error && npm test
 

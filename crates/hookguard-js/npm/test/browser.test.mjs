@@ -1,10 +1,11 @@
-// The web build in a real browser: headless Chromium loads web.mjs from a server on 127.0.0.1,
-// `await init()` fetches the module, and every recorded fixture (fetched as bytes) must get the
-// verdict in tests/expected/verdicts.json. The page posts its results back to the server.
+// The web build in real browsers: headless Chromium and Firefox each load web.mjs from a server
+// on 127.0.0.1, `await init()` fetches the module, and every recorded fixture (fetched as bytes)
+// must get the verdict in tests/expected/verdicts.json. The page posts its results back to the
+// server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize as normalizePath } from 'node:path';
@@ -14,6 +15,7 @@ const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const verdicts = JSON.parse(readFileSync(join(root, 'tests/expected/verdicts.json'), 'utf8'));
 const chromium = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const firefox = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
 const types = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
 
 const page = `<!doctype html><meta charset="utf-8"><title>hookguard web build</title>
@@ -62,44 +64,75 @@ function serve() {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, results })));
 }
 
-test('headless Chromium loads the web build and gets every recorded verdict', async () => {
-  const { server, results } = await serve();
-  const profile = mkdtempSync(join(tmpdir(), 'hookguard-chromium-'));
+/** The browsers, each started on a fresh profile with the page's URL. */
+const BROWSERS = {
   // Flags as this machine needs them: no sandbox as root, and no background traffic to hosts
-  // the closed network refuses. Its own process group, so that the kill below reaches
-  // Chromium's helper processes too: killed alone, the main process leaves them writing into
-  // the profile being removed.
-  const browser = spawn(chromium, [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    `--user-data-dir=${profile}`, `http://127.0.0.1:${server.address().port}/`,
-  ], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-  let log = '';
-  browser.stderr.on('data', (data) => { log += data; });
-  const exited = new Promise((resolve) => browser.on('exit', resolve));
-  const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error(`no results within 60 s:\n${log.slice(-2000)}`)), 60_000).unref());
-  try {
-    const posted = await Promise.race([results, timeout, exited.then((code) => { throw new Error(`chromium exited ${code}:\n${log.slice(-2000)}`); })]);
-    assert.equal(posted.error, undefined, posted.error);
-    assert.match(posted.userAgent, /Chrome/);
-    for (const [path, recorded] of Object.entries(verdicts)) {
-      const result = posted.results[path];
-      assert.equal(result.valid, recorded.valid, path);
-      assert.equal(result.eventName, recorded.event_name, path);
-      assert.deepEqual(result.errors, recorded.errors, path);
-      assert.deepEqual(result.warnings, recorded.warnings, path);
-      assert.deepEqual(result.omitted, recorded.omitted, path);
-      if (recorded.normalized) assert.equal(result.normalizedJson, JSON.stringify(recorded.normalized), path);
-    }
-  } finally {
+  // the closed network refuses.
+  Chromium: {
+    agent: /Chrome/,
+    start: (profile, url) => spawn(chromium, [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      `--user-data-dir=${profile}`, url,
+    ], { stdio: ['ignore', 'ignore', 'pipe'], detached: true }),
+  },
+  // Debian's firefox-esr: its own profile, with the updates, telemetry and first-run pages
+  // that would reach for the network turned off.
+  Firefox: {
+    agent: /Firefox/,
+    start: (profile, url) => {
+      writeFileSync(join(profile, 'user.js'), [
+        'user_pref("app.update.enabled", false);',
+        'user_pref("browser.shell.checkDefaultBrowser", false);',
+        'user_pref("datareporting.policy.dataSubmissionEnabled", false);',
+        'user_pref("toolkit.telemetry.reportingpolicy.firstRun", false);',
+        'user_pref("browser.startup.homepage_override.mstone", "ignore");',
+        'user_pref("network.captive-portal-service.enabled", false);',
+        'user_pref("extensions.update.enabled", false);',
+      ].join('\n'));
+      return spawn(firefox, ['--headless', '--no-remote', '--profile', profile, url], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        detached: true,
+        env: { ...process.env, MOZ_HEADLESS: '1' },
+      });
+    },
+  },
+};
+
+for (const [name, browserKind] of Object.entries(BROWSERS)) {
+  test(`headless ${name} loads the web build and gets every recorded verdict`, async () => {
+    const { server, results } = await serve();
+    const profile = mkdtempSync(join(tmpdir(), `hookguard-${name.toLowerCase()}-`));
+    // Its own process group, so that the kill below reaches the browser's helper processes too:
+    // killed alone, the main process leaves them writing into the profile being removed.
+    const browser = browserKind.start(profile, `http://127.0.0.1:${server.address().port}/`);
+    let log = '';
+    browser.stderr.on('data', (data) => { log += data; });
+    const exited = new Promise((resolve) => browser.on('exit', resolve));
+    const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error(`no results within 60 s:\n${log.slice(-2000)}`)), 60_000).unref());
     try {
-      process.kill(-browser.pid, 'SIGKILL');
-    } catch {
-      // The group is already gone.
+      const posted = await Promise.race([results, timeout, exited.then((code) => { throw new Error(`${name} exited ${code}:\n${log.slice(-2000)}`); })]);
+      assert.equal(posted.error, undefined, posted.error);
+      assert.match(posted.userAgent, browserKind.agent);
+      for (const [path, recorded] of Object.entries(verdicts)) {
+        const result = posted.results[path];
+        assert.equal(result.valid, recorded.valid, path);
+        assert.equal(result.eventName, recorded.event_name, path);
+        assert.deepEqual(result.errors, recorded.errors, path);
+        assert.deepEqual(result.warnings, recorded.warnings, path);
+        assert.deepEqual(result.omitted, recorded.omitted, path);
+        if (recorded.normalized) assert.equal(result.normalizedJson, JSON.stringify(recorded.normalized), path);
+      }
+    } finally {
+      try {
+        process.kill(-browser.pid, 'SIGKILL');
+      } catch {
+        // The group is already gone.
+      }
+      await exited;
+      server.close();
+      // A helper may still be exiting for a moment after the kill.
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     }
-    await exited;
-    server.close();
-    // A helper may still be exiting for a moment after the kill.
-    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
-  }
-});
+  });
+}

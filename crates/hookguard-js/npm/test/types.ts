@@ -124,3 +124,23 @@ validate(body, { strict: true, overlay });
 new Gate({ overlay: { hookguard_overlay: 1, events: { 'book.verified': { fields: { '/x': { type: 'text' } } } } } });
 // @ts-expect-error an overlay only adds optional fields
 new Gate({ overlay: { hookguard_overlay: 1, events: { 'book.verified': { fields: { '/x': { type: 'string', required: true } } } } } });
+
+// The Fetch-API handler and the Hono middleware.
+import { fetchHandler, type Delivery } from 'hookguard/fetch';
+import { hookguard } from 'hookguard/hono';
+
+const fetchGate = new Gate({ normalize: true });
+const fetchReceiver: (request: Request) => Promise<Response> = fetchHandler(fetchGate, async (event, delivery: Delivery, request: Request) => {
+  if (delivery.eventName === 'book.verified') {
+    const uuid: string | undefined = delivery.normalized?.book_uuid;
+    void uuid;
+  }
+  void event;
+  void request.url;
+  return new Response(null, { status: 204 });
+});
+void fetchReceiver;
+// @ts-expect-error the handler must be a function
+fetchHandler(fetchGate, 'not a function');
+const middleware = hookguard(fetchGate, { now: () => 1763800000 });
+void middleware;

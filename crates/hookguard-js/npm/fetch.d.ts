@@ -1,0 +1,50 @@
+// hookguard for Fetch-API servers (`hookguard/fetch`).
+import type { Admission, Answer, Gate, ValidEvent, ValidTestDelivery } from './index.js';
+import type { SharedGate } from './shared.js';
+
+/** The validation result of an admitted delivery, with what the Gate found of its signature. */
+export type Delivery = (ValidEvent | ValidTestDelivery) & {
+  signature?: Admission['signature'];
+  requestId?: string;
+};
+
+/** Your handler: `event` is the normalized payload (when the Gate normalizes). */
+export type DeliveryHandler = (
+  event: Delivery['normalized'],
+  delivery: Delivery,
+  request: Request,
+) => Response | void | Promise<Response | void>;
+
+export interface FetchHandlerOptions {
+  /** The clock in Unix seconds (for tests). Default: the real one. */
+  now?: () => number;
+  /** Where a handler's failure is logged (event name and error message, never the payload). Default console. */
+  log?: { error(line: string): void };
+}
+
+/**
+ * A Fetch-API handler: refusals get the Gate's answer; a valid delivery goes to `onDelivery`,
+ * whose response (or 200 when it resolves with nothing) is sent, and which settles the delivery:
+ * `delivered` for a 2xx, `failed` for anything else or a throw (answered 500).
+ */
+export function fetchHandler(
+  gate: Gate | SharedGate,
+  onDelivery: DeliveryHandler,
+  options?: FetchHandlerOptions,
+): (request: Request) => Promise<Response>;
+
+/** Reads at most `limit + 1` bytes of a request's body from its stream. */
+export function readBody(request: Request, limit: number): Promise<Uint8Array>;
+
+/** A Gate answer (a refusal, or a copy acknowledged) as a `Response`, its bytes as they are. */
+export function answerResponse(answer: Answer): Response;
+
+/** Screens and admits a request: a `response` to send, or the admission and its delivery. */
+export function admitRequest(
+  gate: Gate | SharedGate,
+  request: Request,
+  now?: () => number,
+): Promise<{ response: Response; admission?: undefined; delivery?: undefined } | { response?: undefined; admission: Admission; delivery: Delivery }>;
+
+/** Settles a claim without throwing (a SharedGate counts and logs a store failure). */
+export function settleQuietly(gate: Gate | SharedGate, admission: Admission, outcome: 'delivered' | 'failed', now?: () => number): Promise<void>;

@@ -1,0 +1,131 @@
+// hookguard for Fetch-API servers: Deno.serve, Bun.serve, Cloudflare Workers, Next.js route
+// handlers, Hono (`hookguard/hono`), and Node through any adapter that hands a `Request`.
+//
+// Nothing here decides what is refused or how: the Gate does (the same checks and answers,
+// byte for byte, as every hookguard host). This file moves bytes between a `Request` and the
+// Gate, and keeps the delivery contract: a webhook is at-least-once, so a delivery is settled
+// `delivered` only once your handler has resolved with a 2xx, and `failed` otherwise, so that
+// the sender's retry is checked as a new delivery and never lost.
+//
+// Runtime-neutral: it imports nothing, and takes the Gate (from `hookguard`, `hookguard/web`
+// once initialized, or a `SharedGate` from `hookguard/shared`) you made.
+
+/**
+ * Reads a request's body from its stream, stopping one byte past `limit`: a sender cannot make
+ * the receiver buffer more than the Gate would accept. What is left of a longer body is not
+ * read (the stream is cancelled).
+ */
+export async function readBody(request, limit) {
+  if (request.body === null) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const chunk = value instanceof Uint8Array ? value : new Uint8Array(value);
+    chunks.push(chunk);
+    size += chunk.byteLength;
+    if (size > limit) {
+      reader.cancel().catch(() => {});
+      break;
+    }
+  }
+  const body = new Uint8Array(Math.min(size, limit + 1));
+  let at = 0;
+  for (const chunk of chunks) {
+    const part = chunk.subarray(0, body.byteLength - at);
+    body.set(part, at);
+    at += part.byteLength;
+    if (at === body.byteLength) break;
+  }
+  return body;
+}
+
+/** A Gate answer as a `Response`: its status, headers and problem document, as they are. */
+export function answerResponse(answer) {
+  const headers = new Headers(answer.headers ?? {});
+  if (answer.verdict === 'method_not_allowed') headers.set('allow', 'POST');
+  return new Response(answer.problem ?? null, { status: answer.status, headers });
+}
+
+/** The answer when the handler failed: the service's own, so that the sender retries. */
+const HANDLER_FAILED = JSON.stringify({
+  type: 'about:blank',
+  title: 'Internal Server Error',
+  status: 500,
+  detail: 'the delivery was not handled; send it again',
+});
+
+/**
+ * Screens, reads at most `gate.maxBytes + 1` bytes, admits. Returns `{ response }` for a
+ * refusal (or a copy acknowledged), else `{ admission, delivery }`: `delivery` is the
+ * validation result with `signature` and `requestId`.
+ */
+export async function admitRequest(gate, request, now) {
+  const length = request.headers.get('content-length');
+  const screened = gate.screen(
+    request.method,
+    request.headers.get('content-type') ?? undefined,
+    length === null ? undefined : Number(length),
+  );
+  if (screened) return { response: answerResponse(screened) };
+  const body = await readBody(request, gate.maxBytes);
+  const admission = await gate.admit(request.headers, body, now?.());
+  if (!admission.passes) return { response: answerResponse(admission) };
+  const delivery = { ...admission.result, signature: admission.signature, requestId: admission.requestId };
+  return { admission, delivery };
+}
+
+/**
+ * Settles a claim, never throwing: a `SharedGate` counts and logs a store that fails (without
+ * ids), and the response is sent either way.
+ */
+export async function settleQuietly(gate, admission, outcome, now) {
+  try {
+    await gate.settle(admission, outcome, now?.());
+  } catch {
+    // Counted and logged by the SharedGate; the in-process Gate does not throw here.
+  }
+}
+
+/**
+ * A Fetch-API handler, `(request) => Promise<Response>`. Refused deliveries get the Gate's
+ * answer. A valid one is handed to `onDelivery(event, delivery, request)` (`event`: the
+ * normalized payload when the Gate normalizes; `delivery`: the result with `signature` and
+ * `requestId`); what it resolves with is the response (a `Response`, or nothing for
+ * `200 {"received":true,"eventName":...}`), and the delivery is settled `delivered` when that
+ * response is 2xx, `failed` otherwise. When it throws or rejects, the delivery is settled
+ * `failed`, the error logged without the payload, and the answer is 500, so the sender retries.
+ *
+ * Options: `now` (the clock in Unix seconds, for tests), `log` (where a handler's failure is
+ * logged; default `console`).
+ */
+export function fetchHandler(gate, onDelivery, { now, log = console } = {}) {
+  if (typeof gate?.admit !== 'function' || typeof gate?.settle !== 'function') {
+    throw new TypeError('fetchHandler needs a Gate (new Gate(config)) or a SharedGate');
+  }
+  if (typeof onDelivery !== 'function') throw new TypeError('fetchHandler needs an onDelivery function');
+  return async (request) => {
+    const { response, admission, delivery } = await admitRequest(gate, request, now);
+    if (response) return response;
+    let answer;
+    try {
+      answer = await onDelivery(delivery.normalized, delivery, request);
+    } catch (error) {
+      await settleQuietly(gate, admission, 'failed', now);
+      // Only the event's name and the error's own message: never the payload.
+      log.error(`handler failed for ${delivery.eventName ?? 'test delivery'}: ${error?.message ?? error}`);
+      return new Response(HANDLER_FAILED, { status: 500, headers: { 'content-type': 'application/problem+json' } });
+    }
+    if (!(answer instanceof Response)) {
+      answer = new Response(JSON.stringify({ received: true, eventName: delivery.eventName ?? null }), {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      });
+    }
+    // Recorded before the answer leaves, so that a copy sent after it is acknowledged.
+    await settleQuietly(gate, admission, answer.ok ? 'delivered' : 'failed', now);
+    return answer;
+  };
+}

@@ -1,0 +1,80 @@
+// The Fetch-API handler in process (Node's own Request and Response): what the runtime tests
+// prove over HTTP in every runtime (test/runtimes/), here with what only a test in process can
+// see: how much of a long body is pulled from its stream, what reaches the handler, what is
+// logged when it fails.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Gate } from '../index.mjs';
+import { fetchHandler, readBody } from '../fetch.mjs';
+
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
+const VERIFIED = readFileSync(join(root, 'tests/fixtures/seeds/account/BOOK_VERIFIED.json'));
+const post = (body, headers = { 'content-type': 'application/json' }) =>
+  new Request('http://127.0.0.1/hooks', { method: 'POST', headers, body, duplex: 'half' });
+
+/** A body of `chunks` chunks of 1 KiB, counting how many were pulled. */
+function countedStream(chunks) {
+  const counter = { pulled: 0, cancelled: false };
+  const stream = new ReadableStream({
+    pull(controller) {
+      counter.pulled += 1;
+      if (counter.pulled > chunks) return controller.close();
+      controller.enqueue(new Uint8Array(1024).fill(0x20));
+    },
+    cancel() {
+      counter.cancelled = true;
+    },
+  });
+  return { stream, counter };
+}
+
+test('a long body is read one byte past the limit, then its stream is cancelled', async () => {
+  const { stream, counter } = countedStream(1000);
+  const body = await readBody(post(stream), 4096);
+  assert.equal(body.byteLength, 4097);
+  assert.ok(counter.pulled <= 6, `pulled ${counter.pulled} chunks`);
+  assert.ok(counter.cancelled);
+  const handler = fetchHandler(new Gate({ maxBytes: 4096 }), () => assert.fail('a refused delivery reached the handler'));
+  const { stream: again } = countedStream(1000);
+  const response = await handler(post(again));
+  assert.equal(response.status, 413);
+  assert.equal(JSON.parse(await response.text()).errors[0].code, 'body_too_large');
+});
+
+test('a valid delivery reaches the handler normalized; its response is sent', async () => {
+  let seen;
+  const handler = fetchHandler(new Gate({ normalize: true }), (event, delivery) => {
+    seen = { event, delivery };
+    return new Response('taken', { status: 202 });
+  });
+  const response = await handler(post(VERIFIED));
+  assert.equal(response.status, 202);
+  assert.equal(seen.event.event_name, 'book.verified');
+  assert.equal(seen.delivery.sourceEventName, 'BOOK_VERIFIED');
+  const plain = await fetchHandler(new Gate(), () => undefined)(post(VERIFIED));
+  assert.deepEqual(await plain.json(), { received: true, eventName: 'book.verified' });
+});
+
+test('a handler that throws: 500, logged without the payload, and the retry goes through', async () => {
+  const lines = [];
+  let calls = 0;
+  const gate = new Gate({ signature: { secrets: ['whsec-test'], required: false } });
+  const handler = fetchHandler(gate, () => {
+    calls += 1;
+    if (calls === 1) throw new Error('database unavailable');
+  }, { log: { error: (line) => lines.push(line) } });
+  const failed = await handler(post(VERIFIED));
+  assert.equal(failed.status, 500);
+  assert.deepEqual(lines, ['handler failed for book.verified: database unavailable']);
+  const retried = await handler(post(VERIFIED));
+  assert.equal(retried.status, 200);
+  assert.equal(calls, 2);
+});
+
+test('misuse throws', () => {
+  assert.throws(() => fetchHandler({}, () => {}), TypeError);
+  assert.throws(() => fetchHandler(new Gate(), 'handler'), TypeError);
+});

@@ -1,0 +1,60 @@
+// The receiver every runtime serves in the runtime tests, written once against the Fetch API:
+// the package's own handler (`hookguard/fetch`) on every delivery route, and two routes that
+// answer with what the package computed in this runtime (`/normalize`, `/verify`), so that the
+// driver (runtimes.test.mjs, in Node) can hold each runtime to the recorded fixtures over HTTP.
+//
+// `api` is the package as the runtime imports it; `config` comes from the driver: the
+// signature vectors' secrets, tolerance and clock.
+import { fetchHandler } from 'hookguard/fetch';
+
+/** What the handler does with a delivery, as the driver asks (`x-test-outcome`). */
+async function onDelivery(event, delivery, request) {
+  const outcome = request.headers.get('x-test-outcome');
+  if (outcome === 'throw') throw new Error('the service is down');
+  if (outcome === 'status-503') return new Response('busy', { status: 503 });
+  return undefined;
+}
+
+export function createApp(api, config) {
+  const quiet = { error() {} };
+  const now = () => config.now;
+  const signature = (secrets, onReplay) => ({ secrets, toleranceSeconds: config.toleranceSeconds, onReplay });
+  const routes = {
+    '/hooks': fetchHandler(new api.Gate({ normalize: true }), onDelivery, { log: quiet }),
+    '/small': fetchHandler(new api.Gate({ maxBytes: 1024 }), onDelivery, { log: quiet }),
+    '/signed': fetchHandler(
+      new api.Gate({ normalize: true, signature: signature([config.secrets.current], 'reject') }),
+      onDelivery,
+      { now, log: quiet },
+    ),
+    '/signed-rotating': fetchHandler(
+      new api.Gate({ normalize: true, signature: signature([config.secrets.current, config.secrets.previous], 'reject') }),
+      onDelivery,
+      { now, log: quiet },
+    ),
+    // The delivery contract, with the default replay policy (copies of a delivered one acknowledged).
+    '/contract': fetchHandler(
+      new api.Gate({ normalize: true, signature: signature([config.secrets.current]) }),
+      onDelivery,
+      { now, log: quiet },
+    ),
+  };
+  return async (request) => {
+    const { pathname } = new URL(request.url);
+    if (pathname === '/ready') return new Response('ready');
+    if (pathname === '/normalize' || pathname === '/validate') {
+      const body = new Uint8Array(await request.arrayBuffer());
+      const result = pathname === '/normalize' ? api.normalize(body) : api.validate(body);
+      return new Response(JSON.stringify(result), { headers: { 'content-type': 'application/json' } });
+    }
+    if (pathname === '/verify') {
+      const body = new Uint8Array(await request.arrayBuffer());
+      const secrets = request.headers.get('x-test-secrets').split(',').map((name) => config.secrets[name]);
+      const verdict = api.verify(request.headers, body, { secrets, toleranceSeconds: config.toleranceSeconds, now: config.now });
+      return new Response(JSON.stringify(verdict), { headers: { 'content-type': 'application/json' } });
+    }
+    const route = routes[pathname];
+    if (route) return route(request);
+    return new Response('not found', { status: 404 });
+  };
+}

@@ -1,0 +1,268 @@
+// Every runtime the package names, proven over HTTP from the packed tarball: each serves the
+// same receiver (app.mjs; Hono's middleware in Node) on 127.0.0.1, and this driver, in Node,
+// holds it to the recorded truth every host is held to: every fixture's verdict, findings and
+// normalized bytes (tests/expected/verdicts.json), every refused fixture's exact problem bytes
+// (answers.json), the signature vectors, the delivery contract (2xx only once the handler
+// resolved; a failed delivery's retry goes through; a delivered one's copy is acknowledged),
+// and a body over `maxBytes` refused without being read whole.
+//
+// Run by `scripts/just js-runtimes` in a fresh directory where the tarball, the runtimes and
+// the frameworks are installed. HOOKGUARD_REPO: the repository; HOOKGUARD_RUNTIMES: which
+// runtimes (default: all).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const root = process.env.HOOKGUARD_REPO;
+const read = (path) => readFileSync(join(root, path));
+const verdicts = JSON.parse(read('tests/expected/verdicts.json'));
+const answers = JSON.parse(read('tests/expected/answers.json'));
+const vectors = JSON.parse(read('tests/fixtures/signatures/vectors.json'));
+const { vectorHeaders } = await import(join(root, 'tests/fixtures/signatures/fields.mjs'));
+
+const config = {
+  secrets: vectors.secrets,
+  toleranceSeconds: vectors.tolerance_seconds,
+  now: vectors.now,
+};
+
+/** A free port on 127.0.0.1, for a runtime that cannot be told to pick one. */
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const RUNTIMES = {
+  'node (hono)': async () => ({ command: process.execPath, args: ['serve-hono.mjs'] }),
+  deno: async () => ({ command: 'node_modules/.bin/deno', args: ['run', '-A', 'serve-deno.mjs'] }),
+  bun: async () => ({ command: 'node_modules/.bin/bun', args: ['serve-bun.mjs'] }),
+  workerd: async () => {
+    // A Worker as Cloudflare deploys one: bundled (esbuild, the `workerd` export condition),
+    // its WebAssembly a module of its own that the runtime compiles when the Worker loads.
+    const port = await freePort();
+    mkdirSync('dist/web', { recursive: true });
+    execFileSync('node_modules/.bin/esbuild', ['worker.mjs', '--bundle', '--format=esm', '--platform=neutral',
+      '--conditions=workerd,worker', '--main-fields=module,main', '--external:*.wasm', '--outfile=dist/worker.js', '--log-level=warning']);
+    copyFileSync('node_modules/hookguard/web/hookguard_js_bg.wasm', 'dist/web/hookguard_js_bg.wasm');
+    writeFileSync('dist/config.capnp', `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [(name = "main", worker = .worker)],
+  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
+);
+const worker :Workerd.Worker = (
+  modules = [
+    (name = "worker.js", esModule = embed "worker.js"),
+    (name = "web/hookguard_js_bg.wasm", wasm = embed "web/hookguard_js_bg.wasm"),
+  ],
+  compatibilityDate = "2026-11-01",
+  bindings = [(name = "HOOKGUARD_TEST_CONFIG", text = ${JSON.stringify(JSON.stringify(config))})],
+);
+`);
+    return { command: 'node_modules/.bin/workerd', args: ['serve', 'dist/config.capnp', '--verbose'], port };
+  },
+};
+
+/** Starts a runtime's server; resolves with its base URL once it answers. */
+async function start(name) {
+  const { command, args, port, env } = await RUNTIMES[name]();
+  const polled = port ? `http://127.0.0.1:${port}` : undefined;
+  const child = spawn(command, args, {
+    env: { ...process.env, ...env, HOOKGUARD_TEST_CONFIG: JSON.stringify(config), NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let done = false;
+  const base = await new Promise((resolveStart, rejectStart) => {
+    const resolve = (value) => { done = true; resolveStart(value); };
+    const reject = (error) => { done = true; rejectStart(error); };
+    const timer = setTimeout(() => reject(new Error(`${name} did not start in 60 s:\n${output}`)), 60_000);
+    const seen = (chunk) => {
+      output += chunk;
+      const listening = /listening (\d+)/.exec(output)?.[1];
+      if (listening) {
+        clearTimeout(timer);
+        resolve(`http://127.0.0.1:${listening}`);
+      }
+    };
+    child.stdout.on('data', seen);
+    child.stderr.on('data', seen);
+    // workerd says nothing once it listens: ask it.
+    const poll = async () => {
+      if (!polled || done) return;
+      try {
+        if ((await fetch(`${polled}/ready`)).ok) {
+          clearTimeout(timer);
+          return resolve(polled);
+        }
+      } catch {
+        // not listening yet
+      }
+      setTimeout(poll, 200);
+    };
+    poll();
+    child.on('exit', (code) => reject(new Error(`${name} exited (${code}):\n${output}`)));
+  });
+  return { base, stop: () => child.kill('SIGTERM'), output: () => output };
+}
+
+/** One HTTP request; `headers` may repeat a name (an array of values: separate lines). */
+function send(base, path, { method = 'POST', headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${base}${path}`, { method, headers, agent: false }, (response) => {
+      const chunks = [];
+      response.on('data', (chunk) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+/** The recorded report in the package's naming (as the package tests spell it). */
+function expectedResult(recorded, withNormalized) {
+  const result = {
+    valid: recorded.valid,
+    delivery: recorded.delivery,
+    eventName: recorded.event_name,
+    sourceEventName: recorded.source_event_name,
+    errors: recorded.errors,
+    warnings: recorded.warnings,
+  };
+  if (recorded.omitted) result.omitted = recorded.omitted;
+  if (withNormalized && recorded.normalized) {
+    result.normalized = recorded.normalized;
+    result.normalizedJson = JSON.stringify(recorded.normalized);
+  }
+  return result;
+}
+
+/** A fresh signed delivery of the `signed` vector's body under a new request id. */
+async function signedDelivery(requestId) {
+  const { createHmac } = await import('node:crypto');
+  const body = vectors.cases.find((vector) => vector.name === 'signed').body;
+  const timestamp = String(vectors.now);
+  const signature = createHmac('sha256', vectors.secrets.current).update(`${timestamp}.${requestId}.${body}`).digest('hex');
+  return {
+    body,
+    headers: { ...JSON_TYPE, 'Webhook-Signature': signature, 'Webhook-Timestamp': timestamp, 'Webhook-Request-Id': requestId },
+  };
+}
+
+/** Sends the first bytes of a body and waits for an answer before sending the rest (never sent). */
+function answerBeforeTheEnd(base, path, headers, firstBytes) {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${base}${path}`, { method: 'POST', headers, agent: false }, (response) => {
+      const chunks = [];
+      response.on('data', (chunk) => chunks.push(chunk));
+      response.on('end', () => {
+        clearTimeout(timer);
+        request.destroy();
+        resolve({ status: response.statusCode, text: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    const timer = setTimeout(() => {
+      request.destroy();
+      reject(new Error('no answer while the body was still being sent: the body was read whole'));
+    }, 15_000);
+    request.on('error', (error) => (error.code === 'ECONNRESET' ? undefined : reject(error)));
+    request.write(firstBytes);
+  });
+}
+
+const only = process.env.HOOKGUARD_RUNTIMES?.split(',').map((name) => name.trim());
+
+for (const name of Object.keys(RUNTIMES)) {
+  test(name, { skip: only && !only.some((wanted) => name.startsWith(wanted)) ? 'not asked for' : false }, async (t) => {
+    const server = await start(name);
+    t.after(() => server.stop());
+    const { base } = server;
+
+    await t.test('every fixture: its verdict, findings and normalized bytes, computed in the runtime', async () => {
+      for (const [path, recorded] of Object.entries(verdicts)) {
+        const body = read(path);
+        const normalized = await send(base, '/normalize', { headers: JSON_TYPE, body });
+        assert.deepEqual(JSON.parse(normalized.text), expectedResult(recorded, true), path);
+        const validated = await send(base, '/validate', { headers: JSON_TYPE, body });
+        assert.deepEqual(JSON.parse(validated.text), expectedResult(recorded, false), path);
+      }
+    });
+
+    await t.test('every fixture through the delivery handler: the exact answer of every host', async () => {
+      for (const [path, recorded] of Object.entries(verdicts)) {
+        const answer = await send(base, '/hooks', { headers: JSON_TYPE, body: read(path) });
+        const expected = answers.bodies[path];
+        assert.equal(answer.status, expected?.status ?? 200, path);
+        if (expected) {
+          assert.equal(answer.text, expected.problem, path);
+          assert.equal(answer.headers['content-type'], 'application/problem+json', path);
+        } else {
+          assert.deepEqual(JSON.parse(answer.text), { received: true, eventName: recorded.event_name }, path);
+        }
+      }
+      const wrongMethod = await send(base, '/hooks', { method: 'PUT', headers: JSON_TYPE, body: '{}' });
+      assert.equal(wrongMethod.status, 405);
+      assert.equal(wrongMethod.text, answers.requests.method_not_allowed.problem);
+      assert.equal(wrongMethod.headers.allow, 'POST');
+      const wrongType = await send(base, '/hooks', { headers: { 'content-type': 'text/plain' }, body: '{}' });
+      assert.equal(wrongType.status, 415);
+      assert.equal(wrongType.text, answers.requests.unsupported_media_type.problem);
+    });
+
+    await t.test('signature vectors: the recorded verdict of each', async () => {
+      for (const vector of vectors.cases) {
+        const route = vector.secrets.length === 1 ? '/signed' : '/signed-rotating';
+        const headers = { ...vectorHeaders(vector), ...JSON_TYPE };
+        const verify = await send(base, '/verify', { headers: { ...headers, 'x-test-secrets': vector.secrets.join(',') }, body: vector.body });
+        const verdict = JSON.parse(verify.text);
+        assert.equal(verdict.authentic ? null : verdict.code, vector.expected.code, `verify ${vector.name}`);
+        const answer = await send(base, route, { headers, body: vector.body });
+        const code = vector.expected.replayed ? 'signature_replayed' : vector.expected.code;
+        if (code === null) {
+          const valid = !vector.name.includes('invalid-payload');
+          assert.equal(answer.status, valid ? 200 : 400, `${vector.name}: ${answer.text}`);
+        } else {
+          assert.ok(answer.status === 401 || answer.status === 409, `${vector.name}: ${answer.status}`);
+          assert.equal(JSON.parse(answer.text).errors[0].code, code, vector.name);
+        }
+      }
+    });
+
+    await t.test('the delivery contract: settled by the handler, never lost', async () => {
+      const tag = name.replace(/\W/g, '');
+      for (const outcome of ['throw', 'status-503']) {
+        const delivery = await signedDelivery(`req-${tag}-${outcome}`);
+        const failed = await send(base, '/contract', { headers: { ...delivery.headers, 'x-test-outcome': outcome }, body: delivery.body });
+        assert.equal(failed.status, outcome === 'throw' ? 500 : 503, outcome);
+        // The sender retries: checked as a new delivery, handed on, handled.
+        const retried = await send(base, '/contract', { headers: delivery.headers, body: delivery.body });
+        assert.equal(retried.status, 200, `${outcome} retry: ${retried.text}`);
+        assert.equal(retried.headers['x-hookguard-duplicate'], undefined);
+        // A copy of the delivered one is acknowledged, not handed on again.
+        const copy = await send(base, '/contract', { headers: { ...delivery.headers, 'x-test-outcome': 'throw' }, body: delivery.body });
+        assert.equal(copy.status, 200, `${outcome} copy: ${copy.text}`);
+        assert.equal(copy.headers['x-hookguard-duplicate'], 'delivered');
+      }
+    });
+
+    await t.test('a body over maxBytes is refused without being read whole', async () => {
+      // Declared too large: refused from the headers.
+      const declared = await answerBeforeTheEnd(base, '/hooks', { ...JSON_TYPE, 'content-length': String(1024 * 1024 + 1) }, '{"a":');
+      assert.equal(declared.status, 413);
+      assert.equal(declared.text, answers.requests.too_large.problem);
+      // Streamed without a length: refused once one byte past the limit has arrived.
+      const streamed = await answerBeforeTheEnd(base, '/small', { ...JSON_TYPE, 'transfer-encoding': 'chunked' }, ' '.repeat(4096));
+      assert.equal(streamed.status, 413);
+      assert.equal(JSON.parse(streamed.text).errors[0].code, 'body_too_large');
+    });
+  });
+}

@@ -1,0 +1,7 @@
+// Bun: the package imported from node_modules, served by Bun.serve on 127.0.0.1.
+import * as api from 'hookguard';
+import { createApp } from './app.mjs';
+
+const app = createApp(api, JSON.parse(process.env.HOOKGUARD_TEST_CONFIG));
+const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: app });
+console.log(`listening ${server.port}`);

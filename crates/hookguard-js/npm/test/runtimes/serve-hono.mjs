@@ -1,0 +1,33 @@
+// Node 20: a Hono app over real HTTP (@hono/node-server), the deliveries checked by the
+// package's Hono middleware, everything else answered by the shared app.
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import * as api from 'hookguard';
+import { hookguard } from 'hookguard/hono';
+import { createApp } from './app.mjs';
+
+const config = JSON.parse(process.env.HOOKGUARD_TEST_CONFIG);
+const shared = createApp(api, config);
+const now = () => config.now;
+const signature = (secrets, onReplay) => ({ secrets, toleranceSeconds: config.toleranceSeconds, onReplay });
+const gates = {
+  '/hooks': new api.Gate({ normalize: true }),
+  '/small': new api.Gate({ maxBytes: 1024 }),
+  '/signed': new api.Gate({ normalize: true, signature: signature([config.secrets.current], 'reject') }),
+  '/signed-rotating': new api.Gate({ normalize: true, signature: signature([config.secrets.current, config.secrets.previous], 'reject') }),
+  '/contract': new api.Gate({ normalize: true, signature: signature([config.secrets.current]) }),
+};
+
+const app = new Hono();
+app.onError((error, c) => c.json({ error: 'the delivery was not handled; send it again' }, 500));
+for (const [path, gate] of Object.entries(gates)) {
+  app.all(path, hookguard(gate, { now }), (c) => {
+    const outcome = c.req.header('x-test-outcome');
+    if (outcome === 'throw') throw new Error('the service is down');
+    if (outcome === 'status-503') return c.text('busy', 503);
+    return c.json({ received: true, eventName: c.get('hookguard').eventName });
+  });
+}
+app.all('*', (c) => shared(c.req.raw));
+
+serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, ({ port }) => console.log(`listening ${port}`));
