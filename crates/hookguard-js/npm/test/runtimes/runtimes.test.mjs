@@ -42,6 +42,7 @@ function freePort() {
 
 const RUNTIMES = {
   'node (hono)': async () => ({ command: process.execPath, args: ['serve-hono.mjs'] }),
+  'node (fastify)': async () => ({ command: process.execPath, args: ['serve-fastify.mjs'] }),
   deno: async () => ({ command: 'node_modules/.bin/deno', args: ['run', '-A', 'serve-deno.mjs'] }),
   bun: async () => ({ command: 'node_modules/.bin/bun', args: ['serve-bun.mjs'] }),
   workerd: async () => {
