@@ -204,6 +204,34 @@ js-runtimes runtimes="": js
     npm install --no-save --no-audit --no-fund --loglevel=error "./$tarball"
     HOOKGUARD_REPO="{{justfile_directory()}}" HOOKGUARD_RUNTIMES="{{runtimes}}" node --test runtimes.test.mjs
 
+# The npm package in Node, Deno and Bun against JSON.parse + per-event ajv in the same runtime:
+# validate(Uint8Array) on both captures, then the Fetch handler's requests/s under autocannon (for BENCHMARKS.md)
+js-runtimes-bench megabytes="50": js
+    #!/usr/bin/env bash
+    set -euo pipefail
+    capture=$PWD/target/bench/capture-{{megabytes}}MiB.ndjson
+    varied=$PWD/target/bench/varied-{{megabytes}}MiB.ndjson
+    mkdir -p target/bench
+    [ -f "$capture" ] || cargo run --quiet --release -p hookguard --example bench_capture -- {{megabytes}} "$capture"
+    [ -f "$varied" ] || cargo run --quiet --release -p hookguard --example bench_capture -- {{megabytes}} "$varied" --varied
+    repo=$PWD
+    app=$(mktemp -d)
+    trap 'rm -rf "$app"' EXIT
+    tarball=$(cd {{js_package}} && npm pack --silent --pack-destination "$app")
+    cp {{js_package}}/test/runtimes/*.mjs {{js_package}}/test/runtimes/*.json "$app"/
+    cd "$app"
+    npm ci --no-audit --no-fund --loglevel=error
+    npm install --no-save --no-audit --no-fund --loglevel=error "./$tarball"
+    echo "| runtime | capture | validate(Uint8Array) | JSON.parse + ajv (allErrors) | ratio | ajv (first error) | ratio |"
+    echo "|---|---|---:|---:|---:|---:|---:|"
+    for file in "$capture" "$varied"; do
+      node bench-validate.mjs "$repo" "$file"
+      node_modules/.bin/deno run -A bench-validate.mjs "$repo" "$file"
+      node_modules/.bin/bun bench-validate.mjs "$repo" "$file"
+    done
+    HOOKGUARD_REPO="$repo" node bench-http.mjs "$capture"
+    HOOKGUARD_REPO="$repo" node bench-http.mjs "$varied"
+
 # Build the catalog and playground page into target/site (static: serve it from any server, or GitHub Pages)
 site: js
     node site/build.mjs target/site

@@ -1,7 +1,8 @@
 // Bun: the package imported from node_modules, served by Bun.serve on 127.0.0.1.
 import * as api from 'hookguard';
 import { createApp } from './app.mjs';
+import { withBench } from './bench-app.mjs';
 
-const app = createApp(api, JSON.parse(process.env.HOOKGUARD_TEST_CONFIG));
+const app = await withBench(api, createApp(api, JSON.parse(process.env.HOOKGUARD_TEST_CONFIG)), process.env.HOOKGUARD_BENCH_REPO);
 const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: app });
 console.log(`listening ${server.port}`);

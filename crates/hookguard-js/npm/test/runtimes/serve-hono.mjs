@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import * as api from 'hookguard';
 import { hookguard } from 'hookguard/hono';
 import { createApp } from './app.mjs';
+import { benchRoutes } from './bench-app.mjs';
 
 const config = JSON.parse(process.env.HOOKGUARD_TEST_CONFIG);
 const shared = createApp(api, config);
@@ -27,6 +28,12 @@ for (const [path, gate] of Object.entries(gates)) {
     if (outcome === 'status-503') return c.text('busy', 503);
     return c.json({ received: true, eventName: c.get('hookguard').eventName });
   });
+}
+if (process.env.HOOKGUARD_BENCH_REPO) {
+  // The benchmark's two receivers, as Hono routes: hookguard's middleware, and JSON.parse + ajv.
+  const { '/bench/ajv': ajvReceiver } = benchRoutes(api, process.env.HOOKGUARD_BENCH_REPO);
+  app.post('/bench/hookguard', hookguard(new api.Gate()), (c) => c.json({ received: true, eventName: c.get('hookguard').eventName }));
+  app.post('/bench/ajv', (c) => ajvReceiver(c.req.raw));
 }
 app.all('*', (c) => shared(c.req.raw));
 
