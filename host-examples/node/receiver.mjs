@@ -10,6 +10,7 @@
 // Nothing about what is refused, or how, is decided here: this file only moves bytes between
 // Node's request and the Gate, and the Gate's answer back to the response.
 import { Gate } from 'hookguard';
+import { answerResponse, settleQuietly } from 'hookguard/fetch';
 import { SharedGate } from 'hookguard/shared';
 
 /**
@@ -18,8 +19,9 @@ import { SharedGate } from 'hookguard/shared';
  * the body is not read, and the connection cannot carry another request after it.
  */
 function send(req, res, answer) {
-  const headers = { ...answer.headers, 'content-length': Buffer.byteLength(answer.problem) };
-  if (answer.verdict === 'method_not_allowed') headers.allow = 'POST';
+  // The headers as the Fetch handler answers them (hookguard/fetch), on Node's response.
+  const headers = Object.fromEntries(answerResponse(answer).headers);
+  headers['content-length'] = Buffer.byteLength(answer.problem);
   if (!req.complete) headers.connection = 'close';
   res.writeHead(answer.status, headers);
   res.end(answer.problem);
@@ -54,13 +56,13 @@ function settleOnResponse(gate, admission, req, res, now, byResponse) {
   const settle = async (outcome) => {
     if (settled) return;
     settled = true;
-    await gate.settle(admission, outcome, now?.());
+    // A store failure is counted and logged by the SharedGate, as in the Fetch handler.
+    await settleQuietly(gate, admission, outcome, now);
   };
   settlers.set(req, settle);
   if (!byResponse) return;
-  const ignore = () => {}; // a store failure is counted and logged by the SharedGate
-  res.on('finish', () => settle(res.statusCode >= 200 && res.statusCode < 300 ? 'delivered' : 'failed').catch(ignore));
-  res.on('close', () => settle('failed').catch(ignore));
+  res.on('finish', () => settle(res.statusCode >= 200 && res.statusCode < 300 ? 'delivered' : 'failed'));
+  res.on('close', () => settle('failed'));
 }
 
 /** How each admitted request's delivery is settled, for a receiver that knows before its response does. */
