@@ -144,3 +144,4 @@ void fetchReceiver;
 fetchHandler(fetchGate, 'not a function');
 const middleware = hookguard(fetchGate, { now: () => 1763800000 });
 void middleware;
+
