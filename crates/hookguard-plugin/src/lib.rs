@@ -397,6 +397,57 @@ impl Session {
         }
     }
 
+    /// What can be said from the request line and headers alone, before the body is read: the
+    /// request at `(address, len)` is JSON `{"method", "content_type"?, "content_length"?}`.
+    /// A refusal (405, 415, 413) is written as `hookguard_admit` writes one (status INVALID);
+    /// `{}` (status OK) means read the body and admit it.
+    pub fn screen(&mut self, address: usize, len: usize) -> i32 {
+        let (gate, request) =
+            match gate_and_input(&mut self.gate, &self.allocations, (address, len)) {
+                Ok(found) => found,
+                Err((code, message)) => return self.error(code, &format!("screen: {message}")),
+            };
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct ScreenRequest<'a> {
+            #[serde(borrow)]
+            method: Cow<'a, str>,
+            #[serde(default, borrow)]
+            content_type: Option<Cow<'a, str>>,
+            #[serde(default)]
+            content_length: Option<u64>,
+        }
+        let Ok(ScreenRequest {
+            method,
+            content_type,
+            content_length,
+        }) = serde_json::from_slice::<ScreenRequest<'_>>(request)
+        else {
+            return self.error(
+                status::BAD_OPTIONS,
+                "screen: the request must be {\"method\", \"content_type\"?, \"content_length\"?}",
+            );
+        };
+        let screened = gate.screen(
+            method.as_bytes(),
+            content_type.as_deref().map(str::as_bytes),
+            content_length,
+        );
+        let out = &mut self.result;
+        out.clear();
+        match screened {
+            None => {
+                out.extend_from_slice(b"{}");
+                status::OK
+            }
+            Some(answer) => {
+                write_answer(out, &answer, gate.problem_shape());
+                out.push(b'}');
+                status::INVALID
+            }
+        }
+    }
+
     /// Ends the claim an admitted delivery holds (its `ticket`) with the service's answer. The
     /// request at `(address, len)` is JSON `{"now", "ticket": {"request_id", "token"},
     /// "outcome": "delivered" | "failed"}`; the result is `{}`.
@@ -642,6 +693,12 @@ pub mod exports {
     #[unsafe(no_mangle)]
     pub extern "C" fn hookguard_observe(pointer: u32, len: u32) -> i32 {
         with(|session| session.observe(address(pointer), len as usize))
+    }
+
+    /// See `docs/abi.md`.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hookguard_screen(pointer: u32, len: u32) -> i32 {
+        with(|session| session.screen(address(pointer), len as usize))
     }
 
     /// See `docs/abi.md`.

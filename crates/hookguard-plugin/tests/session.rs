@@ -343,3 +343,57 @@ fn observe_gives_the_cores_observation_under_the_configured_limits() {
     assert_eq!(observation.unreadable.as_deref(), Some("body_too_large"));
     assert_eq!(session.observe(at + 10_000_000, 4), status::BAD_BUFFER);
 }
+
+#[test]
+fn screen_refuses_from_the_request_line_with_the_recorded_answers() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let answers: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root.join("tests/expected/answers.json")).unwrap())
+            .unwrap();
+    let mut session = Session::new();
+    let mut screen = |session: &mut Session, request: &str| {
+        let address = write(session, request.as_bytes());
+        let code = session.screen(address, request.len());
+        let text = String::from_utf8(session.result().to_vec()).unwrap();
+        (
+            code,
+            serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+            text,
+        )
+    };
+    for (request, recorded) in [
+        (
+            r#"{"method":"GET","content_type":"application/json"}"#,
+            "method_not_allowed",
+        ),
+        (
+            r#"{"method":"POST","content_type":"text/plain"}"#,
+            "unsupported_media_type",
+        ),
+        (r#"{"method":"POST"}"#, "unsupported_media_type"),
+        (
+            r#"{"method":"POST","content_type":"application/json","content_length":1048577}"#,
+            "too_large",
+        ),
+    ] {
+        let (code, result, text) = screen(&mut session, request);
+        assert_eq!(code, status::INVALID, "{request}");
+        let expected = &answers["requests"][recorded];
+        assert_eq!(result["status"], expected["status"], "{request}");
+        // The document as the core wrote it, byte for byte.
+        let problem = expected["problem"].as_str().unwrap();
+        assert!(
+            text.contains(&format!("\"problem\":{problem},")),
+            "{request}: {text}"
+        );
+        assert_eq!(result["headers"][0][0], "content-type");
+    }
+    let (code, result, _) = screen(
+        &mut session,
+        r#"{"method":"post","content_type":"application/json; charset=utf-8","content_length":10}"#,
+    );
+    assert_eq!((code, result), (status::OK, serde_json::json!({})));
+    let (code, result, _) = screen(&mut session, r#"{"verb":"POST"}"#);
+    assert_eq!(code, status::BAD_OPTIONS);
+    assert!(result["error"].as_str().unwrap().starts_with("screen:"));
+}
