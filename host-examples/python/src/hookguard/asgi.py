@@ -1,0 +1,141 @@
+"""hookguard as an ASGI application, for FastAPI, Starlette or any ASGI server: mount it where
+Ocrolus delivers (``app.mount("/webhooks/ocrolus", WebhookReceiver(gate, handle))``).
+
+Refused deliveries get the Gate's answer, byte for byte as every host gives it. A valid one is
+handed to ``on_delivery(event, delivery)`` (``event``: the normalized payload when the Gate
+normalizes; ``delivery``: the report with ``signature`` and ``request_id``), sync or async. A
+webhook is at-least-once: the delivery is settled ``delivered`` only when the handler returned
+(200, or the status of the ASGI response it returned when that is 2xx), and ``failed`` when it
+raised (500) or returned a non-2xx response, so that the sender's retry is checked as a new
+delivery and never lost.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from . import Admission, Answer, Gate
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+#: What the handler returns: nothing (200), or an ASGI response (a Starlette ``Response``) to
+#: send, settled by its ``status_code``.
+DeliveryHandler = Callable[[Any, dict[str, Any]], Any]
+
+_log = logging.getLogger("hookguard")
+
+_HANDLER_FAILED = json.dumps({
+    "type": "about:blank",
+    "title": "Internal Server Error",
+    "status": 500,
+    "detail": "the delivery was not handled; send it again",
+}).encode()
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes:
+    """The body, stopping one byte past ``limit`` (the rest is never read)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit or not message.get("more_body", False):
+            break
+    return b"".join(chunks)[: limit + 1]
+
+
+async def _send(send: Send, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
+    raw = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers]
+    raw.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _send_answer(send: Send, answer: Answer, body_read: bool) -> None:
+    headers = list(answer.get("headers", []))
+    if answer["verdict"] == "method_not_allowed":
+        headers.append(("allow", "POST"))
+    if not body_read:
+        # What is left of the body is not read: the connection cannot carry another request.
+        headers.append(("connection", "close"))
+    await _send(send, answer["status"], headers, answer.get("problem", "").encode())
+
+
+class WebhookReceiver:
+    """An ASGI application receiving Ocrolus deliveries through ``gate``. ``now``: the clock
+    (Unix seconds), for tests."""
+
+    def __init__(self, gate: Gate, on_delivery: DeliveryHandler, *, now: Callable[[], int] | None = None) -> None:
+        if not isinstance(gate, Gate):
+            raise TypeError("gate must be a hookguard.Gate")
+        if not callable(on_delivery):
+            raise TypeError("on_delivery must be callable")
+        self.gate = gate
+        self.on_delivery = on_delivery
+        self.now = now
+
+    def _clock(self) -> int | None:
+        return self.now() if self.now is not None else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            raise RuntimeError(f"WebhookReceiver serves HTTP, not {scope['type']}")
+        headers: list[tuple[bytes, bytes]] = list(scope.get("headers", []))
+        content_type = next((value.decode("latin-1") for name, value in headers if name.lower() == b"content-type"), None)
+        declared = next((value for name, value in headers if name.lower() == b"content-length"), None)
+        length = int(declared) if declared is not None and declared.isdigit() else None
+        screened = self.gate.screen(scope["method"], content_type, length)
+        if screened is not None:
+            return await _send_answer(send, screened, body_read=False)
+        body = await _read_body(receive, self.gate.max_bytes)
+        admission = self.gate.admit(headers, body, self._clock())
+        if not admission["passes"]:
+            return await _send_answer(send, admission, body_read=len(body) <= self.gate.max_bytes)
+        delivery: dict[str, Any] = dict(admission.get("report", {}))
+        delivery["signature"] = admission.get("signature")
+        delivery["request_id"] = admission.get("request_id")
+        await self._deliver(scope, receive, send, admission, delivery)
+
+    async def _deliver(self, scope: Scope, receive: Receive, send: Send, admission: Admission, delivery: dict[str, Any]) -> None:
+        try:
+            returned = self.on_delivery(delivery.get("normalized"), delivery)
+            if inspect.isawaitable(returned):
+                returned = await returned
+        except Exception as error:  # the service failed: the sender must retry
+            self.gate.settle(admission, "failed", self._clock())
+            # The event's name and the error's type and message: never the payload.
+            _log.error("handler failed for %s: %s: %s", delivery.get("event_name") or "test delivery", type(error).__name__, error)
+            await _send(send, 500, [("content-type", "application/problem+json")], _HANDLER_FAILED)
+            return
+        if returned is None:
+            # Recorded before the answer leaves, so that a copy sent after it is acknowledged.
+            self.gate.settle(admission, "delivered", self._clock())
+            body = json.dumps({"received": True, "event_name": delivery.get("event_name")}).encode()
+            await _send(send, 200, [("content-type", "application/json")], body)
+            return
+        status = getattr(returned, "status_code", None)
+        if not callable(returned) or not isinstance(status, int):
+            self.gate.settle(admission, "failed", self._clock())
+            raise TypeError("on_delivery must return None or an ASGI response with a status_code")
+        self.gate.settle(admission, "delivered" if 200 <= status < 300 else "failed", self._clock())
+        await returned(scope, receive, send)

@@ -1,0 +1,116 @@
+"""The package held to what every host is held to: every fixture's verdict, findings and
+normalized payload; every refused fixture's exact answer; the signature vectors; the hostile
+corpus; the drift capture with and without its overlay."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+import hookguard
+from conftest import ANSWERS, VECTORS, VERDICTS, hostile_cases, load, read, vector_headers
+
+
+def without_normalized(report: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in report.items() if key != "normalized"}
+
+
+def test_every_fixture_gets_its_recorded_report() -> None:
+    assert len(VERDICTS) > 100
+    for path, recorded in VERDICTS.items():
+        body = read(path)
+        assert hookguard.normalize(body) == recorded, path
+        assert hookguard.validate(body) == without_normalized(recorded), path
+
+
+def test_every_fixture_gets_the_answer_every_host_gives_byte_for_byte() -> None:
+    gate = hookguard.Gate()
+    for path, recorded in VERDICTS.items():
+        admission = gate.admit({}, read(path))
+        expected = ANSWERS["bodies"].get(path)
+        assert admission["passes"] == recorded["valid"], path
+        assert admission["status"] == (expected["status"] if expected else 200), path
+        assert admission.get("problem") == (expected["problem"] if expected else None), path
+        assert admission.get("report") == without_normalized(recorded), path
+    requests = ANSWERS["requests"]
+    for args, recorded in [
+        (("GET", "application/json"), "method_not_allowed"),
+        (("POST", "text/plain"), "unsupported_media_type"),
+        (("POST", None), "unsupported_media_type"),
+        (("POST", "application/json", gate.max_bytes + 1), "too_large"),
+    ]:
+        answer = gate.screen(*args)
+        assert answer is not None and answer["problem"] == requests[recorded]["problem"], args
+        assert answer["status"] == requests[recorded]["status"]
+        assert ("content-type", "application/problem+json") in answer["headers"]
+    assert gate.screen("POST", "application/json; charset=utf-8", 10) is None
+    # A body over the limit is refused for its size, whatever else it is.
+    assert gate.admit({}, b" " * (gate.max_bytes + 5))["problem"] == requests["too_large"]["problem"]
+
+
+@pytest.mark.parametrize("shape", ["pairs", "mapping_of_lists", "bytes_pairs"])
+def test_signature_vectors_get_their_recorded_verdicts(shape: str) -> None:
+    for vector in VECTORS["cases"]:
+        secrets = [VECTORS["secrets"][name] for name in vector["secrets"]]
+        fields = vector_headers(vector)
+        headers: Any
+        if shape == "pairs":
+            headers = fields
+        elif shape == "bytes_pairs":
+            headers = [(name.encode(), value.encode()) for name, value in fields]
+        else:
+            headers = {}
+            for name, value in fields:
+                headers.setdefault(name, []).append(value)
+        verdict = hookguard.verify(headers, vector["body"].encode(), secrets=secrets,
+                                   tolerance_seconds=VECTORS["tolerance_seconds"], now=VECTORS["now"])
+        expected = vector["expected"]["code"]
+        assert (None if verdict["authentic"] else verdict["code"]) == expected, (shape, vector["name"])
+        for secret in secrets:
+            assert secret not in json.dumps(verdict)
+
+
+def test_the_gate_admits_signed_deliveries_and_refuses_replays() -> None:
+    secrets = [VECTORS["secrets"]["current"]]
+    gate = hookguard.Gate({"signature": {"secrets": secrets, "tolerance_seconds": VECTORS["tolerance_seconds"], "on_replay": "reject"}})
+    for vector in VECTORS["cases"]:
+        if len(vector["secrets"]) != 1:
+            continue
+        admission = gate.admit(vector_headers(vector), vector["body"].encode(), VECTORS["now"])
+        expected = "signature_replayed" if vector["expected"]["replayed"] else vector["expected"]["code"]
+        if expected is None:
+            assert admission["signature"] == "verified", vector["name"]
+            assert admission["request_id"] == vector["headers"]["Webhook-Request-Id"]
+            gate.settle(admission, "delivered", VECTORS["now"])
+        else:
+            assert not admission["passes"], vector["name"]
+            assert json.loads(admission["problem"])["errors"][0]["code"] == expected, vector["name"]
+
+
+def test_the_hostile_corpus_gets_its_verdicts_without_quoting_payloads() -> None:
+    for case in hostile_cases():
+        report = hookguard.validate(case["body"])
+        expected = case["expected"]
+        name = case["name"]
+        assert report["valid"] == expected["valid"], name
+        if expected["valid"]:
+            assert report["event_name"] == expected["event_name"], name
+            assert report["errors"] == [], name
+        else:
+            located = [{"code": e["code"], "instanceLocation": e["instanceLocation"]} for e in report["errors"]]
+            assert located == expected["errors"], name
+        assert report.get("omitted") == expected.get("omitted"), name
+        if case.get("private"):
+            assert case["private"] not in json.dumps(report), name
+
+
+def test_the_drift_capture_gets_its_recorded_reports_with_and_without_the_overlay() -> None:
+    recorded = load("tests/expected/drift-verdicts.json")
+    overlay = load(recorded["overlay"])
+    lines = [line for line in read(recorded["capture"]).split(b"\n") if line]
+    assert len(lines) == len(recorded["lines"]) > 50
+    for index, (line, expected) in enumerate(zip(lines, recorded["lines"])):
+        assert hookguard.normalize(line, **recorded["options"]) == expected["without_overlay"], index
+        assert hookguard.normalize(line, overlay=overlay, **recorded["options"]) == expected["with_overlay"], index
