@@ -46,13 +46,14 @@ toolchain:
 
 # (fmt, clippy, Rust tests, schema drift, the core packaged, ajv, wasm builds, the ABI from Node,
 # the CLI, Envoy, a 30 s Envoy soak, the npm package and its packed tarball installed, the
-# tarball in Node + Hono, Deno, Bun and workerd, and a one-minute fuzz run per target)
+# tarball in Node + Hono, Deno, Bun and workerd, the Python package and its wheel, and a
+# one-minute fuzz run per target)
 # Run every check CI runs, and say how long each stage took
 test:
     #!/usr/bin/env bash
     set -euo pipefail
     stages=(setup fmt-check lint unit-tests schemas-check openapi-lint crate-package second-validator wasm
-            abi-test cli-test gateway-test "gateway-soak 30" "delivery-soak 500 16" js-test js-pack js-runtimes site-test "fuzz all 60")
+            abi-test cli-test gateway-test "gateway-soak 30" "delivery-soak 500 16" js-test js-pack js-runtimes python-test site-test "fuzz all 60")
     started=$SECONDS
     timings=""
     # The table is printed however the run ends, so a failure still shows where time went.
@@ -231,6 +232,37 @@ js-runtimes-bench megabytes="50": js
     done
     HOOKGUARD_REPO="$repo" node bench-http.mjs "$capture"
     HOOKGUARD_REPO="$repo" node bench-http.mjs "$varied"
+
+# The Python package's wheel (host-examples/python/dist/), with hookguard.wasm inside
+python: plugin
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cp {{plugin}} host-examples/python/src/hookguard/hookguard.wasm
+    [ -x target/python-venv/bin/python ] || python3 -m venv target/python-venv
+    target/python-venv/bin/pip install --quiet --disable-pip-version-check -e "host-examples/python[test]"
+    rm -rf host-examples/python/dist
+    target/python-venv/bin/python -m build --wheel --outdir host-examples/python/dist host-examples/python >/dev/null
+    ls host-examples/python/dist/
+
+# The Python package's tests: the shared fixtures and answers, the ASGI receiver under uvicorn,
+# mypy --strict, the payload types up to date, and the wheel installed into a fresh virtual environment
+python-test: python
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cd host-examples/python
+    ../../target/python-venv/bin/python scripts/generate_payloads.py --check
+    ../../target/python-venv/bin/python -m pytest -q -p no:cacheprovider
+    ../../target/python-venv/bin/mypy
+    smoke=$(mktemp -d)
+    trap 'rm -rf "$smoke"' EXIT
+    python3 -m venv "$smoke/venv"
+    "$smoke/venv/bin/pip" install --quiet --disable-pip-version-check dist/*.whl
+    cp tests/installed_smoke.py "$smoke/"
+    (cd "$smoke" && venv/bin/python installed_smoke.py "{{justfile_directory()}}/tests/fixtures/seeds/account/BOOK_VERIFIED.json" book.verified)
+
+# Regenerate host-examples/python/src/hookguard/payloads.py from schemas/
+python-types:
+    python3 host-examples/python/scripts/generate_payloads.py
 
 # Build the catalog and playground page into target/site (static: serve it from any server, or GitHub Pages)
 site: js

@@ -58,9 +58,29 @@ _OPTION_TYPES: dict[str, tuple[type, ...]] = {
 _VALIDATE_OPTIONS = ("strict", "reveal_values", "normalize", "max_bytes", "max_depth", "max_findings", "overlay")
 
 
+# The members of the two grouped settings, and their types.
+_GROUPS: dict[str, dict[str, tuple[type, ...]]] = {
+    "signature": {
+        "secrets": (list, tuple),
+        "tolerance_seconds": (int,),
+        "required": (bool,),
+        "on_replay": (str,),
+        "in_flight_seconds": (int,),
+    },
+    "problem": {"include_errors": (bool,), "type_prefix": (str,)},
+}
+
+
+def _of_type(name: str, value: object, kinds: tuple[type, ...]) -> None:
+    # bool is an int in Python; a limit given as True is a mistake, not 1.
+    if not isinstance(value, kinds) or (bool not in kinds and isinstance(value, bool)):
+        expected = " or ".join("mapping" if kind is Mapping else kind.__name__ for kind in kinds)
+        raise TypeError(f"option {name!r} must be {expected}, not {type(value).__name__}")
+
+
 def _checked_config(config: Mapping[str, Any], allowed: Sequence[str]) -> dict[str, Any]:
     """The configuration with every name known and of its type (TypeError naming it otherwise);
-    ranges are the core's to check (ValueError, from the module's message)."""
+    ranges and allowed values are the core's to check (ValueError, with the module's message)."""
     if not isinstance(config, Mapping):
         raise TypeError(f"the configuration must be a mapping, not {type(config).__name__}")
     checked: dict[str, Any] = {}
@@ -69,10 +89,17 @@ def _checked_config(config: Mapping[str, Any], allowed: Sequence[str]) -> dict[s
             raise TypeError(f"unknown option {name!r} (known: {', '.join(allowed)})")
         if value is None:
             continue
-        kinds = _OPTION_TYPES[name]
-        # bool is an int in Python; a limit given as True is a mistake, not 1.
-        if not isinstance(value, kinds) or (bool not in kinds and isinstance(value, bool)):
-            raise TypeError(f"option {name!r} must be {' or '.join(kind.__name__ for kind in kinds)}, not {type(value).__name__}")
+        _of_type(name, value, _OPTION_TYPES[name])
+        if name in _GROUPS:
+            members = _GROUPS[name]
+            group: dict[str, Any] = {}
+            for member, member_value in value.items():
+                qualified = f"{name}.{member}"
+                if member not in members:
+                    raise TypeError(f"unknown option {qualified!r} (known: {', '.join(f'{name}.{known}' for known in members)})")
+                _of_type(qualified, member_value, members[member])
+                group[member] = list(member_value) if isinstance(member_value, tuple) else member_value
+            value = group
         checked[name] = list(value) if isinstance(value, tuple) else value
     return checked
 

@@ -1,5 +1,5 @@
-"""hookguard as an ASGI application, for FastAPI, Starlette or any ASGI server: mount it where
-Ocrolus delivers (``app.mount("/webhooks/ocrolus", WebhookReceiver(gate, handle))``).
+"""hookguard as an ASGI application, for FastAPI, Starlette or any ASGI server: route Ocrolus'
+deliveries to it (``app.add_route("/webhooks/ocrolus", WebhookReceiver(gate, handle))``).
 
 Refused deliveries get the Gate's answer, byte for byte as every host gives it. A valid one is
 handed to ``on_delivery(event, delivery)`` (``event``: the normalized payload when the Gate
