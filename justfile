@@ -260,6 +260,21 @@ python-test: python
     cp tests/installed_smoke.py "$smoke/"
     (cd "$smoke" && venv/bin/python installed_smoke.py "{{justfile_directory()}}/tests/fixtures/seeds/account/BOOK_VERIFIED.json" book.verified)
 
+# The Python package against json.loads + python-jsonschema and fastjsonschema per event, on both captures; where a call's time goes; cold start (for BENCHMARKS.md)
+python-bench megabytes="50" lines="20000": python
+    #!/usr/bin/env bash
+    set -euo pipefail
+    capture=$PWD/target/bench/capture-{{megabytes}}MiB.ndjson
+    varied=$PWD/target/bench/varied-{{megabytes}}MiB.ndjson
+    mkdir -p target/bench
+    [ -f "$capture" ] || cargo run --quiet --release -p hookguard --example bench_capture -- {{megabytes}} "$capture"
+    [ -f "$varied" ] || cargo run --quiet --release -p hookguard --example bench_capture -- {{megabytes}} "$varied" --varied
+    cd host-examples/python
+    echo "| capture | hookguard.validate/s | json.loads + python-jsonschema/s | ratio | json.loads + fastjsonschema/s | ratio |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    for file in "$capture" "$varied"; do ../../target/python-venv/bin/python bench/throughput.py "$file" {{lines}}; done
+    ../../target/python-venv/bin/python bench/throughput.py --crossing
+
 # Regenerate host-examples/python/src/hookguard/payloads.py from schemas/
 python-types:
     python3 host-examples/python/scripts/generate_payloads.py

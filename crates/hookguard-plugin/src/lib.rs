@@ -613,6 +613,7 @@ fn take_header_fields(request: &mut Map<String, Value>) -> Option<Vec<(String, S
 #[allow(unsafe_code)] // `#[unsafe(no_mangle)]` only: the exports must keep their names.
 pub mod exports {
     use std::cell::RefCell;
+    use std::sync::atomic::{AtomicU32, Ordering};
 
     use super::{ABI_VERSION, Session};
 
@@ -621,8 +622,21 @@ pub mod exports {
         static SESSION: RefCell<Session> = RefCell::new(Session::new());
     }
 
+    /// Where the last result is, `[address, length]`, kept current after every call: a host
+    /// reads it from memory instead of making two more calls per delivery (each call costs a
+    /// host like Python's ctypes far more than the copy). Atomics only for a safe static:
+    /// wasm32 instances are single-threaded.
+    static RESULT_SLOT: [AtomicU32; 2] = [AtomicU32::new(0), AtomicU32::new(0)];
+
     fn with<T>(call: impl FnOnce(&mut Session) -> T) -> T {
-        SESSION.with(|session| call(&mut session.borrow_mut()))
+        SESSION.with(|session| {
+            let mut session = session.borrow_mut();
+            let answer = call(&mut session);
+            let result = session.result();
+            RESULT_SLOT[0].store(result.as_ptr() as u32, Ordering::Relaxed);
+            RESULT_SLOT[1].store(result.len() as u32, Ordering::Relaxed);
+            answer
+        })
     }
 
     fn address(pointer: u32) -> usize {
@@ -735,5 +749,11 @@ pub mod exports {
     #[unsafe(no_mangle)]
     pub extern "C" fn hookguard_result_len() -> u32 {
         with(|session| session.result().len() as u32)
+    }
+
+    /// See `docs/abi.md`.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hookguard_result_slot() -> u32 {
+        RESULT_SLOT.as_ptr() as u32
     }
 }

@@ -172,6 +172,9 @@ class _Shared:
 
 _shared = _Shared()
 
+#: Checked and encoded option sets of ``validate``, by their values and types.
+_CONFIGS: dict[tuple[tuple[type, object], ...], tuple[bytes, int]] = {}
+
 
 def validate(
     body: Body,
@@ -187,18 +190,26 @@ def validate(
     """The report on one delivery's raw body. Invalid deliveries are reports, not exceptions;
     a body or option of the wrong type raises TypeError, an out-of-range limit or an overlay
     that would take anything away ValueError (naming the option)."""
-    options = _checked_config(
-        {
-            "strict": strict, "max_bytes": max_bytes, "max_depth": max_depth,
-            "max_findings": max_findings, "reveal_values": reveal_values, "overlay": overlay,
-        },
-        _VALIDATE_OPTIONS,
-    )
+    # The options checked and written once per distinct set (types in the key: True == 1).
+    scalars = (strict, max_bytes, max_depth, max_findings, reveal_values)
+    key = tuple((type(value), value) for value in scalars)
+    cached = _CONFIGS.get(key) if overlay is None else None
+    if cached is None:
+        options = _checked_config(
+            {
+                "strict": strict, "max_bytes": max_bytes, "max_depth": max_depth,
+                "max_findings": max_findings, "reveal_values": reveal_values, "overlay": overlay,
+            },
+            _VALIDATE_OPTIONS,
+        )
+        cached = (json.dumps(options, separators=(",", ":"), sort_keys=True).encode(),
+                  options.get("max_bytes", DEFAULT_MAX_BYTES))
+        if overlay is None and len(_CONFIGS) < 64:
+            _CONFIGS[key] = cached
+    config, limit = cached
     data = _bytes_of(body)
-    config = json.dumps(options, separators=(",", ":"), sort_keys=True).encode()
     # Nothing past the limit is copied into the module: one byte more says "too large".
-    limit = options.get("max_bytes", DEFAULT_MAX_BYTES)
-    if isinstance(limit, int) and 0 <= limit < len(data):
+    if 0 <= limit < len(data):
         data = data[: limit + 1]
     function = "hookguard_normalize" if normalize else "hookguard_validate"
     status, result = _shared.call(config, function, data)

@@ -1,0 +1,124 @@
+"""Payloads per second of ``hookguard.validate(bytes)`` against what a Python team writes:
+``json.loads`` + one python-jsonschema validator per event schema (Draft 2020-12, formats
+checked), and ``json.loads`` + one fastjsonschema validator per event, picked by ``event_name``;
+same lines, same process, best of three passes after a warm-up. Then where a call's time goes
+(the crossing into the module vs the module's work) and the cold import.
+
+Usage: python bench/throughput.py CAPTURE.ndjson [LINES]   (run by `scripts/just python-bench`)
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import fastjsonschema
+import jsonschema
+
+import hookguard
+from hookguard import _module
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def schemas() -> tuple[dict[str, Any], Any]:
+    events = {path.stem: json.loads(path.read_text()) for path in (ROOT / "schemas/events").glob("*.json")}
+    return events, json.loads((ROOT / "schemas/test-delivery.json").read_text())
+
+
+def per_event(compile: Callable[[Any], Callable[[Any], bool]]) -> Callable[[bytes], bool]:
+    events, test_delivery = schemas()
+    by_name = {name: compile(schema) for name, schema in events.items()}
+    test = compile(test_delivery)
+
+    def check(line: bytes) -> bool:
+        try:
+            payload = json.loads(line)
+        except ValueError:
+            return False
+        if not isinstance(payload, dict):
+            return False
+        if "event_name" not in payload:
+            return test(payload)
+        validator = by_name.get(payload["event_name"]) if isinstance(payload["event_name"], str) else None
+        return validator(payload) if validator else False
+
+    return check
+
+
+def python_jsonschema(schema: Any) -> Callable[[Any], bool]:
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    return validator.is_valid
+
+
+def fast(schema: Any) -> Callable[[Any], bool]:
+    validate = fastjsonschema.compile(schema)
+
+    def check(payload: Any) -> bool:
+        try:
+            validate(payload)
+        except fastjsonschema.JsonSchemaException:
+            return False
+        return True
+
+    return check
+
+
+def rate(lines: list[bytes], check: Callable[[bytes], bool]) -> float:
+    for line in lines[:1000]:
+        check(line)
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        for line in lines:
+            check(line)
+        best = min(best, time.perf_counter() - started)
+    return len(lines) / best
+
+
+def main() -> None:
+    capture = Path(sys.argv[1])
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else 20000
+    lines = [line for line in capture.read_bytes().split(b"\n") if line][:count]
+    ours = rate(lines, lambda line: hookguard.validate(line)["valid"])
+    reference = rate(lines, per_event(python_jsonschema))
+    fastest = rate(lines, per_event(fast))
+    print(f"| {capture.name} ({len(lines)} payloads) | {ours:,.0f} | {reference:,.0f} | {ours / reference:.2f}x | {fastest:,.0f} | {ours / fastest:.2f}x |")
+
+
+def crossing() -> None:
+    """Where one call's time goes: a call that does nothing, the copy in and out, the module."""
+    instance = _module.Instance()
+    body = (ROOT / "tests/fixtures/seeds/account/BOOK_VERIFIED.json").read_bytes()
+    n = 20000
+
+    def timed(work: Callable[[], object]) -> float:
+        started = time.perf_counter()
+        for _ in range(n):
+            work()
+        return (time.perf_counter() - started) / n * 1e6
+
+    empty = timed(lambda: instance.call("hookguard_abi_version"))
+    validate = timed(lambda: instance.call("hookguard_validate", body))
+    whole = timed(lambda: hookguard.validate(body))
+    print(f"per call ({len(body)}-byte delivery): a call returning at once {empty:.1f} us (the crossing: "
+          f"one call, the result's place read from memory), validate through the ABI {validate:.1f} us, "
+          f"hookguard.validate {whole:.1f} us (options, the report parsed into a dict)")
+
+
+def cold_import() -> None:
+    code = "import time; t=time.perf_counter(); import hookguard; hookguard.validate(b'{}'); print(time.perf_counter()-t)"
+    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout) for _ in range(3)]
+    print(f"cold start (import + first validate, module compiled by wasmtime): best of 3 {min(runs) * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--crossing"]:
+        crossing()
+        cold_import()
+    else:
+        main()
