@@ -351,7 +351,7 @@ fn screen_refuses_from_the_request_line_with_the_recorded_answers() {
         serde_json::from_slice(&std::fs::read(root.join("tests/expected/answers.json")).unwrap())
             .unwrap();
     let mut session = Session::new();
-    let mut screen = |session: &mut Session, request: &str| {
+    let screen = |session: &mut Session, request: &str| {
         let address = write(session, request.as_bytes());
         let code = session.screen(address, request.len());
         let text = String::from_utf8(session.result().to_vec()).unwrap();
