@@ -199,7 +199,7 @@ js-runtimes runtimes="": js
     app=$(mktemp -d)
     trap 'rm -rf "$app"' EXIT
     tarball=$(cd {{js_package}} && npm pack --silent --pack-destination "$app")
-    cp {{js_package}}/test/runtimes/*.mjs {{js_package}}/test/runtimes/*.json "$app"/
+    cp {{js_package}}/test/runtimes/*.mjs {{js_package}}/test/runtimes/*.cjs {{js_package}}/test/runtimes/*.json "$app"/
     cd "$app"
     npm ci --no-audit --no-fund --loglevel=error
     npm install --no-save --no-audit --no-fund --loglevel=error "./$tarball"
@@ -219,7 +219,7 @@ js-runtimes-bench megabytes="50": js
     app=$(mktemp -d)
     trap 'rm -rf "$app"' EXIT
     tarball=$(cd {{js_package}} && npm pack --silent --pack-destination "$app")
-    cp {{js_package}}/test/runtimes/*.mjs {{js_package}}/test/runtimes/*.json "$app"/
+    cp {{js_package}}/test/runtimes/*.mjs {{js_package}}/test/runtimes/*.cjs {{js_package}}/test/runtimes/*.json "$app"/
     cd "$app"
     npm ci --no-audit --no-fund --loglevel=error
     npm install --no-save --no-audit --no-fund --loglevel=error "./$tarball"

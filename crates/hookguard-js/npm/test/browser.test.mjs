@@ -1,7 +1,8 @@
 // The web build in real browsers: headless Chromium and Firefox each load web.mjs from a server
 // on 127.0.0.1, `await init()` fetches the module, and every recorded fixture (fetched as bytes)
-// must get the verdict in tests/expected/verdicts.json. The page posts its results back to the
-// server.
+// must get the verdict in tests/expected/verdicts.json and the Gate's exact answer in
+// answers.json; the signature vectors their verdicts; a body over the limit its refusal. The page
+// posts its results back to the server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -14,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const verdicts = JSON.parse(readFileSync(join(root, 'tests/expected/verdicts.json'), 'utf8'));
+const answers = JSON.parse(readFileSync(join(root, 'tests/expected/answers.json'), 'utf8'));
+const vectors = JSON.parse(readFileSync(join(root, 'tests/fixtures/signatures/vectors.json'), 'utf8'));
 const chromium = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const firefox = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
 const types = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
@@ -22,15 +25,30 @@ const page = `<!doctype html><meta charset="utf-8"><title>hookguard web build</t
 <script type="module">
   const report = (body) => fetch('/results', { method: 'POST', body: JSON.stringify(body) });
   try {
-    const { default: init, normalize } = await import('/package/web.mjs');
+    const { default: init, normalize, verify, Gate } = await import('/package/web.mjs');
     await init();
     const paths = await (await fetch('/paths')).json();
     const results = {};
+    const answers = {};
+    const gate = new Gate();
     for (const path of paths) {
       const bytes = new Uint8Array(await (await fetch('/repo/' + path)).arrayBuffer());
       results[path] = normalize(bytes);
+      const admission = gate.admit(new Headers(), bytes);
+      answers[path] = { status: admission.status, problem: admission.problem };
     }
-    await report({ userAgent: navigator.userAgent, results });
+    // A body over the limit: refused for its size, only maxBytes + 1 of it read.
+    const oversized = gate.admit(new Headers(), new Uint8Array(gate.maxBytes + 4096).fill(32));
+    const vectors = await (await fetch('/repo/tests/fixtures/signatures/vectors.json')).json();
+    const verdicts = {};
+    for (const vector of vectors.cases) {
+      const headers = new Headers();
+      for (const [name, value] of [...Object.entries(vector.headers), ...(vector.extra_headers ?? [])]) headers.append(name, value);
+      const secrets = vector.secrets.map((name) => vectors.secrets[name]);
+      const verdict = verify(headers, new TextEncoder().encode(vector.body), { secrets, toleranceSeconds: vectors.tolerance_seconds, now: vectors.now });
+      verdicts[vector.name] = verdict.authentic ? null : verdict.code;
+    }
+    await report({ userAgent: navigator.userAgent, results, answers, oversized: oversized.problem, verdicts });
   } catch (error) {
     await report({ error: String(error && error.stack || error) });
   }
@@ -122,7 +140,12 @@ for (const [name, browserKind] of Object.entries(BROWSERS)) {
         assert.deepEqual(result.warnings, recorded.warnings, path);
         assert.deepEqual(result.omitted, recorded.omitted, path);
         if (recorded.normalized) assert.equal(result.normalizedJson, JSON.stringify(recorded.normalized), path);
+        const expected = answers.bodies[path];
+        assert.equal(posted.answers[path].status, expected?.status ?? 200, path);
+        assert.equal(posted.answers[path].problem, expected?.problem, path);
       }
+      assert.equal(posted.oversized, answers.requests.too_large.problem);
+      for (const vector of vectors.cases) assert.equal(posted.verdicts[vector.name], vector.expected.code, vector.name);
     } finally {
       try {
         process.kill(-browser.pid, 'SIGKILL');

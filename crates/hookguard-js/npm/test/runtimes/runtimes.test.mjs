@@ -91,6 +91,12 @@ function answerBeforeTheEnd(base, path, headers, firstBytes) {
 
 const only = process.env.HOOKGUARD_RUNTIMES?.split(',').map((name) => name.trim());
 
+test('node (CommonJS): require() of the tarball gets every report, answer and vector verdict', { skip: only && !only.some((wanted) => 'node (commonjs)'.startsWith(wanted)) ? 'not asked for' : false }, async () => {
+  const { execFileSync } = await import('node:child_process');
+  const output = execFileSync(process.execPath, ['cjs-check.cjs'], { env: process.env, encoding: 'utf8' });
+  assert.match(output, /^CommonJS: \d+ fixtures, \d+ vectors/);
+});
+
 for (const name of Object.keys(RUNTIMES)) {
   test(name, { skip: only && !only.some((wanted) => name.startsWith(wanted)) ? 'not asked for' : false }, async (t) => {
     const server = await start(name);
