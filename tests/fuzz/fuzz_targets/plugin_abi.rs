@@ -62,6 +62,11 @@ enum Call {
         offset: u16,
         len: u16,
     },
+    Screen {
+        pick: u8,
+        offset: u16,
+        len: u16,
+    },
     Observe {
         pick: u8,
         offset: u16,
@@ -167,6 +172,11 @@ fuzz_target!(|calls: Vec<Call>| {
                 offset,
                 len,
             } => session.observe(at(&live, which, offset), usize::from(len)),
+            Call::Screen {
+                pick: which,
+                offset,
+                len,
+            } => session.screen(at(&live, which, offset), usize::from(len)),
             Call::Schema {
                 pick: which,
                 offset,
