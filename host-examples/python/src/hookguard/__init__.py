@@ -283,9 +283,10 @@ _GATE_OPTIONS = ("max_bytes", "max_depth", "max_findings", "strict", "reveal_val
                  "normalize", "allowed_events", "signature", "problem")
 
 
-def _answer(result: bytes) -> Admission:
-    """An answer or admission from the module, its problem document kept as the exact text the
-    core wrote (a JSON round trip could respell it)."""
+def _answer(status: int, result: bytes) -> Admission:
+    """An answer or admission from the module (``status``: whether it passes, as the module
+    says), its problem document kept as the exact text the core wrote (a JSON round trip could
+    respell it)."""
     text = result.decode("utf-8")
     answer = cast(Admission, json.loads(text))
     at = text.find(',"problem":')
@@ -295,7 +296,7 @@ def _answer(result: bytes) -> Admission:
         answer["problem"] = text[start:end]
     if "headers" in answer:
         answer["headers"] = [(name, value) for name, value in answer["headers"]]
-    answer["passes"] = answer["verdict"] == "valid"
+    answer["passes"] = status == _module.OK
     return answer
 
 
@@ -331,7 +332,7 @@ class Gate:
             return None
         if status != _module.INVALID:
             raise ValueError(_decode(result)["error"])
-        return _answer(result)
+        return _answer(status, result)
 
     def admit(self, headers: Headers, body: Body, now: int | None = None) -> Admission:
         """The whole conclusion on one delivery (``passes``, ``status``, the ``problem`` to send
@@ -345,7 +346,7 @@ class Gate:
         status, result = self._instance.call("hookguard_admit", request, data)
         if status not in (_module.OK, _module.INVALID):
             raise ValueError(_decode(result)["error"])
-        return _answer(result)
+        return _answer(status, result)
 
     def settle(self, admission: Admission, outcome: Literal["delivered", "failed"], now: int | None = None) -> None:
         """Ends the admission's claim: ``delivered`` once the service handled the delivery (copies
