@@ -15,7 +15,7 @@ use super::walk::{self, Judge};
 use crate::contract::catalog::{self, Listing};
 use crate::contract::compiled::{self, Schema, Types};
 use crate::contract::options::Options;
-use crate::contract::overlay::Overlay;
+use crate::contract::overlay::{EventAdditions, Overlay};
 use crate::contract::schema::TEST_DELIVERY;
 use crate::json::intake;
 use crate::json::pointer;
@@ -80,9 +80,9 @@ pub(crate) fn observe(body: &[u8], options: &Options, overlay: Option<&Overlay>)
         .iter()
         .find(|member| same_bytes(&member.key, b"event_name"))
         .map(|member| member.value);
-    let (name, schema, additions) = match event_value {
+    let (name, scheme_name, schema, additions) = match event_value {
         // The test delivery is Ocrolus' account-level one.
-        None => (TEST_DELIVERY, &compiled::TEST_DELIVERY, None),
+        None => (TEST_DELIVERY, "account", &compiled::TEST_DELIVERY, None),
         Some(value) => {
             let text = match value.first() {
                 Some(b'"') => reader::text(value),
@@ -103,14 +103,10 @@ pub(crate) fn observe(body: &[u8], options: &Options, overlay: Option<&Overlay>)
                 return observation;
             };
             let additions = overlay.and_then(|overlay| overlay.event(spec.name));
-            (spec.name, schema, additions)
+            (spec.name, scheme(spec.listings), schema, additions)
         }
     };
-    observation.scheme = Some(
-        catalog::event(name)
-            .map_or("account", |spec| scheme(spec.listings))
-            .to_owned(),
-    );
+    observation.scheme = Some(scheme_name.to_owned());
     observation.event = Some(name.to_owned());
     let mut judge = Observe {
         observation: &mut observation,
@@ -147,7 +143,7 @@ pub(crate) fn documented(event: &str, overlay: Option<&Overlay>) -> BTreeSet<Str
 
 fn documented_below(
     schema: &Schema,
-    additions: Option<&crate::contract::overlay::EventAdditions>,
+    additions: Option<&EventAdditions>,
     path: &mut String,
     into: &mut BTreeSet<String>,
 ) {
