@@ -5,12 +5,13 @@
 // labelled as an extra, ajv over the bundle (whose `if`/`then` per event is evaluated for every
 // payload: no team would pick it for speed). One thread, the same lines already in memory, best of
 // three passes each, ratios from this one run. Usage: node bench/throughput.mjs CAPTURE.ndjson
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { validate } from '../index.mjs';
+import { ajvCheck } from '../test/runtimes/ajv-per-event.mjs';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const capture = process.argv[2];
@@ -28,28 +29,7 @@ const megabytes = data.length / 1e6;
 
 const readSchema = (path) => JSON.parse(readFileSync(join(root, path), 'utf8'));
 
-/** One compiled validator per event schema, keyed by event name, and the test delivery's. */
-function perEvent(allErrors) {
-  const ajv = new Ajv2020({ allErrors, strict: true });
-  addFormats(ajv);
-  const byName = new Map();
-  for (const file of readdirSync(join(root, 'schemas/events'))) {
-    byName.set(file.replace(/\.json$/, ''), ajv.compile(readSchema(`schemas/events/${file}`)));
-  }
-  const testDelivery = ajv.compile(readSchema('schemas/test-delivery.json'));
-  return (line) => {
-    let payload;
-    try {
-      payload = JSON.parse(line);
-    } catch {
-      return false;
-    }
-    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return false;
-    if (!('event_name' in payload)) return testDelivery(payload);
-    const validator = byName.get(payload.event_name);
-    return validator ? validator(payload) : false;
-  };
-}
+const perEvent = (allErrors) => ajvCheck(root, { allErrors });
 
 const bundleAjv = new Ajv2020({ allErrors: true, strict: true });
 addFormats(bundleAjv);

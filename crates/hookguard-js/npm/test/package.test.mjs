@@ -9,30 +9,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esm from '../index.mjs';
 import * as web from '../web.mjs';
+import { expectedResult } from './expected-result.mjs';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const cjs = createRequire(import.meta.url)('../index.cjs');
 const verdicts = JSON.parse(readFileSync(join(root, 'tests/expected/verdicts.json'), 'utf8'));
 const fixture = (path) => readFileSync(join(root, path));
 const VERIFIED = fixture('tests/fixtures/seeds/account/BOOK_VERIFIED.json');
-
-/** The recorded report in the package's naming. */
-function expectedResult(recorded, { withNormalized }) {
-  const result = {
-    valid: recorded.valid,
-    delivery: recorded.delivery,
-    eventName: recorded.event_name,
-    sourceEventName: recorded.source_event_name,
-    errors: recorded.errors,
-    warnings: recorded.warnings,
-  };
-  if (recorded.omitted) result.omitted = recorded.omitted;
-  if (withNormalized && recorded.normalized) {
-    result.normalized = recorded.normalized;
-    result.normalizedJson = JSON.stringify(recorded.normalized);
-  }
-  return result;
-}
 
 test('every recorded fixture gets its verdict and normalized bytes, from every entry point', () => {
   const paths = Object.keys(verdicts);

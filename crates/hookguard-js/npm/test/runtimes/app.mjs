@@ -15,30 +15,30 @@ async function onDelivery(event, delivery, request) {
   return undefined;
 }
 
+/** Each delivery route's Gate configuration: the same in every runtime and framework. */
+function gateConfigs(config) {
+  const signature = (secrets, onReplay) => ({ secrets, toleranceSeconds: config.toleranceSeconds, onReplay });
+  return {
+    '/hooks': { normalize: true },
+    '/small': { maxBytes: 1024 },
+    '/signed': { normalize: true, signature: signature([config.secrets.current], 'reject') },
+    '/signed-rotating': { normalize: true, signature: signature([config.secrets.current, config.secrets.previous], 'reject') },
+    // The delivery contract, with the default replay policy (copies of a delivered one acknowledged).
+    '/contract': { normalize: true, signature: signature([config.secrets.current]) },
+  };
+}
+
+/** A Gate per delivery route. */
+export function gates(api, config) {
+  return Object.fromEntries(Object.entries(gateConfigs(config)).map(([path, gate]) => [path, new api.Gate(gate)]));
+}
+
 export function createApp(api, config) {
   const quiet = { error() {} };
   const now = () => config.now;
-  const signature = (secrets, onReplay) => ({ secrets, toleranceSeconds: config.toleranceSeconds, onReplay });
-  const routes = {
-    '/hooks': fetchHandler(new api.Gate({ normalize: true }), onDelivery, { log: quiet }),
-    '/small': fetchHandler(new api.Gate({ maxBytes: 1024 }), onDelivery, { log: quiet }),
-    '/signed': fetchHandler(
-      new api.Gate({ normalize: true, signature: signature([config.secrets.current], 'reject') }),
-      onDelivery,
-      { now, log: quiet },
-    ),
-    '/signed-rotating': fetchHandler(
-      new api.Gate({ normalize: true, signature: signature([config.secrets.current, config.secrets.previous], 'reject') }),
-      onDelivery,
-      { now, log: quiet },
-    ),
-    // The delivery contract, with the default replay policy (copies of a delivered one acknowledged).
-    '/contract': fetchHandler(
-      new api.Gate({ normalize: true, signature: signature([config.secrets.current]) }),
-      onDelivery,
-      { now, log: quiet },
-    ),
-  };
+  const routes = Object.fromEntries(
+    Object.entries(gates(api, config)).map(([path, gate]) => [path, fetchHandler(gate, onDelivery, { now, log: quiet })]),
+  );
   return async (request) => {
     const { pathname } = new URL(request.url);
     if (pathname === '/ready') return new Response('ready');

@@ -3,21 +3,11 @@
 // validator compiled per event schema, 2020-12 with formats and allErrors, picked by
 // `event_name`; 400 with ajv's errors, else 200). Neither checks signatures: the figure is the
 // validation's.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Ajv2020 from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { fetchHandler } from 'hookguard/fetch';
+import { ajvPerEvent } from './ajv-per-event.mjs';
 
 export function benchRoutes(api, root) {
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
-  addFormats(ajv);
-  const readSchema = (path) => JSON.parse(readFileSync(join(root, path), 'utf8'));
-  const byName = new Map();
-  for (const file of readdirSync(join(root, 'schemas/events'))) {
-    byName.set(file.replace(/\.json$/, ''), ajv.compile(readSchema(`schemas/events/${file}`)));
-  }
-  const testDelivery = ajv.compile(readSchema('schemas/test-delivery.json'));
+  const validatorFor = ajvPerEvent(root, { allErrors: true });
   const json = (status, body) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
   return {
     '/bench/hookguard': fetchHandler(new api.Gate(), () => undefined),
@@ -28,9 +18,8 @@ export function benchRoutes(api, root) {
       } catch (error) {
         return json(400, { error: error.message });
       }
-      if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return json(400, { error: 'not an object' });
-      const validator = 'event_name' in payload ? byName.get(payload.event_name) : testDelivery;
-      if (!validator) return json(400, { error: 'unknown event' });
+      const validator = validatorFor(payload);
+      if (!validator) return json(400, { error: 'not an object of a known event' });
       if (!validator(payload)) return json(400, { errors: validator.errors });
       return json(200, { received: true, eventName: payload.event_name ?? null });
     },

@@ -3,12 +3,10 @@
 // hookguard reports every finding; off as an extra), picked by `event_name`. One thread, the
 // lines already in memory, a warm-up pass then the best of three, ratios from this one run.
 // The same file runs under Node, Deno (-A) and Bun: `RUNTIME bench-validate.mjs REPO CAPTURE`.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import process from 'node:process';
-import Ajv2020 from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { validate } from 'hookguard';
+import { ajvCheck } from './ajv-per-event.mjs';
 
 const [root, capture] = process.argv.slice(2);
 const runtime = globalThis.Deno ? `deno ${Deno.version.deno}` : globalThis.Bun ? `bun ${Bun.version}` : `node ${process.version}`;
@@ -21,30 +19,8 @@ for (let start = 0; start < data.length;) {
   start = end + 1;
 }
 const decoder = new TextDecoder();
-const readSchema = (path) => JSON.parse(readFileSync(join(root, path), 'utf8'));
 
-/** One compiled validator per event schema, and the test delivery's; bodies as bytes. */
-function perEvent(allErrors) {
-  const ajv = new Ajv2020({ allErrors, strict: true });
-  addFormats(ajv);
-  const byName = new Map();
-  for (const file of readdirSync(join(root, 'schemas/events'))) {
-    byName.set(file.replace(/\.json$/, ''), ajv.compile(readSchema(`schemas/events/${file}`)));
-  }
-  const testDelivery = ajv.compile(readSchema('schemas/test-delivery.json'));
-  return (line) => {
-    let payload;
-    try {
-      payload = JSON.parse(decoder.decode(line));
-    } catch {
-      return false;
-    }
-    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return false;
-    if (!('event_name' in payload)) return testDelivery(payload);
-    const validator = byName.get(payload.event_name);
-    return validator ? validator(payload) : false;
-  };
-}
+const perEvent = (allErrors) => ajvCheck(root, { allErrors, parse: (line) => JSON.parse(decoder.decode(line)) });
 
 function time(check) {
   let valid = 0;

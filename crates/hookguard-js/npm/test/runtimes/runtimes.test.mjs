@@ -22,6 +22,7 @@ const verdicts = JSON.parse(read('tests/expected/verdicts.json'));
 const answers = JSON.parse(read('tests/expected/answers.json'));
 const vectors = JSON.parse(read('tests/fixtures/signatures/vectors.json'));
 const { vectorHeaders } = await import(join(root, 'tests/fixtures/signatures/fields.mjs'));
+const { expectedResult } = await import(join(root, 'crates/hookguard-js/npm/test/expected-result.mjs'));
 
 /** One HTTP request; `headers` may repeat a name (an array of values: separate lines). */
 function send(base, path, { method = 'POST', headers = {}, body } = {}) {
@@ -37,24 +38,6 @@ function send(base, path, { method = 'POST', headers = {}, body } = {}) {
 }
 
 const JSON_TYPE = { 'content-type': 'application/json' };
-
-/** The recorded report in the package's naming (as the package tests spell it). */
-function expectedResult(recorded, withNormalized) {
-  const result = {
-    valid: recorded.valid,
-    delivery: recorded.delivery,
-    eventName: recorded.event_name,
-    sourceEventName: recorded.source_event_name,
-    errors: recorded.errors,
-    warnings: recorded.warnings,
-  };
-  if (recorded.omitted) result.omitted = recorded.omitted;
-  if (withNormalized && recorded.normalized) {
-    result.normalized = recorded.normalized;
-    result.normalizedJson = JSON.stringify(recorded.normalized);
-  }
-  return result;
-}
 
 /** A fresh signed delivery of the `signed` vector's body under a new request id. */
 async function signedDelivery(requestId) {
@@ -107,9 +90,9 @@ for (const name of Object.keys(RUNTIMES)) {
       for (const [path, recorded] of Object.entries(verdicts)) {
         const body = read(path);
         const normalized = await send(base, '/normalize', { headers: JSON_TYPE, body });
-        assert.deepEqual(JSON.parse(normalized.text), expectedResult(recorded, true), path);
+        assert.deepEqual(JSON.parse(normalized.text), expectedResult(recorded, { withNormalized: true }), path);
         const validated = await send(base, '/validate', { headers: JSON_TYPE, body });
-        assert.deepEqual(JSON.parse(validated.text), expectedResult(recorded, false), path);
+        assert.deepEqual(JSON.parse(validated.text), expectedResult(recorded, { withNormalized: false }), path);
       }
     });
 

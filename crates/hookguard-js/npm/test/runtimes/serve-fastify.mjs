@@ -3,22 +3,15 @@
 import Fastify from 'fastify';
 import * as api from 'hookguard';
 import { hookguardFastify } from 'hookguard/fastify';
-import { createApp } from './app.mjs';
+import { createApp, gates } from './app.mjs';
 
 const config = JSON.parse(process.env.HOOKGUARD_TEST_CONFIG);
 const shared = createApp(api, config);
 const now = () => config.now;
-const signature = (secrets, onReplay) => ({ secrets, toleranceSeconds: config.toleranceSeconds, onReplay });
-const gates = {
-  '/hooks': new api.Gate({ normalize: true }),
-  '/small': new api.Gate({ maxBytes: 1024 }),
-  '/signed': new api.Gate({ normalize: true, signature: signature([config.secrets.current], 'reject') }),
-  '/signed-rotating': new api.Gate({ normalize: true, signature: signature([config.secrets.current, config.secrets.previous], 'reject') }),
-  '/contract': new api.Gate({ normalize: true, signature: signature([config.secrets.current]) }),
-};
+const routeGates = gates(api, config);
 
 const app = Fastify();
-for (const [path, gate] of Object.entries(gates)) {
+for (const [path, gate] of Object.entries(routeGates)) {
   // One context per route, each with its own gate.
   app.register(async (hooks) => {
     await hooks.register(hookguardFastify, { gate, now });

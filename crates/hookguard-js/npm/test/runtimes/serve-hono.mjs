@@ -4,24 +4,17 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import * as api from 'hookguard';
 import { hookguard } from 'hookguard/hono';
-import { createApp } from './app.mjs';
+import { createApp, gates } from './app.mjs';
 import { benchRoutes } from './bench-app.mjs';
 
 const config = JSON.parse(process.env.HOOKGUARD_TEST_CONFIG);
 const shared = createApp(api, config);
 const now = () => config.now;
-const signature = (secrets, onReplay) => ({ secrets, toleranceSeconds: config.toleranceSeconds, onReplay });
-const gates = {
-  '/hooks': new api.Gate({ normalize: true }),
-  '/small': new api.Gate({ maxBytes: 1024 }),
-  '/signed': new api.Gate({ normalize: true, signature: signature([config.secrets.current], 'reject') }),
-  '/signed-rotating': new api.Gate({ normalize: true, signature: signature([config.secrets.current, config.secrets.previous], 'reject') }),
-  '/contract': new api.Gate({ normalize: true, signature: signature([config.secrets.current]) }),
-};
+const routeGates = gates(api, config);
 
 const app = new Hono();
 app.onError((error, c) => c.json({ error: 'the delivery was not handled; send it again' }, 500));
-for (const [path, gate] of Object.entries(gates)) {
+for (const [path, gate] of Object.entries(routeGates)) {
   app.all(path, hookguard(gate, { now }), (c) => {
     const outcome = c.req.header('x-test-outcome');
     if (outcome === 'throw') throw new Error('the service is down');
