@@ -79,6 +79,16 @@ enum ClaimedIn {
     Store,
 }
 
+/// Where a settle went.
+enum Settling {
+    /// No claim was held.
+    Nothing,
+    /// Recorded (or, when that failed, left to lapse): nothing to wait for.
+    Recorded,
+    /// Sent to the shared store; its answer comes later.
+    Sent,
+}
+
 /// What a call to the shared store was for.
 enum Awaiting {
     /// A claim: the delivery waits with its admission (held, not forwarded).
@@ -146,19 +156,20 @@ impl Exchange {
             Ok(Some(status)) => Outcome::of_status(status),
             Ok(None) | Err(_) => Outcome::Failed,
         };
-        if self.settle(host, outcome) {
-            self.awaiting = Some(Awaiting::Settle);
-            return Flow::Pause;
+        match self.settle(host, outcome) {
+            Settling::Sent => {
+                self.awaiting = Some(Awaiting::Settle);
+                Flow::Pause
+            }
+            Settling::Recorded | Settling::Nothing => Flow::Continue,
         }
-        Flow::Continue
     }
 
     /// The stream is over. A claim still held never heard an answer (the upstream reset the
     /// request, the sender went away): the delivery is forgotten so a retry goes through.
     pub fn on_done(&mut self, host: &mut dyn Host) {
-        if self.ticket.is_some() {
-            self.settle(host, Outcome::Failed);
-        }
+        // Nothing waits for the answer of a settle sent now: the stream is over.
+        self.settle(host, Outcome::Failed);
     }
 
     /// A call to the shared store answered (or failed: no status). Resumes what waited for it.
@@ -189,35 +200,54 @@ impl Exchange {
         }
     }
 
-    /// Ends the claim held. Returns whether a store call now carries it (the caller may wait
-    /// for its answer).
-    fn settle(&mut self, host: &mut dyn Host, outcome: Outcome) -> bool {
+    /// Ends the claim held, if any, with `outcome`: counted, then recorded in the memory that
+    /// holds the claim.
+    fn settle(&mut self, host: &mut dyn Host, outcome: Outcome) -> Settling {
         let Some((ticket, claimed_in)) = self.ticket.take() else {
-            return false;
+            return Settling::Nothing;
         };
         host.count(Metric::Delivery(outcome));
-        let gateway = Rc::clone(&self.gateway);
-        let (ClaimedIn::Store, Some(store), Some(lifetimes)) =
-            (claimed_in, &gateway.shared_store, gateway.gate.lifetimes())
+        match claimed_in {
+            ClaimedIn::SharedData => self.settle_in_shared_data(host, &ticket, outcome),
+            ClaimedIn::Store => self.send_settle(host, &ticket, outcome),
+        }
+    }
+
+    /// Records a settle in this Envoy's shared data, at once.
+    fn settle_in_shared_data(
+        &self,
+        host: &mut dyn Host,
+        ticket: &Ticket,
+        outcome: Outcome,
+    ) -> Settling {
+        let gateway = &self.gateway;
+        let settled = host.now_unix_s().and_then(|now| {
+            let mut memory = SharedDataMemory {
+                host: &mut *host,
+                slots: gateway.replay_slots,
+            };
+            gateway.gate.settle(ticket, outcome, now, &mut memory)
+        });
+        if let Err(error) = settled {
+            lapse_warning(host, error.call);
+        }
+        Settling::Recorded
+    }
+
+    /// Sends a settle to the shared store: its answer resumes what waits for it.
+    fn send_settle(&self, host: &mut dyn Host, ticket: &Ticket, outcome: Outcome) -> Settling {
+        let gateway = &self.gateway;
+        let (Some(store), Some(lifetimes)) = (&gateway.shared_store, gateway.gate.lifetimes())
         else {
-            let settled = host.now_unix_s().and_then(|now| {
-                let mut memory = SharedDataMemory {
-                    host: &mut *host,
-                    slots: gateway.replay_slots,
-                };
-                gateway.gate.settle(&ticket, outcome, now, &mut memory)
-            });
-            if let Err(error) = settled {
-                lapse_warning(host, error.call);
-            }
-            return false;
+            // A claim is only held in the store when one is configured, with signatures.
+            return Settling::Recorded;
         };
-        let request = store.settle_request(&ticket, outcome, lifetimes);
+        let request = store.settle_request(ticket, outcome, lifetimes);
         match host.dispatch_store(store, &request) {
-            Ok(()) => true,
+            Ok(()) => Settling::Sent,
             Err(error) => {
                 lapse_warning(host, error.call);
-                false
+                Settling::Recorded
             }
         }
     }
@@ -420,12 +450,12 @@ impl Exchange {
         Ok(admission)
     }
 
-    /// The shared store could not be asked: refuse (503, come back) or claim here, as
-    /// configured; counted and logged (never with the id).
+    /// The shared store could not be asked: the core's [`StorePolicy`] refuses (503, come
+    /// back) or claims here; counted and logged (never with the id).
     fn store_failed(
         &mut self,
         host: &mut dyn Host,
-        admission: Admission,
+        mut admission: Admission,
         error: StoreError,
     ) -> Flow {
         host.count(Metric::StoreUnavailable);
@@ -434,27 +464,23 @@ impl Exchange {
             .shared_store
             .as_ref()
             .map_or(StorePolicy::Process, |store| store.on_unavailable);
-        host.log(
-            LogLevel::Warn,
-            &format!(
-                "hookguard: the shared store could not be asked ({error}); {}",
-                match policy {
-                    StorePolicy::Refuse => "refused with 503",
-                    StorePolicy::Process => "claimed in this Envoy",
-                }
-            ),
-        );
-        match policy {
-            StorePolicy::Refuse => self.conclude(host, Answer::store_unavailable().into()),
-            StorePolicy::Process => {
-                let claimed = host
-                    .now_unix_s()
-                    .and_then(|now| self.claim_here(host, admission, now));
-                match claimed {
-                    Ok(admission) => self.finish(host, &admission, ClaimedIn::SharedData),
-                    Err(error) => self.fail(host, error),
-                }
+        host.log(LogLevel::Warn, &policy.claim_failed_line(&error));
+        let unreachable = host.now_unix_s().and_then(|now| {
+            let mut memory = SharedDataMemory {
+                host: &mut *host,
+                slots: gateway.replay_slots,
+            };
+            gateway
+                .gate
+                .store_unreachable(&mut admission, policy, now, &mut memory)
+        });
+        match unreachable {
+            // Refused: the answer names no event, as a refusal before any claim.
+            Ok(()) if admission.verdict() == Verdict::StoreUnavailable => {
+                self.conclude(host, Answer::store_unavailable().into())
             }
+            Ok(()) => self.finish(host, &admission, ClaimedIn::SharedData),
+            Err(error) => self.fail(host, error),
         }
     }
 
@@ -778,6 +804,13 @@ mod tests {
         host.headers.insert(":method".into(), b"GET".to_vec());
         send(&config, &mut host, 1000, false);
         assert_eq!(host.problem().0, 405);
+        // RFC 9110 requires a 405 to say what is allowed: the core's headers, as they are.
+        assert!(
+            host.response_headers
+                .contains(&(String::from("allow"), String::from("POST"))),
+            "{:?}",
+            host.response_headers
+        );
     }
 
     #[test]
@@ -1250,7 +1283,7 @@ mod tests {
                 assert_eq!(host.response, None);
                 assert_eq!(host.resumed, (1, 0));
                 assert_eq!(host.header("x-hookguard-verdict"), Some("valid"));
-                assert!(logged.contains("claimed in this Envoy"), "{logged}");
+                assert!(logged.contains("claimed in this process"), "{logged}");
             }
         }
     }

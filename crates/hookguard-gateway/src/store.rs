@@ -1,48 +1,17 @@
 //! The delivery memory shared by gateways: request ids in Redis, reached through Debian's
 //! `webdis` (an HTTP front for Redis commands) with proxy-wasm's `dispatch_http_call`, because
-//! stock Envoy gives a wasm filter no Redis call. Each claim and settle is one Lua script, run
-//! atomically by Redis: the same scripts, keys and states as the npm package's `RedisMemory`,
-//! so gateways and Node receivers can share one store.
+//! stock Envoy gives a wasm filter no Redis call. The commands, keys and replies are the core's
+//! ([`hookguard::store`]), the same as every host's, so gateways and Node receivers share one
+//! store.
 //!
-//! This module only writes the requests and reads the answers; the exchange sends them and
-//! decides what a failure means (`on_unavailable`).
+//! This module only carries the core's commands in webdis' form and takes the Redis reply out
+//! of webdis' envelope; the exchange sends them, and the core's [`StorePolicy`] says what a
+//! failure means (`on_unavailable`).
 
 use hookguard::delivery::{Claim, Lifetimes, Outcome, Ticket};
+pub use hookguard::store::StorePolicy;
+use hookguard::store::{DEFAULT_KEY_PREFIX, claim_command, claim_of_reply, settle_command};
 use serde::Deserialize;
-
-/// Claims a request id: unknown -> in flight with a token for `PX` ms; else says the state.
-pub const CLAIM_SCRIPT: &str = "
-local held = redis.call('GET', KEYS[1])
-if not held then
-  redis.call('SET', KEYS[1], 'f' .. ARGV[1], 'PX', ARGV[2])
-  return {'taken', 0}
-end
-if held == 'd' then return {'delivered', 0} end
-return {'in_flight', redis.call('PTTL', KEYS[1])}
-";
-
-/// Settles the claim a token holds: delivered (kept for `PX` ms) or failed (forgotten).
-pub const SETTLE_SCRIPT: &str = "
-if redis.call('GET', KEYS[1]) ~= 'f' .. ARGV[1] then return 0 end
-if ARGV[2] == 'delivered' then
-  redis.call('SET', KEYS[1], 'd', 'PX', ARGV[3])
-else
-  redis.call('DEL', KEYS[1])
-end
-return 1
-";
-
-/// What to do when the shared store cannot be reached (an error, a timeout, an answer that
-/// is not webdis').
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StorePolicy {
-    /// Answer 503 `store_unavailable` with `Retry-After`: the sender comes back.
-    Refuse,
-    /// Claim in this Envoy's shared data instead (a copy sent to another gateway may then be
-    /// forwarded twice).
-    Process,
-}
 
 /// The `shared_store` setting: where webdis is, and what to do without it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -74,21 +43,18 @@ fn default_policy() -> StorePolicy {
 }
 
 fn default_prefix() -> String {
-    String::from("hookguard:delivery:")
+    String::from(DEFAULT_KEY_PREFIX)
 }
 
 impl SharedStore {
     /// The webdis request body that claims `request_id` (POST `/`, the command in the body).
     pub fn claim_request(&self, request_id: &str, token: u64, lifetimes: Lifetimes) -> Vec<u8> {
-        let in_flight_ms = lifetimes.in_flight_seconds.saturating_mul(1000).to_string();
-        command(&[
-            "EVAL",
-            CLAIM_SCRIPT,
-            "1",
-            &format!("{}{request_id}", self.key_prefix),
-            &token.to_string(),
-            &in_flight_ms,
-        ])
+        command(&claim_command(
+            &self.key_prefix,
+            request_id,
+            token,
+            lifetimes,
+        ))
     }
 
     /// The webdis request body that settles `ticket`.
@@ -98,16 +64,12 @@ impl SharedStore {
         outcome: Outcome,
         lifetimes: Lifetimes,
     ) -> Vec<u8> {
-        let delivered_ms = lifetimes.delivered_seconds.saturating_mul(1000).to_string();
-        command(&[
-            "EVAL",
-            SETTLE_SCRIPT,
-            "1",
-            &format!("{}{}", self.key_prefix, ticket.request_id),
-            &ticket.token.to_string(),
-            outcome.label(),
-            &delivered_ms,
-        ])
+        command(&settle_command(
+            &self.key_prefix,
+            ticket,
+            outcome,
+            lifetimes,
+        ))
     }
 
     /// The authority the calls go to.
@@ -118,7 +80,7 @@ impl SharedStore {
 
 /// A command as webdis reads it: arguments joined by `/`, each percent-encoded (`.` too:
 /// webdis reads a dot as the start of an extension choosing the answer's format).
-fn command(arguments: &[&str]) -> Vec<u8> {
+fn command(arguments: &[String]) -> Vec<u8> {
     let mut out = Vec::new();
     for (index, argument) in arguments.iter().enumerate() {
         if index > 0 {
@@ -178,20 +140,7 @@ pub fn read_claim(status: Option<u16>, body: &[u8], token: u64) -> Result<Claim,
     else {
         return Err(StoreError::Unreadable);
     };
-    match state.as_str() {
-        "taken" => Ok(Claim::Taken {
-            token,
-            evicted_unexpired: false,
-        }),
-        "delivered" => Ok(Claim::Delivered),
-        "in_flight" => Ok(Claim::InFlight {
-            lapses_in_seconds: u64::try_from(milliseconds)
-                .unwrap_or(0)
-                .div_ceil(1000)
-                .max(1),
-        }),
-        _ => Err(StoreError::Unreadable),
-    }
+    claim_of_reply(&state, milliseconds, token).ok_or(StoreError::Unreadable)
 }
 
 #[cfg(test)]
@@ -259,11 +208,17 @@ mod tests {
     }
 
     #[test]
-    fn the_scripts_are_the_npm_packages_so_both_hosts_share_one_store() {
-        let shared = include_str!("../../hookguard-js/npm/shared.cjs");
-        for script in [CLAIM_SCRIPT, SETTLE_SCRIPT] {
-            assert!(shared.contains(script.trim()), "{script}");
-        }
-        assert!(shared.contains("prefix = 'hookguard:delivery:'"));
+    fn the_default_prefix_is_the_cores_so_every_host_shares_one_store() {
+        assert_eq!(store().key_prefix, DEFAULT_KEY_PREFIX);
+        let text = String::from_utf8(store().claim_request(
+            "r",
+            1,
+            Lifetimes {
+                in_flight_seconds: 1,
+                delivered_seconds: 1,
+            },
+        ))
+        .unwrap();
+        assert!(text.contains("hookguard%3Adelivery%3Ar/"), "{text}");
     }
 }

@@ -37,7 +37,7 @@ that imports it back (no import circles), so the crate reads top-down:
 
 | layer (folder) | modules | job |
 |---|---|---|
-| gate (`gate/`), survey | [`gate`], [`answer`], [`delivery`], [`signature`]; [`survey`] | what every host calls: size, signature, validation, allowed events, the claim on the request id, the answer; the delivery contract's states and memories; HMAC signatures. Surveys of drift and the overlays they draft |
+| gate (`gate/`), survey | [`gate`], [`answer`], [`delivery`], [`store`], [`signature`]; [`survey`] | what every host calls: size, signature, validation, allowed events, the claim on the request id, the answer; the delivery contract's states and memories, and the protocol of the store a fleet shares; HMAC signatures. Surveys of drift and the overlays they draft |
 | check (`check/`) | `judge`, `walk`, `findings`, `report`, [`Validator`], `observe` | one body judged in one walk over its bytes; findings and reports, each worded once; the survey's observation, made by the same walk |
 | contract (`contract/`) | [`catalog`], [`events`], [`schema`], `compiled`, [`overlay`], `options` | event types and names, published and compiled schemas, overlays, options and limits |
 | JSON (`json/`) | `reader`, [`intake`], `number`, `kind`, `pointer`, `position`, `error` | the one strict reader of request bodies and its refusals; exact numbers; type names, pointers, positions |
@@ -71,9 +71,9 @@ pub use contract::options::{
 };
 pub use contract::overlay::{Overlay, OverlayError};
 pub use contract::{catalog, events, overlay, schema};
-pub use gate::answer::{Answer, ProblemShape, Verdict};
+pub use gate::answer::{Answer, ProblemShape, Reply, Verdict};
 pub use gate::{Admission, Authenticity, Gate, GateConfig, GateError};
-pub use gate::{answer, delivery, signature};
+pub use gate::{answer, delivery, signature, store};
 pub use json::intake;
 pub use json::position::Position;
 

@@ -1,5 +1,6 @@
 //! The shared expected answers: `tests/expected/answers.json` holds, for every fixture that is
-//! refused, the HTTP status and the exact problem document a receiver answers with, and the
+//! refused, the HTTP status, the header fields and the exact problem document a receiver
+//! answers with, and the
 //! answers given before a body is read (wrong method, not JSON, too large). The gateway in
 //! Envoy, the Node receiver and the command line's NDJSON are held to the same bytes.
 //!
@@ -25,7 +26,7 @@ const ANSWERS: &str = "tests/expected/answers.json";
 
 fn recorded(answer: &Answer<'_>) -> Value {
     let problem = String::from_utf8(answer.problem_json(&ProblemShape::default())).unwrap();
-    json!({"status": answer.status(), "problem": problem})
+    json!({"status": answer.status(), "headers": answer.headers(), "problem": problem})
 }
 
 fn current_answers() -> Value {

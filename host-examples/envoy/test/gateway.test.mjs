@@ -208,6 +208,8 @@ test('a non-JSON content type gets 415 and a GET gets 405, before any body is re
   const getRequest = await deliver('enforce', { method: 'GET' });
   assert.equal(getRequest.status, 405);
   assert.equal(getRequest.body.toString(), answers.requests.method_not_allowed.problem);
+  // The recorded header fields, as every host sends them (RFC 9110: a 405 carries Allow).
+  for (const [name, value] of answers.requests.method_not_allowed.headers) assert.equal(getRequest.headers[name], value, name);
   assert.equal(getRequest.upstream, undefined);
 });
 

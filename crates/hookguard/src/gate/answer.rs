@@ -202,6 +202,9 @@ pub const STORE_RETRY_AFTER_SECONDS: u64 = 10;
 /// The header that marks an acknowledged duplicate in its answer, and its value.
 pub const DUPLICATE_HEADER: (&str, &str) = ("x-hookguard-duplicate", "delivered");
 
+/// The methods a webhook route allows, sent with every 405 (RFC 9110, section 15.5.6).
+pub const ALLOW_HEADER: (&str, &str) = ("allow", "POST");
+
 /// The media type of an acknowledged duplicate's document: it is not an error.
 pub const JSON_CONTENT_TYPE: &str = "application/json";
 
@@ -353,10 +356,14 @@ impl<'a, E: Clone + Serialize> Answer<'a, E> {
         }
     }
 
-    /// The headers to send with a local answer, `content-type` first: `Retry-After` for a copy
-    /// told to come back, [`DUPLICATE_HEADER`] for an acknowledged duplicate.
+    /// The headers to send with a local answer, `content-type` first: `Allow: POST` on a 405
+    /// (RFC 9110 requires it), `Retry-After` for a copy told to come back, [`DUPLICATE_HEADER`]
+    /// for an acknowledged duplicate. Every host sends exactly these; none adds its own.
     pub fn headers(&self) -> Vec<(&'static str, String)> {
         let mut headers = vec![("content-type", self.content_type().to_owned())];
+        if self.verdict == Verdict::MethodNotAllowed {
+            headers.push((ALLOW_HEADER.0, ALLOW_HEADER.1.to_owned()));
+        }
         if let Some(seconds) = self.retry_after_seconds {
             headers.push(("retry-after", seconds.to_string()));
         }
@@ -428,11 +435,7 @@ impl<'a> Answer<'a, Finding> {
             answer.event_name = accepted_name(report);
             return answer;
         }
-        if report
-            .errors
-            .first()
-            .is_some_and(|first| first.code == "body_too_large")
-        {
+        if refused_for_size(report) {
             return Answer::too_large(max_bytes);
         }
         Answer::invalid(
@@ -461,6 +464,58 @@ impl<'a> Answer<'a, Finding> {
             event_name,
             finding,
         )
+    }
+}
+
+/// Whether a report refuses its body for its size (the intake's `body_too_large`): such a body
+/// gets the same answer however its size was found out.
+pub fn refused_for_size(report: &Report) -> bool {
+    let too_large = IntakeErrorKind::TooLarge { limit: 0 }.code();
+    report
+        .errors
+        .first()
+        .is_some_and(|first| first.code == too_large)
+}
+
+/// The whole of an HTTP answer a receiver sends itself: status, headers (`content-type` first)
+/// and body bytes. Hosts write it as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    /// The HTTP status.
+    pub status: u16,
+    /// The header fields, in order.
+    pub headers: Vec<(&'static str, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// The document a receiver answers when the service's handler failed (threw, rejected, or
+/// answered nothing usable). It is the service's failure, not a verdict of the gate's, so it
+/// is a plain RFC 9457 `about:blank` problem; what matters is the 500, which every sender
+/// retries.
+const HANDLER_FAILED_PROBLEM: &str = r#"{"type":"about:blank","title":"Internal Server Error","status":500,"detail":"the delivery was not handled; send it again"}"#;
+
+impl Reply {
+    /// The answer when the handler a valid delivery was handed to failed: 500 with a problem
+    /// document, so that the sender retries (the delivery is settled failed).
+    pub fn handler_failed() -> Reply {
+        Reply {
+            status: 500,
+            headers: vec![("content-type", PROBLEM_CONTENT_TYPE.to_owned())],
+            body: HANDLER_FAILED_PROBLEM.as_bytes().to_vec(),
+        }
+    }
+}
+
+impl<E: Clone + Serialize> Answer<'_, E> {
+    /// The answer as a receiver sends it: its status, [`Answer::headers`] and
+    /// [`Answer::problem_json`].
+    pub fn reply(&self, shape: &ProblemShape) -> Reply {
+        Reply {
+            status: self.status(),
+            headers: self.headers(),
+            body: self.problem_json(shape),
+        }
     }
 }
 
@@ -547,6 +602,43 @@ mod tests {
             Answer::invalid(None, &findings[..], 0).problem_json(&shape),
             Answer::invalid(None, &as_json[..], 0).problem_json(&shape)
         );
+    }
+
+    #[test]
+    fn a_405_says_which_method_is_allowed_and_other_answers_do_not() {
+        let not_post = Answer::<Finding>::method_not_allowed().headers();
+        assert_eq!(
+            not_post,
+            vec![
+                ("content-type", String::from(PROBLEM_CONTENT_TYPE)),
+                ("allow", String::from("POST")),
+            ]
+        );
+        for answer in [
+            Answer::<Finding>::unsupported_media_type(),
+            Answer::too_large(1),
+            Answer::store_unavailable(),
+            Answer::duplicate(None),
+        ] {
+            assert!(
+                answer.headers().iter().all(|(name, _)| *name != "allow"),
+                "{:?}",
+                answer.verdict
+            );
+        }
+    }
+
+    #[test]
+    fn the_handler_failed_reply_is_a_retryable_problem() {
+        let reply = Reply::handler_failed();
+        assert_eq!(reply.status, 500);
+        assert_eq!(
+            reply.headers[0],
+            ("content-type", PROBLEM_CONTENT_TYPE.to_owned())
+        );
+        let document: Value = serde_json::from_slice(&reply.body).unwrap();
+        assert_eq!(document["status"], 500);
+        assert_eq!(document["type"], "about:blank");
     }
 
     #[test]

@@ -21,7 +21,10 @@
 //!
 //! A claim carries a token, so a late settle of a claim that lapsed cannot release the claim of
 //! a later copy. The memories here are for one process ([`InProcessMemory`]) or none
-//! ([`NoMemory`]); hosts bring their own for their reach (Envoy's shared data, Redis).
+//! ([`NoMemory`]); a host whose memory answers at once implements [`DeliveryMemory`] for its
+//! reach (Envoy's shared data). A memory across the network answers later: its hosts carry the
+//! commands of [`super::store`] and conclude the admission with the reply
+//! ([`super::Admission::conclude`]).
 
 use std::collections::{HashMap, VecDeque};
 
@@ -36,8 +39,9 @@ pub enum DuplicatePolicy {
     Acknowledge,
     /// Refuse it (409 `signature_replayed`).
     Reject,
-    /// Forward it marked `replayed`, for a service that deduplicates itself. Copies in flight
-    /// are forwarded too: hookguard keeps no claim then.
+    /// Forward it marked `replayed`, for a service that deduplicates itself. The first copy
+    /// is still claimed, and a copy arriving while it is in flight is still told to come back
+    /// (503): only copies of a delivered id are forwarded.
     Pass,
 }
 

@@ -2,15 +2,19 @@
 //! type, the signature headers, the body, a clock, a memory of request ids) to the whole
 //! conclusion: authenticity, replay, validation, the [`Answer`] to send and the facts to forward.
 //!
-//! Hosts differ only in where their inputs come from and how they render the result: the
-//! gateway filter reads Envoy's header map and claims request ids in proxy-wasm shared data (or
-//! Redis), the npm package reads Node's request and claims ids in its process (or Redis). Each
-//! implements [`DeliveryMemory`] and calls [`Gate::admit`] and [`Gate::settle`]; nothing about
-//! signatures, copies of a delivery, options or answers is decided anywhere else.
+//! Hosts differ only in where their inputs come from and how they write the result: the
+//! gateway filter reads Envoy's header map, the npm and Python packages their runtime's request.
+//! A memory that answers at once (a process's, Envoy's shared data) implements
+//! [`DeliveryMemory`] and goes to [`Gate::admit`]; a shared store over the network is asked
+//! between [`Gate::examine`] and [`Admission::conclude`], with the commands of [`store`].
+//! Nothing about signatures, copies of a delivery, options or answers (their status, headers
+//! and bytes, the handler-failed [`Reply`], the [`Outcome`] of a service's status, how much of
+//! a body to read: [`Gate::read_limit`]) is decided anywhere else.
 
 pub mod answer;
 pub mod delivery;
 pub mod signature;
+pub mod store;
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -23,15 +27,20 @@ use crate::check::validator::Validator;
 use crate::contract::catalog;
 use crate::contract::options::{ConfigError, Options};
 use crate::contract::schema::TEST_DELIVERY;
-use crate::gate::answer::{Answer, ProblemShape, Verdict, accepted_name, is_json_media_type};
+use crate::gate::answer::{
+    Answer, ProblemShape, Verdict, accepted_name, is_json_media_type, refused_for_size,
+};
 use crate::gate::signature::{
     DEFAULT_TOLERANCE_S, DeliveryHeaders, SecretsError, SignatureError, Verifier,
 };
 
+pub use crate::gate::answer::Reply;
 pub use crate::gate::delivery::{
     Claim, DeliveryMemory, DuplicatePolicy, InProcessMemory, Lifetimes, NoMemory, Outcome, Ticket,
 };
-/// The name the configuration gives [`DuplicatePolicy`] (`signature.on_replay`).
+pub use crate::gate::store::StorePolicy;
+/// A second name of [`DuplicatePolicy`], kept for code written against it.
+#[deprecated(note = "use DuplicatePolicy: one name per thing")]
 pub type ReplayPolicy = DuplicatePolicy;
 
 /// Signature checking as configured (the `signature` option).
@@ -48,7 +57,7 @@ pub struct SignaturePolicy {
     /// What to do with an authentic copy of a delivery the service already took (answered
     /// 2xx): `acknowledge` (200, not forwarded; the default), `reject` (409) or `pass`
     /// (forwarded marked `replayed`).
-    pub on_replay: ReplayPolicy,
+    pub on_replay: DuplicatePolicy,
     /// How long a forwarded delivery holds its request id while the service has not answered:
     /// copies arriving meanwhile are told to come back (503, `Retry-After`). It only matters
     /// when a host dies before the answer; make it longer than the service's timeout. Default
@@ -69,7 +78,7 @@ impl Default for SignaturePolicy {
             secrets: Vec::new(),
             tolerance_seconds: DEFAULT_TOLERANCE_S,
             required: true,
-            on_replay: ReplayPolicy::Acknowledge,
+            on_replay: DuplicatePolicy::Acknowledge,
             in_flight_seconds: DEFAULT_IN_FLIGHT_SECONDS,
         }
     }
@@ -186,6 +195,50 @@ impl GateConfig {
         })
     }
 
+    /// Every setting as a host checks its shape before the core reads it: per name its JSON
+    /// type (`boolean`, `integer`, `string`, `array`, `object`), its default when it has one,
+    /// its ceiling for a limit (`maximum`), whether it is one of [`Options::NAMES`] (`validation`:
+    /// what a bare validation takes), and the members of a grouped setting (`signature`,
+    /// `problem`) described the same way. Derived from the defaults themselves, so a host that
+    /// reads it (the Python package) never restates a name, a type or a default.
+    pub fn describe() -> Value {
+        let mut described = Map::new();
+        let defaults = serde_json::to_value(GateConfig::default()).unwrap_or(Value::Null);
+        for name in GateConfig::NAMES {
+            let mut entry = match name {
+                "signature" => group(&SignaturePolicy::default()),
+                "problem" => group(&ProblemShape::default()),
+                _ => match defaults.get(name) {
+                    Some(default) => setting(default),
+                    None => Map::new(),
+                },
+            };
+            // The settings absent by default: their type is what they hold when given.
+            if !entry.contains_key("type") {
+                let kind = match name {
+                    "allowed_events" => "array",
+                    _ => "object",
+                };
+                entry.insert(String::from("type"), Value::from(kind));
+            }
+            let ceiling = match name {
+                "max_bytes" => Some(crate::contract::options::MAX_BYTES_CEILING),
+                "max_depth" => Some(crate::contract::options::MAX_DEPTH_CEILING),
+                "max_findings" => Some(crate::contract::options::MAX_FINDINGS_CEILING),
+                _ => None,
+            };
+            if let Some(ceiling) = ceiling {
+                entry.insert(String::from("maximum"), Value::from(ceiling));
+            }
+            entry.insert(
+                String::from("validation"),
+                Value::from(Options::NAMES.contains(&name)),
+            );
+            described.insert(name.to_owned(), Value::Object(entry));
+        }
+        Value::Object(described)
+    }
+
     /// Reads a configuration from JSON text; blank text means every default.
     pub fn from_json(text: &[u8]) -> Result<GateConfig, GateError> {
         match configuration_members(text)? {
@@ -193,6 +246,37 @@ impl GateConfig {
             None => Ok(GateConfig::default()),
         }
     }
+}
+
+/// A setting's description from its default value: its JSON type and the default.
+fn setting(default: &Value) -> Map<String, Value> {
+    let kind = match default {
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "integer",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+        Value::Null => "null",
+    };
+    let mut entry = Map::new();
+    entry.insert(String::from("type"), Value::from(kind));
+    entry.insert(String::from("default"), default.clone());
+    entry
+}
+
+/// A grouped setting's description: an object whose members are described from `defaults`.
+fn group(defaults: &impl Serialize) -> Map<String, Value> {
+    let members = match serde_json::to_value(defaults) {
+        Ok(Value::Object(members)) => members
+            .iter()
+            .map(|(name, default)| (name.clone(), Value::Object(setting(default))))
+            .collect(),
+        _ => Map::new(),
+    };
+    let mut entry = Map::new();
+    entry.insert(String::from("type"), Value::from("object"));
+    entry.insert(String::from("members"), Value::Object(members));
+    entry
 }
 
 /// The members of a configuration given as JSON text, for every host that reads one from
@@ -342,7 +426,8 @@ pub enum Authenticity {
     NotChecked,
     /// Signatures are optional and the delivery carries none of the three headers.
     Unsigned,
-    /// The signature checked out and the request id is new.
+    /// The signature checked out (whether the request id was seen before is the delivery
+    /// memory's to say, after validation: [`Admission::conclude`]).
     Verified {
         /// The delivery's `Webhook-Request-Id`.
         request_id: String,
@@ -397,7 +482,7 @@ impl Authenticity {
 struct Signing {
     verifier: Verifier,
     required: bool,
-    on_replay: ReplayPolicy,
+    on_replay: DuplicatePolicy,
     lifetimes: Lifetimes,
 }
 
@@ -413,7 +498,7 @@ pub struct Admission {
     verdict: Verdict,
     max_bytes: u64,
     /// An authentic, valid delivery whose request id the memory has not been asked about yet.
-    pending: Option<ReplayPolicy>,
+    pending: Option<DuplicatePolicy>,
     /// The claim this delivery holds: settle it when the service has answered.
     ticket: Option<Ticket>,
     /// For a copy in flight: when to come back.
@@ -432,6 +517,7 @@ impl Admission {
             (Verdict::TooLarge, _, _) => Answer::too_large(self.max_bytes),
             (_, Authenticity::Refused(error), _) => Answer::signature_refused(error),
             (Verdict::Replayed, _, _) => Answer::replayed(),
+            (Verdict::StoreUnavailable, _, _) => Answer::store_unavailable(),
             (Verdict::Duplicate, _, _) => Answer::duplicate(self.event_name()),
             (Verdict::InFlight, _, _) => {
                 Answer::in_flight(self.event_name(), self.retry_after_seconds)
@@ -487,9 +573,9 @@ impl Admission {
             Claim::Delivered => {
                 self.authenticity = Authenticity::Replayed { request_id };
                 self.verdict = match policy {
-                    ReplayPolicy::Acknowledge => Verdict::Duplicate,
-                    ReplayPolicy::Reject => Verdict::Replayed,
-                    ReplayPolicy::Pass => Verdict::Valid,
+                    DuplicatePolicy::Acknowledge => Verdict::Duplicate,
+                    DuplicatePolicy::Reject => Verdict::Replayed,
+                    DuplicatePolicy::Pass => Verdict::Valid,
                 };
             }
         }
@@ -552,9 +638,15 @@ impl Gate {
         &self.validator
     }
 
-    /// The largest body accepted: hosts stop reading one byte past it.
+    /// The largest body accepted.
     pub fn max_bytes(&self) -> u64 {
         self.validator.options().max_bytes
+    }
+
+    /// How many bytes of a body a host reads at most: one past [`Gate::max_bytes`], enough to
+    /// know a body is too large without holding more of it.
+    pub fn read_limit(&self) -> u64 {
+        self.max_bytes().saturating_add(1)
     }
 
     /// Whether signatures are checked (hosts keep the signature headers only then).
@@ -637,6 +729,31 @@ impl Gate {
         Ok(())
     }
 
+    /// A pending claim whose shared store could not be asked (an error, no answer in time, a
+    /// reply that is not the protocol's), under `policy`: `Refuse` concludes the admission as
+    /// `store_unavailable` (503 with `Retry-After`; it holds no claim); `Process` claims it in
+    /// `memory`, the host's own. Either way the host counts and logs it
+    /// ([`StorePolicy::claim_failed_line`]).
+    pub fn store_unreachable<M: DeliveryMemory>(
+        &self,
+        admission: &mut Admission,
+        policy: StorePolicy,
+        now_unix_s: i64,
+        memory: &mut M,
+    ) -> Result<(), M::Error> {
+        if admission.pending.is_none() {
+            return Ok(());
+        }
+        match policy {
+            StorePolicy::Refuse => {
+                admission.pending = None;
+                admission.verdict = Verdict::StoreUnavailable;
+                Ok(())
+            }
+            StorePolicy::Process => self.claim(admission, now_unix_s, memory),
+        }
+    }
+
     /// Ends the claim a forwarded delivery holds, with the service's answer.
     pub fn settle<M: DeliveryMemory>(
         &self,
@@ -694,9 +811,10 @@ impl Gate {
             self.validator.validate(body)
         };
         admission.verdict = if !report.valid {
-            match report.errors.first() {
-                Some(first) if first.code == "body_too_large" => Verdict::TooLarge,
-                _ => Verdict::Invalid,
+            if refused_for_size(&report) {
+                Verdict::TooLarge
+            } else {
+                Verdict::Invalid
             }
         } else {
             let allowed = allowed.or(self.allowed.as_ref());
@@ -806,6 +924,43 @@ mod tests {
                 .starts_with(r#"overlay: events."book.verified".fields."/book_pk": would change"#),
             "{refused}"
         );
+    }
+
+    #[test]
+    fn the_description_names_every_setting_with_its_type_and_default() {
+        let described = GateConfig::describe();
+        let names: Vec<&str> = described
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut expected = GateConfig::NAMES.to_vec();
+        expected.sort_unstable();
+        assert_eq!(names, expected);
+        assert_eq!(described["max_bytes"]["type"], "integer");
+        assert_eq!(described["max_bytes"]["default"], 1024 * 1024);
+        assert_eq!(described["max_bytes"]["maximum"], 8 * 1024 * 1024);
+        assert_eq!(described["max_bytes"]["validation"], true);
+        assert_eq!(described["strict"]["type"], "boolean");
+        assert_eq!(described["overlay"]["type"], "object");
+        assert_eq!(described["allowed_events"]["type"], "array");
+        assert_eq!(described["normalize"]["validation"], false);
+        let signature = &described["signature"]["members"];
+        assert_eq!(signature["secrets"]["type"], "array");
+        assert_eq!(signature["tolerance_seconds"]["default"], 300);
+        assert_eq!(signature["on_replay"]["default"], "acknowledge");
+        assert_eq!(
+            described["problem"]["members"]["type_prefix"]["type"],
+            "string"
+        );
+        // Every member described is one the configuration reads, and no other.
+        let config = serde_json::json!({
+            "signature": signature.as_object().unwrap().iter()
+                .map(|(name, entry)| (name.clone(), entry["default"].clone()))
+                .collect::<Map<String, Value>>(),
+        });
+        assert!(GateConfig::from_json(config.to_string().as_bytes()).is_ok());
     }
 
     #[test]
