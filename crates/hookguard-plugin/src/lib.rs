@@ -72,6 +72,9 @@ pub struct Session {
     /// The surveyor with the configuration's overlay, made on the first `hookguard_observe`.
     surveyor: Option<hookguard::survey::Surveyor>,
     result: Vec<u8>,
+    /// Where the last result holds a problem document, `(offset, length)` within it: hosts
+    /// take the document's exact bytes from there instead of searching the text.
+    problem: Option<(usize, usize)>,
 }
 
 impl Default for Session {
@@ -90,6 +93,7 @@ impl Session {
             last_report: None,
             surveyor: None,
             result: Vec::new(),
+            problem: None,
         }
     }
 
@@ -154,10 +158,12 @@ impl Session {
             .map_err(|error| error.to_string());
         match built {
             Ok(gate) => {
+                // What a host needs of the configuration it applied: how much of a body to
+                // read (so no host computes it from a default of its own).
+                self.result = format!("{{\"read_limit\":{}}}", gate.read_limit()).into_bytes();
                 self.gate = Some(gate);
                 // A survey reads the schemas the configuration's overlay makes effective.
                 self.surveyor = None;
-                self.result.clear();
                 status::OK
             }
             Err(message) => self.error(status::BAD_OPTIONS, &message),
@@ -218,7 +224,7 @@ impl Session {
         let answer = hookguard::Answer::of_report(report, gate.max_bytes());
         let out = &mut self.result;
         out.clear();
-        write_answer(out, &answer, gate.problem_shape());
+        self.problem = write_answer(out, &answer, gate.problem_shape());
         out.push(b'}');
         if answer.verdict.passes() {
             status::OK
@@ -369,7 +375,7 @@ impl Session {
         // wrote them, byte for byte.
         let out = &mut self.result;
         out.clear();
-        write_answer(out, &answer, gate.problem_shape());
+        self.problem = write_answer(out, &answer, gate.problem_shape());
         let text = |value: &str| Value::from(value).to_string();
         if let Some(label) = admission.authenticity.label() {
             out.extend_from_slice(format!(",\"signature\":{}", text(label)).as_bytes());
@@ -441,7 +447,7 @@ impl Session {
                 status::OK
             }
             Some(answer) => {
-                write_answer(out, &answer, gate.problem_shape());
+                self.problem = write_answer(out, &answer, gate.problem_shape());
                 out.push(b'}');
                 status::INVALID
             }
@@ -450,7 +456,9 @@ impl Session {
 
     /// Ends the claim an admitted delivery holds (its `ticket`) with the service's answer. The
     /// request at `(address, len)` is JSON `{"now", "ticket": {"request_id", "token"},
-    /// "outcome": "delivered" | "failed"}`; the result is `{}`.
+    /// "outcome": "delivered" | "failed"}`, or `"status": N` instead of `outcome`: the HTTP
+    /// status the service answered, whose outcome the core decides (2xx delivered). The result
+    /// is `{"outcome"}`, the outcome recorded.
     pub fn settle(&mut self, address: usize, len: usize) -> i32 {
         let (gate, request) =
             match gate_and_input(&mut self.gate, &self.allocations, (address, len)) {
@@ -462,21 +470,58 @@ impl Session {
         struct SettleRequest {
             now: i64,
             ticket: Ticket,
-            outcome: Outcome,
+            #[serde(default)]
+            outcome: Option<Outcome>,
+            #[serde(default)]
+            status: Option<u16>,
         }
-        let Ok(SettleRequest {
-            now,
-            ticket,
-            outcome,
-        }) = serde_json::from_slice::<SettleRequest>(request)
-        else {
-            return self.error(
-                status::BAD_OPTIONS,
-                "settle: the request must be {\"now\", \"ticket\": {\"request_id\", \"token\"}, \"outcome\": \"delivered\" or \"failed\"}",
-            );
+        let outcome = match serde_json::from_slice::<SettleRequest>(request) {
+            Ok(SettleRequest {
+                now,
+                ticket,
+                outcome: Some(outcome),
+                status: None,
+            }) => (now, ticket, outcome),
+            Ok(SettleRequest {
+                now,
+                ticket,
+                outcome: None,
+                status: Some(status),
+            }) => (now, ticket, Outcome::of_status(status)),
+            _ => {
+                return self.error(
+                    status::BAD_OPTIONS,
+                    "settle: the request must be {\"now\", \"ticket\": {\"request_id\", \"token\"}, and \"outcome\": \"delivered\" or \"failed\", or the service's \"status\"}",
+                );
+            }
         };
+        let (now, ticket, outcome) = outcome;
         let Ok(()) = gate.settle(&ticket, outcome, now, &mut self.memory);
-        self.result = b"{}".to_vec();
+        self.result = format!("{{\"outcome\":\"{}\"}}", outcome.label()).into_bytes();
+        status::OK
+    }
+
+    /// Puts the description of every configuration setting into the result: its JSON type,
+    /// default, ceiling and members ([`GateConfig::describe`]), so a host checks a
+    /// configuration's shape in its own language without restating any of it.
+    pub fn options(&mut self) -> i32 {
+        self.result = GateConfig::describe().to_string().into_bytes();
+        status::OK
+    }
+
+    /// Puts the answer a receiver gives when the service's handler failed into the result:
+    /// `{"status", "problem", "headers"}`, as an admission's refusal is written (its problem's
+    /// place in the result slot).
+    pub fn handler_failed(&mut self) -> i32 {
+        let reply = hookguard::Reply::handler_failed();
+        let out = &mut self.result;
+        out.clear();
+        out.extend_from_slice(format!("{{\"status\":{},\"problem\":", reply.status).as_bytes());
+        self.problem = Some((out.len(), reply.body.len()));
+        out.extend_from_slice(&reply.body);
+        out.extend_from_slice(b",\"headers\":");
+        let _ = serde_json::to_writer(&mut *out, &reply.headers);
+        out.push(b'}');
         status::OK
     }
 
@@ -523,6 +568,18 @@ impl Session {
         &self.result
     }
 
+    /// Where the last result holds a problem document: `(offset, length)` within
+    /// [`Session::result`], or `None`.
+    pub fn problem(&self) -> Option<(usize, usize)> {
+        self.problem
+    }
+
+    /// Forgets the last result's problem place; the exports call it before every call, which
+    /// sets it anew.
+    pub fn begin_call(&mut self) {
+        self.problem = None;
+    }
+
     fn error(&mut self, code: i32, message: &str) -> i32 {
         self.result = serde_json::json!({ "error": message })
             .to_string()
@@ -532,24 +589,29 @@ impl Session {
 }
 
 /// Writes `{"verdict", "status"` and, for a refusal, `"problem"` (the core's document as it
-/// wrote it), leaving the object open for more members.
+/// wrote it), leaving the object open for more members. Returns where the problem document
+/// is in `out`, `(offset, length)`.
 fn write_answer(
     out: &mut Vec<u8>,
     answer: &hookguard::Answer<'_>,
     shape: &hookguard::ProblemShape,
-) {
+) -> Option<(usize, usize)> {
     let label = Value::from(answer.verdict.label()).to_string();
     out.extend_from_slice(
         format!("{{\"verdict\":{label},\"status\":{}", answer.status()).as_bytes(),
     );
+    let mut problem = None;
     if !answer.verdict.passes() {
         out.extend_from_slice(b",\"problem\":");
-        out.extend_from_slice(&answer.problem_json(shape));
+        let document = answer.problem_json(shape);
+        problem = Some((out.len(), document.len()));
+        out.extend_from_slice(&document);
         // What to send with it: its media type, and `retry-after` or the duplicate's mark.
         // Pairs of strings, written as `[[NAME, VALUE], ...]`: this cannot fail.
         out.extend_from_slice(b",\"headers\":");
         let _ = serde_json::to_writer(&mut *out, &answer.headers());
     }
+    problem
 }
 
 /// The gate (the defaults', until a configuration is applied) and the bytes at
@@ -622,19 +684,30 @@ pub mod exports {
         static SESSION: RefCell<Session> = RefCell::new(Session::new());
     }
 
-    /// Where the last result is, `[address, length]`, kept current after every call: a host
-    /// reads it from memory instead of making two more calls per delivery (each call costs a
-    /// host like Python's ctypes far more than the copy). Atomics only for a safe static:
-    /// wasm32 instances are single-threaded.
-    static RESULT_SLOT: [AtomicU32; 2] = [AtomicU32::new(0), AtomicU32::new(0)];
+    /// Where the last result is, `[address, length, problem offset, problem length]`, kept
+    /// current after every call: a host reads it from memory instead of making more calls per
+    /// delivery (each call costs a host like Python's ctypes far more than the copy), and takes
+    /// a refusal's problem document by its place (offset within the result; length 0 when the
+    /// result holds none). Atomics only for a safe static: wasm32 instances are
+    /// single-threaded.
+    static RESULT_SLOT: [AtomicU32; 4] = [
+        AtomicU32::new(0),
+        AtomicU32::new(0),
+        AtomicU32::new(0),
+        AtomicU32::new(0),
+    ];
 
     fn with<T>(call: impl FnOnce(&mut Session) -> T) -> T {
         SESSION.with(|session| {
             let mut session = session.borrow_mut();
+            session.begin_call();
             let answer = call(&mut session);
             let result = session.result();
             RESULT_SLOT[0].store(result.as_ptr() as u32, Ordering::Relaxed);
             RESULT_SLOT[1].store(result.len() as u32, Ordering::Relaxed);
+            let (offset, length) = session.problem().unwrap_or((0, 0));
+            RESULT_SLOT[2].store(offset as u32, Ordering::Relaxed);
+            RESULT_SLOT[3].store(length as u32, Ordering::Relaxed);
             answer
         })
     }
@@ -719,6 +792,18 @@ pub mod exports {
     #[unsafe(no_mangle)]
     pub extern "C" fn hookguard_answer() -> i32 {
         with(Session::answer)
+    }
+
+    /// See `docs/abi.md`.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hookguard_options() -> i32 {
+        with(Session::options)
+    }
+
+    /// See `docs/abi.md`.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hookguard_handler_failed() -> i32 {
+        with(Session::handler_failed)
     }
 
     /// See `docs/abi.md`.

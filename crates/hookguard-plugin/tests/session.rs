@@ -397,3 +397,137 @@ fn screen_refuses_from_the_request_line_with_the_recorded_answers() {
     assert_eq!(code, status::BAD_OPTIONS);
     assert!(result["error"].as_str().unwrap().starts_with("screen:"));
 }
+
+/// The problem document's bytes, taken by the place the session gives (as hosts read it from
+/// the result slot).
+fn problem_bytes(session: &Session) -> Option<Vec<u8>> {
+    let (offset, length) = session.problem()?;
+    Some(session.result()[offset..offset + length].to_vec())
+}
+
+#[test]
+fn a_refusals_problem_document_is_found_by_its_place_byte_for_byte() {
+    let answers: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/expected/answers.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let mut session = Session::new();
+    // A screen's refusal: the recorded document and header fields, Allow on a 405 included.
+    let request = br#"{"method": "GET", "content_type": "application/json"}"#;
+    let at = write(&mut session, request);
+    session.begin_call();
+    assert_eq!(session.screen(at, request.len()), status::INVALID);
+    let recorded = &answers["requests"]["method_not_allowed"];
+    assert_eq!(
+        problem_bytes(&session).unwrap(),
+        recorded["problem"].as_str().unwrap().as_bytes()
+    );
+    let answer: serde_json::Value = serde_json::from_slice(session.result()).unwrap();
+    assert_eq!(answer["headers"], recorded["headers"]);
+    // An admission's refusal, with a report after the document.
+    let body = br#"{"event_name": "book.verified", "book_pk": "1"}"#;
+    let request = br#"{"now": 0}"#;
+    let (at, body_at) = (write(&mut session, request), write(&mut session, body));
+    session.begin_call();
+    assert_eq!(
+        session.admit((at, request.len()), (body_at, body.len())),
+        status::INVALID
+    );
+    let document: serde_json::Value =
+        serde_json::from_slice(&problem_bytes(&session).unwrap()).unwrap();
+    assert_eq!(document["status"], 400);
+    // A valid delivery's result holds none; every call forgets the last place.
+    let body = br#"{"status":"VERIFICATION_COMPLETE","uploaded_doc_pk":0,"book_pk":0}"#;
+    let body_at = write(&mut session, body);
+    session.begin_call();
+    assert_eq!(
+        session.admit((at, request.len()), (body_at, body.len())),
+        status::OK
+    );
+    assert_eq!(session.problem(), None);
+}
+
+#[test]
+fn configure_says_how_much_of_a_body_to_read_and_options_describe_every_setting() {
+    let mut session = Session::new();
+    let config = br#"{"max_bytes": 100}"#;
+    let at = write(&mut session, config);
+    assert_eq!(session.configure(at, config.len()), status::OK);
+    assert_eq!(session.result(), br#"{"read_limit":101}"#);
+    assert_eq!(session.options(), status::OK);
+    let described: serde_json::Value = serde_json::from_slice(session.result()).unwrap();
+    assert_eq!(described, hookguard::GateConfig::describe());
+}
+
+#[test]
+fn the_handler_failed_answer_and_a_settle_by_the_services_status() {
+    let mut session = Session::new();
+    session.begin_call();
+    assert_eq!(session.handler_failed(), status::OK);
+    let reply = hookguard::Reply::handler_failed();
+    assert_eq!(problem_bytes(&session).unwrap(), reply.body);
+    let answer: serde_json::Value = serde_json::from_slice(session.result()).unwrap();
+    assert_eq!(answer["status"], 500);
+    assert_eq!(
+        answer["headers"],
+        serde_json::json!([["content-type", "application/problem+json"]])
+    );
+
+    let vectors: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/signatures/vectors.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let signed = &vectors["cases"][0];
+    assert_eq!(signed["name"], "signed");
+    let config =
+        serde_json::json!({"signature": {"secrets": [vectors["secrets"]["current"]]}}).to_string();
+    let at = write(&mut session, config.as_bytes());
+    assert_eq!(session.configure(at, config.len()), status::OK);
+    let now = vectors["now"].as_i64().unwrap();
+    let admit = |session: &mut Session| {
+        let fields: Vec<(&String, &serde_json::Value)> =
+            signed["headers"].as_object().unwrap().iter().collect();
+        let request = serde_json::json!({"now": now, "headers": fields}).to_string();
+        let body = signed["body"].as_str().unwrap().as_bytes();
+        let (at, body_at) = (write(session, request.as_bytes()), write(session, body));
+        let status = session.admit((at, request.len()), (body_at, body.len()));
+        let admission: serde_json::Value = serde_json::from_slice(session.result()).unwrap();
+        (status, admission)
+    };
+    // The service fails (503): the retry passes; it succeeds (204): a copy is acknowledged
+    // without passing. The core's outcome of each status decides.
+    for (status_code, outcome, copy) in [
+        (503, "failed", status::OK),
+        (204, "delivered", status::INVALID),
+    ] {
+        let (admitted, admission) = admit(&mut session);
+        assert_eq!(admitted, status::OK, "{admission}");
+        let settle =
+            serde_json::json!({"now": now, "ticket": admission["ticket"], "status": status_code})
+                .to_string();
+        let at = write(&mut session, settle.as_bytes());
+        assert_eq!(session.settle(at, settle.len()), status::OK);
+        assert_eq!(
+            session.result(),
+            format!(r#"{{"outcome":"{outcome}"}}"#).as_bytes()
+        );
+        if copy == status::INVALID {
+            let (copied, admission) = admit(&mut session);
+            assert_eq!(
+                (copied, &admission["verdict"]),
+                (copy, &serde_json::json!("duplicate"))
+            );
+        }
+    }
+    let both = br#"{"now": 0, "ticket": {"request_id": "r", "token": 1}, "outcome": "failed", "status": 200}"#;
+    let at = write(&mut session, both);
+    assert_eq!(session.settle(at, both.len()), status::BAD_OPTIONS);
+}
