@@ -10,7 +10,7 @@
 // Nothing about what is refused, or how, is decided here: this file only moves bytes between
 // Node's request and the Gate, and the Gate's answer back to the response.
 import { Gate } from 'hookguard';
-import { answerResponse, settleQuietly } from 'hookguard/fetch';
+import { settleDelivery } from 'hookguard/fetch';
 import { SharedGate } from 'hookguard/shared';
 
 /**
@@ -19,25 +19,24 @@ import { SharedGate } from 'hookguard/shared';
  * the body is not read, and the connection cannot carry another request after it.
  */
 function send(req, res, answer) {
-  // The headers as the Fetch handler answers them (hookguard/fetch), on Node's response.
-  const headers = Object.fromEntries(answerResponse(answer).headers);
-  headers['content-length'] = Buffer.byteLength(answer.problem);
+  // The core's headers, as they are; the length of the document sent with them.
+  const headers = { ...answer.headers, 'content-length': Buffer.byteLength(answer.problem) };
   if (!req.complete) headers.connection = 'close';
   res.writeHead(answer.status, headers);
   res.end(answer.problem);
 }
 
-/** Reads the body, stopping one byte past the limit (a sender cannot make us buffer more). */
-function readBody(req, limit) {
+/** Reads at most `readLimit` bytes of the body (the Gate's: a sender cannot make us buffer more). */
+function readBody(req, readLimit) {
   return new Promise((resolve, reject) => {
     const chunks = [];
     let size = 0;
     req.on('data', (chunk) => {
       chunks.push(chunk);
       size += chunk.length;
-      if (size > limit) {
+      if (size >= readLimit) {
         req.pause();
-        resolve(Buffer.concat(chunks).subarray(0, limit + 1));
+        resolve(Buffer.concat(chunks).subarray(0, readLimit));
       }
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
@@ -57,11 +56,11 @@ function settleOnResponse(gate, admission, req, res, now, byResponse) {
     if (settled) return;
     settled = true;
     // A store failure is counted and logged by the SharedGate, as in the Fetch handler.
-    await settleQuietly(gate, admission, outcome, now);
+    await settleDelivery(gate, admission, outcome, now);
   };
   settlers.set(req, settle);
   if (!byResponse) return;
-  res.on('finish', () => settle(res.statusCode >= 200 && res.statusCode < 300 ? 'delivered' : 'failed'));
+  res.on('finish', () => settle(res.statusCode));
   res.on('close', () => settle('failed'));
 }
 
@@ -90,29 +89,24 @@ export function hookguardMiddleware({ config = {}, now, settleByResponse = true,
   const own = new Gate({ ...config, normalize: true });
   // With a shared memory, request ids are claimed in it (one store for every replica).
   const gate = memory ? new SharedGate(own, memory, store) : own;
-  return async (req, res, next) => {
+  const middleware = async (req, res, next) => {
     const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
     const screened = gate.screen(req.method, req.headers['content-type'], declared);
     if (screened) return send(req, res, screened);
     // Behind express.raw() the body is already read, as bytes; any other parser has already
     // lost what hookguard checks, so mount this before it.
-    const body = Buffer.isBuffer(req.body) ? req.body : await readBody(req, gate.maxBytes);
+    const body = Buffer.isBuffer(req.body) ? req.body : await readBody(req, gate.readLimit);
     // headersDistinct keeps a repeated header's every value, for the Gate to refuse.
     const admission = await gate.admit(req.headersDistinct ?? req.headers, body, now?.());
     if (!admission.passes) return send(req, res, admission);
     settleOnResponse(gate, admission, req, res, now, settleByResponse);
-    req.hookguard = { ...admission.result, signature: admission.signature, requestId: admission.requestId };
+    req.hookguard = admission.delivery;
     return next();
   };
+  // The Gate, for the answers a receiver sends itself (a failed handler's).
+  middleware.gate = gate;
+  return middleware;
 }
-
-/** The answer when the handler failed: the service's own, so the sender retries. */
-const HANDLER_FAILED = JSON.stringify({
-  type: 'about:blank',
-  title: 'Internal Server Error',
-  status: 500,
-  detail: 'the delivery was not handled; send it again',
-});
 
 /**
  * A request listener for `http.createServer`: deliveries to `path` are checked; valid ones are
@@ -138,8 +132,7 @@ export function createReceiver({ onEvent, path = '/webhooks/ocrolus', config = {
         // Logged without the payload: only the event and the error's own message.
         await settlers.get(req)?.('failed');
         log.error(`handler failed for ${req.hookguard.eventName ?? 'test delivery'}: ${error?.message ?? error}`);
-        res.writeHead(500, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(HANDLER_FAILED) });
-        return res.end(HANDLER_FAILED);
+        return send(req, res, check.gate.handlerFailed());
       }
       // Handled: delivered, even if the sender went away before the 200 reached it (its
       // retry is then acknowledged, not handled twice).
@@ -149,7 +142,9 @@ export function createReceiver({ onEvent, path = '/webhooks/ocrolus', config = {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);
     }).catch((error) => {
-      settlers.get(req)?.('failed')?.catch(() => {});
+      // The receiver itself failed: the delivery is settled failed (the sender retries), and
+      // anything settling throws is logged too, never dropped.
+      settlers.get(req)?.('failed')?.catch((settleError) => log.error(`receiver could not settle: ${settleError.message}`));
       log.error(`receiver failed: ${error.message}`);
       if (!res.headersSent) send(req, res, unchecked);
     });

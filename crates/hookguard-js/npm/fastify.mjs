@@ -6,21 +6,21 @@
 //
 // Register it in the context that holds your webhook routes: it reads their bodies itself
 // (at most `maxBytes + 1` bytes, never parsed before the Gate has seen the bytes).
-import { answerResponse, settleQuietly } from './fetch.mjs';
+import { answerResponse, settleDelivery } from './fetch.mjs';
 
-/** Reads a Node stream, stopping one byte past `limit` (the rest is not read). */
-function readStream(stream, limit) {
+/** Reads a Node stream, at most `readLimit` bytes (a Gate's `readLimit`; the rest is not read). */
+function readStream(stream, readLimit) {
   return new Promise((resolve, reject) => {
     const chunks = [];
     let size = 0;
     const finish = () => {
       stream.off('data', take);
-      resolve(Buffer.concat(chunks).subarray(0, limit + 1));
+      resolve(Buffer.concat(chunks).subarray(0, readLimit));
     };
     const take = (chunk) => {
       chunks.push(chunk);
       size += chunk.length;
-      if (size > limit) {
+      if (size >= readLimit) {
         stream.pause();
         finish();
       }
@@ -56,7 +56,7 @@ export async function hookguardFastify(fastify, { gate, now } = {}) {
   // Every body as raw bytes, whatever its declared type: the Gate decides about the type.
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', (request, payload, done) => {
-    readStream(payload, gate.maxBytes).then((body) => done(null, body), done);
+    readStream(payload, gate.readLimit).then((body) => done(null, body), done);
   });
   fastify.addHook('onRequest', async (request, reply) => {
     const length = request.headers['content-length'];
@@ -69,21 +69,21 @@ export async function hookguardFastify(fastify, { gate, now } = {}) {
     const admission = await gate.admit(request.raw.headersDistinct ?? request.headers, body, now?.());
     if (!admission.passes) return sendAnswer(reply, admission);
     admissions.set(request, admission);
-    request.hookguard = { ...admission.result, signature: admission.signature, requestId: admission.requestId };
+    request.hookguard = admission.delivery;
   });
   // Before the answer leaves, so that a copy sent after it is acknowledged.
   fastify.addHook('onSend', async (request, reply) => {
     const admission = admissions.get(request);
     if (!admission) return;
     admissions.delete(request);
-    await settleQuietly(gate, admission, reply.statusCode >= 200 && reply.statusCode < 300 ? 'delivered' : 'failed', now);
+    await settleDelivery(gate, admission, reply.statusCode, now);
   });
   // A request whose client went away before any answer: the sender retries.
   fastify.addHook('onRequestAbort', async (request) => {
     const admission = admissions.get(request);
     if (!admission) return;
     admissions.delete(request);
-    await settleQuietly(gate, admission, 'failed', now);
+    await settleDelivery(gate, admission, 'failed', now);
   });
 }
 

@@ -33,7 +33,7 @@ export function fetchHandler(
   options?: FetchHandlerOptions,
 ): (request: Request) => Promise<Response>;
 
-/** Reads at most `limit + 1` bytes of a request's body from its stream. */
+/** Reads at most `limit + 1` bytes of a request's body from its stream (`limit`: a Gate's `maxBytes`). */
 export function readBody(request: Request, limit: number): Promise<Uint8Array>;
 
 /** A Gate answer (a refusal, or a copy acknowledged) as a `Response`, its bytes as they are. */
@@ -46,5 +46,12 @@ export function admitRequest(
   now?: () => number,
 ): Promise<{ response: Response; admission?: undefined; delivery?: undefined } | { response?: undefined; admission: Admission; delivery: Delivery }>;
 
-/** Settles a claim without throwing (a SharedGate counts and logs a store failure). */
-export function settleQuietly(gate: Gate | SharedGate, admission: Admission, outcome: 'delivered' | 'failed', now?: () => number): Promise<void>;
+/**
+ * Settles an admitted delivery: `'delivered'`, `'failed'`, or the status your service answered.
+ * A SharedGate counts and logs a store failure instead of throwing; anything thrown is a mistake
+ * in the calling code and is not hidden.
+ */
+export function settleDelivery(gate: Gate | SharedGate, admission: Admission, outcome: 'delivered' | 'failed' | number, now?: () => number): Promise<void>;
+
+/** @deprecated The former name of {@link settleDelivery}. */
+export const settleQuietly: typeof settleDelivery;

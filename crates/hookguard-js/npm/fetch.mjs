@@ -11,16 +11,16 @@
 // once initialized, or a `SharedGate` from `hookguard/shared`) you made.
 
 /**
- * Reads a request's body from its stream, stopping one byte past `limit`: a sender cannot make
- * the receiver buffer more than the Gate would accept. What is left of a longer body is not
- * read (the stream is cancelled).
+ * Reads a request's body from its stream, at most `readLimit` bytes (a Gate's `readLimit`, one
+ * past the largest body it accepts): a sender cannot make the receiver buffer more than the
+ * Gate needs to see. What is left of a longer body is not read (the stream is cancelled).
  */
-export async function readBody(request, limit) {
+async function readAtMost(request, readLimit) {
   // A declared length within the limit bounds the body already (the server reads no more than
   // it declares): read it whole, by the runtime's own fast path.
   const declared = request.headers.get('content-length');
-  if (declared !== null && /^\d+$/.test(declared) && Number(declared) <= limit) {
-    return new Uint8Array(await request.arrayBuffer()).subarray(0, limit + 1);
+  if (declared !== null && /^\d+$/.test(declared) && Number(declared) < readLimit) {
+    return new Uint8Array(await request.arrayBuffer()).subarray(0, readLimit);
   }
   if (request.body === null) return new Uint8Array(0);
   const reader = request.body.getReader();
@@ -32,12 +32,12 @@ export async function readBody(request, limit) {
     const chunk = value instanceof Uint8Array ? value : new Uint8Array(value);
     chunks.push(chunk);
     size += chunk.byteLength;
-    if (size > limit) {
+    if (size >= readLimit) {
       reader.cancel().catch(() => {});
       break;
     }
   }
-  const body = new Uint8Array(Math.min(size, limit + 1));
+  const body = new Uint8Array(Math.min(size, readLimit));
   let at = 0;
   for (const chunk of chunks) {
     const part = chunk.subarray(0, body.byteLength - at);
@@ -48,25 +48,20 @@ export async function readBody(request, limit) {
   return body;
 }
 
-/** A Gate answer as a `Response`: its status, headers and problem document, as they are. */
-export function answerResponse(answer) {
-  const headers = new Headers(answer.headers ?? {});
-  if (answer.verdict === 'method_not_allowed') headers.set('allow', 'POST');
-  return new Response(answer.problem ?? null, { status: answer.status, headers });
+/** Reads a request's body, stopping one byte past `limit` (a Gate's `maxBytes`). */
+export function readBody(request, limit) {
+  return readAtMost(request, limit + 1);
 }
 
-/** The answer when the handler failed: the service's own, so that the sender retries. */
-const HANDLER_FAILED = JSON.stringify({
-  type: 'about:blank',
-  title: 'Internal Server Error',
-  status: 500,
-  detail: 'the delivery was not handled; send it again',
-});
+/** A Gate answer as a `Response`: its status, headers and problem document, as the core wrote them. */
+export function answerResponse(answer) {
+  return new Response(answer.problem ?? null, { status: answer.status, headers: answer.headers ?? {} });
+}
 
 /**
- * Screens, reads at most `gate.maxBytes + 1` bytes, admits. Returns `{ response }` for a
- * refusal (or a copy acknowledged), else `{ admission, delivery }`: `delivery` is the
- * validation result with `signature` and `requestId`.
+ * Screens, reads at most `gate.readLimit` bytes, admits. Returns `{ response }` for a refusal
+ * (or a copy acknowledged), else `{ admission, delivery }`: `delivery` is the validation result
+ * with `signature` and `requestId`, as the Gate made it.
  */
 export async function admitRequest(gate, request, now) {
   const length = request.headers.get('content-length');
@@ -76,24 +71,24 @@ export async function admitRequest(gate, request, now) {
     length === null ? undefined : Number(length),
   );
   if (screened) return { response: answerResponse(screened) };
-  const body = await readBody(request, gate.maxBytes);
+  const body = await readAtMost(request, gate.readLimit);
   const admission = await gate.admit(request.headers, body, now?.());
   if (!admission.passes) return { response: answerResponse(admission) };
-  const delivery = { ...admission.result, signature: admission.signature, requestId: admission.requestId };
-  return { admission, delivery };
+  return { admission, delivery: admission.delivery };
 }
 
 /**
- * Settles a claim, never throwing: a `SharedGate` counts and logs a store that fails (without
- * ids), and the response is sent either way.
+ * Settles an admitted delivery with how your service took it: `'delivered'`, `'failed'`, or
+ * the HTTP status it answered (the Gate decides: 2xx delivered). A `SharedGate` never throws
+ * for its store (it counts and logs the failure; the claim lapses by itself), so what throws
+ * here is a mistake in the calling code, and it is not hidden.
  */
-export async function settleQuietly(gate, admission, outcome, now) {
-  try {
-    await gate.settle(admission, outcome, now?.());
-  } catch {
-    // Counted and logged by the SharedGate; the in-process Gate does not throw here.
-  }
+export async function settleDelivery(gate, admission, outcome, now) {
+  await gate.settle(admission, outcome, now?.());
 }
+
+/** @deprecated The former name of {@link settleDelivery}, which no longer hides what it throws. */
+export const settleQuietly = settleDelivery;
 
 /**
  * A Fetch-API handler, `(request) => Promise<Response>`. Refused deliveries get the Gate's
@@ -119,10 +114,10 @@ export function fetchHandler(gate, onDelivery, { now, log = console } = {}) {
     try {
       answer = await onDelivery(delivery.normalized, delivery, request);
     } catch (error) {
-      await settleQuietly(gate, admission, 'failed', now);
+      await settleDelivery(gate, admission, 'failed', now);
       // Only the event's name and the error's own message: never the payload.
       log.error(`handler failed for ${delivery.eventName ?? 'test delivery'}: ${error?.message ?? error}`);
-      return new Response(HANDLER_FAILED, { status: 500, headers: { 'content-type': 'application/problem+json' } });
+      return answerResponse(gate.handlerFailed());
     }
     if (!(answer instanceof Response)) {
       answer = new Response(JSON.stringify({ received: true, eventName: delivery.eventName ?? null }), {
@@ -131,7 +126,7 @@ export function fetchHandler(gate, onDelivery, { now, log = console } = {}) {
       });
     }
     // Recorded before the answer leaves, so that a copy sent after it is acknowledged.
-    await settleQuietly(gate, admission, answer.ok ? 'delivered' : 'failed', now);
+    await settleDelivery(gate, admission, answer.status, now);
     return answer;
   };
 }

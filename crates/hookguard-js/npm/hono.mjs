@@ -3,7 +3,7 @@
 // and `requestId`) and your route runs. The delivery is settled by what your route answers:
 // `delivered` for a 2xx, `failed` for anything else or an error, so the sender's retry is
 // checked as a new delivery. The same code as `hookguard/fetch`.
-import { admitRequest, settleQuietly } from './fetch.mjs';
+import { admitRequest, settleDelivery } from './fetch.mjs';
 
 /**
  * `app.post('/webhooks/ocrolus', hookguard(gate), (c) => ...)`. `gate`: a Gate (made with
@@ -17,13 +17,14 @@ export function hookguard(gate, { now } = {}) {
     const { response, admission, delivery } = await admitRequest(gate, c.req.raw, now);
     if (response) return response;
     c.set('hookguard', delivery);
-    let handled = false;
+    let outcome = 'failed';
     try {
       await next();
-      // Hono turns a route's error into c.error and a 500 response.
-      handled = !c.error && c.res.status >= 200 && c.res.status < 300;
+      // Hono turns a route's error into c.error and a 500 response; otherwise the route's
+      // status says, by the Gate's rule.
+      outcome = c.error ? 'failed' : c.res.status;
     } finally {
-      await settleQuietly(gate, admission, handled ? 'delivered' : 'failed', now);
+      await settleDelivery(gate, admission, outcome, now);
     }
   };
 }

@@ -223,7 +223,7 @@ export interface Answer {
   verdict:
     | 'valid' | 'invalid' | 'event_not_allowed' | 'too_large' | 'unsupported_media_type'
     | 'method_not_allowed' | 'internal_error' | 'unchecked' | 'signature_invalid' | 'replayed'
-    | 'duplicate' | 'in_flight' | 'store_unavailable';
+    | 'duplicate' | 'in_flight' | 'store_unavailable' | 'handler_failed';
   /** Whether the delivery may go on to your handler. */
   passes: boolean;
   /**
@@ -232,7 +232,10 @@ export interface Answer {
    * Absent when it passes.
    */
   problem?: string;
-  /** The headers to send with `problem`: `content-type`, and `retry-after` or `x-hookguard-duplicate`. */
+  /**
+   * The headers to send with `problem`, exactly these: `content-type`, and `allow` on a 405,
+   * `retry-after` or `x-hookguard-duplicate`.
+   */
   headers?: Record<string, string>;
 }
 
@@ -246,9 +249,28 @@ export interface Admission extends Answer {
   requestId?: string;
   /** Present when this delivery holds the claim on its request id: settle it with {@link Gate.settle}. */
   claimToken?: number;
+  /**
+   * When it passes: what a handler is given, the validation result with `signature` and
+   * `requestId`.
+   */
+  delivery?: ValidationResult & { signature?: Admission['signature']; requestId?: string };
   /** From {@link Gate.examine}: the request id your memory must claim before {@link Gate.conclude}. */
-  pendingClaim?: { requestId: string; inFlightSeconds: number; deliveredSeconds: number };
+  pendingClaim?: PendingClaim;
 }
+
+/** A claim to ask a memory for; `waiting` identifies the examined admission in its Gate. */
+export interface PendingClaim {
+  requestId: string;
+  inFlightSeconds: number;
+  deliveredSeconds: number;
+  waiting: number;
+}
+
+/** What a memory answers to a claim on a request id. */
+export type Claim =
+  | { state: 'taken'; token: number }
+  | { state: 'in_flight'; lapsesInSeconds: number }
+  | { state: 'delivered' };
 
 /**
  * What every hookguard host puts in front of a service: method and content type, size,
@@ -257,8 +279,10 @@ export interface Admission extends Answer {
  */
 export class Gate {
   constructor(config?: GateConfig);
-  /** The largest body accepted: read at most one byte more. */
+  /** The largest body accepted. */
   readonly maxBytes: number;
+  /** How many bytes of a body to read at most: `maxBytes + 1`, enough to know it is too large. */
+  readonly readLimit: number;
   /** A refusal from the request line and headers alone, or undefined to read the body. */
   screen(method: string, contentType?: string, contentLength?: number): Answer | undefined;
   /**
@@ -270,21 +294,29 @@ export class Gate {
   /**
    * Ends an admission's claim with how your service took the delivery: `'delivered'` once it
    * handled it (copies are acknowledged from then on), `'failed'` when it did not (the
-   * sender's retry is checked as a new delivery). Does nothing for an admission without a claim.
+   * sender's retry is checked as a new delivery), or the HTTP status your service answered
+   * (2xx delivered). Does nothing for an admission without a claim.
    */
-  settle(admission: Admission, outcome: 'delivered' | 'failed', now?: number): void;
+  settle(admission: Admission, outcome: 'delivered' | 'failed' | number, now?: number): void;
+  /** The outcome of a delivery your service answered with `status`: 2xx `'delivered'`, else `'failed'`. */
+  outcomeOf(status: number): 'delivered' | 'failed';
+  /** The answer when your handler failed (500 with a problem document, so the sender retries). */
+  handlerFailed(): Answer;
   /**
    * `admit` without asking any memory, for a memory of your own (`hookguard/shared` does this
-   * with Redis): an authentic valid delivery comes back with `pendingClaim`.
+   * with Redis): an authentic valid delivery comes back with `pendingClaim`, and waits in this
+   * Gate for {@link Gate.conclude} or {@link Gate.storeUnreachable}.
    */
   examine(headers: HeadersLike, body: Body, now?: number): Admission;
-  /** The conclusion once your memory answered the claim (the same arguments as `examine`). */
-  conclude(
-    headers: HeadersLike,
-    body: Body,
-    now: number | undefined,
-    claim: { state: 'taken'; token: number } | { state: 'in_flight'; lapsesInSeconds: number } | { state: 'delivered' },
-  ): Admission;
+  /** Finishes an examined admission with your memory's answer (the body is not checked again). */
+  conclude(examined: Admission, claim: Claim): Admission;
+  /** @deprecated Checks the body again: pass the examined admission instead. */
+  conclude(headers: HeadersLike, body: Body, now: number | undefined, claim: Claim): Admission;
+  /**
+   * Finishes an examined admission whose memory could not be asked: `'refuse'` answers 503
+   * `store_unavailable` with `retry-after`; `'process'` claims the id in this Gate's memory.
+   */
+  storeUnreachable(examined: Admission, policy: 'refuse' | 'process', now?: number): Admission;
   /** The answer when a memory shared by replicas cannot be reached (503, `retry-after`). */
   storeUnavailable(): Answer;
   /** The answer when no conclusion could be reached (500). */
@@ -292,6 +324,17 @@ export class Gate {
   /** Releases the gate's memory in the module. */
   free(): void;
 }
+
+/** The shared store's protocol (the core's, every host's): used by `hookguard/shared`. */
+export function storeKeyPrefix(): string;
+/** The Redis command that claims `pending.requestId` for the claim `token` identifies. */
+export function storeClaimCommand(prefix: string, pending: Omit<PendingClaim, 'waiting'>, token: number): string[];
+/** The Redis command that ends the claim `token` holds with `outcome`. */
+export function storeSettleCommand(prefix: string, pending: Omit<PendingClaim, 'waiting'>, token: number, outcome: 'delivered' | 'failed' | number): string[];
+/** What a reply to a claim command means; undefined for a reply that is not the protocol's. */
+export function storeClaimOfReply(reply: unknown, token: number): Claim | undefined;
+/** The line to log when the store failed (never with an id or a value). */
+export function storeFailureLine(step: 'claim' | 'settle', reason: string, policy?: 'refuse' | 'process'): string;
 
 /** Where Ocrolus lists an event name. */
 export type Listing = 'organization' | 'account' | 'legacy' | 'open_api_only';

@@ -5,4 +5,5 @@ import { initSync } from './web/hookguard_js.js';
 
 initSync({ module: readFileSync(new URL('./web/hookguard_js_bg.wasm', import.meta.url)) });
 
-export { validate, normalize, verify, Gate, events, schema, version } from './web/hookguard_js.js';
+export { validate, normalize, verify, Gate, events, schema, version,
+  storeKeyPrefix, storeClaimCommand, storeSettleCommand, storeClaimOfReply, storeFailureLine } from './web/hookguard_js.js';

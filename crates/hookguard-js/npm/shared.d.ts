@@ -1,17 +1,6 @@
-import type { Admission, Answer, Body, Gate, HeadersLike } from './index.js';
+import type { Admission, Answer, Body, Claim, Gate, HeadersLike, PendingClaim } from './index.js';
 
-/** What a memory answers to a claim on a request id. */
-export type Claim =
-  | { state: 'taken'; token: number }
-  | { state: 'in_flight'; lapsesInSeconds: number }
-  | { state: 'delivered' };
-
-/** A claim to ask a memory for: `Admission.pendingClaim`. */
-export interface PendingClaim {
-  requestId: string;
-  inFlightSeconds: number;
-  deliveredSeconds: number;
-}
+export type { Claim, PendingClaim };
 
 /** Where request ids are kept for a fleet: claim atomically, settle by token. */
 export interface DeliveryMemory {
@@ -39,10 +28,13 @@ export interface SharedGateOptions {
 export class SharedGate {
   constructor(gate: Gate, memory: DeliveryMemory, options?: SharedGateOptions);
   readonly maxBytes: number;
+  readonly readLimit: number;
   /** Store calls that failed or timed out; deliveries refused for it; claimed in the process instead. */
   readonly stats: { storeErrors: number; refused: number; inProcess: number };
   screen(method: string, contentType?: string, contentLength?: number): Answer | undefined;
   admit(headers: HeadersLike, body: Body, now?: number): Promise<Admission>;
-  settle(admission: Admission, outcome: 'delivered' | 'failed', now?: number): Promise<void>;
+  settle(admission: Admission, outcome: 'delivered' | 'failed' | number, now?: number): Promise<void>;
+  outcomeOf(status: number): 'delivered' | 'failed';
+  handlerFailed(): Answer;
   notChecked(): Answer;
 }

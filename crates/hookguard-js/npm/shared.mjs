@@ -1,4 +1,6 @@
-// ESM entry of `hookguard/shared` (Node): the same classes as the CommonJS file.
-import shared from './shared.cjs';
+// ESM entry of `hookguard/shared`: the same classes as the CommonJS file, over the module the
+// ESM entry (`hookguard`) already instantiated.
+import classes from './shared-classes.cjs';
+import * as hookguard from './index.mjs';
 
-export const { RedisMemory, SharedGate } = shared;
+export const { RedisMemory, SharedGate } = classes.define(hookguard);

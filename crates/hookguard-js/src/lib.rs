@@ -425,6 +425,14 @@ export function hookguardEncodeBody(memory, text, at, capacity) {
 }
 
 /**
+ * The record a handler is given for an admitted delivery: the validation result with what the
+ * Gate found of its signature (`signature`, `requestId`).
+ */
+export function hookguardDelivery(result, signature, requestId) {
+  return { ...result, signature, requestId };
+}
+
+/**
  * Builds the object `validate` and `normalize` return, in one call from WebAssembly: strings
  * known to the catalog arrive as JavaScript strings made once, findings (rare in real traffic)
  * as one JSON text, and the normalized payload is parsed only when `normalized` is read.
@@ -481,6 +489,9 @@ extern "C" {
         memory: &JsValue,
         at: u32,
     ) -> JsValue;
+
+    #[wasm_bindgen(js_name = hookguardDelivery)]
+    fn delivery_object(result: &JsValue, signature: &JsValue, request_id: &JsValue) -> JsValue;
 
     #[wasm_bindgen(js_name = hookguardResult)]
     fn result_object(
@@ -910,17 +921,55 @@ pub fn verify(headers: &JsValue, body: &JsValue, options: &JsValue) -> Result<Js
     to_js(&verdict)
 }
 
-/// The gate every hookguard host puts in front of a service, for a Node receiver: the same
-/// configuration (in JavaScript's spelling), the same conclusions, and the same problem
-/// documents, byte for byte, as the gateway filter. It remembers the request ids of authentic
-/// deliveries for replay detection: in this process only (a replay sent to another process or
-/// replica is not seen; dedupe on `requestId` in your own store for that).
+/// The gate every hookguard host puts in front of a service, for a JavaScript receiver: the
+/// same configuration (in JavaScript's spelling), the same conclusions, and the same answers
+/// (status, headers and problem documents), byte for byte, as the gateway filter. It claims the
+/// request ids of authentic deliveries in this process's memory (`admit`); for replicas sharing
+/// one store, `examine` leaves the claim to ask the store for (`hookguard/shared` does, with the
+/// core's commands), and `conclude` finishes the same admission with its reply.
 #[wasm_bindgen(js_name = Gate, skip_typescript)]
 pub struct JsGate {
     gate: hookguard::Gate,
     /// Borrowed only while the gate concludes, never across a call into JavaScript: an
     /// exception thrown by the caller's objects cannot leave it taken.
     memory: RefCell<hookguard::gate::InProcessMemory>,
+    /// Admissions `examine` left waiting for a store's claim, until `conclude` finishes them.
+    waiting: RefCell<Waiting>,
+}
+
+/// Admissions waiting for a shared store's claim, by the number their `pendingClaim` carries.
+/// A store call is bounded by the caller's timeout, so few wait at once; past
+/// [`Waiting::CAPACITY`] the oldest is dropped (its `conclude` then answers 500, and the
+/// sender retries: nothing is lost). Each is kept without its normalized payload (the
+/// JavaScript result already holds it).
+#[derive(Default)]
+struct Waiting {
+    next: u32,
+    admissions: std::collections::VecDeque<(u32, hookguard::Admission)>,
+}
+
+impl Waiting {
+    const CAPACITY: usize = 1024;
+
+    fn keep(&mut self, mut admission: hookguard::Admission) -> u32 {
+        if let Some(report) = admission.report.as_mut() {
+            report.normalized = None;
+        }
+        if self.admissions.len() >= Waiting::CAPACITY {
+            self.admissions.pop_front();
+        }
+        self.next = self.next.wrapping_add(1);
+        self.admissions.push_back((self.next, admission));
+        self.next
+    }
+
+    fn take(&mut self, number: u32) -> Option<hookguard::Admission> {
+        let at = self
+            .admissions
+            .iter()
+            .position(|(kept, _)| *kept == number)?;
+        self.admissions.remove(at).map(|(_, admission)| admission)
+    }
 }
 
 /// Which memory a conclusion asks.
@@ -962,6 +1011,191 @@ fn read_claim(claim: &JsValue) -> Result<hookguard::gate::Claim, JsValue> {
     }
 }
 
+/// Header fields as a plain object (names are the core's, lower case and distinct).
+fn headers_object(fields: &[(&'static str, String)]) -> js_sys::Object {
+    let headers = js_sys::Object::new();
+    for (name, value) in fields {
+        // Setting a property on a fresh plain object does not fail.
+        let _ = js_sys::Reflect::set(
+            &headers,
+            &JsValue::from_str(name),
+            &JsValue::from_str(value),
+        );
+    }
+    headers
+}
+
+/// A status argument: a whole number from 100 to 999, whose outcome the core decides.
+fn status_outcome(status: &JsValue) -> Result<hookguard::gate::Outcome, JsValue> {
+    whole_number(status)
+        .and_then(|status| u16::try_from(status).ok())
+        .filter(|status| (100..1000).contains(status))
+        .map(hookguard::gate::Outcome::of_status)
+        .ok_or_else(|| type_error("status must be an HTTP status code (a whole number, 100-999)"))
+}
+
+/// A settle's outcome: `'delivered'`, `'failed'`, or the status the service answered with.
+fn outcome_argument(outcome: &JsValue) -> Result<hookguard::gate::Outcome, JsValue> {
+    match outcome.as_string().as_deref() {
+        Some("delivered") => Ok(hookguard::gate::Outcome::Delivered),
+        Some("failed") => Ok(hookguard::gate::Outcome::Failed),
+        Some(_) => Err(type_error(
+            "outcome must be 'delivered', 'failed' or the HTTP status your service answered",
+        )),
+        None => status_outcome(outcome).map_err(|_| {
+            type_error(
+                "outcome must be 'delivered', 'failed' or the HTTP status your service answered",
+            )
+        }),
+    }
+}
+
+/// A store policy as JavaScript names it (`'refuse'`, `'process'`).
+fn store_policy(policy: &JsValue) -> Result<hookguard::store::StorePolicy, JsValue> {
+    policy
+        .as_string()
+        .as_deref()
+        .and_then(hookguard::store::StorePolicy::of_label)
+        .ok_or_else(|| type_error("policy must be 'refuse' or 'process'"))
+}
+
+/// A pending claim's members the store protocol needs (`examine`'s `pendingClaim`).
+fn pending_members(pending: &JsValue) -> Result<(String, hookguard::gate::Lifetimes), JsValue> {
+    const SHAPE: &str =
+        "pending must be a pendingClaim: { requestId, inFlightSeconds, deliveredSeconds }";
+    if !pending.is_object() {
+        return Err(type_error(SHAPE));
+    }
+    let member = |name: &str| js_sys::Reflect::get(pending, &JsValue::from_str(name));
+    let seconds = |value: JsValue| whole_number(&value).ok_or_else(|| type_error(SHAPE));
+    let request_id = member("requestId")?
+        .as_string()
+        .ok_or_else(|| type_error(SHAPE))?;
+    Ok((
+        request_id,
+        hookguard::gate::Lifetimes {
+            in_flight_seconds: seconds(member("inFlightSeconds")?)?,
+            delivered_seconds: seconds(member("deliveredSeconds")?)?,
+        },
+    ))
+}
+
+/// The arguments of a Redis command, as an array of strings.
+fn command_array(arguments: &[String]) -> JsValue {
+    arguments
+        .iter()
+        .map(|argument| JsValue::from_str(argument))
+        .collect::<js_sys::Array>()
+        .into()
+}
+
+/// The command that claims a pending claim's request id in Redis for the claim `token`
+/// identifies (the core's protocol: one script, the same keys as every host). For
+/// `hookguard/shared`; any Redis client sends it as it is.
+#[wasm_bindgen(js_name = storeClaimCommand, skip_typescript)]
+pub fn store_claim_command(
+    prefix: &JsValue,
+    pending: &JsValue,
+    token: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let prefix = prefix
+        .as_string()
+        .ok_or_else(|| type_error("prefix must be a string"))?;
+    let (request_id, lifetimes) = pending_members(pending)?;
+    let token = whole_number(token).ok_or_else(|| type_error("token must be a whole number"))?;
+    Ok(command_array(&hookguard::store::claim_command(
+        &prefix,
+        &request_id,
+        token,
+        lifetimes,
+    )))
+}
+
+/// The command that ends the claim `token` holds on a pending claim's request id with
+/// `outcome` (`'delivered'`, `'failed'`, or the service's status).
+#[wasm_bindgen(js_name = storeSettleCommand, skip_typescript)]
+pub fn store_settle_command(
+    prefix: &JsValue,
+    pending: &JsValue,
+    token: &JsValue,
+    outcome: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let prefix = prefix
+        .as_string()
+        .ok_or_else(|| type_error("prefix must be a string"))?;
+    let (request_id, lifetimes) = pending_members(pending)?;
+    let token = whole_number(token).ok_or_else(|| type_error("token must be a whole number"))?;
+    let outcome = outcome_argument(outcome)?;
+    let ticket = hookguard::gate::Ticket { request_id, token };
+    Ok(command_array(&hookguard::store::settle_command(
+        &prefix, &ticket, outcome, lifetimes,
+    )))
+}
+
+/// What the store's reply to a claim command means, as `conclude` takes it: `{ state:
+/// 'taken', token }`, `{ state: 'in_flight', lapsesInSeconds }` or `{ state: 'delivered' }`;
+/// `undefined` for a reply that is not the protocol's (treat the store as unreachable).
+#[wasm_bindgen(js_name = storeClaimOfReply, skip_typescript)]
+pub fn store_claim_of_reply(reply: &JsValue, token: &JsValue) -> Result<JsValue, JsValue> {
+    let token = whole_number(token).ok_or_else(|| type_error("token must be a whole number"))?;
+    let Some(parts) = reply.dyn_ref::<js_sys::Array>() else {
+        return Ok(JsValue::UNDEFINED);
+    };
+    let (Some(state), Some(milliseconds)) = (parts.get(0).as_string(), parts.get(1).as_f64())
+    else {
+        return Ok(JsValue::UNDEFINED);
+    };
+    #[allow(clippy::cast_possible_truncation)]
+    let milliseconds = if milliseconds.is_finite() {
+        milliseconds as i64
+    } else {
+        0
+    };
+    let claim = hookguard::store::claim_of_reply(&state, milliseconds, token);
+    let object = js_sys::Object::new();
+    let set =
+        |key: &str, value: JsValue| js_sys::Reflect::set(&object, &JsValue::from_str(key), &value);
+    match claim {
+        None => return Ok(JsValue::UNDEFINED),
+        Some(hookguard::gate::Claim::Taken { token, .. }) => {
+            set("state", JsValue::from_str("taken"))?;
+            #[allow(clippy::cast_precision_loss)]
+            set("token", JsValue::from(token as f64))?;
+        }
+        Some(hookguard::gate::Claim::InFlight { lapses_in_seconds }) => {
+            set("state", JsValue::from_str("in_flight"))?;
+            #[allow(clippy::cast_precision_loss)]
+            set("lapsesInSeconds", JsValue::from(lapses_in_seconds as f64))?;
+        }
+        Some(hookguard::gate::Claim::Delivered) => {
+            set("state", JsValue::from_str("delivered"))?;
+        }
+    }
+    Ok(object.into())
+}
+
+/// The line a host logs when the shared store failed: `step` is `'claim'` (with the policy
+/// that then answers) or `'settle'`; `reason` names the failure (never an id or a value).
+#[wasm_bindgen(js_name = storeFailureLine, skip_typescript)]
+pub fn store_failure_line(
+    step: &JsValue,
+    reason: &JsValue,
+    policy: &JsValue,
+) -> Result<String, JsValue> {
+    let reason = reason.as_string().unwrap_or_default();
+    match step.as_string().as_deref() {
+        Some("claim") => Ok(store_policy(policy)?.claim_failed_line(&reason)),
+        Some("settle") => Ok(hookguard::store::settle_failed_line(&reason)),
+        _ => Err(type_error("step must be 'claim' or 'settle'")),
+    }
+}
+
+/// The keys' prefix every host uses unless configured otherwise.
+#[wasm_bindgen(js_name = storeKeyPrefix, skip_typescript)]
+pub fn store_key_prefix() -> String {
+    hookguard::store::DEFAULT_KEY_PREFIX.to_owned()
+}
+
 /// An answer as JavaScript sees it: the status, the verdict, and the problem document's text.
 fn answer_object(
     answer: &hookguard::Answer<'_>,
@@ -981,17 +1215,9 @@ fn answer_object(
             "problem",
             JsValue::from_str(&String::from_utf8_lossy(&problem)),
         );
-        // What to send with the document: its media type, `retry-after` for a copy in
-        // flight, the mark of an acknowledged duplicate.
-        let headers = js_sys::Object::new();
-        for (name, value) in answer.headers() {
-            let _ = js_sys::Reflect::set(
-                &headers,
-                &JsValue::from_str(name),
-                &JsValue::from_str(&value),
-            );
-        }
-        set("headers", headers.into());
+        // What to send with the document, exactly: its media type, `allow` on a 405,
+        // `retry-after` for a copy to come back, the mark of an acknowledged duplicate.
+        set("headers", headers_object(&answer.headers()).into());
     }
     object
 }
@@ -1026,15 +1252,52 @@ impl JsGate {
                 hookguard::gate::InProcessMemory::default,
                 hookguard::gate::InProcessMemory::new,
             )),
+            waiting: RefCell::new(Waiting::default()),
         })
     }
 
-    /// The largest body accepted, in bytes: read one byte more at most.
+    /// The largest body accepted, in bytes.
     #[wasm_bindgen(getter, js_name = maxBytes)]
     pub fn max_bytes(&self) -> f64 {
         #[allow(clippy::cast_precision_loss)]
         let bytes = self.gate.max_bytes() as f64;
         bytes
+    }
+
+    /// How many bytes of a body to read at most (`maxBytes + 1`: enough to know it is too
+    /// large).
+    #[wasm_bindgen(getter, js_name = readLimit)]
+    pub fn read_limit(&self) -> f64 {
+        #[allow(clippy::cast_precision_loss)]
+        let bytes = self.gate.read_limit() as f64;
+        bytes
+    }
+
+    /// The outcome of a delivery your service answered with `status`: `'delivered'` for a 2xx,
+    /// `'failed'` otherwise (the core's rule, the same in every host).
+    #[wasm_bindgen(js_name = outcomeOf)]
+    pub fn outcome_of(&self, status: &JsValue) -> Result<JsValue, JsValue> {
+        Ok(JsValue::from_str(status_outcome(status)?.label()))
+    }
+
+    /// The answer when your handler failed (threw, or rejected): 500 with a problem document,
+    /// so that the sender retries. `{ status, headers, problem }`.
+    #[wasm_bindgen(js_name = handlerFailed)]
+    pub fn handler_failed(&self) -> JsValue {
+        let reply = hookguard::Reply::handler_failed();
+        let object = js_sys::Object::new();
+        let set = |key: &str, value: JsValue| {
+            let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), &value);
+        };
+        set("status", JsValue::from(reply.status));
+        set("verdict", JsValue::from_str("handler_failed"));
+        set("passes", JsValue::FALSE);
+        set(
+            "problem",
+            JsValue::from_str(&String::from_utf8_lossy(&reply.body)),
+        );
+        set("headers", headers_object(&reply.headers).into());
+        object.into()
     }
 
     /// What can be said from the method and headers alone: an answer to send, or `undefined`
@@ -1088,8 +1351,9 @@ impl JsGate {
 
     /// The conclusion without asking any memory, for a memory of your own (a store shared by
     /// replicas): an authentic valid delivery comes back with `pendingClaim: { requestId,
-    /// inFlightSeconds, deliveredSeconds }`. Claim the id in your memory, then call
-    /// `conclude` with the same arguments and its answer.
+    /// inFlightSeconds, deliveredSeconds, waiting }`. Claim the id in your memory, then call
+    /// `conclude(examined, claim)` with its answer (or `storeUnreachable(examined, policy)`
+    /// when it gave none): the body is not checked again.
     pub fn examine(
         &self,
         headers: &JsValue,
@@ -1099,20 +1363,90 @@ impl JsGate {
         self.conclude_with(headers, body, now, Memory::Asked(None))
     }
 
-    /// The conclusion on a delivery whose request id your memory was asked to claim:
-    /// `claim` is `{ state: 'taken', token }` (`token` a whole number identifying the claim),
-    /// `{ state: 'in_flight', lapsesInSeconds }` or `{ state: 'delivered' }`. The body is
-    /// checked again (the same arguments give the same conclusion): no state is kept between
-    /// `examine` and `conclude`.
+    /// Finishes an admission `examine` left waiting: `conclude(examined, claim)`, where
+    /// `claim` is your memory's answer: `{ state: 'taken', token }` (`token` a whole number
+    /// identifying the claim), `{ state: 'in_flight', lapsesInSeconds }` or
+    /// `{ state: 'delivered' }`. (The older form `conclude(headers, body, now, claim)` checks the
+    /// body again and concludes on it.)
     pub fn conclude(
         &self,
-        headers: &JsValue,
-        body: &JsValue,
+        examined: &JsValue,
+        claim_or_body: &JsValue,
         now: &JsValue,
-        claim: &JsValue,
+        legacy_claim: &JsValue,
     ) -> Result<JsValue, JsValue> {
-        let claim = read_claim(claim)?;
-        self.conclude_with(headers, body, now, Memory::Asked(Some(claim)))
+        if !legacy_claim.is_undefined() {
+            // conclude(headers, body, now, claim): the arguments are named for the newer form.
+            let claim = read_claim(legacy_claim)?;
+            return self.conclude_with(examined, claim_or_body, now, Memory::Asked(Some(claim)));
+        }
+        let claim = read_claim(claim_or_body)?;
+        self.finish_waiting(examined, |_, admission| {
+            admission.conclude(claim);
+            Ok(())
+        })
+    }
+
+    /// Finishes an admission `examine` left waiting when its store could not be asked (an
+    /// error, no answer in time), under `policy`: `'refuse'` answers 503 `store_unavailable`
+    /// with `retry-after`; `'process'` claims the id in this gate's own memory.
+    #[wasm_bindgen(js_name = storeUnreachable)]
+    pub fn store_unreachable(
+        &self,
+        examined: &JsValue,
+        policy: &JsValue,
+        now: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let policy = store_policy(policy)?;
+        let now = clock(now)?;
+        self.finish_waiting(examined, |gate, admission| {
+            let Ok(mut memory) = gate.memory.try_borrow_mut() else {
+                return Err(
+                    js_sys::Error::new("the gate is already concluding on a delivery").into(),
+                );
+            };
+            let Ok(()) = gate
+                .gate
+                .store_unreachable(admission, policy, now, &mut *memory);
+            Ok(())
+        })
+    }
+
+    /// Takes the admission `examined` waits with, applies `finish` to it, and writes the
+    /// conclusion (its result carried over from `examined`, never checked again). An admission
+    /// no longer waiting (concluded already, or dropped) is answered 500, so the sender retries.
+    fn finish_waiting(
+        &self,
+        examined: &JsValue,
+        finish: impl FnOnce(&JsGate, &mut hookguard::Admission) -> Result<(), JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        const MISUSE: &str = "examined must be what examine returned, with a pendingClaim";
+        if !examined.is_object() {
+            return Err(type_error(MISUSE));
+        }
+        let pending = js_sys::Reflect::get(examined, &JsValue::from_str("pendingClaim"))?;
+        if !pending.is_object() {
+            return Err(type_error(MISUSE));
+        }
+        let number = js_sys::Reflect::get(&pending, &JsValue::from_str("waiting"))?;
+        let Some(number) = whole_number(&number).and_then(|number| u32::try_from(number).ok())
+        else {
+            return Err(type_error(MISUSE));
+        };
+        let taken = match self.waiting.try_borrow_mut() {
+            Ok(mut waiting) => waiting.take(number),
+            Err(_) => None,
+        };
+        let Some(mut admission) = taken else {
+            return Ok(answer_object(
+                &hookguard::Answer::not_checked(false),
+                self.gate.problem_shape(),
+            )
+            .into());
+        };
+        finish(self, &mut admission)?;
+        let result = js_sys::Reflect::get(examined, &JsValue::from_str("result"))?;
+        self.admission_object(&admission, Some(result))
     }
 
     fn conclude_with(
@@ -1134,9 +1468,7 @@ impl JsGate {
         };
         let now = clock(now)?;
         // Bytes past the limit are not read: the delivery is refused for its size, first.
-        let past_limit = usize::try_from(self.gate.max_bytes())
-            .unwrap_or(usize::MAX)
-            .saturating_add(1);
+        let past_limit = usize::try_from(self.gate.read_limit()).unwrap_or(usize::MAX);
         let mut bytes = Vec::new();
         match read_body(body, past_limit, &mut bytes)? {
             Ok(length) => bytes.truncate(length),
@@ -1169,25 +1501,56 @@ impl JsGate {
                 admission
             }
         };
+        self.admission_object(&admission, None)
+    }
+
+    /// An admission as JavaScript sees it: the answer, `result` (made from the report, or the
+    /// one given), `signature`, `requestId`, `delivery` (what a handler is given) when it
+    /// passes, `claimToken` when it holds a claim, and `pendingClaim` when it waits for one
+    /// (then kept here until `conclude`).
+    fn admission_object(
+        &self,
+        admission: &hookguard::Admission,
+        result: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
         let object = answer_object(&admission.answer(), self.gate.problem_shape());
-        let set = |key: &str, value: JsValue| {
-            js_sys::Reflect::set(&object, &JsValue::from_str(key), &value)
+        let set = |key: &str, value: &JsValue| {
+            js_sys::Reflect::set(&object, &JsValue::from_str(key), value)
         };
-        if let Some(report) = &admission.report {
-            set("result", result_of(report)?)?;
+        let result = match (result, &admission.report) {
+            (Some(result), _) => Some(result),
+            (None, Some(report)) => Some(result_of(report)?),
+            (None, None) => None,
+        };
+        if let Some(result) = &result {
+            set("result", result)?;
         }
-        if let Some(label) = admission.authenticity.label() {
-            set("signature", JsValue::from_str(label))?;
+        let signature = admission
+            .authenticity
+            .label()
+            .map_or(JsValue::UNDEFINED, JsValue::from_str);
+        if !signature.is_undefined() {
+            set("signature", &signature)?;
         }
-        if let Some(request_id) = admission.authenticity.request_id() {
-            set("requestId", JsValue::from_str(request_id))?;
+        let request_id = admission
+            .authenticity
+            .request_id()
+            .map_or(JsValue::UNDEFINED, JsValue::from_str);
+        if !request_id.is_undefined() {
+            set("requestId", &request_id)?;
+        }
+        if let (true, Some(result)) = (admission.verdict().passes(), &result) {
+            set(
+                "delivery",
+                &delivery_object(result, &signature, &request_id),
+            )?;
         }
         if let Some(ticket) = admission.ticket() {
             // The claim on the request id, settled with `settle(admission, outcome)`. Tokens
             // of the in-process memory count up from 1, a shared memory's are below 2^53:
             // exact as a JavaScript number.
             #[allow(clippy::cast_precision_loss)]
-            set("claimToken", JsValue::from(ticket.token as f64))?;
+            set("claimToken", &JsValue::from(ticket.token as f64))?;
         }
         if let (Some(request_id), Some(lifetimes)) =
             (admission.pending_claim(), self.gate.lifetimes())
@@ -1208,26 +1571,32 @@ impl JsGate {
                     JsValue::from(lifetimes.delivered_seconds as f64),
                 )?;
             }
-            set("pendingClaim", pending.into())?;
+            let number = match self.waiting.try_borrow_mut() {
+                Ok(mut waiting) => waiting.keep(admission.clone()),
+                Err(_) => {
+                    return Err(
+                        js_sys::Error::new("the gate is already concluding on a delivery").into(),
+                    );
+                }
+            };
+            member("waiting", JsValue::from(number))?;
+            set("pendingClaim", &pending.into())?;
         }
         Ok(object.into())
     }
 
-    /// Ends the claim an admitted delivery holds with how your service took it:
-    /// `'delivered'` (it handled the delivery: copies are acknowledged from now on) or
-    /// `'failed'` (it did not: the sender's retry is checked as a new delivery). An admission
-    /// that holds no claim (no signature, refused, a duplicate) is left as it is.
+    /// Ends the claim an admitted delivery holds with how your service took it: `'delivered'`
+    /// (it handled the delivery: copies are acknowledged from now on), `'failed'` (it did not:
+    /// the sender's retry is checked as a new delivery), or the HTTP status your service
+    /// answered with (the core decides: 2xx delivered). An admission that holds no claim (no
+    /// signature, refused, a duplicate) is left as it is.
     pub fn settle(
         &self,
         admission: &JsValue,
         outcome: &JsValue,
         now: &JsValue,
     ) -> Result<(), JsValue> {
-        let outcome = match outcome.as_string().as_deref() {
-            Some("delivered") => hookguard::gate::Outcome::Delivered,
-            Some("failed") => hookguard::gate::Outcome::Failed,
-            _ => return Err(type_error("outcome must be 'delivered' or 'failed'")),
-        };
+        let outcome = outcome_argument(outcome)?;
         if !admission.is_object() {
             return Err(type_error("admission must be what admit returned"));
         }

@@ -74,6 +74,17 @@ test('a handler that throws: 500, logged without the payload, and the retry goes
   assert.equal(calls, 2);
 });
 
+test('a 405 carries Allow from the core; a settle that throws is not hidden', async () => {
+  const handler = fetchHandler(new Gate(), () => undefined);
+  const get = await handler(new Request('http://127.0.0.1/hooks'));
+  assert.equal(get.status, 405);
+  assert.equal(get.headers.get('allow'), 'POST');
+  // A gate whose settle throws (a mistake in the calling code): the error reaches the runtime.
+  const gate = new Gate();
+  const broken = { screen: (...args) => gate.screen(...args), admit: (...args) => gate.admit(...args), readLimit: gate.readLimit, handlerFailed: () => gate.handlerFailed(), settle: () => { throw new TypeError('settle misused'); } };
+  await assert.rejects(fetchHandler(broken, () => undefined)(post(VERIFIED)), /settle misused/);
+});
+
 test('misuse throws', () => {
   assert.throws(() => fetchHandler({}, () => {}), TypeError);
   assert.throws(() => fetchHandler(new Gate(), 'handler'), TypeError);

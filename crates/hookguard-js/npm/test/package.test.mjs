@@ -256,6 +256,10 @@ test('Gate: every fixture gets the answer every host gives, byte for byte, from 
       assert.deepEqual(admission.result, expectedResult(recorded, { withNormalized: false }), `${name} ${path}`);
     }
     assert.equal(gate.screen('GET', 'application/json').problem, answers.requests.method_not_allowed.problem);
+    // The recorded header fields, exactly: Allow on a 405 comes from the core, not an adapter.
+    for (const [request, args] of [['method_not_allowed', ['GET', 'application/json']], ['unsupported_media_type', ['POST', 'text/plain']]]) {
+      assert.deepEqual(gate.screen(...args).headers, Object.fromEntries(answers.requests[request].headers), request);
+    }
     assert.equal(gate.screen('POST', 'text/plain').problem, answers.requests.unsupported_media_type.problem);
     assert.equal(gate.screen('POST', 'application/json', gate.maxBytes + 1).problem, answers.requests.too_large.problem);
     assert.equal(gate.screen('POST', 'application/json; charset=utf-8', 10), undefined);
@@ -327,6 +331,72 @@ test('Gate: the delivery contract: a failed delivery is retried, a copy in fligh
   assert.throws(() => gate.settle(retry, 'done'), TypeError);
   assert.throws(() => gate.settle(null, 'failed'), TypeError);
   assert.throws(() => gate.settle({ requestId: 'x', claimToken: -1 }, 'failed'), TypeError);
+});
+
+test('Gate: what a receiver decides is the core\'s: the read limit, the outcome of a status, the handler-failed answer, the delivery record', () => {
+  const gate = new esm.Gate({ maxBytes: 100, normalize: true });
+  assert.equal(gate.readLimit, 101);
+  for (const [status, outcome] of [[200, 'delivered'], [204, 'delivered'], [299, 'delivered'], [199, 'failed'], [301, 'failed'], [409, 'failed'], [500, 'failed']]) {
+    assert.equal(gate.outcomeOf(status), outcome, String(status));
+  }
+  for (const status of [0, 99, 1000, 200.5, '200', undefined]) assert.throws(() => gate.outcomeOf(status), TypeError, String(status));
+  const failed = gate.handlerFailed();
+  assert.equal(failed.status, 500);
+  assert.equal(failed.passes, false);
+  assert.deepEqual(failed.headers, { 'content-type': 'application/problem+json' });
+  assert.deepEqual(JSON.parse(failed.problem), { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'the delivery was not handled; send it again' });
+  const admitted = new esm.Gate({ normalize: true }).admit({}, readFileSync(join(root, 'tests/fixtures/seeds/account/BOOK_VERIFIED.json')));
+  assert.equal(admitted.delivery.eventName, 'book.verified');
+  assert.equal(admitted.delivery.normalized.event_name, 'book.verified');
+  assert.deepEqual({ ...admitted.delivery, signature: undefined, requestId: undefined }, { ...admitted.result, signature: undefined, requestId: undefined });
+  assert.equal(gate.admit({}, '{}').delivery, undefined, 'a refusal has no delivery');
+});
+
+test('Gate: examine, then conclude the same admission with a memory\'s claim: the body is checked once', () => {
+  const vectors = JSON.parse(readFileSync(join(root, 'tests/fixtures/signatures/vectors.json'), 'utf8'));
+  const signed = vectors.cases.find((vector) => vector.name === 'signed');
+  const gate = new esm.Gate({ signature: { secrets: [vectors.secrets.current] }, normalize: true });
+  const examined = gate.examine(signed.headers, signed.body, vectors.now);
+  assert.equal(examined.verdict, 'valid');
+  assert.deepEqual(Object.keys(examined.pendingClaim).sort(), ['deliveredSeconds', 'inFlightSeconds', 'requestId', 'waiting']);
+  const taken = gate.conclude(examined, { state: 'taken', token: 7 });
+  assert.equal(taken.claimToken, 7);
+  assert.equal(taken.result, examined.result, 'the examined result is carried over, not made again');
+  assert.equal(taken.delivery.requestId, 'req-signed');
+  // Concluded once: the same examined admission again is not a second claim (500, retry).
+  assert.equal(gate.conclude(examined, { state: 'taken', token: 8 }).verdict, 'internal_error');
+  const inFlight = gate.conclude(gate.examine(signed.headers, signed.body, vectors.now), { state: 'in_flight', lapsesInSeconds: 3 });
+  assert.deepEqual([inFlight.status, inFlight.headers['retry-after']], [503, '3']);
+  const duplicate = gate.conclude(gate.examine(signed.headers, signed.body, vectors.now), { state: 'delivered' });
+  assert.equal(duplicate.verdict, 'duplicate');
+  // The store could not be asked: the core's policy answers.
+  const refused = gate.storeUnreachable(gate.examine(signed.headers, signed.body, vectors.now), 'refuse');
+  assert.deepEqual([refused.status, refused.verdict, refused.headers['retry-after']], [503, 'store_unavailable', '10']);
+  const here = gate.storeUnreachable(gate.examine(signed.headers, signed.body, vectors.now), 'process', vectors.now);
+  assert.equal(here.verdict, 'valid');
+  assert.equal(typeof here.claimToken, 'number');
+  gate.settle(here, 204, vectors.now);
+  assert.equal(gate.admit(signed.headers, signed.body, vectors.now).verdict, 'duplicate', 'settled delivered by its status');
+  // The older form still concludes (checking the body again).
+  assert.equal(gate.conclude(signed.headers, signed.body, vectors.now, { state: 'delivered' }).verdict, 'duplicate');
+  assert.throws(() => gate.conclude({}, { state: 'taken', token: 1 }), TypeError);
+  assert.throws(() => gate.storeUnreachable(examined, 'ignore'), TypeError);
+  assert.throws(() => gate.settle(here, 'done'), TypeError);
+});
+
+test('the shared store\'s protocol is the core\'s: the commands and replies every host uses', () => {
+  const pending = { requestId: 'req/1', inFlightSeconds: 60, deliveredSeconds: 600 };
+  const claim = esm.storeClaimCommand(esm.storeKeyPrefix(), pending, 42);
+  assert.deepEqual([claim[0], claim[2], claim[3], claim[4], claim[5]], ['EVAL', '1', 'hookguard:delivery:req/1', '42', '60000']);
+  assert.match(claim[1], /redis\.call\('SET', KEYS\[1\], 'f' \.\. ARGV\[1\], 'PX', ARGV\[2\]\)/);
+  const settle = esm.storeSettleCommand('p:', pending, 42, 503);
+  assert.deepEqual(settle.slice(2), ['1', 'p:req/1', '42', 'failed', '600000']);
+  assert.deepEqual(esm.storeClaimOfReply(['taken', 0], 42), { state: 'taken', token: 42 });
+  assert.deepEqual(esm.storeClaimOfReply(['in_flight', 1500], 42), { state: 'in_flight', lapsesInSeconds: 2 });
+  assert.deepEqual(esm.storeClaimOfReply(['delivered', 0], 42), { state: 'delivered' });
+  for (const reply of [null, 'OK', ['other', 0], [1, 2]]) assert.equal(esm.storeClaimOfReply(reply, 42), undefined);
+  assert.equal(esm.storeFailureLine('claim', 'no answer within 5 ms', 'refuse'), 'hookguard: the shared memory could not be asked (no answer within 5 ms); refused with 503');
+  assert.deepEqual(cjs.storeClaimCommand(cjs.storeKeyPrefix(), pending, 42), claim);
 });
 
 test('Gate: the configuration is the core\'s, in camelCase, checked whole', () => {

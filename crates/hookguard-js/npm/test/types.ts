@@ -2,7 +2,7 @@
 // that the narrowing a handler needs works, and misuse is a type error.
 import { Gate, events, normalize, schema, validate, verify, version } from 'hookguard';
 import { SharedGate, type DeliveryMemory } from 'hookguard/shared';
-import type { Admission, EventPayloads, Finding, HookguardEvent, Overlay, ValidationResult } from 'hookguard';
+import type { Admission, Answer, EventPayloads, Finding, HookguardEvent, Overlay, ValidationResult } from 'hookguard';
 import init, { validate as validateInBrowser } from 'hookguard/web';
 
 declare const body: Uint8Array;
@@ -98,10 +98,25 @@ gate.settle(admission, 'delivered');
 gate.settle(admission, 'done');
 const examined = gate.examine({}, body, 0);
 if (examined.pendingClaim) {
-  const concluded: Admission = gate.conclude({}, body, 0, { state: 'in_flight', lapsesInSeconds: 3 });
+  const concluded: Admission = gate.conclude(examined, { state: 'in_flight', lapsesInSeconds: 3 });
   void concluded;
   // @ts-expect-error a taken claim carries its token
-  gate.conclude({}, body, 0, { state: 'taken' });
+  gate.conclude(examined, { state: 'taken' });
+  const refused: Admission = gate.storeUnreachable(examined, 'refuse');
+  void refused;
+  // @ts-expect-error a store policy is refuse or process
+  gate.storeUnreachable(examined, 'ignore');
+}
+gate.settle(admission, 204);
+const outcome: 'delivered' | 'failed' = gate.outcomeOf(503);
+void outcome;
+const failedAnswer: Answer = gate.handlerFailed();
+void failedAnswer;
+const readLimit: number = gate.readLimit;
+void readLimit;
+if (admission.delivery) {
+  const requestId: string | undefined = admission.delivery.requestId;
+  void requestId;
 }
 const memory: DeliveryMemory = {
   async claim() { return { state: 'delivered' }; },
