@@ -160,7 +160,12 @@ impl Session {
             Ok(gate) => {
                 // What a host needs of the configuration it applied: how much of a body to
                 // read (so no host computes it from a default of its own).
-                self.result = format!("{{\"read_limit\":{}}}", gate.read_limit()).into_bytes();
+                self.result = format!(
+                    "{{\"max_bytes\":{},\"read_limit\":{}}}",
+                    gate.max_bytes(),
+                    gate.read_limit()
+                )
+                .into_bytes();
                 self.gate = Some(gate);
                 // A survey reads the schemas the configuration's overlay makes effective.
                 self.surveyor = None;
@@ -505,7 +510,7 @@ impl Session {
     /// default, ceiling and members ([`GateConfig::describe`]), so a host checks a
     /// configuration's shape in its own language without restating any of it.
     pub fn options(&mut self) -> i32 {
-        self.result = GateConfig::describe().to_string().into_bytes();
+        self.result = GateConfig::describe_json().into_bytes();
         status::OK
     }
 

@@ -457,7 +457,7 @@ fn configure_says_how_much_of_a_body_to_read_and_options_describe_every_setting(
     let config = br#"{"max_bytes": 100}"#;
     let at = write(&mut session, config);
     assert_eq!(session.configure(at, config.len()), status::OK);
-    assert_eq!(session.result(), br#"{"read_limit":101}"#);
+    assert_eq!(session.result(), br#"{"max_bytes":100,"read_limit":101}"#);
     assert_eq!(session.options(), status::OK);
     let described: serde_json::Value = serde_json::from_slice(session.result()).unwrap();
     assert_eq!(described, hookguard::GateConfig::describe());

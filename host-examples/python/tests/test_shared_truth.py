@@ -44,10 +44,44 @@ def test_every_fixture_gets_the_answer_every_host_gives_byte_for_byte() -> None:
         answer = gate.screen(*args)
         assert answer is not None and answer["problem"] == requests[recorded]["problem"], args
         assert answer["status"] == requests[recorded]["status"]
-        assert ("content-type", "application/problem+json") in answer["headers"]
+        # The recorded header fields, exactly (Allow on a 405 from the core, not the receiver).
+        assert answer["headers"] == [tuple(field) for field in requests[recorded]["headers"]], args
     assert gate.screen("POST", "application/json; charset=utf-8", 10) is None
     # A body over the limit is refused for its size, whatever else it is.
     assert gate.admit({}, b" " * (gate.max_bytes + 5))["problem"] == requests["too_large"]["problem"]
+
+
+def test_what_a_receiver_decides_comes_from_the_module() -> None:
+    gate = hookguard.Gate({"max_bytes": 100})
+    assert (gate.max_bytes, gate.read_limit) == (100, 101)
+    assert hookguard.DEFAULT_MAX_BYTES == 1024 * 1024
+    assert hookguard.MAX_BYTES_CEILING == 8 * 1024 * 1024
+    failed = gate.handler_failed()
+    assert failed["status"] == 500 and not failed["passes"]
+    assert failed["headers"] == [("content-type", "application/problem+json")]
+    assert json.loads(failed["problem"])["detail"] == "the delivery was not handled; send it again"
+    admission = hookguard.Gate().admit({}, read("tests/fixtures/seeds/account/BOOK_VERIFIED.json"))
+    delivery = admission["delivery"]
+    assert delivery["event_name"] == "book.verified" and delivery["signature"] is None
+    assert {key: value for key, value in delivery.items() if key not in ("signature", "request_id")} == admission["report"]
+    assert "delivery" not in hookguard.Gate().admit({}, b"{}")
+
+
+def test_a_claim_settles_by_the_services_status_as_the_core_decides() -> None:
+    signed = next(case for case in VECTORS["cases"] if case["name"] == "signed")
+    gate = hookguard.Gate({"signature": {"secrets": [VECTORS["secrets"]["current"]]}})
+    now = VECTORS["now"]
+    body = signed["body"].encode()
+    first = gate.admit(signed["headers"], body, now)
+    gate.settle(first, 503, now)
+    retry = gate.admit(signed["headers"], body, now)
+    assert retry["verdict"] == "valid", "a 503 settled it failed: the retry is a new delivery"
+    gate.settle(retry, 204, now)
+    assert gate.admit(signed["headers"], body, now)["verdict"] == "duplicate"
+    with pytest.raises(ValueError):
+        gate.settle(retry, 42, now)
+    with pytest.raises(TypeError):
+        gate.settle(retry, True, now)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("shape", ["pairs", "mapping_of_lists", "bytes_pairs"])

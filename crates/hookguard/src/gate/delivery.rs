@@ -45,6 +45,17 @@ pub enum DuplicatePolicy {
     Pass,
 }
 
+impl DuplicatePolicy {
+    /// The policy's name in configurations (`acknowledge`, `reject`, `pass`).
+    pub fn label(self) -> &'static str {
+        match self {
+            DuplicatePolicy::Acknowledge => "acknowledge",
+            DuplicatePolicy::Reject => "reject",
+            DuplicatePolicy::Pass => "pass",
+        }
+    }
+}
+
 /// How long the states last, in seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Lifetimes {

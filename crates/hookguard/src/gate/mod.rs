@@ -199,44 +199,65 @@ impl GateConfig {
     /// type (`boolean`, `integer`, `string`, `array`, `object`), its default when it has one,
     /// its ceiling for a limit (`maximum`), whether it is one of [`Options::NAMES`] (`validation`:
     /// what a bare validation takes), and the members of a grouped setting (`signature`,
-    /// `problem`) described the same way. Derived from the defaults themselves, so a host that
-    /// reads it (the Python package) never restates a name, a type or a default.
+    /// `problem`) described the same way. Read off the defaults themselves (a test holds every
+    /// entry to their serialization), so a host that reads it (the Python package) never
+    /// restates a name, a type or a default.
     pub fn describe() -> Value {
-        let mut described = Map::new();
-        let defaults = serde_json::to_value(GateConfig::default()).unwrap_or(Value::Null);
+        serde_json::from_str(&GateConfig::describe_json()).unwrap_or(Value::Null)
+    }
+
+    /// [`GateConfig::describe`] as JSON text, written directly: through serde's value
+    /// serializer it cost each module some 24 KB, through a built `Value` 14 KB.
+    pub fn describe_json() -> String {
+        use crate::contract::options::{
+            MAX_BYTES_CEILING, MAX_DEPTH_CEILING, MAX_FINDINGS_CEILING,
+        };
+        let options = Options::default();
+        let signature = SignaturePolicy::default();
+        let problem = ProblemShape::default();
+        let text = |value: &str| Value::from(value).to_string();
+        let with_default =
+            |kind: &str, default: &str| format!(r#""type":"{kind}","default":{default}"#);
+        let limit = |default: u64, ceiling: u64| {
+            format!(r#""type":"integer","default":{default},"maximum":{ceiling}"#)
+        };
+        let flag = |default: bool| with_default("boolean", if default { "true" } else { "false" });
+        let mut out = String::from("{");
         for name in GateConfig::NAMES {
-            let mut entry = match name {
-                "signature" => group(&SignaturePolicy::default()),
-                "problem" => group(&ProblemShape::default()),
-                _ => match defaults.get(name) {
-                    Some(default) => setting(default),
-                    None => Map::new(),
-                },
+            let entry = match name {
+                "max_bytes" => limit(options.max_bytes, MAX_BYTES_CEILING),
+                "max_depth" => limit(options.max_depth, MAX_DEPTH_CEILING),
+                "max_findings" => limit(options.max_findings, MAX_FINDINGS_CEILING),
+                "strict" => flag(options.strict),
+                "reveal_values" => flag(options.reveal_values),
+                "normalize" => flag(GateConfig::default().normalize),
+                "overlay" => String::from(r#""type":"object""#),
+                "allowed_events" => String::from(r#""type":"array""#),
+                "signature" => format!(
+                    r#""type":"object","members":{{"secrets":{{{}}},"tolerance_seconds":{{{}}},"required":{{{}}},"on_replay":{{{}}},"in_flight_seconds":{{{}}}}}"#,
+                    with_default("array", "[]"),
+                    with_default("integer", &signature.tolerance_seconds.to_string()),
+                    flag(signature.required),
+                    with_default("string", &text(signature.on_replay.label())),
+                    with_default("integer", &signature.in_flight_seconds.to_string()),
+                ),
+                "problem" => format!(
+                    r#""type":"object","members":{{"include_errors":{{{}}},"type_prefix":{{{}}}}}"#,
+                    flag(problem.include_errors),
+                    with_default("string", &text(&problem.type_prefix)),
+                ),
+                _ => String::new(),
             };
-            // The settings absent by default: their type is what they hold when given.
-            if !entry.contains_key("type") {
-                let kind = match name {
-                    "allowed_events" => "array",
-                    _ => "object",
-                };
-                entry.insert(String::from("type"), Value::from(kind));
+            if out.len() > 1 {
+                out.push(',');
             }
-            let ceiling = match name {
-                "max_bytes" => Some(crate::contract::options::MAX_BYTES_CEILING),
-                "max_depth" => Some(crate::contract::options::MAX_DEPTH_CEILING),
-                "max_findings" => Some(crate::contract::options::MAX_FINDINGS_CEILING),
-                _ => None,
-            };
-            if let Some(ceiling) = ceiling {
-                entry.insert(String::from("maximum"), Value::from(ceiling));
-            }
-            entry.insert(
-                String::from("validation"),
-                Value::from(Options::NAMES.contains(&name)),
-            );
-            described.insert(name.to_owned(), Value::Object(entry));
+            let validation = Options::NAMES.contains(&name);
+            out.push_str(&format!(
+                r#""{name}":{{{entry},"validation":{validation}}}"#
+            ));
         }
-        Value::Object(described)
+        out.push('}');
+        out
     }
 
     /// Reads a configuration from JSON text; blank text means every default.
@@ -246,37 +267,6 @@ impl GateConfig {
             None => Ok(GateConfig::default()),
         }
     }
-}
-
-/// A setting's description from its default value: its JSON type and the default.
-fn setting(default: &Value) -> Map<String, Value> {
-    let kind = match default {
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "integer",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-        Value::Null => "null",
-    };
-    let mut entry = Map::new();
-    entry.insert(String::from("type"), Value::from(kind));
-    entry.insert(String::from("default"), default.clone());
-    entry
-}
-
-/// A grouped setting's description: an object whose members are described from `defaults`.
-fn group(defaults: &impl Serialize) -> Map<String, Value> {
-    let members = match serde_json::to_value(defaults) {
-        Ok(Value::Object(members)) => members
-            .iter()
-            .map(|(name, default)| (name.clone(), Value::Object(setting(default))))
-            .collect(),
-        _ => Map::new(),
-    };
-    let mut entry = Map::new();
-    entry.insert(String::from("type"), Value::from("object"));
-    entry.insert(String::from("members"), Value::Object(members));
-    entry
 }
 
 /// The members of a configuration given as JSON text, for every host that reads one from
@@ -954,6 +944,46 @@ mod tests {
             described["problem"]["members"]["type_prefix"]["type"],
             "string"
         );
+        // Every entry is what the defaults serialize to: the same default, its JSON type.
+        let defaults = serde_json::to_value(GateConfig {
+            signature: Some(SignaturePolicy::default()),
+            ..GateConfig::default()
+        })
+        .unwrap();
+        let kind = |value: &Value| match value {
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "integer",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+            Value::Null => "null",
+        };
+        let hold = |entry: &Value, default: &Value, name: &str| {
+            assert_eq!(entry["type"], kind(default), "{name}");
+            match entry.get("members") {
+                Some(members) => {
+                    let members = members.as_object().unwrap();
+                    let serialized = default.as_object().unwrap();
+                    assert_eq!(
+                        members.keys().collect::<Vec<_>>(),
+                        serialized.keys().collect::<Vec<_>>(),
+                        "{name}"
+                    );
+                    for (member, described) in members {
+                        assert_eq!(described["default"], serialized[member], "{name}.{member}");
+                        assert_eq!(
+                            described["type"],
+                            kind(&serialized[member]),
+                            "{name}.{member}"
+                        );
+                    }
+                }
+                None => assert_eq!(&entry["default"], default, "{name}"),
+            }
+        };
+        for (name, default) in defaults.as_object().unwrap() {
+            hold(&described[name.as_str()], default, name);
+        }
         // Every member described is one the configuration reads, and no other.
         let config = serde_json::json!({
             "signature": signature.as_object().unwrap().iter()

@@ -21,6 +21,7 @@ from ._types import (
     Admission,
     Answer,
     Body,
+    Delivery,
     EventInfo,
     Finding,
     Headers,
@@ -33,48 +34,49 @@ from ._types import (
 )
 
 __all__ = [
-    "Admission", "Answer", "Body", "EventInfo", "Finding", "Gate", "Headers", "Omitted",
+    "Admission", "Answer", "Body", "Delivery", "EventInfo", "Finding", "Gate", "Headers", "Omitted",
     "Position", "Ticket", "ValidationResult", "Verdict", "Verification", "events", "normalize",
     "schema", "validate", "verify", "version", "DEFAULT_MAX_BYTES", "MAX_BYTES_CEILING",
 ]
+DEFAULT_MAX_BYTES: int
+MAX_BYTES_CEILING: int
 
-#: Largest body accepted by default (1 MiB), and the most any host accepts (8 MiB).
-DEFAULT_MAX_BYTES = 1024 * 1024
-MAX_BYTES_CEILING = 8 * 1024 * 1024
-
-# The options every host takes, with the JSON type each must have.
-_OPTION_TYPES: dict[str, tuple[type, ...]] = {
-    "strict": (bool,),
-    "reveal_values": (bool,),
-    "normalize": (bool,),
-    "max_bytes": (int,),
-    "max_depth": (int,),
-    "max_findings": (int,),
-    "overlay": (Mapping,),
-    "allowed_events": (list, tuple),
-    "signature": (Mapping,),
-    "problem": (Mapping,),
+# What every setting is (its JSON type, default, ceiling, members) is the core's: read from the
+# module once (``hookguard_options``), never restated here.
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "boolean": (bool,),
+    "integer": (int,),
+    "string": (str,),
+    "array": (list, tuple),
+    "object": (Mapping,),
 }
-_VALIDATE_OPTIONS = ("strict", "reveal_values", "normalize", "max_bytes", "max_depth", "max_findings", "overlay")
+_described: dict[str, Any] | None = None
 
 
-# The members of the two grouped settings, and their types.
-_GROUPS: dict[str, dict[str, tuple[type, ...]]] = {
-    "signature": {
-        "secrets": (list, tuple),
-        "tolerance_seconds": (int,),
-        "required": (bool,),
-        "on_replay": (str,),
-        "in_flight_seconds": (int,),
-    },
-    "problem": {"include_errors": (bool,), "type_prefix": (str,)},
-}
+def _settings() -> dict[str, Any]:
+    """Every configuration setting as the core describes it, asked once per process."""
+    global _described
+    if _described is None:
+        _, result, _ = _shared.call(None, "hookguard_options")
+        _described = cast(dict[str, Any], _decode(result))
+    return _described
 
 
-def _of_type(name: str, value: object, kinds: tuple[type, ...]) -> None:
+def __getattr__(name: str) -> int:
+    # DEFAULT_MAX_BYTES and MAX_BYTES_CEILING come from the core on first use (asking at import
+    # would compile the module in every process that imports the package).
+    if name == "DEFAULT_MAX_BYTES":
+        return int(_settings()["max_bytes"]["default"])
+    if name == "MAX_BYTES_CEILING":
+        return int(_settings()["max_bytes"]["maximum"])
+    raise AttributeError(f"module 'hookguard' has no attribute {name!r}")
+
+
+def _of_type(name: str, value: object, kind: str) -> None:
+    kinds = _JSON_TYPES.get(kind, (object,))
     # bool is an int in Python; a limit given as True is a mistake, not 1.
     if not isinstance(value, kinds) or (bool not in kinds and isinstance(value, bool)):
-        expected = " or ".join("mapping" if kind is Mapping else kind.__name__ for kind in kinds)
+        expected = " or ".join("mapping" if each is Mapping else each.__name__ for each in kinds)
         raise TypeError(f"option {name!r} must be {expected}, not {type(value).__name__}")
 
 
@@ -83,25 +85,31 @@ def _checked_config(config: Mapping[str, Any], allowed: Sequence[str]) -> dict[s
     ranges and allowed values are the core's to check (ValueError, with the module's message)."""
     if not isinstance(config, Mapping):
         raise TypeError(f"the configuration must be a mapping, not {type(config).__name__}")
+    settings = _settings()
     checked: dict[str, Any] = {}
     for name, value in config.items():
         if name not in allowed:
             raise TypeError(f"unknown option {name!r} (known: {', '.join(allowed)})")
         if value is None:
             continue
-        _of_type(name, value, _OPTION_TYPES[name])
-        if name in _GROUPS:
-            members = _GROUPS[name]
+        _of_type(name, value, settings[name]["type"])
+        members = settings[name].get("members")
+        if members is not None:
             group: dict[str, Any] = {}
             for member, member_value in value.items():
                 qualified = f"{name}.{member}"
                 if member not in members:
                     raise TypeError(f"unknown option {qualified!r} (known: {', '.join(f'{name}.{known}' for known in members)})")
-                _of_type(qualified, member_value, members[member])
+                _of_type(qualified, member_value, members[member]["type"])
                 group[member] = list(member_value) if isinstance(member_value, tuple) else member_value
             value = group
         checked[name] = list(value) if isinstance(value, tuple) else value
     return checked
+
+
+def _validate_names() -> tuple[str, ...]:
+    """The names ``validate`` takes: the core's validation options, and ``normalize``."""
+    return (*(name for name, setting in _settings().items() if setting["validation"]), "normalize")
 
 
 def _bytes_of(body: object) -> bytes:
@@ -158,16 +166,32 @@ class _Shared:
         self._configured: bytes | None = None
         self._lock = threading.Lock()
 
-    def call(self, config: bytes | None, name: str, *inputs: bytes) -> tuple[int, bytes]:
+    def call(self, config: bytes | None, name: str, *inputs: bytes) -> tuple[int, bytes, bytes | None]:
         with self._lock:
             if self._instance is None:
                 self._instance = _module.Instance()
             if config is not None and config != self._configured:
-                status, result = self._instance.call("hookguard_configure", config)
-                if status != _module.OK:
-                    raise ValueError(_decode(result)["error"])
+                _configure(self._instance, config)
                 self._configured = config
             return self._instance.call(name, *inputs)
+
+    def read_limit(self, config: bytes) -> int:
+        """How many bytes of a body to read under ``config`` (the module says, once configured)."""
+        with self._lock:
+            if self._instance is None:
+                self._instance = _module.Instance()
+            limits = _configure(self._instance, config)
+            self._configured = config
+            return int(limits["read_limit"])
+
+
+def _configure(instance: _module.Instance, config: bytes) -> dict[str, Any]:
+    """Applies ``config`` to ``instance``; the module's limits under it (``max_bytes``,
+    ``read_limit``), or ValueError with the module's message."""
+    status, result, _ = instance.call("hookguard_configure", config)
+    if status != _module.OK:
+        raise ValueError(_decode(result)["error"])
+    return cast(dict[str, Any], _decode(result))
 
 
 _shared = _Shared()
@@ -200,19 +224,19 @@ def validate(
                 "strict": strict, "max_bytes": max_bytes, "max_depth": max_depth,
                 "max_findings": max_findings, "reveal_values": reveal_values, "overlay": overlay,
             },
-            _VALIDATE_OPTIONS,
+            _validate_names(),
         )
-        cached = (json.dumps(options, separators=(",", ":"), sort_keys=True).encode(),
-                  options.get("max_bytes", DEFAULT_MAX_BYTES))
+        config = json.dumps(options, separators=(",", ":"), sort_keys=True).encode()
+        cached = (config, _shared.read_limit(config))
         if overlay is None and len(_CONFIGS) < 64:
             _CONFIGS[key] = cached
     config, limit = cached
     data = _bytes_of(body)
-    # Nothing past the limit is copied into the module: one byte more says "too large".
-    if 0 <= limit < len(data):
-        data = data[: limit + 1]
+    # Nothing past the module's read limit is copied into it: that much says "too large".
+    if limit < len(data):
+        data = data[:limit]
     function = "hookguard_normalize" if normalize else "hookguard_validate"
-    status, result = _shared.call(config, function, data)
+    status, result, _ = _shared.call(config, function, data)
     if status not in (_module.OK, _module.INVALID):
         raise _module.ModuleError(_decode(result).get("error", "hookguard.wasm failed"))
     return cast(ValidationResult, _decode(result))
@@ -231,28 +255,29 @@ def verify(
     body: Body,
     *,
     secrets: Sequence[str],
-    tolerance_seconds: int = 300,
+    tolerance_seconds: int | None = None,
     now: int | None = None,
 ) -> Verification:
     """Ocrolus' ``Webhook-Signature`` checked against ``secrets`` (several during a rotation),
     ``Webhook-Timestamp`` within ``tolerance_seconds`` of ``now`` (Unix seconds, default the
-    clock). A repeated or comma-joined signature header is ``signature_duplicate_header``.
+    clock; the tolerance defaults to the core's, 300). A repeated or comma-joined signature header is ``signature_duplicate_header``.
     Secrets never appear in the verdict."""
     if isinstance(secrets, (str, bytes)) or not isinstance(secrets, Sequence):
         raise TypeError("secrets must be a list of strings")
     if not all(isinstance(secret, str) for secret in secrets):
         raise TypeError("secrets must be a list of strings")
-    if isinstance(tolerance_seconds, bool) or not isinstance(tolerance_seconds, int):
+    if tolerance_seconds is not None and (isinstance(tolerance_seconds, bool) or not isinstance(tolerance_seconds, int)):
         raise TypeError("tolerance_seconds must be an int")
     if now is not None and (isinstance(now, bool) or not isinstance(now, int)):
         raise TypeError("now must be an int (Unix seconds)")
-    request = json.dumps({
+    request: dict[str, Any] = {
         "secrets": list(secrets),
-        "tolerance_seconds": tolerance_seconds,
         "now": int(time.time()) if now is None else now,
         "headers": _header_pairs(headers),
-    }).encode()
-    status, result = _shared.call(None, "hookguard_verify", request, _bytes_of(body))
+    }
+    if tolerance_seconds is not None:
+        request["tolerance_seconds"] = tolerance_seconds
+    status, result, _ = _shared.call(None, "hookguard_verify", json.dumps(request).encode(), _bytes_of(body))
     if status == _module.BAD_OPTIONS:
         raise ValueError(_decode(result)["error"])
     return cast(Verification, _decode(result))
@@ -260,7 +285,7 @@ def verify(
 
 def events() -> list[EventInfo]:
     """Every event name hookguard knows, in both naming schemes (``schemas/catalog.json``)."""
-    _, result = _shared.call(None, "hookguard_catalog")
+    _, result, _ = _shared.call(None, "hookguard_catalog")
     return cast(list[EventInfo], _decode(result)["events"])
 
 
@@ -269,34 +294,33 @@ def schema(name: str) -> dict[str, Any] | None:
     unknown."""
     if not isinstance(name, str):
         raise TypeError("name must be a str")
-    status, result = _shared.call(None, "hookguard_schema", name.encode())
+    status, result, _ = _shared.call(None, "hookguard_schema", name.encode())
     return cast(dict[str, Any], _decode(result)) if status == _module.OK else None
 
 
 def version() -> str:
     """The hookguard version inside."""
-    _, result = _shared.call(None, "hookguard_version")
+    _, result, _ = _shared.call(None, "hookguard_version")
     return result.decode()
 
 
-_GATE_OPTIONS = ("max_bytes", "max_depth", "max_findings", "strict", "reveal_values", "overlay",
-                 "normalize", "allowed_events", "signature", "problem")
-
-
-def _answer(status: int, result: bytes) -> Admission:
+def _answer(status: int, result: bytes, problem: bytes | None) -> Admission:
     """An answer or admission from the module (``status``: whether it passes, as the module
-    says), its problem document kept as the exact text the core wrote (a JSON round trip could
-    respell it)."""
-    text = result.decode("utf-8")
-    answer = cast(Admission, json.loads(text))
-    at = text.find(',"problem":')
-    if at >= 0:
-        start = at + len(',"problem":')
-        _, end = json.JSONDecoder().raw_decode(text, start)
-        answer["problem"] = text[start:end]
+    says), its problem document kept as the exact bytes the core wrote (a JSON round trip could
+    respell it), and for a delivery that passes the record a handler is given: the report with
+    ``signature`` and ``request_id``."""
+    answer = cast(Admission, json.loads(result))
+    if problem is not None:
+        answer["problem"] = problem.decode("utf-8")
     if "headers" in answer:
         answer["headers"] = [(name, value) for name, value in answer["headers"]]
     answer["passes"] = status == _module.OK
+    report = answer.get("report")
+    if answer["passes"] and report is not None:
+        delivery = cast(Delivery, dict(report))
+        delivery["signature"] = answer.get("signature")
+        delivery["request_id"] = answer.get("request_id")
+        answer["delivery"] = delivery
     return answer
 
 
@@ -310,16 +334,17 @@ class Gate:
     Request ids are remembered by this gate (its own module instance) in this process."""
 
     def __init__(self, config: Mapping[str, Any] | None = None) -> None:
-        checked = _checked_config(config or {}, _GATE_OPTIONS)
+        checked = _checked_config(config or {}, tuple(_settings()))
         self._instance = _module.Instance()
-        status, result = self._instance.call("hookguard_configure", json.dumps(checked).encode())
-        if status != _module.OK:
-            raise ValueError(_decode(result)["error"])
-        self.max_bytes: int = checked.get("max_bytes", DEFAULT_MAX_BYTES)
+        limits = _configure(self._instance, json.dumps(checked).encode())
+        #: The largest body accepted, and how many bytes of a body to read at most (the module's).
+        self.max_bytes: int = int(limits["max_bytes"])
+        self.read_limit: int = int(limits["read_limit"])
+        self._handler_failed: Answer | None = None
 
     def screen(self, method: str, content_type: str | None = None, content_length: int | None = None) -> Answer | None:
         """A refusal from the request line and headers alone (405, 415, 413), or None: then read
-        at most ``max_bytes + 1`` bytes of the body and ``admit`` it."""
+        at most ``read_limit`` bytes of the body and ``admit`` it."""
         if not isinstance(method, str):
             raise TypeError("method must be a str")
         request: dict[str, Any] = {"method": method}
@@ -327,41 +352,53 @@ class Gate:
             request["content_type"] = content_type
         if content_length is not None:
             request["content_length"] = content_length
-        status, result = self._instance.call("hookguard_screen", json.dumps(request).encode())
+        status, result, problem = self._instance.call("hookguard_screen", json.dumps(request).encode())
         if status == _module.OK:
             return None
         if status != _module.INVALID:
             raise ValueError(_decode(result)["error"])
-        return _answer(status, result)
+        return _answer(status, result, problem)
 
     def admit(self, headers: Headers, body: Body, now: int | None = None) -> Admission:
         """The whole conclusion on one delivery (``passes``, ``status``, the ``problem`` to send
         with ``headers`` when it does not). An authentic valid delivery claims its request id
         (``ticket``): settle it once the service answered."""
-        data = _bytes_of(body)[: self.max_bytes + 1]
+        data = _bytes_of(body)[: self.read_limit]
         request = json.dumps({
             "now": int(time.time()) if now is None else now,
             "headers": _header_pairs(headers),
         }).encode()
-        status, result = self._instance.call("hookguard_admit", request, data)
+        status, result, problem = self._instance.call("hookguard_admit", request, data)
         if status not in (_module.OK, _module.INVALID):
             raise ValueError(_decode(result)["error"])
-        return _answer(status, result)
+        return _answer(status, result, problem)
 
-    def settle(self, admission: Admission, outcome: Literal["delivered", "failed"], now: int | None = None) -> None:
+    def settle(self, admission: Admission, outcome: Literal["delivered", "failed"] | int, now: int | None = None) -> None:
         """Ends the admission's claim: ``delivered`` once the service handled the delivery (copies
         are acknowledged from then on), ``failed`` when it did not (the sender's retry is checked
-        as a new delivery). An admission without a claim is left alone."""
-        if outcome not in ("delivered", "failed"):
+        as a new delivery), or the HTTP status the service answered (the core decides: 2xx
+        delivered). An admission without a claim is left alone."""
+        if isinstance(outcome, bool) or not isinstance(outcome, (str, int)):
+            raise TypeError("outcome must be 'delivered', 'failed' or an HTTP status")
+        if isinstance(outcome, str) and outcome not in ("delivered", "failed"):
             raise ValueError("outcome must be 'delivered' or 'failed'")
+        if isinstance(outcome, int) and not 100 <= outcome <= 999:
+            raise ValueError("status must be an HTTP status code (100-999)")
         ticket = admission.get("ticket")
         if ticket is None:
             return
-        request = json.dumps({
-            "now": int(time.time()) if now is None else now,
-            "ticket": ticket,
-            "outcome": outcome,
-        }).encode()
-        status, result = self._instance.call("hookguard_settle", request)
+        request: dict[str, Any] = {"now": int(time.time()) if now is None else now, "ticket": ticket}
+        request["outcome" if isinstance(outcome, str) else "status"] = outcome
+        status, result, _ = self._instance.call("hookguard_settle", json.dumps(request).encode())
         if status != _module.OK:
             raise ValueError(_decode(result)["error"])
+
+    def handler_failed(self) -> Answer:
+        """The answer when the handler a delivery was given failed (raised): 500 with a problem
+        document, so that the sender retries."""
+        if self._handler_failed is None:
+            status, result, problem = self._instance.call("hookguard_handler_failed")
+            answer = _answer(_module.INVALID, result, problem)
+            answer["verdict"] = "handler_failed"
+            self._handler_failed = answer
+        return self._handler_failed

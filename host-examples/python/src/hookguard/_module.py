@@ -144,9 +144,10 @@ class Instance:
         asked again after every call)."""
         return ctypes.addressof(self._memory.data_ptr(self._store).contents)
 
-    def call(self, name: str, *inputs: bytes) -> tuple[int, bytes]:
+    def call(self, name: str, *inputs: bytes) -> tuple[int, bytes, bytes | None]:
         """Calls export ``name`` with each input as a ``(ptr, len)`` pair (all in one buffer) and
-        returns its status and its result's bytes."""
+        returns its status, its result's bytes, and the problem document the result holds (its
+        exact bytes, by the place the module gives in its result slot), if any."""
         with self._lock:
             function = self._functions.get(name)
             if function is None:
@@ -162,10 +163,11 @@ class Instance:
                 at += len(data)
             status = self._invoke(function, arguments) if self._fast else function(self._store, *arguments)
             base = self._base()
-            start, length = struct.unpack("<II", ctypes.string_at(base + self._slot, 8))
-            if start + length > self._memory.data_len(self._store):
+            start, length, problem_at, problem_length = struct.unpack("<IIII", ctypes.string_at(base + self._slot, 16))
+            if start + length > self._memory.data_len(self._store) or problem_at + problem_length > length:
                 raise ModuleError(f"hookguard.wasm: {name}'s result lies outside its memory")
             result = ctypes.string_at(base + start, length) if length else b""
             if not isinstance(status, int):
                 raise ModuleError(f"hookguard.wasm: {name} returned no status")
-            return status, result
+            problem = result[problem_at : problem_at + problem_length] if problem_length else None
+            return status, result, problem

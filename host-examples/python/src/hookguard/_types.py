@@ -67,7 +67,7 @@ class Verification(TypedDict):
 Verdict = Literal[
     "valid", "invalid", "event_not_allowed", "too_large", "unsupported_media_type",
     "method_not_allowed", "internal_error", "unchecked", "signature_invalid", "replayed",
-    "duplicate", "in_flight", "store_unavailable",
+    "duplicate", "in_flight", "store_unavailable", "handler_failed",
 ]
 
 
@@ -89,6 +89,14 @@ class Ticket(TypedDict):
     token: int
 
 
+class Delivery(ValidationResult):
+    """What a handler is given for an admitted delivery: the report, with what the gate found
+    of its signature."""
+
+    signature: Literal["verified", "unsigned", "replayed"] | None
+    request_id: str | None
+
+
 class Admission(Answer):
     """A gate's whole conclusion on one delivery."""
 
@@ -97,6 +105,8 @@ class Admission(Answer):
     timestamp: NotRequired[int]
     ticket: NotRequired[Ticket]
     report: NotRequired[ValidationResult]
+    #: When it passes: the record a handler is given.
+    delivery: NotRequired[Delivery]
 
 
 class EventInfo(TypedDict):

@@ -16,9 +16,9 @@ import inspect
 import json
 import logging
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from typing import Any, cast
 
-from . import Admission, Answer, Gate
+from . import Admission, Answer, Delivery, Gate
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -32,16 +32,9 @@ DeliveryHandler = Callable[[Any, dict[str, Any]], Any]
 
 _log = logging.getLogger("hookguard")
 
-_HANDLER_FAILED = json.dumps({
-    "type": "about:blank",
-    "title": "Internal Server Error",
-    "status": 500,
-    "detail": "the delivery was not handled; send it again",
-}).encode()
-
 
 async def _read_body(receive: Receive, limit: int) -> bytes:
-    """The body, stopping one byte past ``limit`` (the rest is never read)."""
+    """At most ``limit`` bytes of the body (the gate's ``read_limit``; the rest is never read)."""
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -51,9 +44,9 @@ async def _read_body(receive: Receive, limit: int) -> bytes:
         chunk = message.get("body", b"")
         chunks.append(chunk)
         size += len(chunk)
-        if size > limit or not message.get("more_body", False):
+        if size >= limit or not message.get("more_body", False):
             break
-    return b"".join(chunks)[: limit + 1]
+    return b"".join(chunks)[:limit]
 
 
 async def _send(send: Send, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
@@ -64,9 +57,8 @@ async def _send(send: Send, status: int, headers: list[tuple[str, str]], body: b
 
 
 async def _send_answer(send: Send, answer: Answer, body_read: bool) -> None:
+    # The core's header fields, exactly (Allow on a 405 among them).
     headers = list(answer.get("headers", []))
-    if answer["verdict"] == "method_not_allowed":
-        headers.append(("allow", "POST"))
     if not body_read:
         # What is left of the body is not read: the connection cannot carry another request.
         headers.append(("connection", "close"))
@@ -107,25 +99,23 @@ class WebhookReceiver:
         screened = self.gate.screen(scope["method"], content_type, length)
         if screened is not None:
             return await _send_answer(send, screened, body_read=False)
-        body = await _read_body(receive, self.gate.max_bytes)
+        body = await _read_body(receive, self.gate.read_limit)
         admission = self.gate.admit(headers, body, self._clock())
         if not admission["passes"]:
-            return await _send_answer(send, admission, body_read=len(body) <= self.gate.max_bytes)
-        delivery: dict[str, Any] = dict(admission.get("report", {}))
-        delivery["signature"] = admission.get("signature")
-        delivery["request_id"] = admission.get("request_id")
-        await self._deliver(scope, receive, send, admission, delivery)
+            return await _send_answer(send, admission, body_read=len(body) < self.gate.read_limit)
+        await self._deliver(scope, receive, send, admission, admission["delivery"])
 
-    async def _deliver(self, scope: Scope, receive: Receive, send: Send, admission: Admission, delivery: dict[str, Any]) -> None:
+    async def _deliver(self, scope: Scope, receive: Receive, send: Send, admission: Admission, delivery: Delivery) -> None:
         try:
-            returned = self.on_delivery(delivery.get("normalized"), delivery)
+            # A TypedDict is a dict at run time; handlers are typed against the plain dict.
+            returned = self.on_delivery(delivery.get("normalized"), cast(dict[str, Any], delivery))
             if inspect.isawaitable(returned):
                 returned = await returned
         except Exception as error:  # the service failed: the sender must retry
             self.gate.settle(admission, "failed", self._clock())
             # The event's name and the error's type and message: never the payload.
             _log.error("handler failed for %s: %s: %s", delivery.get("event_name") or "test delivery", type(error).__name__, error)
-            await _send(send, 500, [("content-type", "application/problem+json")], _HANDLER_FAILED)
+            await _send_answer(send, self.gate.handler_failed(), body_read=True)
             return
         if returned is None:
             # Recorded before the answer leaves, so that a copy sent after it is acknowledged.
@@ -137,5 +127,6 @@ class WebhookReceiver:
         if not callable(returned) or not isinstance(status, int):
             self.gate.settle(admission, "failed", self._clock())
             raise TypeError("on_delivery must return None or an ASGI response with a status_code")
-        self.gate.settle(admission, "delivered" if 200 <= status < 300 else "failed", self._clock())
+        # The core decides what the status means (2xx delivered).
+        self.gate.settle(admission, status, self._clock())
         await returned(scope, receive, send)
