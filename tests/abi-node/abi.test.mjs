@@ -141,3 +141,25 @@ test('the delivery contract through the ABI: admit claims, settle ends the claim
     assert.equal(hookguard.settle(bad).status, BAD_OPTIONS, JSON.stringify(bad));
   }
 });
+
+test('the additions of the receiver written once: a 405 says Allow, a problem is placed by the result slot, a settle by the service\'s status', () => {
+  const answers = JSON.parse(readFileSync(join(root, 'tests/expected/answers.json'), 'utf8'));
+  const hookguard = new HookguardModule(wasmPath);
+  const configured = hookguard.configure({ max_bytes: 2048 });
+  assert.deepEqual(JSON.parse(configured.result), { max_bytes: 2048, read_limit: 2049 });
+  const { status, result } = hookguard.screen({ method: 'GET', content_type: 'application/json' });
+  assert.equal(status, INVALID);
+  const recorded = answers.requests.method_not_allowed;
+  assert.deepEqual(JSON.parse(result).headers, recorded.headers);
+  const slot = hookguard.slot();
+  assert.equal(slot.length, Buffer.byteLength(result));
+  const problem = new TextDecoder().decode(new Uint8Array(hookguard.exports.memory.buffer, slot.address + slot.problemOffset, slot.problemLength));
+  assert.equal(problem, recorded.problem);
+  hookguard.version();
+  assert.equal(hookguard.slot().problemLength, 0, 'a result without a problem document says so');
+  const described = JSON.parse(hookguard.options());
+  assert.equal(described.max_bytes.default, 1024 * 1024);
+  assert.deepEqual(Object.keys(described.signature.members).sort(), ['in_flight_seconds', 'on_replay', 'required', 'secrets', 'tolerance_seconds']);
+  const settled = hookguard.settle({ now: 0, ticket: { request_id: 'none', token: 1 }, status: 204 });
+  assert.deepEqual([settled.status, JSON.parse(settled.result)], [OK, { outcome: 'delivered' }]);
+});

@@ -49,6 +49,16 @@ export class HookguardModule {
   configure(options) { return this.call('hookguard_configure', encoder.encode(JSON.stringify(options))); }
   schema(name) { return this.call('hookguard_schema', encoder.encode(name)); }
   settle(request) { return this.call('hookguard_settle', encoder.encode(JSON.stringify(request))); }
+  screen(request) { return this.call('hookguard_screen', encoder.encode(JSON.stringify(request))); }
+  options() { this.exports.hookguard_options(); return this.result(); }
+  /**
+   * The result slot's four words (`hookguard_result_slot`): the last result's address and
+   * length, and where in it a problem document lies.
+   */
+  slot() {
+    const words = new Uint32Array(this.exports.memory.buffer, this.exports.hookguard_result_slot(), 4);
+    return { address: words[0], length: words[1], problemOffset: words[2], problemLength: words[3] };
+  }
   /** `hookguard_admit`: the request JSON and the body in two allocations. */
   admit(request, body) {
     const requestBytes = encoder.encode(JSON.stringify(request));

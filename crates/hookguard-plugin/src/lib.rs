@@ -586,6 +586,7 @@ impl Session {
     }
 
     fn error(&mut self, code: i32, message: &str) -> i32 {
+        self.problem = None;
         self.result = serde_json::json!({ "error": message })
             .to_string()
             .into_bytes();
@@ -702,10 +703,20 @@ pub mod exports {
         AtomicU32::new(0),
     ];
 
+    /// Runs a call that writes a result (the problem's place is set anew).
     fn with<T>(call: impl FnOnce(&mut Session) -> T) -> T {
+        in_session(|session| {
+            session.begin_call();
+            call(session)
+        })
+    }
+
+    /// Runs `hookguard_alloc` or `hookguard_free`, which leave the last result as it was (a
+    /// host frees its input after reading the result's place, or before): only an error
+    /// replaces it.
+    fn in_session<T>(call: impl FnOnce(&mut Session) -> T) -> T {
         SESSION.with(|session| {
             let mut session = session.borrow_mut();
-            session.begin_call();
             let answer = call(&mut session);
             let result = session.result();
             RESULT_SLOT[0].store(result.as_ptr() as u32, Ordering::Relaxed);
@@ -730,13 +741,13 @@ pub mod exports {
     /// See `docs/abi.md`.
     #[unsafe(no_mangle)]
     pub extern "C" fn hookguard_alloc(len: u32) -> u32 {
-        with(|session| session.alloc(len as usize)).map_or(0, |address| address as u32)
+        in_session(|session| session.alloc(len as usize)).map_or(0, |address| address as u32)
     }
 
     /// See `docs/abi.md`.
     #[unsafe(no_mangle)]
     pub extern "C" fn hookguard_free(pointer: u32, len: u32) -> i32 {
-        with(|session| session.free(address(pointer), len as usize))
+        in_session(|session| session.free(address(pointer), len as usize))
     }
 
     /// See `docs/abi.md`.
@@ -832,13 +843,13 @@ pub mod exports {
     /// See `docs/abi.md`.
     #[unsafe(no_mangle)]
     pub extern "C" fn hookguard_result_ptr() -> u32 {
-        with(|session| session.result().as_ptr() as u32)
+        in_session(|session| session.result().as_ptr() as u32)
     }
 
     /// See `docs/abi.md`.
     #[unsafe(no_mangle)]
     pub extern "C" fn hookguard_result_len() -> u32 {
-        with(|session| session.result().len() as u32)
+        in_session(|session| session.result().len() as u32)
     }
 
     /// See `docs/abi.md`.
