@@ -1080,6 +1080,21 @@ fn pending_members(pending: &JsValue) -> Result<(String, hookguard::gate::Lifeti
     ))
 }
 
+/// What a store command is built from: the keys' prefix, the pending claim's request id and
+/// lifetimes, and the claim's token.
+fn store_arguments(
+    prefix: &JsValue,
+    pending: &JsValue,
+    token: &JsValue,
+) -> Result<(String, String, hookguard::gate::Lifetimes, u64), JsValue> {
+    let prefix = prefix
+        .as_string()
+        .ok_or_else(|| type_error("prefix must be a string"))?;
+    let (request_id, lifetimes) = pending_members(pending)?;
+    let token = whole_number(token).ok_or_else(|| type_error("token must be a whole number"))?;
+    Ok((prefix, request_id, lifetimes, token))
+}
+
 /// The arguments of a Redis command, as an array of strings.
 fn command_array(arguments: &[String]) -> JsValue {
     arguments
@@ -1098,11 +1113,7 @@ pub fn store_claim_command(
     pending: &JsValue,
     token: &JsValue,
 ) -> Result<JsValue, JsValue> {
-    let prefix = prefix
-        .as_string()
-        .ok_or_else(|| type_error("prefix must be a string"))?;
-    let (request_id, lifetimes) = pending_members(pending)?;
-    let token = whole_number(token).ok_or_else(|| type_error("token must be a whole number"))?;
+    let (prefix, request_id, lifetimes, token) = store_arguments(prefix, pending, token)?;
     Ok(command_array(&hookguard::store::claim_command(
         &prefix,
         &request_id,
@@ -1120,11 +1131,7 @@ pub fn store_settle_command(
     token: &JsValue,
     outcome: &JsValue,
 ) -> Result<JsValue, JsValue> {
-    let prefix = prefix
-        .as_string()
-        .ok_or_else(|| type_error("prefix must be a string"))?;
-    let (request_id, lifetimes) = pending_members(pending)?;
-    let token = whole_number(token).ok_or_else(|| type_error("token must be a whole number"))?;
+    let (prefix, request_id, lifetimes, token) = store_arguments(prefix, pending, token)?;
     let outcome = outcome_argument(outcome)?;
     let ticket = hookguard::gate::Ticket { request_id, token };
     Ok(command_array(&hookguard::store::settle_command(

@@ -875,17 +875,26 @@ mod tests {
             ..GateConfig::default()
         })
         .unwrap();
-        let names: Vec<&str> = value
+        assert_eq!(sorted_names(&value), sorted_names_of_config());
+    }
+
+    /// An object's member names, sorted.
+    fn sorted_names(value: &Value) -> Vec<&str> {
+        let mut names: Vec<&str> = value
             .as_object()
             .unwrap()
             .keys()
             .map(String::as_str)
             .collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// [`GateConfig::NAMES`], sorted.
+    fn sorted_names_of_config() -> Vec<&'static str> {
         let mut expected = GateConfig::NAMES.to_vec();
         expected.sort_unstable();
-        let mut names = names;
-        names.sort_unstable();
-        assert_eq!(names, expected);
+        expected
     }
 
     #[test]
@@ -919,15 +928,7 @@ mod tests {
     #[test]
     fn the_description_names_every_setting_with_its_type_and_default() {
         let described = GateConfig::describe();
-        let names: Vec<&str> = described
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
-        let mut expected = GateConfig::NAMES.to_vec();
-        expected.sort_unstable();
-        assert_eq!(names, expected);
+        assert_eq!(sorted_names(&described), sorted_names_of_config());
         assert_eq!(described["max_bytes"]["type"], "integer");
         assert_eq!(described["max_bytes"]["default"], 1024 * 1024);
         assert_eq!(described["max_bytes"]["maximum"], 8 * 1024 * 1024);
