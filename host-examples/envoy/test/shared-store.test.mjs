@@ -118,7 +118,7 @@ test('with the store gone: 503 store_unavailable in time, or the fallback to the
   assert.equal((await attempt(0, id, { listener: 'fallback' })).headers['x-hookguard-duplicate'], 'delivered');
   const after = await gateways[0].stats();
   assert.ok((after.get('wasmcustom.hookguard.store.unavailable') ?? 0) - (before.get('wasmcustom.hookguard.store.unavailable') ?? 0) >= 2);
-  assert.match(gateways[0].log(), /the shared store could not be asked .*refused with 503/);
+  assert.match(gateways[0].log(), /the shared memory could not be asked .*refused with 503/);
   assert.doesNotMatch(gateways[0].log(), /down-|fallback-/);
   await webdis.stop();
   const noWebdis = await attempt(1, unique('nowebdis'));
