@@ -287,9 +287,9 @@ site: js
 site-test: site browsers
     cd site && npm ci --no-audit --no-fund --loglevel=error && npm test
 
-# The core crate as crates.io would get it: `cargo package` builds it from its own files only
+# The core crate and the tower layer as crates.io would get them: `cargo package` builds each from its own files only
 crate-package:
-    cargo package --quiet -p hookguard --allow-dirty
+    cargo package --quiet -p hookguard -p hookguard-tower --allow-dirty
 
 # Regenerate the npm package's event payload types (events.d.ts) from schemas/
 js-types:
