@@ -287,6 +287,42 @@ site: js
 site-test: site browsers
     cd site && npm ci --no-audit --no-fund --loglevel=error && npm test
 
+# The tower layer in axum against an axum handler doing serde_json + per-event jsonschema-rs: requests/s, p50 and p99 under wrk, on two captures (for BENCHMARKS.md)
+tower-bench megabytes="10" seconds="10" rounds="2":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if ! command -v wrk >/dev/null; then \
+      if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
+      else echo "install Debian's wrk package for the load (sudo apt-get install wrk)"; exit 1; fi; \
+    fi
+    mkdir -p target/bench
+    capture=target/bench/capture-{{megabytes}}MiB.ndjson
+    varied=target/bench/varied-{{megabytes}}MiB.ndjson
+    [ -f "$capture" ] || cargo run --quiet --release -p hookguard --example bench_capture -- {{megabytes}} "$capture"
+    [ -f "$varied" ] || cargo run --quiet --release -p hookguard --example bench_capture -- {{megabytes}} "$varied" --varied
+    cargo build --quiet --release -p hookguard-tower --example bench_server
+    log=$(mktemp)
+    target/release/examples/bench_server > "$log" &
+    server=$!
+    trap 'kill $server 2>/dev/null' EXIT
+    for _ in $(seq 100); do [ -s "$log" ] && break; sleep 0.1; done
+    base=$(head -1 "$log")
+    echo "| capture | round | route | requests/s | p50 | p99 |"
+    echo "|---|---:|---|---:|---:|---:|"
+    for file in "$capture" "$varied"; do
+      for round in $(seq {{rounds}}); do
+        for route in baseline hookguard; do
+          out=$(wrk -t1 -c16 -d{{seconds}}s --latency -s crates/hookguard-tower/bench/capture.lua "$base/$route" -- "$file")
+          rps=$(echo "$out" | sed -n 's/^Requests\/sec: *\([0-9.]*\)/\1/p')
+          p50=$(echo "$out" | awk '$1 == "50%" { print $2 }')
+          p99=$(echo "$out" | awk '$1 == "99%" { print $2 }')
+          echo "| $(basename "$file") | $round | $route | $rps | $p50 | $p99 |"
+        done
+      done
+    done
+    echo "## the routes alone, in process (tower oneshot, one request at a time)"
+    for file in "$capture" "$varied"; do echo "$(basename "$file"):"; target/release/examples/bench_server --in-process "$file"; done
+
 # The core crate and the tower layer as crates.io would get them: `cargo package` builds each from its own files only
 crate-package:
     cargo package --quiet -p hookguard -p hookguard-tower --allow-dirty

@@ -1453,7 +1453,7 @@ impl JsGate {
         };
         finish(self, &mut admission)?;
         let result = js_sys::Reflect::get(examined, &JsValue::from_str("result"))?;
-        self.admission_object(&admission, Some(result))
+        self.admission_object(admission, Some(result))
     }
 
     fn conclude_with(
@@ -1508,7 +1508,7 @@ impl JsGate {
                 admission
             }
         };
-        self.admission_object(&admission, None)
+        self.admission_object(admission, None)
     }
 
     /// An admission as JavaScript sees it: the answer, `result` (made from the report, or the
@@ -1517,7 +1517,7 @@ impl JsGate {
     /// (then kept here until `conclude`).
     fn admission_object(
         &self,
-        admission: &hookguard::Admission,
+        admission: hookguard::Admission,
         result: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let object = answer_object(&admission.answer(), self.gate.problem_shape());
@@ -1559,6 +1559,7 @@ impl JsGate {
             #[allow(clippy::cast_precision_loss)]
             set("claimToken", &JsValue::from(ticket.token as f64))?;
         }
+        let mut waits = None;
         if let (Some(request_id), Some(lifetimes)) =
             (admission.pending_claim(), self.gate.lifetimes())
         {
@@ -1578,16 +1579,24 @@ impl JsGate {
                     JsValue::from(lifetimes.delivered_seconds as f64),
                 )?;
             }
+            set("pendingClaim", &pending)?;
+            waits = Some(pending);
+        }
+        if let Some(pending) = waits {
+            // Kept (moved, not copied) until `conclude` or `storeUnreachable` finishes it.
             let number = match self.waiting.try_borrow_mut() {
-                Ok(mut waiting) => waiting.keep(admission.clone()),
+                Ok(mut waiting) => waiting.keep(admission),
                 Err(_) => {
                     return Err(
                         js_sys::Error::new("the gate is already concluding on a delivery").into(),
                     );
                 }
             };
-            member("waiting", JsValue::from(number))?;
-            set("pendingClaim", &pending.into())?;
+            js_sys::Reflect::set(
+                &pending,
+                &JsValue::from_str("waiting"),
+                &JsValue::from(number),
+            )?;
         }
         Ok(object.into())
     }
