@@ -18,7 +18,7 @@ use http_body::Body;
 use http_body_util::{BodyExt, Either, Full, LengthLimitError, Limited};
 use tower::{Layer, Service};
 
-use crate::memory::{SharedMemory, StoreError};
+use hookguard::store::{SharedMemory, StoreError};
 
 /// The body of the layer's responses: the core's answer, or the inner service's own.
 pub type ResponseBody<B> = Either<Full<Bytes>, B>;

@@ -35,12 +35,11 @@ is acknowledged.
 */
 
 mod layer;
-mod memory;
 #[cfg(feature = "redis")]
 mod redis_memory;
 
+pub use hookguard::store::{SharedMemory, StoreError, StoreFuture};
 pub use layer::{Admitted, Hookguard, HookguardLayer, ResponseBody};
-pub use memory::{SharedMemory, StoreError, StoreFuture};
 #[cfg(feature = "redis")]
 pub use redis_memory::RedisMemory;
 

@@ -3,10 +3,11 @@
 //! replies as the gateway (through webdis) and the npm package (through node-redis).
 
 use hookguard::gate::{Claim, Lifetimes, Outcome, Ticket};
-use hookguard::store::{DEFAULT_KEY_PREFIX, claim_command, claim_of_reply, settle_command};
+use hookguard::store::{
+    DEFAULT_KEY_PREFIX, SharedMemory, StoreError, StoreFuture, claim_command, claim_of_reply,
+    settle_command,
+};
 use redis::aio::ConnectionManager;
-
-use crate::memory::{SharedMemory, StoreError, StoreFuture};
 
 /// Request ids in Redis: one key per id, `{prefix}{request_id}`, expiring by itself.
 #[derive(Clone)]

@@ -9,9 +9,14 @@
 //! claim is still the token's (the rule [`super::delivery::Held::settled`] applies in process).
 //!
 //! Hosts only carry the commands this module builds to the store and hand its reply back
-//! ([`claim_of_reply`]); what a store that cannot be reached means is [`StorePolicy`]'s.
+//! ([`claim_of_reply`]); what a store that cannot be reached means is [`StorePolicy`]'s. A
+//! native host that awaits its store implements [`SharedMemory`], the asynchronous twin of
+//! [`super::delivery::DeliveryMemory`]: the in-process path keeps the synchronous trait and
+//! pays nothing for this one.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 
 use serde::{Deserialize, Serialize};
 
@@ -157,6 +162,54 @@ pub fn settle_failed_line(reason: &dyn fmt::Display) -> String {
         "hookguard: a delivery could not be settled in the shared memory ({reason}); its claim lapses by itself"
     )
 }
+
+/// What a [`SharedMemory`] call returns: a future the host awaits (within its own timeout).
+pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
+
+/// A delivery memory every replica shares, asked asynchronously: claim a request id atomically,
+/// settle a claim by its token. Asked between [`super::Gate::examine`] and
+/// [`super::Admission::conclude`]; a failure goes to [`super::Gate::store_unreachable`].
+/// (`hookguard_tower::RedisMemory` implements it with this module's commands.)
+pub trait SharedMemory: Send + Sync + 'static {
+    /// Takes `request_id` in flight when it is unknown; otherwise says its state.
+    fn claim<'a>(&'a self, request_id: &'a str, lifetimes: Lifetimes) -> StoreFuture<'a, Claim>;
+
+    /// Ends the claim `ticket` holds with `outcome`.
+    fn settle<'a>(
+        &'a self,
+        ticket: &'a Ticket,
+        outcome: Outcome,
+        lifetimes: Lifetimes,
+    ) -> StoreFuture<'a, ()>;
+}
+
+/// Why a shared store gave no usable answer. Names no request id and no value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The store could not be reached or refused the command (the client's own words, which
+    /// carry no payload).
+    Unreachable {
+        /// What the client said.
+        reason: String,
+    },
+    /// No answer within the host's timeout.
+    TimedOut,
+    /// A reply that is not the protocol's.
+    Unreadable,
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::Unreachable { reason } => write!(f, "unreachable: {reason}"),
+            StoreError::TimedOut => f.write_str("no answer in time"),
+            StoreError::Unreadable => f.write_str("a reply that is not a claim's"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
 
 #[cfg(test)]
 mod tests {
