@@ -44,7 +44,8 @@ toolchain:
       else echo "note: install binaryen (wasm-opt) to optimize the plugin module"; fi; \
     fi
 
-# (fmt, clippy, Rust tests, schema drift, the core packaged, ajv, wasm builds, the ABI from Node,
+# (fmt, clippy, Rust tests (the tower layer's over real HTTP and Redis among them), schema drift,
+# the core and the tower layer packaged, ajv, wasm builds, the ABI from Node,
 # the CLI, Envoy, a 30 s Envoy soak, the npm package and its packed tarball installed, the
 # tarball in Node + Hono, Deno, Bun and workerd, the Python package and its wheel, and a
 # one-minute fuzz run per target)
