@@ -278,9 +278,17 @@ async function main() {
   if (/panicked|wasm trap|Function: proxy_on_\w+ failed|VM failed|Plugin configured to fail/i.test(envoy.log())) {
     fail('Envoy logged a wasm failure');
   }
+  // A VM may still climb to the high-water mark another VM of the fleet already reached under
+  // the same mix (which VM holds the most bodies at once is up to connection placement: seen in
+  // CI, one VM stepping 5.6 -> 5.9 MiB in the soak's first seconds while another stood at 5.9
+  // since the warm-up). Memory kept across requests climbs past every VM's mark, and the hot
+  // VMs handle tens of thousands of requests here, so a leak still fails the run.
+  const fleetHighWater = Math.max(...baseline.values());
   for (const [tag, bytes] of after) {
     if (!baseline.has(tag)) fail(`VM ${tag} appeared during the soak`);
-    else if (bytes !== baseline.get(tag)) fail(`VM ${tag} memory grew from ${baseline.get(tag)} to ${bytes} bytes`);
+    else if (bytes > Math.max(baseline.get(tag), fleetHighWater)) {
+      fail(`VM ${tag} memory grew from ${baseline.get(tag)} to ${bytes} bytes, past the fleet's high-water mark of ${fleetHighWater}`);
+    }
   }
   const rssAfter = envoyRssBytes(envoy.pid);
   await envoy.stop();
