@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::check::report::{Delivery, Finding, Report};
 use crate::contract::schema::TEST_DELIVERY;
+use crate::gate::quarantine::ENTRY_HEADER;
 use crate::gate::signature::SignatureError;
 use crate::json::intake::IntakeErrorKind;
 
@@ -50,13 +51,17 @@ pub enum Verdict {
     /// come back, since the first attempt may yet fail.
     InFlight,
     /// The memory shared by replicas could not be reached, and the host is configured to
-    /// refuse rather than remember in its process alone: told to come back.
+    /// refuse rather than remember in its process alone: told to come back. Also a delivery
+    /// the quarantine's store could not take (`store_down: refuse`).
     StoreUnavailable,
+    /// An authentic delivery refused for its content, kept in the quarantine and acknowledged
+    /// with 202 (`quarantine.answer: accept`): the sender stops retrying, the delivery waits.
+    Quarantined,
 }
 
 impl Verdict {
     /// Every verdict, for metrics defined up front.
-    pub const ALL: [Verdict; 13] = [
+    pub const ALL: [Verdict; 14] = [
         Verdict::Valid,
         Verdict::Invalid,
         Verdict::EventNotAllowed,
@@ -70,6 +75,7 @@ impl Verdict {
         Verdict::Duplicate,
         Verdict::InFlight,
         Verdict::StoreUnavailable,
+        Verdict::Quarantined,
     ];
 
     /// The verdict's label in headers, metrics, logs and command-line output.
@@ -160,6 +166,12 @@ impl Verdict {
                 "Delivery memory unavailable",
                 "store-unavailable",
             ),
+            Verdict::Quarantined => (
+                "quarantined",
+                202,
+                "Delivery kept in quarantine",
+                "quarantined-delivery",
+            ),
         }
     }
 }
@@ -199,6 +211,9 @@ const STORE_UNAVAILABLE_DETAIL: &str =
 /// The `Retry-After` given when the shared memory cannot be reached.
 pub const STORE_RETRY_AFTER_SECONDS: u64 = 10;
 
+const QUARANTINE_UNAVAILABLE_DETAIL: &str =
+    "the quarantine cannot be reached to keep this refused delivery; retry the delivery later";
+
 /// The header that marks an acknowledged duplicate in its answer, and its value.
 pub const DUPLICATE_HEADER: (&str, &str) = ("x-hookguard-duplicate", "delivered");
 
@@ -227,6 +242,8 @@ pub struct Answer<'a, E: Clone = Finding> {
     pub errors_omitted: usize,
     /// For a copy told to come back: the `Retry-After` seconds.
     pub retry_after_seconds: Option<u64>,
+    /// The quarantine entry a refused delivery was kept as, named in [`ENTRY_HEADER`].
+    pub quarantine_entry: Option<Cow<'a, str>>,
 }
 
 #[derive(Serialize)]
@@ -258,6 +275,7 @@ impl<'a, E: Clone + Serialize> Answer<'a, E> {
             errors: Cow::Borrowed(&[]),
             errors_omitted: 0,
             retry_after_seconds: None,
+            quarantine_entry: None,
         }
     }
 
@@ -283,6 +301,20 @@ impl<'a, E: Clone + Serialize> Answer<'a, E> {
         let mut answer = Answer::plain(Verdict::StoreUnavailable, STORE_UNAVAILABLE_DETAIL);
         answer.retry_after_seconds = Some(STORE_RETRY_AFTER_SECONDS);
         answer
+    }
+
+    /// A refused delivery the quarantine's store could not take, refused so that the sender
+    /// comes back (`store_down: refuse`).
+    pub fn quarantine_unavailable() -> Answer<'a, E> {
+        let mut answer = Answer::plain(Verdict::StoreUnavailable, QUARANTINE_UNAVAILABLE_DETAIL);
+        answer.retry_after_seconds = Some(STORE_RETRY_AFTER_SECONDS);
+        answer
+    }
+
+    /// The answer naming the quarantine entry the delivery was kept as, when it was.
+    pub fn kept_as(mut self, entry_id: Option<&'a str>) -> Answer<'a, E> {
+        self.quarantine_entry = entry_id.map(Cow::Borrowed);
+        self
     }
 
     /// A host that could not reach a verdict: `fail_open` lets the request through unchecked.
@@ -314,6 +346,7 @@ impl<'a, E: Clone + Serialize> Answer<'a, E> {
             errors,
             errors_omitted,
             retry_after_seconds: None,
+            quarantine_entry: None,
         }
     }
 
@@ -349,7 +382,7 @@ impl<'a, E: Clone + Serialize> Answer<'a, E> {
     /// The media type of [`Answer::problem_json`]'s document: a problem document for every
     /// refusal, plain JSON for an acknowledged duplicate.
     pub fn content_type(&self) -> &'static str {
-        if self.verdict == Verdict::Duplicate {
+        if matches!(self.verdict, Verdict::Duplicate | Verdict::Quarantined) {
             JSON_CONTENT_TYPE
         } else {
             PROBLEM_CONTENT_TYPE
@@ -370,6 +403,9 @@ impl<'a, E: Clone + Serialize> Answer<'a, E> {
         if self.verdict == Verdict::Duplicate {
             headers.push((DUPLICATE_HEADER.0, DUPLICATE_HEADER.1.to_owned()));
         }
+        if let Some(entry_id) = &self.quarantine_entry {
+            headers.push((ENTRY_HEADER, entry_id.to_string()));
+        }
         headers
     }
 }
@@ -389,6 +425,7 @@ impl<'a> Answer<'a, Finding> {
             errors: Cow::Owned(vec![finding]),
             errors_omitted: 0,
             retry_after_seconds: None,
+            quarantine_entry: None,
         }
     }
 
@@ -443,6 +480,23 @@ impl<'a> Answer<'a, Finding> {
             report.errors.as_slice(),
             report.omitted.errors,
         )
+    }
+
+    /// An invalid delivery kept in the quarantine and acknowledged (202), with its errors.
+    pub fn quarantined(report: &'a Report) -> Answer<'a> {
+        let mut answer = Answer::invalid(
+            report.event_name,
+            report.errors.as_slice(),
+            report.omitted.errors,
+        );
+        let count = report.errors.len() + report.omitted.errors;
+        let plural = if count == 1 { "" } else { "s" };
+        answer.verdict = Verdict::Quarantined;
+        answer.detail = format!(
+            "the delivery has {count} error{plural}; it is kept in quarantine and will be handed on once replayed"
+        )
+        .into();
+        answer
     }
 
     /// A valid delivery of an event not accepted here.

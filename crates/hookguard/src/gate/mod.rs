@@ -13,6 +13,7 @@
 
 pub mod answer;
 pub mod delivery;
+pub mod quarantine;
 pub mod signature;
 pub mod store;
 
@@ -38,6 +39,7 @@ pub use crate::gate::answer::Reply;
 pub use crate::gate::delivery::{
     Claim, DeliveryMemory, DuplicatePolicy, InProcessMemory, Lifetimes, NoMemory, Outcome, Ticket,
 };
+pub use crate::gate::quarantine::{Entry, QuarantineAnswer, QuarantinePolicy, Received};
 pub use crate::gate::store::StorePolicy;
 /// A second name of [`DuplicatePolicy`], kept for code written against it.
 #[deprecated(note = "use DuplicatePolicy: one name per thing")]
@@ -119,6 +121,9 @@ pub struct GateConfig {
     pub signature: Option<SignaturePolicy>,
     /// How problem documents are written.
     pub problem: ProblemShape,
+    /// Keep authentic deliveries refused for their content; absent means none are kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quarantine: Option<QuarantinePolicy>,
 }
 
 /// The gate settings beside the validation options, read from the same object.
@@ -129,6 +134,7 @@ struct GateSettings {
     allowed_events: Option<Vec<String>>,
     signature: Option<SignaturePolicy>,
     problem: ProblemShape,
+    quarantine: Option<QuarantinePolicy>,
 }
 
 impl Default for GateSettings {
@@ -139,13 +145,14 @@ impl Default for GateSettings {
             allowed_events: config.allowed_events,
             signature: config.signature,
             problem: config.problem,
+            quarantine: config.quarantine,
         }
     }
 }
 
 impl GateConfig {
     /// Every top-level name a gate configuration has, validation options first.
-    pub const NAMES: [&'static str; 10] = [
+    pub const NAMES: [&'static str; 11] = [
         "max_bytes",
         "max_depth",
         "strict",
@@ -156,6 +163,7 @@ impl GateConfig {
         "allowed_events",
         "signature",
         "problem",
+        "quarantine",
     ];
 
     /// Reads a configuration from a JSON object's members. `host_names` are the settings of the
@@ -192,6 +200,7 @@ impl GateConfig {
             allowed_events: settings.allowed_events,
             signature: settings.signature,
             problem: settings.problem,
+            quarantine: settings.quarantine,
         })
     }
 
@@ -246,6 +255,18 @@ impl GateConfig {
                     flag(problem.include_errors),
                     with_default("string", &text(&problem.type_prefix)),
                 ),
+                "quarantine" => {
+                    let quarantine = QuarantinePolicy::default();
+                    format!(
+                        r#""type":"object","members":{{"directory":{{"type":"string"}},"max_entries":{{{}}},"max_bytes":{{{}}},"keep_seconds":{{{}}},"unsigned":{{{}}},"answer":{{{}}},"store_down":{{{}}}}}"#,
+                        with_default("integer", &quarantine.max_entries.to_string()),
+                        with_default("integer", &quarantine.max_bytes.to_string()),
+                        with_default("integer", &quarantine.keep_seconds.to_string()),
+                        flag(quarantine.unsigned),
+                        with_default("string", &text(quarantine.answer.label())),
+                        with_default("string", &text(quarantine.store_down.label())),
+                    )
+                }
                 _ => String::new(),
             };
             if out.len() > 1 {
@@ -319,6 +340,12 @@ pub enum GateError {
     },
     /// The signature secrets were refused.
     Secrets(SecretsError),
+    /// The quarantine was refused (no signature checked without the `unsigned` opt-in, or a
+    /// bound of zero).
+    Quarantine {
+        /// What is wrong.
+        reason: &'static str,
+    },
 }
 
 impl GateError {
@@ -333,6 +360,9 @@ impl GateError {
             }
             GateError::Secrets(_) => {
                 "give the webhook secret as Ocrolus shows it (and the previous one while rotating)"
+            }
+            GateError::Quarantine { .. } => {
+                "configure `signature` (or set quarantine.unsigned: true knowing anyone can fill it), and bounds above zero"
             }
         }
     }
@@ -350,6 +380,7 @@ impl fmt::Display for GateError {
                 write!(f, "allowed event {name:?} is not a known event name")
             }
             GateError::Secrets(error) => write!(f, "signature: {error}"),
+            GateError::Quarantine { reason } => write!(f, "quarantine: {reason}"),
         }
     }
 }
@@ -493,6 +524,19 @@ pub struct Admission {
     ticket: Option<Ticket>,
     /// For a copy in flight: when to come back.
     retry_after_seconds: u64,
+    /// What became of it in the quarantine.
+    kept: Keeping,
+}
+
+/// What became of a delivery in the quarantine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Keeping {
+    /// Not kept (not configured, or not a delivery the quarantine takes).
+    Not,
+    /// Kept as the entry of this id.
+    As(String),
+    /// The store could not take it, and `store_down: refuse` turned the refusal into a 503.
+    Unreachable,
 }
 
 impl Admission {
@@ -507,14 +551,27 @@ impl Admission {
             (Verdict::TooLarge, _, _) => Answer::too_large(self.max_bytes),
             (_, Authenticity::Refused(error), _) => Answer::signature_refused(error),
             (Verdict::Replayed, _, _) => Answer::replayed(),
+            (Verdict::StoreUnavailable, _, _) if self.kept == Keeping::Unreachable => {
+                Answer::quarantine_unavailable()
+            }
             (Verdict::StoreUnavailable, _, _) => Answer::store_unavailable(),
             (Verdict::Duplicate, _, _) => Answer::duplicate(self.event_name()),
             (Verdict::InFlight, _, _) => {
                 Answer::in_flight(self.event_name(), self.retry_after_seconds)
             }
             (Verdict::EventNotAllowed, _, Some(report)) => Answer::event_not_allowed(report),
+            (Verdict::Quarantined, _, Some(report)) => Answer::quarantined(report),
             (_, _, Some(report)) => Answer::of_report(report, self.max_bytes),
             (_, _, None) => Answer::not_checked(false),
+        }
+        .kept_as(self.quarantine_entry())
+    }
+
+    /// The quarantine entry this delivery was kept as ([`Gate::quarantined`]).
+    pub fn quarantine_entry(&self) -> Option<&str> {
+        match &self.kept {
+            Keeping::As(id) => Some(id),
+            Keeping::Not | Keeping::Unreachable => None,
         }
     }
 
@@ -587,6 +644,7 @@ pub struct Gate {
     normalize: bool,
     allowed: Option<EventFilter>,
     problem: ProblemShape,
+    quarantine: Option<QuarantinePolicy>,
 }
 
 impl Gate {
@@ -614,12 +672,27 @@ impl Gate {
                 },
             }),
         };
+        if let Some(quarantine) = &config.quarantine {
+            let refuse = |reason| Err(GateError::Quarantine { reason });
+            if signing.is_none() && !quarantine.unsigned {
+                return refuse(
+                    "no signature is checked, so anyone could fill the quarantine; configure `signature`, or set `unsigned: true`",
+                );
+            }
+            if quarantine.max_entries == 0
+                || quarantine.max_bytes == 0
+                || quarantine.keep_seconds == 0
+            {
+                return refuse("max_entries, max_bytes and keep_seconds must be above zero");
+            }
+        }
         Ok(Gate {
             validator,
             signing,
             normalize: config.normalize,
             allowed,
             problem: config.problem,
+            quarantine: config.quarantine,
         })
     }
 
@@ -652,6 +725,65 @@ impl Gate {
     /// How problem documents are written.
     pub fn problem_shape(&self) -> &ProblemShape {
         &self.problem
+    }
+
+    /// The quarantine, when configured.
+    pub fn quarantine(&self) -> Option<&QuarantinePolicy> {
+        self.quarantine.as_ref()
+    }
+
+    /// The entry to keep for a delivery [`Gate::examine`] refused, when the quarantine takes
+    /// it: refused as `invalid` (unreadable, not an event, an unknown event, a schema
+    /// violation; never for its size, method, media type or signature, never a copy), and
+    /// authentic (a verified signature), or unsigned with the `unsigned` opt-in; small enough
+    /// for the bounds. The host writes [`Entry::bytes`] to its store (unless an entry of that
+    /// id is there already: a retry), then tells the admission: [`Gate::quarantined`], or
+    /// [`Gate::quarantine_unreachable`] when the store could not take it.
+    pub fn quarantine_entry(
+        &self,
+        admission: &Admission,
+        received: &Received<'_>,
+        now_unix_s: i64,
+    ) -> Option<Entry> {
+        let policy = self.quarantine.as_ref()?;
+        let report = admission.report.as_ref()?;
+        let authentic = match admission.authenticity {
+            Authenticity::Verified { .. } => true,
+            Authenticity::NotChecked | Authenticity::Unsigned => policy.unsigned,
+            Authenticity::Replayed { .. } | Authenticity::Refused(_) => false,
+        };
+        if admission.verdict != Verdict::Invalid || !authentic {
+            return None;
+        }
+        let entry = quarantine::entry(received, report, Verdict::Invalid.label(), now_unix_s);
+        quarantine::fits(policy, entry.len()).then_some(entry)
+    }
+
+    /// Records that the delivery is kept as entry `entry_id` (kept now, or by an earlier
+    /// attempt): its answer names the entry, and with `answer: accept` becomes 202
+    /// `quarantined`.
+    pub fn quarantined(&self, admission: &mut Admission, entry_id: &str) {
+        let Some(policy) = &self.quarantine else {
+            return;
+        };
+        admission.kept = Keeping::As(entry_id.to_owned());
+        if policy.answer == QuarantineAnswer::Accept && admission.verdict == Verdict::Invalid {
+            admission.verdict = Verdict::Quarantined;
+        }
+    }
+
+    /// Records that the store could not take the entry, under `store_down`: `refuse` answers
+    /// 503 with `Retry-After` (the sender comes back; the delivery is not lost), `process`
+    /// leaves the refusal as it is. Either way the host counts and logs it
+    /// ([`quarantine::unreachable_line`]).
+    pub fn quarantine_unreachable(&self, admission: &mut Admission) {
+        let Some(policy) = &self.quarantine else {
+            return;
+        };
+        if policy.store_down == StorePolicy::Refuse && admission.verdict == Verdict::Invalid {
+            admission.verdict = Verdict::StoreUnavailable;
+            admission.kept = Keeping::Unreachable;
+        }
     }
 
     /// The events accepted when a host has no narrower list of its own.
@@ -781,6 +913,7 @@ impl Gate {
             pending: None,
             ticket: None,
             retry_after_seconds: 0,
+            kept: Keeping::Not,
         };
         if body.len() as u64 > self.max_bytes() {
             // Refused for its size before anything else, as a host that stops reading there
@@ -872,6 +1005,7 @@ mod tests {
             },
             allowed_events: Some(Vec::new()),
             signature: Some(SignaturePolicy::default()),
+            quarantine: Some(QuarantinePolicy::default()),
             ..GateConfig::default()
         })
         .unwrap();
