@@ -17,6 +17,8 @@
 //! [`Admission::quarantined`]: crate::Admission::quarantined
 //! [`Admission::quarantine_failed`]: crate::Admission::quarantine_failed
 
+pub mod directory;
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
