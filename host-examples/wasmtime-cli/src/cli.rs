@@ -33,6 +33,10 @@ pub enum Command {
     Survey(SurveyArgs),
     /// List the event catalog, or print or write the JSON Schemas
     Schemas(SchemasArgs),
+    /// Look into a quarantine (authentic deliveries refused for their content) and deliver
+    /// what today's schemas accept
+    #[command(subcommand)]
+    Quarantine(QuarantineCommand),
     /// Print the versions of this program and of the module it runs
     Version,
 }
@@ -295,4 +299,57 @@ mod tests {
         use clap::CommandFactory;
         super::Cli::command().debug_assert();
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QuarantineCommand {
+    /// Count what a quarantine holds, per event and finding code, with the oldest and newest
+    List(QuarantineListArgs),
+    /// Check every entry again (today's schemas, --overlay, --strict) and POST those that pass
+    /// to the service; an entry is removed only once the service answered 2xx
+    Replay(QuarantineReplayArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct QuarantineListArgs {
+    /// The quarantine: the directory a host keeps entries in (`quarantine.directory`)
+    #[arg(value_name = "SOURCE")]
+    pub source: PathBuf,
+
+    /// Also check each entry again and print its errors with the payload values they quote
+    /// (the entries hold customer data: off by default)
+    #[arg(long)]
+    pub reveal_values: bool,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = SurveyFormat::Text)]
+    pub format: SurveyFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct QuarantineReplayArgs {
+    /// The quarantine: the directory a host keeps entries in (`quarantine.directory`)
+    #[arg(value_name = "SOURCE")]
+    pub source: PathBuf,
+
+    /// The service to deliver to (the receiver's own URL, behind the gate: the signatures
+    /// kept are too old for any gate's time window)
+    #[arg(long, value_name = "URL", required_unless_present = "dry_run")]
+    pub to: Option<String>,
+
+    /// Accept what this overlay adds to the published schemas (as deployed to the gate)
+    #[arg(long, value_name = "FILE")]
+    pub overlay: Option<PathBuf>,
+
+    /// Treat undeclared fields as errors, as a strict gate does
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Say what would be delivered, deliver nothing, remove nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// How long to wait for the service's answer to each entry, in seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub timeout_seconds: u64,
 }

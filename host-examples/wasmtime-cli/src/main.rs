@@ -18,6 +18,7 @@ mod output;
 mod overlay;
 mod pipeline;
 mod plugin;
+mod quarantine;
 mod report;
 mod schemas;
 mod survey;
@@ -63,6 +64,7 @@ fn main() -> ExitCode {
         Command::Normalize(args) => check::normalize(&module, args, timings),
         Command::Survey(args) => check::survey(&module, args, timings),
         Command::Schemas(args) => schemas::run(&module, args),
+        Command::Quarantine(command) => quarantine::run(&module, command),
         Command::Version => print_versions(&module, &source),
     };
     match outcome {
