@@ -2,6 +2,7 @@
 import type { Gate } from './index.js';
 import type { SharedGate } from './shared.js';
 import type { Delivery } from './fetch.js';
+import type { QuarantineStore } from './quarantine.js';
 
 export type { Delivery } from './fetch.js';
 
@@ -9,6 +10,8 @@ export interface HookguardFastifyOptions {
   gate: Gate | SharedGate;
   /** The clock in Unix seconds (for tests). */
   now?: () => number;
+  /** Where refused deliveries are kept when the Gate has a `quarantine` option (required then). */
+  quarantine?: QuarantineStore;
 }
 
 /**

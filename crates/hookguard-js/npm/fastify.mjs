@@ -6,7 +6,7 @@
 //
 // Register it in the context that holds your webhook routes: it reads their bodies itself
 // (at most `maxBytes + 1` bytes, never parsed before the Gate has seen the bytes).
-import { answerResponse, settleDelivery } from './fetch.mjs';
+import { answerResponse, keepRefused, quarantineStore, settleDelivery } from './fetch.mjs';
 
 /** Reads a Node stream, at most `readLimit` bytes (a Gate's `readLimit`; the rest is not read). */
 function readStream(stream, readLimit) {
@@ -45,12 +45,14 @@ async function sendAnswer(reply, answer) {
 /**
  * `app.register(hookguardFastify, { gate })` in the context of your webhook routes. `gate`: a
  * Gate (made with `normalize: true` for `normalized`) or a SharedGate; `now`: the clock, for
- * tests.
+ * tests; `quarantine`: the store refused deliveries are kept in (needed when the Gate has a
+ * `quarantine` option).
  */
-export async function hookguardFastify(fastify, { gate, now } = {}) {
+export async function hookguardFastify(fastify, { gate, now, quarantine } = {}) {
   if (typeof gate?.admit !== 'function' || typeof gate?.settle !== 'function') {
     throw new TypeError('hookguardFastify needs { gate }: a Gate (new Gate(config)) or a SharedGate');
   }
+  const store = quarantineStore(gate, quarantine, 'hookguardFastify');
   const admissions = new WeakMap();
   fastify.decorateRequest('hookguard', null);
   // Every body as raw bytes, whatever its declared type: the Gate decides about the type.
@@ -67,7 +69,9 @@ export async function hookguardFastify(fastify, { gate, now } = {}) {
     // No body at all (Fastify calls no parser for an empty one) is an empty body.
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const admission = await gate.admit(request.raw.headersDistinct ?? request.headers, body, now?.());
-    if (!admission.passes) return sendAnswer(reply, admission);
+    if (!admission.passes) {
+      return sendAnswer(reply, await keepRefused(gate, admission, body, store, { now, log: fastify.log }));
+    }
     admissions.set(request, admission);
     request.hookguard = admission.delivery;
   });

@@ -1,6 +1,7 @@
 // hookguard for Fetch-API servers (`hookguard/fetch`).
 import type { Admission, Answer, Gate, ValidEvent, ValidTestDelivery } from './index.js';
 import type { SharedGate } from './shared.js';
+import type { QuarantineStore } from './quarantine.js';
 
 /** The validation result of an admitted delivery, with what the Gate found of its signature. */
 export type Delivery = (ValidEvent | ValidTestDelivery) & {
@@ -20,6 +21,11 @@ export interface FetchHandlerOptions {
   now?: () => number;
   /** Where a handler's failure is logged (event name and error message, never the payload). Default console. */
   log?: { error(line: string): void };
+  /**
+   * Where refused deliveries are kept when the Gate has a `quarantine` option (required then):
+   * `new DirectoryQuarantine(gate)` from `hookguard/quarantine`, or a store of your own.
+   */
+  quarantine?: QuarantineStore;
 }
 
 /**
@@ -44,6 +50,8 @@ export function admitRequest(
   gate: Gate | SharedGate,
   request: Request,
   now?: () => number,
+  quarantine?: QuarantineStore,
+  log?: { error(line: string): void },
 ): Promise<{ response: Response; admission?: undefined; delivery?: undefined } | { response?: undefined; admission: Admission; delivery: Delivery }>;
 
 /**
@@ -52,6 +60,18 @@ export function admitRequest(
  * in the calling code and is not hidden.
  */
 export function settleDelivery(gate: Gate | SharedGate, admission: Admission, outcome: 'delivered' | 'failed' | number, now?: () => number): Promise<void>;
+
+/** Checks a receiver's quarantine store against its Gate (a Gate with a quarantine needs one). */
+export function quarantineStore(gate: Gate | SharedGate, quarantine: QuarantineStore | undefined, who: string): QuarantineStore | undefined;
+
+/** The answer to a refused admission: kept in the quarantine when the Gate names it, else its own. */
+export function keepRefused(
+  gate: Gate | SharedGate,
+  admission: Admission,
+  body: Uint8Array,
+  store: QuarantineStore | undefined,
+  options?: { now?: () => number; log?: { error(line: string): void } },
+): Promise<Answer>;
 
 /** @deprecated The former name of {@link settleDelivery}. */
 export const settleQuietly: typeof settleDelivery;

@@ -59,11 +59,48 @@ export function answerResponse(answer) {
 }
 
 /**
+ * The quarantine store a receiver keeps refused deliveries in, checked when the receiver is
+ * made: a Gate configured with `quarantine` needs one (nothing authentic may be lost), and
+ * Workers and browsers have no files to keep them in.
+ */
+export function quarantineStore(gate, quarantine, who) {
+  if (quarantine !== undefined && typeof quarantine?.keep !== 'function') {
+    throw new TypeError(`${who}: quarantine must be a store with keep(entry, body, now), such as DirectoryQuarantine`);
+  }
+  if (gate.quarantine && quarantine === undefined) {
+    throw new TypeError(
+      `${who}: the Gate keeps refused deliveries (its quarantine option), so give the receiver a store: ` +
+        "{ quarantine: new DirectoryQuarantine(gate) } from 'hookguard/quarantine' (Node, Deno, Bun), " +
+        'or a store of your own (Workers and browsers have no files)',
+    );
+  }
+  return quarantine;
+}
+
+/**
+ * The answer to a refused delivery the Gate names for the quarantine (`admission.quarantine`):
+ * kept in `store` (or found there, a retry), the answer naming the entry; the store failing,
+ * the answer `storeDown` gives, logged without values. Any other admission is its own answer.
+ */
+export async function keepRefused(gate, admission, body, store, { now, log = console } = {}) {
+  const entry = admission.quarantine;
+  if (!entry || !store) return admission;
+  try {
+    await store.keep(entry, body, now?.());
+    return entry.kept;
+  } catch (error) {
+    log.error(gate.quarantineFailureLine(error?.code ?? error?.message ?? String(error)));
+    return entry.unreachable;
+  }
+}
+
+/**
  * Screens, reads at most `gate.readLimit` bytes, admits. Returns `{ response }` for a refusal
  * (or a copy acknowledged), else `{ admission, delivery }`: `delivery` is the validation result
- * with `signature` and `requestId`, as the Gate made it.
+ * with `signature` and `requestId`, as the Gate made it. A refused delivery the Gate names for
+ * the quarantine is kept in `quarantine` first.
  */
-export async function admitRequest(gate, request, now) {
+export async function admitRequest(gate, request, now, quarantine, log) {
   const length = request.headers.get('content-length');
   const screened = gate.screen(
     request.method,
@@ -73,7 +110,9 @@ export async function admitRequest(gate, request, now) {
   if (screened) return { response: answerResponse(screened) };
   const body = await readAtMost(request, gate.readLimit);
   const admission = await gate.admit(request.headers, body, now?.());
-  if (!admission.passes) return { response: answerResponse(admission) };
+  if (!admission.passes) {
+    return { response: answerResponse(await keepRefused(gate, admission, body, quarantine, { now, log })) };
+  }
   return { admission, delivery: admission.delivery };
 }
 
@@ -100,15 +139,18 @@ export const settleQuietly = settleDelivery;
  * `failed`, the error logged without the payload, and the answer is 500, so the sender retries.
  *
  * Options: `now` (the clock in Unix seconds, for tests), `log` (where a handler's failure is
- * logged; default `console`).
+ * logged; default `console`), `quarantine` (the store refused deliveries are kept in, needed
+ * when the Gate has a `quarantine` option: `new DirectoryQuarantine(gate)` from
+ * `hookguard/quarantine`).
  */
-export function fetchHandler(gate, onDelivery, { now, log = console } = {}) {
+export function fetchHandler(gate, onDelivery, { now, log = console, quarantine } = {}) {
   if (typeof gate?.admit !== 'function' || typeof gate?.settle !== 'function') {
     throw new TypeError('fetchHandler needs a Gate (new Gate(config)) or a SharedGate');
   }
   if (typeof onDelivery !== 'function') throw new TypeError('fetchHandler needs an onDelivery function');
+  const store = quarantineStore(gate, quarantine, 'fetchHandler');
   return async (request) => {
-    const { response, admission, delivery } = await admitRequest(gate, request, now);
+    const { response, admission, delivery } = await admitRequest(gate, request, now, store, log);
     if (response) return response;
     let answer;
     try {

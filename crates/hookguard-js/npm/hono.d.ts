@@ -2,6 +2,7 @@
 import type { Gate } from './index.js';
 import type { SharedGate } from './shared.js';
 import type { Delivery } from './fetch.js';
+import type { QuarantineStore } from './quarantine.js';
 
 export type { Delivery } from './fetch.js';
 
@@ -19,5 +20,5 @@ export interface HookguardContext {
  */
 export function hookguard(
   gate: Gate | SharedGate,
-  options?: { now?: () => number },
+  options?: { now?: () => number; quarantine?: QuarantineStore; log?: { error(line: string): void } },
 ): (c: HookguardContext, next: () => Promise<void>) => Promise<Response | void>;

@@ -3,18 +3,21 @@
 // and `requestId`) and your route runs. The delivery is settled by what your route answers:
 // `delivered` for a 2xx, `failed` for anything else or an error, so the sender's retry is
 // checked as a new delivery. The same code as `hookguard/fetch`.
-import { admitRequest, settleDelivery } from './fetch.mjs';
+import { admitRequest, quarantineStore, settleDelivery } from './fetch.mjs';
 
 /**
  * `app.post('/webhooks/ocrolus', hookguard(gate), (c) => ...)`. `gate`: a Gate (made with
- * `normalize: true` for `normalized`) or a SharedGate; `now`: the clock, for tests.
+ * `normalize: true` for `normalized`) or a SharedGate; `now`: the clock, for tests;
+ * `quarantine`: the store refused deliveries are kept in (needed when the Gate has a
+ * `quarantine` option); `log`: where a store's failure is logged.
  */
-export function hookguard(gate, { now } = {}) {
+export function hookguard(gate, { now, quarantine, log = console } = {}) {
   if (typeof gate?.admit !== 'function' || typeof gate?.settle !== 'function') {
     throw new TypeError('hookguard() needs a Gate (new Gate(config)) or a SharedGate');
   }
+  const store = quarantineStore(gate, quarantine, 'hookguard()');
   return async (c, next) => {
-    const { response, admission, delivery } = await admitRequest(gate, c.req.raw, now);
+    const { response, admission, delivery } = await admitRequest(gate, c.req.raw, now, store, log);
     if (response) return response;
     c.set('hookguard', delivery);
     let outcome = 'failed';

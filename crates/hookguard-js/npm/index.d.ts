@@ -213,8 +213,54 @@ export interface GateConfig extends Omit<Options, 'normalize'> {
   signature?: SignaturePolicy;
   /** How problem documents are written. */
   problem?: { includeErrors?: boolean; typePrefix?: string };
+  /**
+   * Keep authentic deliveries refused for their content (drift), to survey and replay once
+   * the contract catches up (`hookguard quarantine replay`). Off when absent.
+   */
+  quarantine?: QuarantinePolicy;
   /** How many request ids this process remembers for replay detection. Default 100000. */
   replaySlots?: number;
+}
+
+/** The quarantine: the same settings as every hookguard host. */
+export interface QuarantinePolicy {
+  /** The single-process store: a directory, one file per entry (`hookguard/quarantine`). */
+  directory?: string;
+  /** At most this many entries; the oldest make room. Default 10000. */
+  maxEntries?: number;
+  /** At most this many bytes of entries; the oldest make room. Default 268435456 (256 MiB). */
+  maxBytes?: number;
+  /** How long an entry is kept, in seconds. Default 604800 (7 days). */
+  keepSeconds?: number;
+  /** Keep deliveries without a verified signature too (anyone can post those). Default false. */
+  unsigned?: boolean;
+  /** `'refuse'` (the refusal, naming the entry; the default) or `'accept'` (202, the sender stops retrying). */
+  answer?: 'refuse' | 'accept';
+  /** When the store fails: `'refuse'` (503 with `retry-after`; the default) or `'process'` (the plain refusal). */
+  storeDown?: 'refuse' | 'process';
+}
+
+/** A refused delivery the Gate names for the quarantine, and the answers either way. */
+export interface QuarantineEntry {
+  /** The entry's name: 32 hex digits (one per request id, or per body without one). */
+  id: string;
+  /** The entry's head (request line and headers, ASCII); the entry is `head` then the body. */
+  head: string;
+  /** The whole entry's size in bytes. */
+  bytes: number;
+  /** When it was refused, Unix seconds. */
+  firstSeen: number;
+  /** The answer once kept (or found kept): the refusal naming the entry, or 202 `quarantined`. */
+  kept: Answer;
+  /** The answer when the store could not keep it (`storeDown`). */
+  unreachable: Answer;
+}
+
+/** An entry a quarantine store holds, as {@link Gate.quarantineEvictions} weighs it. */
+export interface HeldEntry {
+  id: string;
+  firstSeen: number;
+  bytes: number;
 }
 
 /** What to answer: an HTTP status and, for a refusal, the problem document's exact text. */
@@ -223,7 +269,7 @@ export interface Answer {
   verdict:
     | 'valid' | 'invalid' | 'event_not_allowed' | 'too_large' | 'unsupported_media_type'
     | 'method_not_allowed' | 'internal_error' | 'unchecked' | 'signature_invalid' | 'replayed'
-    | 'duplicate' | 'in_flight' | 'store_unavailable' | 'handler_failed';
+    | 'duplicate' | 'in_flight' | 'store_unavailable' | 'quarantined' | 'handler_failed';
   /** Whether the delivery may go on to your handler. */
   passes: boolean;
   /**
@@ -234,7 +280,7 @@ export interface Answer {
   problem?: string;
   /**
    * The headers to send with `problem`, exactly these: `content-type`, and `allow` on a 405,
-   * `retry-after` or `x-hookguard-duplicate`.
+   * `retry-after`, `x-hookguard-duplicate` or `x-hookguard-quarantine`.
    */
   headers?: Record<string, string>;
 }
@@ -256,6 +302,8 @@ export interface Admission extends Answer {
   delivery?: ValidationResult & { signature?: Admission['signature']; requestId?: string };
   /** From {@link Gate.examine}: the request id your memory must claim before {@link Gate.conclude}. */
   pendingClaim?: PendingClaim;
+  /** A refused delivery to keep in the quarantine: write it, then answer `kept` (or `unreachable`). */
+  quarantine?: QuarantineEntry;
 }
 
 /** A claim to ask a memory for; `waiting` identifies the examined admission in its Gate. */
@@ -321,6 +369,12 @@ export class Gate {
   storeUnavailable(): Answer;
   /** The answer when no conclusion could be reached (500). */
   notChecked(): Answer;
+  /** The quarantine as configured, or undefined without one. */
+  readonly quarantine: Required<Omit<QuarantinePolicy, 'directory'>> & { directory?: string } | undefined;
+  /** Which held entries a store removes before keeping one more of `incomingBytes` (indexes, oldest first). */
+  quarantineEvictions(held: HeldEntry[], incomingBytes: number, now?: number): number[];
+  /** The line to log when the quarantine's store failed (never with a value). */
+  quarantineFailureLine(reason: string): string;
   /** Releases the gate's memory in the module. */
   free(): void;
 }

@@ -81,6 +81,12 @@ function define(hookguard) {
 
     get readLimit() { return this.gate.readLimit; }
 
+    get quarantine() { return this.gate.quarantine; }
+
+    quarantineEvictions(held, incomingBytes, now) { return this.gate.quarantineEvictions(held, incomingBytes, now); }
+
+    quarantineFailureLine(reason) { return this.gate.quarantineFailureLine(reason); }
+
     screen(method, contentType, contentLength) { return this.gate.screen(method, contentType, contentLength); }
 
     notChecked() { return this.gate.notChecked(); }

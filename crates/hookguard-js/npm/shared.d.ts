@@ -29,6 +29,10 @@ export class SharedGate {
   constructor(gate: Gate, memory: DeliveryMemory, options?: SharedGateOptions);
   readonly maxBytes: number;
   readonly readLimit: number;
+  /** The gate's quarantine, as {@link Gate.quarantine}. */
+  readonly quarantine: Gate['quarantine'];
+  quarantineEvictions: Gate['quarantineEvictions'];
+  quarantineFailureLine: Gate['quarantineFailureLine'];
   /** Store calls that failed or timed out; deliveries refused for it; claimed in the process instead. */
   readonly stats: { storeErrors: number; refused: number; inProcess: number };
   screen(method: string, contentType?: string, contentLength?: number): Answer | undefined;

@@ -1508,7 +1508,147 @@ impl JsGate {
                 admission
             }
         };
-        self.admission_object(admission, None)
+        let keeping = self.quarantine_object(&admission, headers, &delivery, &bytes, now)?;
+        let object = self.admission_object(admission, None)?;
+        if let Some(keeping) = keeping {
+            js_sys::Reflect::set(&object, &JsValue::from_str("quarantine"), &keeping)?;
+        }
+        Ok(object)
+    }
+
+    /// What the quarantine keeps of a refused delivery, when it keeps it: `{ id, head, bytes,
+    /// firstSeen, kept, unreachable }`. The host writes `head` then the body as entry `id`,
+    /// then sends `kept` (the refusal naming the entry, or 202 with `answer: accept`), or
+    /// `unreachable` when its store failed (503, or the plain refusal with `store_down:
+    /// process`). Both answers are made here, so keeping costs no second crossing.
+    fn quarantine_object(
+        &self,
+        admission: &hookguard::Admission,
+        headers: &JsValue,
+        delivery: &DeliveryHeaders<'_>,
+        body: &[u8],
+        now: i64,
+    ) -> Result<Option<JsValue>, JsValue> {
+        if self.gate.quarantine().is_none() || admission.verdict() != hookguard::Verdict::Invalid {
+            return Ok(None);
+        }
+        let content_type = header_fields(headers, "content-type")?;
+        let received = hookguard::gate::Received {
+            headers: delivery,
+            content_type: content_type.first().map(|(_, value)| value.as_slice()),
+            body,
+        };
+        let Some(entry) = self.gate.quarantine_entry(admission, &received, now) else {
+            return Ok(None);
+        };
+        let shape = self.gate.problem_shape();
+        let (kept, unreachable) = self.gate.quarantine_answers(admission, &entry.id);
+        let object = js_sys::Object::new();
+        let set = |key: &str, value: &JsValue| {
+            js_sys::Reflect::set(&object, &JsValue::from_str(key), value)
+        };
+        set("id", &JsValue::from_str(&entry.id))?;
+        set("head", &JsValue::from_str(&entry.head))?;
+        #[allow(clippy::cast_precision_loss)]
+        {
+            set("bytes", &JsValue::from(entry.len() as f64))?;
+            set("firstSeen", &JsValue::from(entry.first_seen as f64))?;
+        }
+        set("kept", &answer_object(&kept, shape).into())?;
+        set(
+            "unreachable",
+            &answer_object(&unreachable, shape).into(),
+        )?;
+        Ok(Some(object.into()))
+    }
+
+    /// The quarantine as configured, in the package's names (`{ directory?, maxEntries,
+    /// maxBytes, keepSeconds, unsigned, answer, storeDown }`), or `undefined` without one.
+    #[wasm_bindgen(getter)]
+    pub fn quarantine(&self) -> Result<JsValue, JsValue> {
+        let Some(policy) = self.gate.quarantine() else {
+            return Ok(JsValue::UNDEFINED);
+        };
+        let object = js_sys::Object::new();
+        let set = |key: &str, value: &JsValue| {
+            js_sys::Reflect::set(&object, &JsValue::from_str(key), value)
+        };
+        if let Some(directory) = &policy.directory {
+            set("directory", &JsValue::from_str(directory))?;
+        }
+        #[allow(clippy::cast_precision_loss)]
+        {
+            set("maxEntries", &JsValue::from(policy.max_entries as f64))?;
+            set("maxBytes", &JsValue::from(policy.max_bytes as f64))?;
+            set("keepSeconds", &JsValue::from(policy.keep_seconds as f64))?;
+        }
+        set("unsigned", &JsValue::from(policy.unsigned))?;
+        set("answer", &JsValue::from_str(policy.answer.label()))?;
+        set("storeDown", &JsValue::from_str(policy.store_down.label()))?;
+        Ok(object.into())
+    }
+
+    /// The line to log when the quarantine's store could not keep a refused delivery (what
+    /// then happens is the configured `storeDown`); `reason` names the failure, never a value.
+    #[wasm_bindgen(js_name = quarantineFailureLine)]
+    pub fn quarantine_failure_line(&self, reason: &JsValue) -> String {
+        let policy = self
+            .gate
+            .quarantine()
+            .map_or(hookguard::store::StorePolicy::Refuse, |policy| {
+                policy.store_down
+            });
+        hookguard::gate::quarantine::unreachable_line(
+            policy,
+            &reason.as_string().unwrap_or_default(),
+        )
+    }
+
+    /// Which held entries a store removes before keeping one more of `incomingBytes`:
+    /// `held` is `[{ id, firstSeen, bytes }]`; the answer is their indexes, oldest first
+    /// (expired ones, then the oldest until one more fits the bounds).
+    #[wasm_bindgen(js_name = quarantineEvictions)]
+    pub fn quarantine_evictions(
+        &self,
+        held: &JsValue,
+        incoming_bytes: &JsValue,
+        now: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        const SHAPE: &str = "held must be an array of { id, firstSeen, bytes }";
+        let Some(policy) = self.gate.quarantine() else {
+            return Err(type_error("this gate has no quarantine configured"));
+        };
+        let Some(items) = held.dyn_ref::<js_sys::Array>() else {
+            return Err(type_error(SHAPE));
+        };
+        let mut entries = Vec::new();
+        for item in items.iter() {
+            let member = |name: &str| js_sys::Reflect::get(&item, &JsValue::from_str(name));
+            let (Some(id), Some(first_seen), Some(bytes)) = (
+                member("id")?.as_string(),
+                member("firstSeen")?
+                    .as_f64()
+                    .filter(|seconds| seconds.is_finite()),
+                whole_number(&member("bytes")?),
+            ) else {
+                return Err(type_error(SHAPE));
+            };
+            #[allow(clippy::cast_possible_truncation)]
+            entries.push(hookguard::gate::quarantine::Held {
+                id,
+                first_seen: first_seen.floor() as i64,
+                bytes,
+            });
+        }
+        let incoming = whole_number(incoming_bytes)
+            .ok_or_else(|| type_error("incomingBytes must be a whole number"))?;
+        let evicted =
+            hookguard::gate::quarantine::evictions(&entries, policy, incoming, clock(now)?);
+        Ok(evicted
+            .into_iter()
+            .map(|index| JsValue::from(u32::try_from(index).unwrap_or(u32::MAX)))
+            .collect::<js_sys::Array>()
+            .into())
     }
 
     /// An admission as JavaScript sees it: the answer, `result` (made from the report, or the

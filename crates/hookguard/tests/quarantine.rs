@@ -262,6 +262,26 @@ fn accept_answers_202_and_an_unreachable_store_follows_store_down() {
             .contains("quarantine")
     );
 
+    // The answers a host is handed up front are the ones the admission would give.
+    for config in [
+        "{}",
+        r#"{"answer": "accept"}"#,
+        r#"{"store_down": "process"}"#,
+    ] {
+        let gate = gate_with(config);
+        let (admission, entry) = deliver(&gate, &signed(SECRET, "msg_d", DRIFTED, NOW), DRIFTED);
+        let entry = entry.unwrap();
+        let shape = ProblemShape::default();
+        let (kept, unreachable) = gate.quarantine_answers(&admission, &entry.id);
+        let (kept, unreachable) = (kept.reply(&shape), unreachable.reply(&shape));
+        let mut after = admission.clone();
+        gate.quarantined(&mut after, &entry.id);
+        assert_eq!(kept, after.answer().reply(&shape), "{config}");
+        let mut after = admission.clone();
+        gate.quarantine_unreachable(&mut after);
+        assert_eq!(unreachable, after.answer().reply(&shape), "{config}");
+    }
+
     let processing = gate_with(r#"{"store_down": "process"}"#);
     let (mut admission, _) = deliver(&processing, &signed(SECRET, "msg_c", DRIFTED, NOW), DRIFTED);
     let before = admission.answer().reply(&ProblemShape::default());

@@ -160,3 +160,25 @@ fetchHandler(fetchGate, 'not a function');
 const middleware = hookguard(fetchGate, { now: () => 1763800000 });
 void middleware;
 
+
+// The quarantine: configured on the Gate, kept by a store the receiver is given.
+import { DirectoryQuarantine } from 'hookguard/quarantine';
+
+const keepingGate = new Gate({ signature: { secrets: ['whsec_x'] }, quarantine: { directory: '/var/lib/hookguard/quarantine', answer: 'accept', keepSeconds: 86400 } });
+const keptIn = new DirectoryQuarantine(keepingGate);
+const keepingReceiver = fetchHandler(keepingGate, () => undefined, { quarantine: keptIn });
+void keepingReceiver;
+const keepingAdmission: Admission = keepingGate.admit({}, body);
+if (keepingAdmission.quarantine) {
+  const entryId: string = keepingAdmission.quarantine.id;
+  const keptAnswer: Answer = keepingAdmission.quarantine.kept;
+  void entryId;
+  void keptAnswer;
+}
+const policy = keepingGate.quarantine;
+const keepFor: number | undefined = policy?.keepSeconds;
+void keepFor;
+// @ts-expect-error answer is 'refuse' or 'accept'
+new Gate({ quarantine: { answer: 'maybe' } });
+// @ts-expect-error a store keeps entries
+fetchHandler(keepingGate, () => undefined, { quarantine: { put() {} } });

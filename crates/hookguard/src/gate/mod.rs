@@ -772,6 +772,35 @@ impl Gate {
         }
     }
 
+    /// The answers a host sends for a delivery it keeps, without changing the admission:
+    /// `(kept, unreachable)`, as [`Gate::quarantined`] and [`Gate::quarantine_unreachable`]
+    /// would make them. For hosts that hand both to code that does the keeping (the npm and
+    /// Python packages), so that keeping costs no second call into the core.
+    pub fn quarantine_answers<'a>(
+        &self,
+        admission: &'a Admission,
+        entry_id: &'a str,
+    ) -> (Answer<'a>, Answer<'a>) {
+        let refusal = admission.answer();
+        let Some(policy) = &self.quarantine else {
+            return (refusal.clone(), refusal);
+        };
+        let kept = match (policy.answer, &admission.report) {
+            (QuarantineAnswer::Accept, Some(report)) if admission.verdict == Verdict::Invalid => {
+                Answer::quarantined(report)
+            }
+            _ => refusal.clone(),
+        }
+        .kept_as(Some(entry_id));
+        let unreachable = match policy.store_down {
+            StorePolicy::Refuse if admission.verdict == Verdict::Invalid => {
+                Answer::quarantine_unavailable()
+            }
+            _ => refusal,
+        };
+        (kept, unreachable)
+    }
+
     /// Records that the store could not take the entry, under `store_down`: `refuse` answers
     /// 503 with `Retry-After` (the sender comes back; the delivery is not lost), `process`
     /// leaves the refusal as it is. Either way the host counts and logs it

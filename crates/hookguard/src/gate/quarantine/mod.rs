@@ -297,36 +297,54 @@ pub struct Held {
 
 /// Which entries a store removes before keeping one more of `incoming_bytes` at `now_unix_s`:
 /// every expired one (older than `keep_seconds`), then the oldest until one more entry fits
-/// both bounds. Returned oldest first, as indexes into `held`. An entry too large for the
-/// quarantine on its own is not kept at all: see [`fits`].
+/// both bounds. Returned as indexes into `held`: the expired in their order there, then the
+/// oldest of the rest, oldest first. An entry too large for the quarantine on its own is not
+/// kept at all: see [`fits`].
+///
+/// (No sort: the expired go in one pass, and making room usually takes one or two of the
+/// rest, each found in one more pass; a sort routine costs every module some 10 KB.)
 pub fn evictions(
     held: &[Held],
     policy: &QuarantinePolicy,
     incoming_bytes: u64,
     now_unix_s: i64,
 ) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..held.len()).collect();
-    order.sort_by(|&left, &right| {
-        let key = |index: usize| held.get(index).map(|entry| (entry.first_seen, &entry.id));
-        key(left).cmp(&key(right))
-    });
     let keep = i64::try_from(policy.keep_seconds).unwrap_or(i64::MAX);
-    let mut count = held.len() as u64;
-    let mut bytes: u64 = held.iter().map(|entry| entry.bytes).sum();
+    let mut gone = vec![false; held.len()];
     let mut evicted = Vec::new();
-    for index in order {
-        let Some(entry) = held.get(index) else {
-            continue;
-        };
-        let expired = entry.first_seen.saturating_add(keep) <= now_unix_s;
-        let crowded = count.saturating_add(1) > policy.max_entries
-            || bytes.saturating_add(incoming_bytes) > policy.max_bytes;
-        if !expired && !crowded {
-            break;
+    let mut count = held.len() as u64;
+    let mut bytes: u64 = 0;
+    for (index, entry) in held.iter().enumerate() {
+        if entry.first_seen.saturating_add(keep) <= now_unix_s {
+            evicted.push(index);
+            count -= 1;
+            if let Some(flag) = gone.get_mut(index) {
+                *flag = true;
+            }
+        } else {
+            bytes = bytes.saturating_add(entry.bytes);
         }
+    }
+    while count > 0
+        && (count.saturating_add(1) > policy.max_entries
+            || bytes.saturating_add(incoming_bytes) > policy.max_bytes)
+    {
+        let oldest = held
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| !gone.get(*index).copied().unwrap_or(true))
+            .min_by(|(_, left), (_, right)| {
+                (left.first_seen, &left.id).cmp(&(right.first_seen, &right.id))
+            });
+        let Some((index, entry)) = oldest else {
+            break;
+        };
         evicted.push(index);
         count -= 1;
         bytes = bytes.saturating_sub(entry.bytes);
+        if let Some(flag) = gone.get_mut(index) {
+            *flag = true;
+        }
     }
     evicted
 }
@@ -482,8 +500,9 @@ mod tests {
         assert_eq!(evictions(&entries, &policy, 10, 50), vec![1]);
         // The bytes bound: 30 held + 985 incoming needs two to go.
         assert_eq!(evictions(&entries, &policy, 985, 50), vec![1, 2]);
-        // At 125 the first two have expired, and the third makes room.
+        // At 125 the first two have expired (listed in their order), and the third is left.
         assert_eq!(evictions(&entries, &policy, 10, 125), vec![1, 2]);
+        assert_eq!(evictions(&entries, &policy, 10, 131), vec![0, 1, 2]);
         let roomy = QuarantinePolicy {
             max_entries: 10,
             ..policy

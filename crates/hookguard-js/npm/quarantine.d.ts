@@ -1,0 +1,19 @@
+import type { Gate, QuarantineEntry, HeldEntry } from './index.js';
+
+/** A store refused deliveries are kept in: what `fetchHandler`, Hono and Fastify take as `quarantine`. */
+export interface QuarantineStore {
+  keep(entry: QuarantineEntry, body: Uint8Array, now?: number): Promise<{ kept: boolean; evicted: number }>;
+}
+
+/**
+ * The quarantine's single-process store (Node, Deno, Bun): a directory, one HTTP capture per
+ * entry, as `hookguard validate`, `survey` and `quarantine replay` read them. Created when
+ * missing and proven writable at once.
+ */
+export class DirectoryQuarantine implements QuarantineStore {
+  constructor(gate: Pick<Gate, 'quarantine' | 'quarantineEvictions'>, directory?: string);
+  readonly directory: string;
+  keep(entry: QuarantineEntry, body: Uint8Array, now?: number): Promise<{ kept: boolean; evicted: number }>;
+  /** The entries held. */
+  held(): Promise<HeldEntry[]>;
+}
