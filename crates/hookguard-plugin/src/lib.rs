@@ -400,6 +400,18 @@ impl Session {
             out.extend_from_slice(b",\"report\":");
             report.append_json(out);
         }
+        let content_type = fields
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+            .map(|(_, value)| value.as_bytes());
+        let received = hookguard::gate::Received {
+            headers: &headers,
+            content_type,
+            body,
+        };
+        if let Some(entry) = gate.quarantine_entry(&admission, &received, now) {
+            write_quarantine(out, gate, &admission, &entry);
+        }
         out.push(b'}');
         if answer.verdict.passes() {
             status::OK
@@ -503,6 +515,83 @@ impl Session {
         let (now, ticket, outcome) = outcome;
         let Ok(()) = gate.settle(&ticket, outcome, now, &mut self.memory);
         self.result = format!("{{\"outcome\":\"{}\"}}", outcome.label()).into_bytes();
+        status::OK
+    }
+
+    /// Which held quarantine entries a store removes before keeping one more: the request at
+    /// `(address, len)` is JSON `{"now", "incoming_bytes", "held": [{"id", "first_seen",
+    /// "bytes"}]}`; the result is `{"evict": [index, ...]}` (indexes into `held`).
+    pub fn quarantine_evictions(&mut self, address: usize, len: usize) -> i32 {
+        let (gate, request) =
+            match gate_and_input(&mut self.gate, &self.allocations, (address, len)) {
+                Ok(found) => found,
+                Err((code, message)) => {
+                    return self.error(code, &format!("quarantine_evictions: {message}"));
+                }
+            };
+        // Read from the JSON tree the module already has a reader for: a derived deserializer
+        // for this rarely called request cost the module some 5 KB.
+        let Some(policy) = gate.quarantine() else {
+            return self.error(
+                status::BAD_OPTIONS,
+                "quarantine_evictions: the configuration has no quarantine",
+            );
+        };
+        let read = || -> Option<(i64, u64, Vec<hookguard::gate::quarantine::Held>)> {
+            let request = request_members(request)?;
+            let now = request.get("now")?.as_i64()?;
+            let incoming_bytes = request.get("incoming_bytes")?.as_u64()?;
+            let held = request
+                .get("held")?
+                .as_array()?
+                .iter()
+                .map(|entry| {
+                    Some(hookguard::gate::quarantine::Held {
+                        id: entry.get("id")?.as_str()?.to_owned(),
+                        first_seen: entry.get("first_seen")?.as_i64()?,
+                        bytes: entry.get("bytes")?.as_u64()?,
+                    })
+                })
+                .collect::<Option<Vec<_>>>()?;
+            Some((now, incoming_bytes, held))
+        };
+        let Some((now, incoming_bytes, held)) = read() else {
+            return self.error(
+                status::BAD_OPTIONS,
+                "quarantine_evictions: the request must be {\"now\", \"incoming_bytes\", \"held\": [{\"id\", \"first_seen\", \"bytes\"}]}",
+            );
+        };
+        let evict = hookguard::gate::quarantine::evictions(&held, policy, incoming_bytes, now);
+        self.result = format!(
+            "{{\"evict\":[{}]}}",
+            evict
+                .iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        )
+        .into_bytes();
+        status::OK
+    }
+
+    /// The line a host logs when its quarantine store failed, under the configured
+    /// `store_down`: the input is the failure's reason (text, never a value); the result is
+    /// the line.
+    pub fn quarantine_failure_line(&mut self, address: usize, len: usize) -> i32 {
+        let (gate, reason) = match gate_and_input(&mut self.gate, &self.allocations, (address, len))
+        {
+            Ok(found) => found,
+            Err((code, message)) => {
+                return self.error(code, &format!("quarantine_failure_line: {message}"));
+            }
+        };
+        let policy = gate
+            .quarantine()
+            .map_or(hookguard::gate::StorePolicy::Refuse, |policy| {
+                policy.store_down
+            });
+        let reason = String::from_utf8_lossy(reason).into_owned();
+        self.result = hookguard::gate::quarantine::unreachable_line(policy, &reason).into_bytes();
         status::OK
     }
 
@@ -618,6 +707,45 @@ fn write_answer(
         let _ = serde_json::to_writer(&mut *out, &answer.headers());
     }
     problem
+}
+
+/// Writes an admission's `,"quarantine":{"id", "head", "bytes", "first_seen", "kept",
+/// "unreachable"}`: the entry a host keeps (its head, then the body), and the answers to send
+/// once it is kept or when the store failed (`{"verdict", "status", "problem", "headers"}`,
+/// the problem document as a string holding the core's exact text).
+fn write_quarantine(
+    out: &mut Vec<u8>,
+    gate: &Gate,
+    admission: &hookguard::Admission,
+    entry: &hookguard::gate::Entry,
+) {
+    let text = |value: &str| Value::from(value).to_string();
+    out.extend_from_slice(
+        format!(
+            ",\"quarantine\":{{\"id\":{},\"head\":{},\"bytes\":{},\"first_seen\":{}",
+            text(&entry.id),
+            text(&entry.head),
+            entry.len(),
+            entry.first_seen
+        )
+        .as_bytes(),
+    );
+    let (kept, unreachable) = gate.quarantine_answers(admission, &entry.id);
+    for (name, answer) in [("kept", kept), ("unreachable", unreachable)] {
+        let problem = answer.problem_json(gate.problem_shape());
+        out.extend_from_slice(
+            format!(
+                ",\"{name}\":{{\"verdict\":{},\"status\":{},\"problem\":{},\"headers\":",
+                text(answer.verdict.label()),
+                answer.status(),
+                text(&String::from_utf8_lossy(&problem))
+            )
+            .as_bytes(),
+        );
+        let _ = serde_json::to_writer(&mut *out, &answer.headers());
+        out.push(b'}');
+    }
+    out.push(b'}');
 }
 
 /// The gate (the defaults', until a configuration is applied) and the bytes at
@@ -790,6 +918,18 @@ pub mod exports {
     #[unsafe(no_mangle)]
     pub extern "C" fn hookguard_settle(pointer: u32, len: u32) -> i32 {
         with(|session| session.settle(address(pointer), len as usize))
+    }
+
+    /// See `docs/abi.md`.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hookguard_quarantine_evictions(pointer: u32, len: u32) -> i32 {
+        with(|session| session.quarantine_evictions(address(pointer), len as usize))
+    }
+
+    /// See `docs/abi.md`.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hookguard_quarantine_failure_line(pointer: u32, len: u32) -> i32 {
+        with(|session| session.quarantine_failure_line(address(pointer), len as usize))
     }
 
     /// See `docs/abi.md`.

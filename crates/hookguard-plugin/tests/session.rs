@@ -531,3 +531,89 @@ fn the_handler_failed_answer_and_a_settle_by_the_services_status() {
     let at = write(&mut session, both);
     assert_eq!(session.settle(at, both.len()), status::BAD_OPTIONS);
 }
+
+#[test]
+fn a_refused_delivery_to_keep_comes_with_its_entry_and_both_answers() {
+    const DRIFTED: &[u8] = br#"{"event_name": "book.verified", "status": "BOOK_PARTIALLY_VERIFIED", "book_pk": 1, "book_uuid": "8ef7a1e1-fc97-42f9-81ea-ef357b333117"}"#;
+    let mut session = Session::new();
+    session.begin_call();
+    let config = br#"{"quarantine": {"unsigned": true, "answer": "accept", "max_entries": 2}}"#;
+    let at = write(&mut session, config);
+    assert_eq!(session.configure(at, config.len()), status::OK);
+    let request = br#"{"now": 1800000000, "headers": [["Content-Type", "application/json"]]}"#;
+    let (at, body_at) = (write(&mut session, request), write(&mut session, DRIFTED));
+    assert_eq!(
+        session.admit((at, request.len()), (body_at, DRIFTED.len())),
+        status::INVALID
+    );
+    let admission: serde_json::Value = serde_json::from_slice(session.result()).unwrap();
+    assert_eq!(admission["verdict"], "invalid");
+    let keeping = &admission["quarantine"];
+
+    // What the core makes of the same delivery.
+    let gate = hookguard::Gate::new(hookguard::GateConfig::from_json(config).unwrap()).unwrap();
+    let headers = hookguard::signature::DeliveryHeaders::default();
+    let Ok(expected) = gate.admit(
+        &headers,
+        DRIFTED,
+        1_800_000_000,
+        &mut hookguard::gate::NoMemory,
+        None,
+    );
+    let received = hookguard::gate::Received {
+        headers: &headers,
+        content_type: Some(b"application/json"),
+        body: DRIFTED,
+    };
+    let entry = gate
+        .quarantine_entry(&expected, &received, 1_800_000_000)
+        .unwrap();
+    assert_eq!(keeping["id"], entry.id.as_str());
+    assert_eq!(keeping["head"], entry.head.as_str());
+    assert_eq!(keeping["bytes"], entry.len());
+    assert_eq!(keeping["first_seen"], 1_800_000_000);
+    let (kept, unreachable) = gate.quarantine_answers(&expected, &entry.id);
+    let shape = hookguard::ProblemShape::default();
+    for (written, answer) in [
+        (&keeping["kept"], kept),
+        (&keeping["unreachable"], unreachable),
+    ] {
+        let reply = answer.reply(&shape);
+        assert_eq!(written["status"], reply.status);
+        assert_eq!(written["verdict"], answer.verdict.label());
+        assert_eq!(
+            written["problem"].as_str().unwrap().as_bytes(),
+            reply.body.as_slice()
+        );
+        let headers: Vec<(String, String)> =
+            serde_json::from_value(written["headers"].clone()).unwrap();
+        let expected: Vec<(String, String)> = reply
+            .headers
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), value.clone()))
+            .collect();
+        assert_eq!(headers, expected);
+    }
+    assert_eq!(keeping["kept"]["status"], 202);
+    assert_eq!(keeping["unreachable"]["status"], 503);
+
+    // Evictions and the failure line come from the core too.
+    let held = br#"{"now": 1800000000, "incoming_bytes": 10, "held": [{"id": "b", "first_seen": 20, "bytes": 5}, {"id": "a", "first_seen": 1799999990, "bytes": 5}]}"#;
+    let at = write(&mut session, held);
+    assert_eq!(session.quarantine_evictions(at, held.len()), status::OK);
+    assert_eq!(session.result(), br#"{"evict":[0]}"#);
+    let reason = b"ENOSPC";
+    let at = write(&mut session, reason);
+    assert_eq!(
+        session.quarantine_failure_line(at, reason.len()),
+        status::OK
+    );
+    assert_eq!(
+        session.result(),
+        hookguard::gate::quarantine::unreachable_line(
+            hookguard::gate::StorePolicy::Refuse,
+            &"ENOSPC"
+        )
+        .as_bytes()
+    );
+}

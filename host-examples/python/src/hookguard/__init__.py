@@ -25,8 +25,10 @@ from ._types import (
     EventInfo,
     Finding,
     Headers,
+    HeldEntry,
     Omitted,
     Position,
+    QuarantineEntry,
     Ticket,
     ValidationResult,
     Verdict,
@@ -34,8 +36,8 @@ from ._types import (
 )
 
 __all__ = [
-    "Admission", "Answer", "Body", "Delivery", "EventInfo", "Finding", "Gate", "Headers", "Omitted",
-    "Position", "Ticket", "ValidationResult", "Verdict", "Verification", "events", "normalize",
+    "Admission", "Answer", "Body", "Delivery", "EventInfo", "Finding", "Gate", "Headers", "HeldEntry",
+    "Omitted", "Position", "QuarantineEntry", "Ticket", "ValidationResult", "Verdict", "Verification", "events", "normalize",
     "schema", "validate", "verify", "version", "DEFAULT_MAX_BYTES", "MAX_BYTES_CEILING",
 ]
 DEFAULT_MAX_BYTES: int
@@ -315,6 +317,12 @@ def _answer(status: int, result: bytes, problem: bytes | None) -> Admission:
     if "headers" in answer:
         answer["headers"] = [(name, value) for name, value in answer["headers"]]
     answer["passes"] = status == _module.OK
+    keeping = answer.get("quarantine")
+    if keeping is not None:
+        # Both answers as the core wrote them (problem documents as text, exact).
+        for either in (keeping["kept"], keeping["unreachable"]):
+            either["headers"] = [(name, value) for name, value in either["headers"]]
+            either["passes"] = False
     report = answer.get("report")
     if answer["passes"] and report is not None:
         delivery = cast(Delivery, dict(report))
@@ -340,6 +348,8 @@ class Gate:
         #: The largest body accepted, and how many bytes of a body to read at most (the module's).
         self.max_bytes: int = int(limits["max_bytes"])
         self.read_limit: int = int(limits["read_limit"])
+        #: The ``quarantine`` setting as configured (None without one).
+        self.quarantine: dict[str, Any] | None = checked.get("quarantine")
         self._handler_failed: Answer | None = None
 
     def screen(self, method: str, content_type: str | None = None, content_length: int | None = None) -> Answer | None:
@@ -392,6 +402,25 @@ class Gate:
         status, result, _ = self._instance.call("hookguard_settle", json.dumps(request).encode())
         if status != _module.OK:
             raise ValueError(_decode(result)["error"])
+
+    def quarantine_evictions(self, held: Sequence[HeldEntry], incoming_bytes: int, now: int | None = None) -> list[int]:
+        """Which held entries a quarantine store removes before keeping one more of
+        ``incoming_bytes`` (indexes into ``held``): the core weighs age and bounds."""
+        request = json.dumps({
+            "now": int(time.time()) if now is None else now,
+            "incoming_bytes": incoming_bytes,
+            "held": [{"id": entry["id"], "first_seen": entry["first_seen"], "bytes": entry["bytes"]} for entry in held],
+        }).encode()
+        status, result, _ = self._instance.call("hookguard_quarantine_evictions", request)
+        if status != _module.OK:
+            raise ValueError(_decode(result)["error"])
+        return list(_decode(result)["evict"])
+
+    def quarantine_failure_line(self, reason: str) -> str:
+        """The line to log when the quarantine's store could not keep a refused delivery (never
+        with a value: ``reason`` names the failure)."""
+        _, result, _ = self._instance.call("hookguard_quarantine_failure_line", reason.encode())
+        return result.decode()
 
     def handler_failed(self) -> Answer:
         """The answer when the handler a delivery was given failed (raised): 500 with a problem

@@ -67,7 +67,7 @@ class Verification(TypedDict):
 Verdict = Literal[
     "valid", "invalid", "event_not_allowed", "too_large", "unsupported_media_type",
     "method_not_allowed", "internal_error", "unchecked", "signature_invalid", "replayed",
-    "duplicate", "in_flight", "store_unavailable", "handler_failed",
+    "duplicate", "in_flight", "store_unavailable", "quarantined", "handler_failed",
 ]
 
 
@@ -97,6 +97,26 @@ class Delivery(ValidationResult):
     request_id: str | None
 
 
+class QuarantineEntry(TypedDict):
+    """A refused delivery the gate names for the quarantine: write ``head`` then the body as
+    entry ``id``, then answer ``kept`` (or ``unreachable`` when the store failed)."""
+
+    id: str
+    head: str
+    bytes: int
+    first_seen: int
+    kept: Answer
+    unreachable: Answer
+
+
+class HeldEntry(TypedDict):
+    """An entry a quarantine store holds, as ``Gate.quarantine_evictions`` weighs it."""
+
+    id: str
+    first_seen: int
+    bytes: int
+
+
 class Admission(Answer):
     """A gate's whole conclusion on one delivery."""
 
@@ -107,6 +127,8 @@ class Admission(Answer):
     report: NotRequired[ValidationResult]
     #: When it passes: the record a handler is given.
     delivery: NotRequired[Delivery]
+    #: A refused delivery the quarantine keeps: its entry, and the answers either way.
+    quarantine: NotRequired[QuarantineEntry]
 
 
 class EventInfo(TypedDict):

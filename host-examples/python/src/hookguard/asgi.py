@@ -12,6 +12,7 @@ delivery and never lost.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
 import logging
@@ -19,6 +20,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, cast
 
 from . import Admission, Answer, Delivery, Gate
+from .quarantine import QuarantineStore, keep_refused, store_for
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -67,9 +69,17 @@ async def _send_answer(send: Send, answer: Answer, body_read: bool) -> None:
 
 class WebhookReceiver:
     """An ASGI application receiving Ocrolus deliveries through ``gate``. ``now``: the clock
-    (Unix seconds), for tests."""
+    (Unix seconds), for tests. ``quarantine``: where refused deliveries are kept when the gate
+    has a ``quarantine`` option (default: a ``DirectoryQuarantine`` on its ``directory``)."""
 
-    def __init__(self, gate: Gate, on_delivery: DeliveryHandler, *, now: Callable[[], int] | None = None) -> None:
+    def __init__(
+        self,
+        gate: Gate,
+        on_delivery: DeliveryHandler,
+        *,
+        now: Callable[[], int] | None = None,
+        quarantine: QuarantineStore | None = None,
+    ) -> None:
         if not isinstance(gate, Gate):
             raise TypeError("gate must be a hookguard.Gate")
         if not callable(on_delivery):
@@ -77,6 +87,7 @@ class WebhookReceiver:
         self.gate = gate
         self.on_delivery = on_delivery
         self.now = now
+        self.quarantine = store_for(gate, quarantine)
 
     def _clock(self) -> int | None:
         return self.now() if self.now is not None else None
@@ -102,7 +113,11 @@ class WebhookReceiver:
         body = await _read_body(receive, self.gate.read_limit)
         admission = self.gate.admit(headers, body, self._clock())
         if not admission["passes"]:
-            return await _send_answer(send, admission, body_read=len(body) < self.gate.read_limit)
+            answer: Answer = admission
+            if "quarantine" in admission:
+                # Files are written off the event loop.
+                answer = await asyncio.to_thread(keep_refused, self.gate, admission, body, self.quarantine, self._clock())
+            return await _send_answer(send, answer, body_read=len(body) < self.gate.read_limit)
         await self._deliver(scope, receive, send, admission, admission["delivery"])
 
     async def _deliver(self, scope: Scope, receive: Receive, send: Send, admission: Admission, delivery: Delivery) -> None:

@@ -1,0 +1,143 @@
+"""The quarantine's single-process store: a directory, one file per entry (``{id}.http``, an
+HTTP capture that ``hookguard validate DIR``, ``survey DIR`` and ``quarantine replay DIR``
+read), written the same way as by every other host.
+
+Nothing here decides what is kept or what makes room: the gate names the entry and its bytes
+(``admission["quarantine"]``) and weighs evictions (``Gate.quarantine_evictions``). This module
+only writes, lists and removes files.
+"""
+
+from __future__ import annotations
+
+import errno
+import itertools
+import logging
+import os
+from typing import Protocol, TypedDict
+
+from . import Admission, Answer, Gate, HeldEntry, QuarantineEntry
+
+_log = logging.getLogger("hookguard")
+
+_EXTENSION = ".http"
+_serial = itertools.count(1)
+
+
+class Kept(TypedDict):
+    """What keeping an entry did: written now (``kept``), after removing ``evicted`` entries."""
+
+    kept: bool
+    evicted: int
+
+
+class QuarantineStore(Protocol):
+    """Where a receiver keeps refused deliveries."""
+
+    def keep(self, entry: QuarantineEntry, body: bytes, now: int | None = None) -> Kept: ...
+
+
+def _temporary_name(entry_id: str) -> str:
+    return f".{entry_id}.{os.getpid()}.{next(_serial)}.tmp"
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+class DirectoryQuarantine:
+    """A quarantine directory for ``gate`` (its ``quarantine.directory`` unless another is
+    given). Created when missing and proven writable now: a directory the process cannot write
+    is refused at start (OSError), not at the first refused delivery."""
+
+    def __init__(self, gate: Gate, directory: str | os.PathLike[str] | None = None) -> None:
+        if gate.quarantine is None:
+            raise TypeError("DirectoryQuarantine needs a Gate configured with a quarantine option")
+        chosen = directory if directory is not None else gate.quarantine.get("directory")
+        if not chosen:
+            raise TypeError("DirectoryQuarantine needs a directory: quarantine.directory in the gate's configuration")
+        self.gate = gate
+        self.directory = os.fspath(chosen)
+        os.makedirs(self.directory, exist_ok=True)
+        probe = os.path.join(self.directory, _temporary_name("probe"))
+        with open(probe, "xb"):
+            pass
+        os.unlink(probe)
+
+    def keep(self, entry: QuarantineEntry, body: bytes, now: int | None = None) -> Kept:
+        """Keeps a refused delivery (``entry``: ``admission["quarantine"]``; ``body``: the bytes
+        the gate saw) unless it is kept already (a retry). Raises OSError when the directory
+        cannot be written."""
+        target = os.path.join(self.directory, entry["id"] + _EXTENSION)
+        if os.path.exists(target):
+            return {"kept": False, "evicted": 0}
+        held = self.held()
+        evicted = self.gate.quarantine_evictions(held, entry["bytes"], now)
+        for index in evicted:
+            _remove(os.path.join(self.directory, held[index]["id"] + _EXTENSION))
+        temporary = os.path.join(self.directory, _temporary_name(entry["id"]))
+        try:
+            with open(temporary, "xb") as file:
+                file.write(entry["head"].encode("ascii"))
+                file.write(body)
+                file.flush()
+                os.fsync(file.fileno())
+            # When the entry was first seen is its file's time: the listing weighs evictions.
+            os.utime(temporary, (entry["first_seen"], entry["first_seen"]))
+            try:
+                # A link fails when the name exists: of two processes keeping one entry, one does.
+                os.link(temporary, target)
+            except FileExistsError:
+                return {"kept": False, "evicted": len(evicted)}
+            return {"kept": True, "evicted": len(evicted)}
+        finally:
+            _remove(temporary)
+
+    def held(self) -> list[HeldEntry]:
+        """The entries held, as ``Gate.quarantine_evictions`` takes them."""
+        held: list[HeldEntry] = []
+        with os.scandir(self.directory) as items:
+            for item in items:
+                if not item.name.endswith(_EXTENSION) or item.name.startswith("."):
+                    continue
+                try:
+                    facts = item.stat()
+                except FileNotFoundError:
+                    continue
+                if item.is_file():
+                    held.append({"id": item.name[: -len(_EXTENSION)], "first_seen": int(facts.st_mtime), "bytes": facts.st_size})
+        return held
+
+
+def store_for(gate: Gate, quarantine: QuarantineStore | None) -> QuarantineStore | None:
+    """The store a receiver keeps ``gate``'s refused deliveries in: the one given, else the
+    directory the gate's ``quarantine.directory`` names (opened now, so a directory that cannot
+    be written stops the receiver from starting). A gate with a quarantine and neither is a
+    TypeError: nothing authentic may be lost."""
+    if quarantine is not None:
+        if not callable(getattr(quarantine, "keep", None)):
+            raise TypeError("quarantine must be a store with keep(entry, body, now), such as DirectoryQuarantine")
+        return quarantine
+    if gate.quarantine is None:
+        return None
+    if gate.quarantine.get("directory"):
+        return DirectoryQuarantine(gate)
+    raise TypeError("the gate keeps refused deliveries (its quarantine option): set quarantine.directory, or give the receiver a store")
+
+
+def keep_refused(gate: Gate, admission: Admission, body: bytes, store: QuarantineStore | None, now: int | None = None) -> Answer:
+    """The answer to a refused delivery: kept in ``store`` when the gate names it for the
+    quarantine (the answer names the entry), the store's failure answered as ``store_down``
+    says and logged without values; any other admission is its own answer."""
+    entry = admission.get("quarantine")
+    if entry is None or store is None:
+        return admission
+    try:
+        store.keep(entry, body, now)
+    except Exception as error:  # a store that cannot keep: the configured policy answers
+        reason = errno.errorcode.get(error.errno, type(error).__name__) if isinstance(error, OSError) and error.errno else type(error).__name__
+        _log.error("%s", gate.quarantine_failure_line(reason))
+        return entry["unreachable"]
+    return entry["kept"]
