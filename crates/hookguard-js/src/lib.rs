@@ -1555,10 +1555,7 @@ impl JsGate {
             set("firstSeen", &JsValue::from(entry.first_seen as f64))?;
         }
         set("kept", &answer_object(&kept, shape).into())?;
-        set(
-            "unreachable",
-            &answer_object(&unreachable, shape).into(),
-        )?;
+        set("unreachable", &answer_object(&unreachable, shape).into())?;
         Ok(Some(object.into()))
     }
 

@@ -64,8 +64,8 @@ pub struct ModuleArgs {
 /// What to read and how to check it: shared by `validate` and `normalize`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Files, directories (searched recursively for .json, .ndjson, .jsonl, .http, .har) or `-`
-    /// for standard input
+    /// Files, directories (searched recursively for .json, .ndjson, .jsonl, .http, .har), `-`
+    /// for standard input, or a quarantine in Redis (`redis://HOST:PORT[/DB]`)
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
@@ -312,9 +312,14 @@ pub enum QuarantineCommand {
 
 #[derive(Debug, Args)]
 pub struct QuarantineListArgs {
-    /// The quarantine: the directory a host keeps entries in (`quarantine.directory`)
+    /// The quarantine: the directory a host keeps entries in (`quarantine.directory`), or the
+    /// Redis a fleet keeps them in (`redis://HOST:PORT[/DB]`)
     #[arg(value_name = "SOURCE")]
-    pub source: PathBuf,
+    pub source: String,
+
+    /// The keys' prefix in Redis
+    #[arg(long, value_name = "PREFIX", default_value = hookguard::gate::quarantine::redis::DEFAULT_QUARANTINE_PREFIX)]
+    pub key_prefix: String,
 
     /// Also check each entry again and print its errors with the payload values they quote
     /// (the entries hold customer data: off by default)
@@ -328,9 +333,14 @@ pub struct QuarantineListArgs {
 
 #[derive(Debug, Args)]
 pub struct QuarantineReplayArgs {
-    /// The quarantine: the directory a host keeps entries in (`quarantine.directory`)
+    /// The quarantine: the directory a host keeps entries in (`quarantine.directory`), or the
+    /// Redis a fleet keeps them in (`redis://HOST:PORT[/DB]`)
     #[arg(value_name = "SOURCE")]
-    pub source: PathBuf,
+    pub source: String,
+
+    /// The keys' prefix in Redis
+    #[arg(long, value_name = "PREFIX", default_value = hookguard::gate::quarantine::redis::DEFAULT_QUARANTINE_PREFIX)]
+    pub key_prefix: String,
 
     /// The service to deliver to (the receiver's own URL, behind the gate: the signatures
     /// kept are too old for any gate's time window)

@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, UNIX_EPOCH};
@@ -13,6 +12,8 @@ use std::time::{Duration, UNIX_EPOCH};
 use anyhow::{Context, Result};
 use hookguard::gate::quarantine::Kept;
 use hookguard::gate::quarantine::directory::Directory;
+
+use crate::input::redis::{RedisQuarantine, is_redis_source, without_password};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -28,11 +29,11 @@ pub fn run(module: &PluginModule, command: &QuarantineCommand) -> Result<u8> {
     }
 }
 
-/// One entry of a quarantine as read: its id and path, and its bytes or why they are not an
-/// entry.
+/// One entry of a quarantine as read: its id, where it is (for messages), and its bytes or
+/// why they are not an entry.
 struct Read {
     id: String,
-    path: PathBuf,
+    label: String,
     bytes: Result<Vec<u8>, String>,
 }
 
@@ -43,15 +44,65 @@ impl Read {
     }
 }
 
-/// The quarantine directory `source` and its entries, oldest first.
-fn open(source: &std::path::Path) -> Result<(Directory, Vec<Read>)> {
+/// Where a quarantine is: a directory, or Redis.
+enum Source {
+    Directory(Directory),
+    Redis(RedisQuarantine),
+}
+
+impl Source {
+    /// Removes a replayed entry.
+    fn remove(&mut self, read: &Read) -> Result<()> {
+        let removed = match self {
+            Source::Directory(directory) => directory
+                .remove(&read.id)
+                .map_err(|error| error.to_string()),
+            Source::Redis(redis) => redis.remove(&read.id),
+        };
+        removed
+            .map_err(|reason| anyhow::anyhow!("{reason}"))
+            .with_context(|| {
+                format!(
+                    "removing the delivered entry {} (remove it by hand: the service has it)",
+                    read.label
+                )
+            })
+            .advise("check that the quarantine can be written")
+    }
+}
+
+/// The quarantine `source` (a directory, or `redis://...` with keys under `prefix`) and its
+/// entries, oldest first.
+fn open(source: &str, prefix: &str) -> Result<(Source, Vec<Read>)> {
+    if is_redis_source(source) {
+        let mut redis = RedisQuarantine::connect(source, prefix)
+            .map_err(|reason| anyhow::anyhow!("opening the quarantine {reason}"))
+            .advise("give the Redis the gateways or receivers keep their quarantine in, and check that it runs")?;
+        let entries = redis
+            .entries()
+            .map_err(|reason| anyhow::anyhow!("listing the quarantine {reason}"))
+            .advise("check that the Redis answers, and --key-prefix")?;
+        let reads = entries
+            .into_iter()
+            // An entry that expired since the listing is gone, not unreadable.
+            .filter_map(|entry| {
+                let bytes = entry.bytes?;
+                Some(Read {
+                    label: redis.label(&entry.id),
+                    id: entry.id,
+                    bytes: Ok(bytes),
+                })
+            })
+            .collect();
+        return Ok((Source::Redis(redis), reads));
+    }
     let advice = "give the directory a host keeps its quarantine in (its `quarantine.directory`)";
     let directory = Directory::existing(source)
-        .with_context(|| format!("opening the quarantine {}", source.display()))
+        .with_context(|| format!("opening the quarantine {source}"))
         .advise(advice)?;
     let held = directory
         .held()
-        .with_context(|| format!("listing the quarantine {}", source.display()))
+        .with_context(|| format!("listing the quarantine {source}"))
         .advise(advice)?;
     let entries = held
         .into_iter()
@@ -60,12 +111,12 @@ fn open(source: &std::path::Path) -> Result<(Directory, Vec<Read>)> {
             let bytes = std::fs::read(&path).map_err(|error| format!("unreadable: {error}"));
             Read {
                 id: held.id,
-                path,
+                label: path.display().to_string(),
                 bytes,
             }
         })
         .collect();
-    Ok((directory, entries))
+    Ok((Source::Directory(directory), entries))
 }
 
 /// Unix seconds as an RFC 3339 time (UTC).
@@ -79,7 +130,7 @@ fn unreadable(error: &mut impl Write, read: &Read, reason: &str) -> io::Result<(
     writeln!(
         error,
         "hookguard: entry {} cannot be read: {reason}; it is left where it is",
-        read.path.display()
+        read.label
     )
 }
 
@@ -106,7 +157,7 @@ struct Group {
 }
 
 fn list(module: &PluginModule, args: &QuarantineListArgs) -> Result<u8> {
-    let (_, entries) = open(&args.source)?;
+    let (_, entries) = open(&args.source, &args.key_prefix)?;
     let mut groups: BTreeMap<(Option<String>, String), Group> = BTreeMap::new();
     let mut unreadable_entries = Vec::new();
     let mut readable = 0u64;
@@ -116,7 +167,7 @@ fn list(module: &PluginModule, args: &QuarantineListArgs) -> Result<u8> {
             Ok(kept) => kept,
             Err(reason) => {
                 unreadable(stderr, read, &reason)?;
-                unreadable_entries.push(json!({ "entry": read.path, "error": reason }));
+                unreadable_entries.push(json!({ "entry": read.label, "error": reason }));
                 continue;
             }
         };
@@ -155,7 +206,7 @@ fn list(module: &PluginModule, args: &QuarantineListArgs) -> Result<u8> {
                 })
                 .collect();
             let document = json!({
-                "source": args.source,
+                "source": without_password(&args.source),
                 "entries": readable,
                 "unreadable": unreadable_entries,
                 "groups": groups,
@@ -166,7 +217,7 @@ fn list(module: &PluginModule, args: &QuarantineListArgs) -> Result<u8> {
             writeln!(
                 out,
                 "quarantine {}: {readable} entr{} ({} unreadable)",
-                args.source.display(),
+                without_password(&args.source),
                 if readable == 1 { "y" } else { "ies" },
                 unreadable_entries.len()
             )?;
@@ -226,7 +277,7 @@ struct Tally {
 }
 
 fn replay(module: &PluginModule, args: &QuarantineReplayArgs) -> Result<u8> {
-    let (directory, entries) = open(&args.source)?;
+    let (mut source, entries) = open(&args.source, &args.key_prefix)?;
     let overlay = args
         .overlay
         .as_deref()
@@ -299,15 +350,7 @@ fn replay(module: &PluginModule, args: &QuarantineReplayArgs) -> Result<u8> {
         }
         match request.send(kept.body) {
             Ok(response) if response.status().is_success() => {
-                directory
-                    .remove(&read.id)
-                    .with_context(|| {
-                        format!(
-                            "removing the delivered entry {} (remove it by hand: the service has it)",
-                            read.path.display()
-                        )
-                    })
-                    .advise("check that the quarantine directory can be written")?;
+                source.remove(read)?;
                 writeln!(
                     out,
                     "delivered  {} {event} (the service answered {})",

@@ -17,7 +17,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
-use hookguard::gate::quarantine::directory::{Directory, Keep};
+use hookguard::gate::quarantine::Keep;
+use hookguard::gate::quarantine::directory::Directory;
 use hookguard::gate::{InProcessMemory, Received};
 use hookguard::signature::DeliveryHeaders;
 use hookguard::{Gate, GateConfig, Verdict};
@@ -367,4 +368,212 @@ fn a_missing_quarantine_is_a_clear_error() {
     let stderr = text(&output.stderr);
     assert!(stderr.contains("opening the quarantine"), "{stderr}");
     assert!(stderr.contains("to fix:"), "{stderr}");
+}
+
+#[path = "../../../tests/stores/redis_server.rs"]
+mod redis_server;
+
+/// Keeps `body` (signed as `request_id` at `at`) in the quarantine in Redis, as a gateway
+/// does: the core's entry and its keep command, the script's reply read by the core.
+fn keep_in_redis(
+    connection: &mut redis::Connection,
+    policy: &str,
+    request_id: &str,
+    body: &[u8],
+    at: i64,
+) -> Keep {
+    use hookguard::gate::quarantine::redis::{
+        DEFAULT_QUARANTINE_PREFIX, keep_command, keep_of_reply,
+    };
+    let config = format!(r#"{{"signature": {{"secrets": ["{SECRET}"]}}, "quarantine": {policy}}}"#);
+    let gate = Gate::new(GateConfig::from_json(config.as_bytes()).unwrap()).unwrap();
+    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+    mac.update(format!("{at}.{request_id}.").as_bytes());
+    mac.update(body);
+    let signature = hex::encode(mac.finalize().into_bytes());
+    let timestamp = at.to_string();
+    let headers = DeliveryHeaders::from_pairs([
+        ("Webhook-Signature", signature.as_bytes()),
+        ("Webhook-Timestamp", timestamp.as_bytes()),
+        ("Webhook-Request-Id", request_id.as_bytes()),
+    ]);
+    let Ok(admission) = gate.admit(&headers, body, at, &mut InProcessMemory::default(), None);
+    let received = Received {
+        headers: &headers,
+        content_type: Some(b"application/json"),
+        body,
+    };
+    let entry = gate.quarantine_entry(&admission, &received, at).unwrap();
+    let mut command = redis::Cmd::new();
+    for argument in keep_command(
+        DEFAULT_QUARANTINE_PREFIX,
+        &entry,
+        body,
+        gate.quarantine().unwrap(),
+        at,
+    ) {
+        command.arg(argument);
+    }
+    let (state, evicted): (String, i64) = command.query(connection).unwrap();
+    keep_of_reply(&state, evicted).unwrap()
+}
+
+#[test]
+fn a_quarantine_in_redis_is_bounded_listed_validated_and_replayed_once() {
+    let mut server = redis_server::Redis::start();
+    let url = server.url();
+    let mut connection = redis::Client::open(url.as_str())
+        .unwrap()
+        .get_connection()
+        .unwrap();
+    // The keep script: once per request id, whatever the retry; bounded; expired entries go.
+    assert_eq!(
+        keep_in_redis(&mut connection, "{}", "msg_drift", DRIFTED, FIRST_SEEN),
+        Keep::Kept { evicted: 0 }
+    );
+    assert_eq!(
+        keep_in_redis(&mut connection, "{}", "msg_drift", DRIFTED, FIRST_SEEN + 60),
+        Keep::AlreadyKept
+    );
+    assert_eq!(
+        keep_in_redis(
+            &mut connection,
+            "{}",
+            "msg_broken",
+            BROKEN,
+            FIRST_SEEN + 120
+        ),
+        Keep::Kept { evicted: 0 }
+    );
+    let bounded = r#"{"max_entries": 2}"#;
+    assert_eq!(
+        keep_in_redis(
+            &mut connection,
+            bounded,
+            "msg_third",
+            BROKEN,
+            FIRST_SEEN + 180
+        ),
+        Keep::Kept { evicted: 1 }
+    );
+    let entries: Vec<String> = redis::cmd("ZRANGE")
+        .arg("hookguard:quarantine:index")
+        .arg(0)
+        .arg(-1)
+        .query(&mut connection)
+        .unwrap();
+    assert_eq!(entries.len(), 2, "the oldest made room");
+    let oldest_gone: Option<Vec<u8>> = redis::cmd("GET")
+        .arg(format!(
+            "hookguard:quarantine:entry:{}",
+            hookguard::gate::quarantine::entry_id(Some(b"msg_drift"), DRIFTED)
+        ))
+        .query(&mut connection)
+        .unwrap();
+    assert!(oldest_gone.is_none());
+    // A week on, the expired go before the new one is kept.
+    let week = 7 * 24 * 3600;
+    assert_eq!(
+        keep_in_redis(
+            &mut connection,
+            "{}",
+            "msg_late",
+            BROKEN,
+            FIRST_SEEN + 120 + week
+        ),
+        Keep::Kept { evicted: 1 }
+    );
+    // Keep the drifted delivery again (it was evicted) for the replay.
+    assert_eq!(
+        keep_in_redis(
+            &mut connection,
+            "{}",
+            "msg_drift",
+            DRIFTED,
+            FIRST_SEEN + 130 + week
+        ),
+        Keep::Kept { evicted: 0 }
+    );
+
+    let listed = hookguard(&["quarantine", "list", &url, "--format", "json"]);
+    assert_eq!(listed.status.code(), Some(0), "{}", text(&listed.stderr));
+    let document: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(document["entries"], 3);
+    assert_eq!(document["source"], url.as_str());
+
+    let validated = hookguard(&["validate", &url, "--format", "ndjson"]);
+    assert_eq!(
+        validated.status.code(),
+        Some(1),
+        "{}",
+        text(&validated.stderr)
+    );
+    assert_eq!(
+        text(&validated.stdout).matches("\"valid\":false").count(),
+        3,
+        "{}",
+        text(&validated.stdout)
+    );
+    assert!(text(&validated.stdout).contains("#hookguard:quarantine:entry:"));
+    let surveyed = hookguard(&["survey", &url, "--format", "json"]);
+    let survey: serde_json::Value = serde_json::from_slice(&surveyed.stdout).unwrap();
+    assert_eq!(
+        survey["events"]["book.verified"]["outside_enum"]["/status"]["deliveries"],
+        1
+    );
+
+    let overlay = place("quarantine-redis").with_extension("overlay.json");
+    std::fs::write(&overlay, OVERLAY).unwrap();
+    let overlay = overlay.to_str().unwrap();
+    let (service_url, received) = service(vec![200]);
+    let replayed = hookguard(&[
+        "quarantine",
+        "replay",
+        &url,
+        "--overlay",
+        overlay,
+        "--to",
+        &service_url,
+    ]);
+    assert!(
+        text(&replayed.stdout).contains("1 delivered, 2 still refused"),
+        "{}",
+        text(&replayed.stdout)
+    );
+    assert_eq!(received.lock().unwrap().len(), 1);
+    assert_eq!(received.lock().unwrap()[0].1.as_slice(), DRIFTED);
+    let left: i64 = redis::cmd("ZCARD")
+        .arg("hookguard:quarantine:index")
+        .query(&mut connection)
+        .unwrap();
+    assert_eq!(left, 2);
+    let again = hookguard(&[
+        "quarantine",
+        "replay",
+        &url,
+        "--overlay",
+        overlay,
+        "--to",
+        &service_url,
+    ]);
+    assert!(
+        text(&again.stdout).contains("0 delivered, 2 still refused"),
+        "{}",
+        text(&again.stdout)
+    );
+    assert_eq!(
+        received.lock().unwrap().len(),
+        1,
+        "a second replay sends nothing"
+    );
+
+    // Redis gone: a clear error naming the server.
+    server.stop();
+    let down = hookguard(&["quarantine", "list", &url]);
+    assert_eq!(down.status.code(), Some(2));
+    assert!(
+        text(&down.stderr).contains("connection refused"),
+        "{}",
+        text(&down.stderr)
+    );
 }

@@ -12,6 +12,13 @@ pub enum Input {
     Stdin,
     /// A file.
     File(PathBuf),
+    /// Bytes read already (an entry of a quarantine in Redis), in the HTTP capture format.
+    Capture {
+        /// Where they came from.
+        label: String,
+        /// The capture.
+        bytes: Vec<u8>,
+    },
     /// A path that could not be opened or walked; reported in order with the payloads.
     Unreadable {
         /// The path as given.
@@ -40,6 +47,11 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Input> {
     for path in paths {
         if path.as_os_str() == "-" {
             inputs.push(Input::Stdin);
+        } else if let Some(url) = path
+            .to_str()
+            .filter(|text| super::redis::is_redis_source(text))
+        {
+            redis_entries(url, &mut inputs);
         } else if path.is_dir() {
             let walk = walkdir::WalkDir::new(path)
                 .follow_links(true)
@@ -68,11 +80,36 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Input> {
     inputs
 }
 
+/// The entries of the quarantine in Redis at `url` (its default key prefix), oldest first.
+fn redis_entries(url: &str, inputs: &mut Vec<Input>) {
+    let prefix = hookguard::gate::quarantine::redis::DEFAULT_QUARANTINE_PREFIX;
+    let listed = super::redis::RedisQuarantine::connect(url, prefix)
+        .and_then(|mut quarantine| Ok((quarantine.entries()?, quarantine)));
+    match listed {
+        Ok((entries, quarantine)) => {
+            for entry in entries {
+                // An entry that expired since the listing is gone, not unreadable.
+                if let Some(bytes) = entry.bytes {
+                    inputs.push(Input::Capture {
+                        label: quarantine.label(&entry.id),
+                        bytes,
+                    });
+                }
+            }
+        }
+        Err(message) => inputs.push(Input::Unreadable {
+            label: super::redis::without_password(url),
+            message,
+        }),
+    }
+}
+
 /// The total size of the file inputs, for a progress bar; `None` when stdin is among them.
 pub fn total_size(inputs: &[Input]) -> Option<u64> {
     inputs.iter().try_fold(0u64, |total, input| match input {
         Input::Stdin => None,
         Input::File(path) => Some(total + path.metadata().map(|meta| meta.len()).unwrap_or(0)),
+        Input::Capture { bytes, .. } => Some(total + bytes.len() as u64),
         Input::Unreadable { .. } => Some(total),
     })
 }

@@ -10,6 +10,7 @@ mod discover;
 mod har;
 mod http;
 mod ndjson;
+pub mod redis;
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
@@ -122,6 +123,10 @@ pub fn read_all(
                 read_source("-", reader, options.format, options, sink)
             }
             Input::File(path) => read_file(path, options, bytes_read, sink),
+            Input::Capture { label, bytes } => {
+                let reader = Counting::new(bytes.as_slice(), bytes_read);
+                read_source(label, reader, Some(Format::Http), options, sink)
+            }
             Input::Unreadable { label, message } => sink(Item::Problem(InputProblem {
                 source: label.clone(),
                 message: message.clone(),

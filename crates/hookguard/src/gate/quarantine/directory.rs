@@ -15,19 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::{ENTRY_EXTENSION, Entry, Held, QuarantinePolicy, evictions, file_name};
-
-/// What keeping an entry did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Keep {
-    /// Written now, after removing `evicted` entries to make room.
-    Kept {
-        /// Entries removed to make room (expired or the oldest), to count.
-        evicted: usize,
-    },
-    /// An entry of this id was there already (a retry of a kept delivery).
-    AlreadyKept,
-}
+use super::{ENTRY_EXTENSION, Entry, Held, Keep, QuarantinePolicy, evictions, file_name};
 
 /// A quarantine directory.
 #[derive(Debug, Clone)]

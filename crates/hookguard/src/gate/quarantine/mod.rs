@@ -18,6 +18,7 @@
 //! [`Admission::quarantine_failed`]: crate::Admission::quarantine_failed
 
 pub mod directory;
+pub mod redis;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -282,6 +283,18 @@ pub fn unreachable_line(policy: StorePolicy, reason: &dyn std::fmt::Display) -> 
         StorePolicy::Process => "refused without keeping it (store_down: process)",
     };
     format!("hookguard: the quarantine could not keep a refused delivery ({reason}); {consequence}")
+}
+
+/// What keeping an entry did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Written now, after removing `evicted` entries to make room.
+    Kept {
+        /// Entries removed to make room (expired or the oldest), to count.
+        evicted: usize,
+    },
+    /// An entry of this id was there already (a retry of a kept delivery).
+    AlreadyKept,
 }
 
 /// One entry a store holds, as [`evictions`] weighs it.
