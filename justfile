@@ -353,7 +353,7 @@ js-bench megabytes="50": js
     cd {{js_package}} && node bench/throughput.mjs "../../../$capture" && node bench/cold-start.mjs
 
 # The gateway filter in a real Envoy (installed by scripts/envoy) in front of a recording upstream
-gateway-test: gateway stores
+gateway-test: gateway stores cli
     cd host-examples/envoy && ENVOY="$(../../scripts/envoy --path)" HOOKGUARD_GATEWAY_WASM="$PWD/../../{{gateway}}" node --test test/*.test.mjs
 
 # Envoy without a filter, with an empty wasm filter, and with hookguard's, under wrk: requests/s, p50/p99, memory per VM (for BENCHMARKS.md)

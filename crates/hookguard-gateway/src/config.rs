@@ -215,6 +215,10 @@ pub enum ConfigError {
     StoreNeedsSignatures,
     /// `shared_store.timeout_ms` is zero or above a minute.
     StoreTimeout,
+    /// `quarantine` without `shared_store`: a gateway has no files; it keeps entries in Redis.
+    QuarantineNeedsStore,
+    /// `quarantine.directory` on a gateway, which keeps entries in `shared_store`.
+    QuarantineDirectory,
 }
 
 impl From<GateError> for ConfigError {
@@ -249,6 +253,12 @@ impl fmt::Display for ConfigError {
             ConfigError::StoreTimeout => {
                 f.write_str("shared_store.timeout_ms must be between 1 and 60000")
             }
+            ConfigError::QuarantineNeedsStore => f.write_str(
+                "quarantine needs shared_store: a gateway has no files, and keeps its quarantine in Redis (through webdis)",
+            ),
+            ConfigError::QuarantineDirectory => f.write_str(
+                "quarantine.directory is the single-process store; a gateway keeps its quarantine in shared_store: leave directory out",
+            ),
         }
     }
 }
@@ -317,6 +327,14 @@ impl Gateway {
             }
             if !(1..=60_000).contains(&store.timeout_ms) {
                 return Err(ConfigError::StoreTimeout);
+            }
+        }
+        if let Some(quarantine) = &gate.quarantine {
+            if quarantine.directory.is_some() {
+                return Err(ConfigError::QuarantineDirectory);
+            }
+            if gateway.shared_store.is_none() {
+                return Err(ConfigError::QuarantineNeedsStore);
             }
         }
         let gate = Gate::new(gate)?;

@@ -52,6 +52,8 @@ pub struct Exchange {
     /// one as it arrived (a repeat is refused, so none may be dropped), kept from the headers
     /// for the signature check on the complete body.
     signature_headers: Vec<(&'static str, Vec<u8>)>,
+    /// The `Content-Type` as received, kept for a quarantine entry.
+    content_type: Option<Vec<u8>>,
     /// The claim a forwarded delivery holds on its request id, until the upstream answers, and
     /// the memory that holds it.
     ticket: Option<(Ticket, ClaimedIn)>,
@@ -99,6 +101,11 @@ enum Awaiting {
     /// A settle: the response waits, so the sender hears the 2xx only once it is recorded
     /// (a copy sent after it is then acknowledged on every gateway).
     Settle,
+    /// A quarantine keep: the refused delivery waits for its answer (which names the entry).
+    Keep {
+        admission: Box<Admission>,
+        entry_id: String,
+    },
 }
 
 /// What the filter acts on: the core's answer, the name it counts the delivery under, and
@@ -140,6 +147,7 @@ impl Exchange {
             has_content_length: false,
             headers_forwarded: false,
             signature_headers: Vec::new(),
+            content_type: None,
             ticket: None,
             awaiting: None,
         }
@@ -189,6 +197,20 @@ impl Exchange {
                     }
                     Err(error) => self.store_failed(host, *admission, error),
                 };
+                if flow == Flow::Continue && host.resume_request().is_err() {
+                    host.log(LogLevel::Warn, "hookguard: could not resume the request");
+                }
+            }
+            Some(Awaiting::Keep {
+                admission,
+                entry_id,
+            }) => {
+                let kept = host
+                    .store_answer(body_size)
+                    .map_or(Err(StoreError::NoAnswer), |(status, body)| {
+                        crate::store::read_keep(status, &body)
+                    });
+                let flow = self.kept(host, *admission, &entry_id, kept);
                 if flow == Flow::Continue && host.resume_request().is_err() {
                     host.log(LogLevel::Warn, "hookguard: could not resume the request");
                 }
@@ -324,6 +346,9 @@ impl Exchange {
             // Refused before a byte of the body is buffered.
             return Ok(self.conclude(host, answer.into()));
         }
+        if gateway.gate.quarantine().is_some() {
+            self.content_type = header("content-type").map(<[u8]>::to_vec);
+        }
         if gateway.gate.checks_signatures() {
             self.signature_headers = headers
                 .iter()
@@ -411,6 +436,9 @@ impl Exchange {
         );
         let allowed = self.route.as_ref().and_then(|route| route.allowed.as_ref());
         let admission = gateway.gate.examine(&headers, body, now, allowed);
+        if let Some(entry) = self.entry_to_keep(&admission, &headers, body, now) {
+            return Ok(self.send_keep(host, admission, entry, body, now));
+        }
         let (Some(request_id), Some(lifetimes)) =
             (admission.pending_claim(), gateway.gate.lifetimes())
         else {
@@ -432,6 +460,99 @@ impl Exchange {
             token,
         });
         Ok(Admitted::Asked)
+    }
+
+    /// The quarantine entry of a refused delivery to keep: on a route that enforces (in
+    /// monitor mode the delivery goes on anyway), with a shared store to keep it in.
+    fn entry_to_keep(
+        &self,
+        admission: &Admission,
+        headers: &DeliveryHeaders<'_>,
+        body: &[u8],
+        now: i64,
+    ) -> Option<hookguard::gate::Entry> {
+        let gateway = &self.gateway;
+        gateway.shared_store.as_ref()?;
+        let enforced = self
+            .route
+            .as_ref()
+            .is_none_or(|route| route.mode == Mode::Enforce);
+        if !enforced || admission.verdict() != Verdict::Invalid {
+            return None;
+        }
+        let received = hookguard::gate::Received {
+            headers,
+            content_type: self.content_type.as_deref(),
+            body,
+        };
+        gateway.gate.quarantine_entry(admission, &received, now)
+    }
+
+    /// Sends the keep of `entry` to the shared store; the delivery waits for its answer.
+    fn send_keep(
+        &mut self,
+        host: &mut dyn Host,
+        admission: Admission,
+        entry: hookguard::gate::Entry,
+        body: &[u8],
+        now: i64,
+    ) -> Admitted {
+        let gateway = Rc::clone(&self.gateway);
+        let (Some(store), Some(policy)) = (&gateway.shared_store, gateway.gate.quarantine()) else {
+            return Admitted::Now(Box::new(admission));
+        };
+        let request = store.keep_request(&entry, body, policy, now);
+        if host.dispatch_store(store, &request).is_err() {
+            let flow = self.kept(host, admission, &entry.id, Err(StoreError::NotSent));
+            return Admitted::Decided(flow);
+        }
+        self.awaiting = Some(Awaiting::Keep {
+            admission: Box::new(admission),
+            entry_id: entry.id,
+        });
+        Admitted::Asked
+    }
+
+    /// Acts on the store's answer to a keep: the answer names the entry (or, the store failing,
+    /// `quarantine.store_down` answers), counted and logged without values.
+    fn kept(
+        &mut self,
+        host: &mut dyn Host,
+        mut admission: Admission,
+        entry_id: &str,
+        kept: Result<hookguard::gate::quarantine::Keep, StoreError>,
+    ) -> Flow {
+        use crate::metrics::{
+            QUARANTINE_ALREADY_KEPT, QUARANTINE_EVICTED, QUARANTINE_KEPT, QUARANTINE_UNAVAILABLE,
+        };
+        use hookguard::gate::quarantine::Keep;
+        let gateway = Rc::clone(&self.gateway);
+        match kept {
+            Ok(Keep::Kept { evicted }) => {
+                host.count(Metric::Quarantine(QUARANTINE_KEPT));
+                for _ in 0..evicted {
+                    host.count(Metric::Quarantine(QUARANTINE_EVICTED));
+                }
+                gateway.gate.quarantined(&mut admission, entry_id);
+            }
+            Ok(Keep::AlreadyKept) => {
+                host.count(Metric::Quarantine(QUARANTINE_ALREADY_KEPT));
+                gateway.gate.quarantined(&mut admission, entry_id);
+            }
+            Err(error) => {
+                host.count(Metric::Quarantine(QUARANTINE_UNAVAILABLE));
+                let policy = gateway
+                    .gate
+                    .quarantine()
+                    .map_or(StorePolicy::Refuse, |policy| policy.store_down);
+                host.log(
+                    LogLevel::Warn,
+                    &hookguard::gate::quarantine::unreachable_line(policy, &error),
+                );
+                gateway.gate.quarantine_unreachable(&mut admission);
+            }
+        }
+        self.finish(host, &admission, ClaimedIn::SharedData)
     }
 
     /// The claim in this Envoy's shared data.
@@ -1245,6 +1366,121 @@ mod tests {
             assert_eq!(copy.resumed, (0, 0), "{state}");
             assert!(copy.store_calls.len() == 1, "nothing to settle: {state}");
         }
+    }
+
+    /// A drifted delivery, signed for `request_id` at `now`.
+    fn drifted(request_id: &str, now: i64) -> FakeHost {
+        use hmac::{Hmac, Mac};
+        const DRIFTED: &[u8] = br#"{"event_name": "book.verified", "status": "BOOK_PARTIALLY_VERIFIED", "book_pk": 1, "book_uuid": "8ef7a1e1-fc97-42f9-81ea-ef357b333117"}"#;
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(b"whsec_contract").unwrap();
+        mac.update(format!("{now}.{request_id}.").as_bytes());
+        mac.update(DRIFTED);
+        let mut host = FakeHost::post("/hooks", "application/json", DRIFTED);
+        for (name, value) in [
+            (
+                "webhook-signature",
+                hex::encode(mac.finalize().into_bytes()),
+            ),
+            ("webhook-timestamp", now.to_string()),
+            ("webhook-request-id", request_id.to_owned()),
+        ] {
+            host.headers.insert(name.into(), value.into_bytes());
+        }
+        host.now = now;
+        host
+    }
+
+    #[test]
+    fn a_drifted_delivery_is_kept_in_the_shared_store_and_its_answer_names_the_entry() {
+        let keeping = |quarantine: &str| {
+            gateway(&format!(
+                r#"{{"signature": {{"secrets": ["whsec_contract"]}}, "shared_store": {{"cluster": "webdis"}}, "quarantine": {quarantine}}}"#
+            ))
+        };
+        let entry_id = hookguard::gate::quarantine::entry_id(Some(b"req-q"), b"");
+        for (quarantine, reply, status, named) in [
+            ("{}", Some(r#"{"EVAL":["kept",0]}"#), 400, true),
+            ("{}", Some(r#"{"EVAL":["already",0]}"#), 400, true),
+            (
+                r#"{"answer": "accept"}"#,
+                Some(r#"{"EVAL":["kept",1]}"#),
+                202,
+                true,
+            ),
+            ("{}", None, 503, false),
+            (r#"{"store_down": "process"}"#, None, 400, false),
+        ] {
+            let config = keeping(quarantine);
+            let mut host = drifted("req-q", 5000);
+            let mut exchange = Exchange::new(Rc::clone(&config));
+            assert_eq!(request(&mut exchange, &mut host, 1000, false), Flow::Pause);
+            assert_eq!(host.response, None, "held while the store keeps it");
+            let keep = String::from_utf8(host.store_calls[0].clone()).unwrap();
+            assert!(keep.starts_with("EVAL/"), "{keep}");
+            assert!(
+                keep.contains(&format!("hookguard%3Aquarantine%3Aentry%3A{entry_id}/")),
+                "{keep}"
+            );
+            // The entry's bytes (head and body) travel last; no value is in the head but the body.
+            assert!(keep.ends_with("BOOK_PARTIALLY_VERIFIED%22%2C%20%22book_pk%22%3A%201%2C%20%22book_uuid%22%3A%20%228ef7a1e1-fc97-42f9-81ea-ef357b333117%22%7D"), "{keep}");
+            host.store_reply = reply.map(|body| (Some(200), body.as_bytes().to_vec()));
+            exchange.on_store_answer(&mut host, 100);
+            let (answered, _) = host.response.clone().unwrap();
+            assert_eq!(answered, status, "{quarantine} {reply:?}");
+            let header = host
+                .response_headers
+                .iter()
+                .find(|(name, _)| name == "x-hookguard-quarantine")
+                .map(|(_, value)| value.clone());
+            assert_eq!(header.is_some(), named, "{quarantine} {reply:?}");
+            if named {
+                assert_eq!(header.unwrap(), entry_id);
+            }
+            assert_eq!(host.resumed, (0, 0), "a refusal is never forwarded");
+        }
+        // Entry ids: from the request id alone.
+        assert_eq!(
+            entry_id,
+            hookguard::gate::quarantine::entry_id(Some(b"req-q"), b"{}")
+        );
+        // A valid delivery costs no keep; a forged one is never kept.
+        let config = keeping("{}");
+        let mut valid = signed("req-v", 4000, 4000);
+        let mut exchange = Exchange::new(Rc::clone(&config));
+        request(&mut exchange, &mut valid, 1000, false);
+        assert!(
+            !String::from_utf8(valid.store_calls[0].clone())
+                .unwrap()
+                .contains("quarantine")
+        );
+        let mut forged = drifted("req-f", 5000);
+        forged
+            .headers
+            .insert("webhook-signature".into(), b"v1,AAAA".to_vec());
+        let mut exchange = Exchange::new(Rc::clone(&config));
+        request(&mut exchange, &mut forged, 1000, false);
+        assert!(forged.store_calls.is_empty());
+        assert_eq!(forged.response.unwrap().0, 401);
+    }
+
+    #[test]
+    fn a_gateway_quarantine_needs_the_shared_store_and_no_directory() {
+        let needs_store = Gateway::from_json(
+            br#"{"signature": {"secrets": ["whsec_contract"]}, "quarantine": {}}"#,
+        )
+        .unwrap_err();
+        assert!(
+            needs_store.to_string().contains("needs shared_store"),
+            "{needs_store}"
+        );
+        let directory = Gateway::from_json(
+            br#"{"signature": {"secrets": ["whsec_contract"]}, "shared_store": {"cluster": "webdis"}, "quarantine": {"directory": "/var/q"}}"#,
+        )
+        .unwrap_err();
+        assert!(
+            directory.to_string().contains("leave directory out"),
+            "{directory}"
+        );
     }
 
     #[test]

@@ -10,6 +10,15 @@ pub fn signature_codes() -> impl Iterator<Item = &'static str> {
         .chain([hookguard::answer::REPLAYED_CODE])
 }
 
+/// What [`Metric::Quarantine`] counts.
+pub const QUARANTINE_KEPT: &str = "kept";
+/// A retry of a kept delivery.
+pub const QUARANTINE_ALREADY_KEPT: &str = "already_kept";
+/// An entry removed to make room.
+pub const QUARANTINE_EVICTED: &str = "evicted";
+/// A keep the store could not take.
+pub const QUARANTINE_UNAVAILABLE: &str = "unavailable";
+
 /// A counter the filter increments. Envoy shows each under `wasmcustom.<name>` in `/stats`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Metric {
@@ -37,6 +46,11 @@ pub enum Metric {
     /// Calls to the shared store that failed or timed out (`hookguard.store.unavailable`);
     /// `shared_store.on_unavailable` decided what the delivery got.
     StoreUnavailable,
+    /// Refused deliveries kept in the quarantine (`hookguard.quarantine.kept`), found kept
+    /// already (a retry: `hookguard.quarantine.already_kept`), entries removed to make room
+    /// (`hookguard.quarantine.evicted`), and keeps the store could not take
+    /// (`hookguard.quarantine.unavailable`; `quarantine.store_down` decided the answer).
+    Quarantine(&'static str),
     /// Deliveries of one event by verdict: valid or not (`hookguard.event.<name>.<label>`).
     Event {
         /// The canonical event name (or `test-delivery`).
@@ -56,6 +70,7 @@ impl Metric {
             Metric::Signature(code) => format!("hookguard.signature.{code}"),
             Metric::Delivery(outcome) => format!("hookguard.delivery.{}", outcome.label()),
             Metric::StoreUnavailable => String::from("hookguard.store.unavailable"),
+            Metric::Quarantine(what) => format!("hookguard.quarantine.{what}"),
             Metric::UnknownFields { name } => format!("hookguard.event.{name}.unknown_fields"),
             Metric::Event { name, valid } => {
                 let label = if valid { "valid" } else { "invalid" };
@@ -84,6 +99,10 @@ impl Metric {
                 Metric::Delivery(Outcome::Delivered),
                 Metric::Delivery(Outcome::Failed),
                 Metric::StoreUnavailable,
+                Metric::Quarantine(QUARANTINE_KEPT),
+                Metric::Quarantine(QUARANTINE_ALREADY_KEPT),
+                Metric::Quarantine(QUARANTINE_EVICTED),
+                Metric::Quarantine(QUARANTINE_UNAVAILABLE),
             ])
             .chain(signatures)
             .chain(events)

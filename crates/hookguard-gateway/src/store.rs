@@ -9,6 +9,8 @@
 //! failure means (`on_unavailable`).
 
 use hookguard::delivery::{Claim, Lifetimes, Outcome, Ticket};
+use hookguard::gate::quarantine::redis::{DEFAULT_QUARANTINE_PREFIX, keep_command, keep_of_reply};
+use hookguard::gate::quarantine::{Entry, Keep, QuarantinePolicy};
 pub use hookguard::store::StorePolicy;
 use hookguard::store::{DEFAULT_KEY_PREFIX, claim_command, claim_of_reply, settle_command};
 use serde::Deserialize;
@@ -32,6 +34,10 @@ pub struct SharedStore {
     /// package's.
     #[serde(default = "default_prefix")]
     pub key_prefix: String,
+    /// The quarantine's keys' prefix. Default `hookguard:quarantine:`, as every host's and the
+    /// command line's.
+    #[serde(default = "default_quarantine_prefix")]
+    pub quarantine_key_prefix: String,
 }
 
 fn default_timeout_ms() -> u64 {
@@ -44,6 +50,10 @@ fn default_policy() -> StorePolicy {
 
 fn default_prefix() -> String {
     String::from(DEFAULT_KEY_PREFIX)
+}
+
+fn default_quarantine_prefix() -> String {
+    String::from(DEFAULT_QUARANTINE_PREFIX)
 }
 
 impl SharedStore {
@@ -72,6 +82,24 @@ impl SharedStore {
         ))
     }
 
+    /// The webdis request body that keeps a refused delivery in the quarantine (its entry's
+    /// bytes, head then `body`, as the last argument).
+    pub fn keep_request(
+        &self,
+        entry: &Entry,
+        body: &[u8],
+        policy: &QuarantinePolicy,
+        now_unix_s: i64,
+    ) -> Vec<u8> {
+        command(&keep_command(
+            &self.quarantine_key_prefix,
+            entry,
+            body,
+            policy,
+            now_unix_s,
+        ))
+    }
+
     /// The authority the calls go to.
     pub fn authority(&self) -> &str {
         self.authority.as_deref().unwrap_or(&self.cluster)
@@ -80,13 +108,13 @@ impl SharedStore {
 
 /// A command as webdis reads it: arguments joined by `/`, each percent-encoded (`.` too:
 /// webdis reads a dot as the start of an extension choosing the answer's format).
-fn command(arguments: &[String]) -> Vec<u8> {
+fn command<A: AsRef<[u8]>>(arguments: &[A]) -> Vec<u8> {
     let mut out = Vec::new();
     for (index, argument) in arguments.iter().enumerate() {
         if index > 0 {
             out.push(b'/');
         }
-        for &byte in argument.as_bytes() {
+        for &byte in argument.as_ref() {
             if byte.is_ascii_alphanumeric() || b"-_~".contains(&byte) {
                 out.push(byte);
             } else {
@@ -121,9 +149,8 @@ impl std::fmt::Display for StoreError {
     }
 }
 
-/// Reads webdis' answer to a claim: `{"EVAL": ["taken", 0]}`, `["delivered", 0]` or
-/// `["in_flight", milliseconds left]`.
-pub fn read_claim(status: Option<u16>, body: &[u8], token: u64) -> Result<Claim, StoreError> {
+/// The `[text, number]` reply of a script in webdis' envelope, `{"EVAL": [...]}`.
+fn script_reply(status: Option<u16>, body: &[u8]) -> Result<(String, i64), StoreError> {
     match status {
         None => return Err(StoreError::NoAnswer),
         Some(200) => {}
@@ -134,13 +161,22 @@ pub fn read_claim(status: Option<u16>, body: &[u8], token: u64) -> Result<Claim,
         #[serde(rename = "EVAL")]
         eval: (String, i64),
     }
-    let Ok(Answer {
-        eval: (state, milliseconds),
-    }) = serde_json::from_slice::<Answer>(body)
-    else {
-        return Err(StoreError::Unreadable);
-    };
+    serde_json::from_slice::<Answer>(body)
+        .map(|answer| answer.eval)
+        .map_err(|_| StoreError::Unreadable)
+}
+
+/// Reads webdis' answer to a claim: `{"EVAL": ["taken", 0]}`, `["delivered", 0]` or
+/// `["in_flight", milliseconds left]`.
+pub fn read_claim(status: Option<u16>, body: &[u8], token: u64) -> Result<Claim, StoreError> {
+    let (state, milliseconds) = script_reply(status, body)?;
     claim_of_reply(&state, milliseconds, token).ok_or(StoreError::Unreadable)
+}
+
+/// Reads webdis' answer to a keep: `{"EVAL": ["kept", evicted]}` or `["already", 0]`.
+pub fn read_keep(status: Option<u16>, body: &[u8]) -> Result<Keep, StoreError> {
+    let (state, evicted) = script_reply(status, body)?;
+    keep_of_reply(&state, evicted).ok_or(StoreError::Unreadable)
 }
 
 #[cfg(test)]
