@@ -10,7 +10,8 @@
 // Nothing about what is refused, or how, is decided here: this file only moves bytes between
 // Node's request and the Gate, and the Gate's answer back to the response.
 import { Gate } from 'hookguard';
-import { settleDelivery } from 'hookguard/fetch';
+import { keepRefused, quarantineStore, settleDelivery } from 'hookguard/fetch';
+import { DirectoryQuarantine } from 'hookguard/quarantine';
 import { SharedGate } from 'hookguard/shared';
 
 /**
@@ -83,12 +84,17 @@ const settlers = new WeakMap();
  * `settleByResponse: false` leaves settling to the caller (see createReceiver). `memory` is a
  * memory shared by replicas (`new RedisMemory(client)` from `hookguard/shared`), `store` its
  * options (`{ onStoreError: 'refuse' | 'process', timeoutMs, log }`); without it, request ids
- * are remembered in this process only.
+ * are remembered in this process only. `quarantine` is where refused deliveries are kept when
+ * `config.quarantine` is set (`new RedisQuarantine(gate, client)` from `hookguard/shared` for
+ * a fleet); by default the directory `config.quarantine.directory` names.
  */
-export function hookguardMiddleware({ config = {}, now, settleByResponse = true, memory, store = {} } = {}) {
+export function hookguardMiddleware({ config = {}, now, settleByResponse = true, memory, store = {}, quarantine } = {}) {
   const own = new Gate({ ...config, normalize: true });
   // With a shared memory, request ids are claimed in it (one store for every replica).
   const gate = memory ? new SharedGate(own, memory, store) : own;
+  // Opened now: a quarantine that cannot be written stops the receiver from starting.
+  const kept = quarantineStore(gate, quarantine ?? (own.quarantine?.directory ? new DirectoryQuarantine(own) : undefined), 'hookguardMiddleware');
+  const log = store.log ?? console;
   const middleware = async (req, res, next) => {
     const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
     const screened = gate.screen(req.method, req.headers['content-type'], declared);
@@ -98,7 +104,7 @@ export function hookguardMiddleware({ config = {}, now, settleByResponse = true,
     const body = Buffer.isBuffer(req.body) ? req.body : await readBody(req, gate.readLimit);
     // headersDistinct keeps a repeated header's every value, for the Gate to refuse.
     const admission = await gate.admit(req.headersDistinct ?? req.headers, body, now?.());
-    if (!admission.passes) return send(req, res, admission);
+    if (!admission.passes) return send(req, res, await keepRefused(gate, admission, body, kept, { now, log }));
     settleOnResponse(gate, admission, req, res, now, settleByResponse);
     req.hookguard = admission.delivery;
     return next();
@@ -114,10 +120,10 @@ export function hookguardMiddleware({ config = {}, now, settleByResponse = true,
  * later, resolve once it is durably queued), or 500 when it throws or rejects, so the sender
  * retries; a retry of a failed delivery goes through, a copy of a handled one is acknowledged.
  */
-export function createReceiver({ onEvent, path = '/webhooks/ocrolus', config = {}, now, log = console, memory, store } = {}) {
+export function createReceiver({ onEvent, path = '/webhooks/ocrolus', config = {}, now, log = console, memory, store, quarantine } = {}) {
   // Settled by the handler's outcome, not the response: a delivery handled while its sender
   // hung up was still delivered.
-  const check = hookguardMiddleware({ config, now, settleByResponse: false, memory, store: { log, ...store } });
+  const check = hookguardMiddleware({ config, now, settleByResponse: false, memory, store: { log, ...store }, quarantine });
   const unchecked = new Gate().notChecked();
   return (req, res) => {
     const url = new URL(req.url, 'http://localhost');

@@ -65,7 +65,7 @@ export function answerResponse(answer) {
  */
 export function quarantineStore(gate, quarantine, who) {
   if (quarantine !== undefined && typeof quarantine?.keep !== 'function') {
-    throw new TypeError(`${who}: quarantine must be a store with keep(entry, body, now), such as DirectoryQuarantine`);
+    throw new TypeError(`${who}: quarantine must be a store with keep(entry, body, now, gate), such as DirectoryQuarantine or RedisQuarantine`);
   }
   if (gate.quarantine && quarantine === undefined) {
     throw new TypeError(
@@ -86,7 +86,7 @@ export async function keepRefused(gate, admission, body, store, { now, log = con
   const entry = admission.quarantine;
   if (!entry || !store) return admission;
   try {
-    await store.keep(entry, body, now?.());
+    await store.keep(entry, body, now?.(), gate);
     return entry.kept;
   } catch (error) {
     log.error(gate.quarantineFailureLine(error?.code ?? error?.message ?? String(error)));

@@ -375,6 +375,11 @@ export class Gate {
   quarantineEvictions(held: HeldEntry[], incomingBytes: number, now?: number): number[];
   /** The line to log when the quarantine's store failed (never with a value). */
   quarantineFailureLine(reason: string): string;
+  /**
+   * The Redis command that keeps `entry` under keys starting with `prefix` (default
+   * `hookguard:quarantine:`), but its last argument: append `entry.head` then the body, as bytes.
+   */
+  quarantineKeepCommand(entry: Pick<QuarantineEntry, 'id' | 'firstSeen'>, prefix?: string, now?: number): string[];
   /** Releases the gate's memory in the module. */
   free(): void;
 }

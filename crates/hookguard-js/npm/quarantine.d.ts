@@ -1,8 +1,11 @@
 import type { Gate, QuarantineEntry, HeldEntry } from './index.js';
 
-/** A store refused deliveries are kept in: what `fetchHandler`, Hono and Fastify take as `quarantine`. */
+/**
+ * A store refused deliveries are kept in: what `fetchHandler`, Hono, Fastify and the Node
+ * receiver take as `quarantine`. `gate` is the Gate that admitted the delivery.
+ */
 export interface QuarantineStore {
-  keep(entry: QuarantineEntry, body: Uint8Array, now?: number): Promise<{ kept: boolean; evicted: number }>;
+  keep(entry: QuarantineEntry, body: Uint8Array, now: number | undefined, gate: Gate): Promise<{ kept: boolean; evicted: number }>;
 }
 
 /**

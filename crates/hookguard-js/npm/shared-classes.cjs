@@ -51,6 +51,40 @@ function define(hookguard) {
   }
 
   /**
+   * The quarantine of a fleet in Redis, through a node-redis client (any client with
+   * `sendCommand(args)` works): refused deliveries a Gate's `quarantine` option keeps, one key
+   * per entry expiring with `keepSeconds`, bounded by `maxEntries` and `maxBytes`, in one
+   * atomic script (the core's, the same as the gateway's: gateways and receivers share one
+   * quarantine, and `hookguard quarantine list|replay redis://...` reads it). Give it to a
+   * receiver as its `quarantine` store: the receiver's Gate makes each command.
+   */
+  class RedisQuarantine {
+    constructor(client, { prefix, timeoutMs = 2000 } = {}) {
+      if (typeof client?.sendCommand !== 'function') throw new TypeError('client must be a connected node-redis client (createClient() from the redis package)');
+      if (prefix !== undefined && typeof prefix !== 'string') throw new TypeError('prefix must be a string');
+      if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new RangeError('timeoutMs must be a number of milliseconds greater than zero');
+      this.client = client;
+      this.prefix = prefix;
+      this.timeoutMs = timeoutMs;
+    }
+
+    /**
+     * Keeps `entry` (an admission's `quarantine`, from `gate`) with `body`: `{ kept, evicted }`;
+     * rejects when Redis fails or does not answer within `timeoutMs`.
+     */
+    async keep(entry, body, now, gate) {
+      if (typeof gate?.quarantineKeepCommand !== 'function') throw new TypeError('keep needs the Gate that admitted the delivery');
+      const command = gate.quarantineKeepCommand(entry, this.prefix, now);
+      const bytes = Buffer.concat([Buffer.from(entry.head, 'latin1'), Buffer.from(body.buffer, body.byteOffset, body.byteLength)]);
+      const reply = await within(this.timeoutMs, this.client.sendCommand([...command, bytes]));
+      const [state, evicted] = Array.isArray(reply) ? reply.map(String) : [];
+      if (state === 'kept') return { kept: true, evicted: Number(evicted) };
+      if (state === 'already') return { kept: false, evicted: 0 };
+      throw new Error('a reply that is not the quarantine\'s');
+    }
+  }
+
+  /**
    * A Gate with a shared memory: `admit` and `settle` are asynchronous, the rest is the Gate's.
    * The body is checked once (`examine`); the store is asked for the claim; `conclude` finishes
    * the same admission with its answer. When the store cannot be reached (an error, or no
@@ -86,6 +120,8 @@ function define(hookguard) {
     quarantineEvictions(held, incomingBytes, now) { return this.gate.quarantineEvictions(held, incomingBytes, now); }
 
     quarantineFailureLine(reason) { return this.gate.quarantineFailureLine(reason); }
+
+    quarantineKeepCommand(entry, prefix, now) { return this.gate.quarantineKeepCommand(entry, prefix, now); }
 
     screen(method, contentType, contentLength) { return this.gate.screen(method, contentType, contentLength); }
 
@@ -135,7 +171,7 @@ function define(hookguard) {
     }
   }
 
-  return { RedisMemory, SharedGate };
+  return { RedisMemory, RedisQuarantine, SharedGate };
 }
 
 module.exports = { define };

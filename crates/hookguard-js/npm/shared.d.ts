@@ -1,4 +1,5 @@
-import type { Admission, Answer, Body, Claim, Gate, HeadersLike, PendingClaim } from './index.js';
+import type { Admission, Answer, Body, Claim, Gate, HeadersLike, PendingClaim, QuarantineEntry } from './index.js';
+import type { QuarantineStore } from './quarantine.js';
 
 export type { Claim, PendingClaim };
 
@@ -13,6 +14,15 @@ export class RedisMemory implements DeliveryMemory {
   constructor(client: { sendCommand(args: string[]): Promise<unknown> }, options?: { prefix?: string });
   claim(pending: PendingClaim): Promise<Claim>;
   settle(settlement: PendingClaim & { token: number; outcome: 'delivered' | 'failed' }): Promise<void>;
+}
+
+/**
+ * A fleet's quarantine in Redis, through a connected node-redis client: the same keys and
+ * script as the gateway's, read by `hookguard quarantine list|replay redis://...`.
+ */
+export class RedisQuarantine implements QuarantineStore {
+  constructor(client: { sendCommand(args: Array<string | Uint8Array>): Promise<unknown> }, options?: { prefix?: string; timeoutMs?: number });
+  keep(entry: QuarantineEntry, body: Uint8Array, now: number | undefined, gate: Pick<Gate, 'quarantineKeepCommand'>): Promise<{ kept: boolean; evicted: number }>;
 }
 
 export interface SharedGateOptions {
@@ -33,6 +43,7 @@ export class SharedGate {
   readonly quarantine: Gate['quarantine'];
   quarantineEvictions: Gate['quarantineEvictions'];
   quarantineFailureLine: Gate['quarantineFailureLine'];
+  quarantineKeepCommand: Gate['quarantineKeepCommand'];
   /** Store calls that failed or timed out; deliveries refused for it; claimed in the process instead. */
   readonly stats: { storeErrors: number; refused: number; inProcess: number };
   screen(method: string, contentType?: string, contentLength?: number): Answer | undefined;

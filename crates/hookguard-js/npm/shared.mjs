@@ -3,4 +3,4 @@
 import classes from './shared-classes.cjs';
 import * as hookguard from './index.mjs';
 
-export const { RedisMemory, SharedGate } = classes.define(hookguard);
+export const { RedisMemory, RedisQuarantine, SharedGate } = classes.define(hookguard);

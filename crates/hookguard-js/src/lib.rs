@@ -1601,6 +1601,60 @@ impl JsGate {
         )
     }
 
+    /// The Redis command that keeps `entry` (an admission's `quarantine`) under keys starting
+    /// with `prefix`, but its last argument: append the entry's bytes (`entry.head`, then the
+    /// body) and send it. Its reply is `['kept', evicted]` or `['already', 0]`.
+    #[wasm_bindgen(js_name = quarantineKeepCommand)]
+    pub fn quarantine_keep_command(
+        &self,
+        entry: &JsValue,
+        prefix: &JsValue,
+        now: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        const SHAPE: &str = "entry must be an admission's quarantine ({ id, firstSeen, ... })";
+        let Some(policy) = self.gate.quarantine() else {
+            return Err(type_error("this gate has no quarantine configured"));
+        };
+        let member = |name: &str| js_sys::Reflect::get(entry, &JsValue::from_str(name));
+        if !entry.is_object() {
+            return Err(type_error(SHAPE));
+        }
+        let (Some(id), Some(first_seen)) = (
+            member("id")?.as_string(),
+            member("firstSeen")?
+                .as_f64()
+                .filter(|seconds| seconds.is_finite()),
+        ) else {
+            return Err(type_error(SHAPE));
+        };
+        let prefix = match prefix {
+            value if value.is_undefined() || value.is_null() => {
+                String::from(hookguard::gate::quarantine::redis::DEFAULT_QUARANTINE_PREFIX)
+            }
+            value => value
+                .as_string()
+                .ok_or_else(|| type_error("prefix must be a string"))?,
+        };
+        #[allow(clippy::cast_possible_truncation)]
+        let entry = hookguard::gate::Entry {
+            id,
+            first_seen: first_seen.floor() as i64,
+            head: String::new(),
+            body_len: 0,
+        };
+        let arguments = hookguard::gate::quarantine::redis::keep_arguments(
+            &prefix,
+            &entry,
+            policy,
+            clock(now)?,
+        );
+        Ok(arguments
+            .iter()
+            .map(|argument| JsValue::from_str(argument))
+            .collect::<js_sys::Array>()
+            .into())
+    }
+
     /// Which held entries a store removes before keeping one more of `incomingBytes`:
     /// `held` is `[{ id, firstSeen, bytes }]`; the answer is their indexes, oldest first
     /// (expired ones, then the oldest until one more fits the bounds).

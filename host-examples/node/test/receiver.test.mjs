@@ -289,3 +289,40 @@ test('with the drift overlay in its config, the receiver accepts the drifted cap
     await new Promise((resolve) => server.close(resolve));
   }
 });
+
+test('with quarantine.directory, the receiver keeps a drifted signed delivery in that directory, once', async () => {
+  const { mkdtempSync, readdirSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const directory = mkdtempSync(join(tmpdir(), 'hookguard-node-quarantine-'));
+  const secret = 'whsec_node_quarantine';
+  const server = createServer(createReceiver({
+    config: { signature: { secrets: [secret] }, quarantine: { directory } },
+    onEvent: () => assert.fail('a refused delivery reached the handler'),
+  }));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const drifted = Buffer.from(JSON.stringify({ ...JSON.parse(fixture('tests/fixtures/seeds/account/BOOK_VERIFIED.json')), status: 'BOOK_PARTIALLY_VERIFIED' }));
+    const now = Math.floor(Date.now() / 1000);
+    const answers = [];
+    for (const timestamp of [now, now, now + 1]) {
+      const signature = createHmac('sha256', secret).update(`${timestamp}.msg_node.`).update(drifted).digest('hex');
+      answers.push(await fetch(`http://127.0.0.1:${server.address().port}/webhooks/ocrolus`, {
+        method: 'POST',
+        headers: { ...json, 'webhook-signature': signature, 'webhook-timestamp': String(timestamp), 'webhook-request-id': 'msg_node' },
+        body: drifted,
+      }));
+    }
+    const files = readdirSync(directory).filter((name) => name.endsWith('.http'));
+    assert.equal(files.length, 1);
+    for (const answer of answers) {
+      assert.equal(answer.status, 400);
+      assert.equal(`${answer.headers.get('x-hookguard-quarantine')}.http`, files[0]);
+    }
+    // A directory the process cannot write stops the receiver from starting.
+    assert.throws(() => createReceiver({ config: { signature: { secrets: [secret] }, quarantine: { directory: join(directory, files[0], 'sub') } } }), /ENOTDIR|EEXIST/);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    rmSync(directory, { recursive: true, force: true });
+  }
+});

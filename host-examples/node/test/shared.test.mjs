@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from 'redis';
-import { RedisMemory } from 'hookguard/shared';
+import { RedisMemory, RedisQuarantine } from 'hookguard/shared';
 import { createReceiver } from '../receiver.mjs';
 import { freePort, startRedis } from '../../../tests/stores/servers.mjs';
 
@@ -22,13 +22,13 @@ const SECRET = 'whsec_fleet';
 const fleetScript = fileURLToPath(new URL('./fleet.mjs', import.meta.url));
 
 /** One attempt on a connection of its own (so node:cluster picks the next worker). */
-function deliver(port, requestId, timestamp = Math.floor(Date.now() / 1000)) {
-  const signature = createHmac('sha256', SECRET).update(`${timestamp}.${requestId}.`).update(BODY).digest('hex');
+function deliver(port, requestId, timestamp = Math.floor(Date.now() / 1000), body = BODY) {
+  const signature = createHmac('sha256', SECRET).update(`${timestamp}.${requestId}.`).update(body).digest('hex');
   return new Promise((resolve, reject) => {
     const req = request({
       host: '127.0.0.1', port, method: 'POST', path: '/webhooks/ocrolus', agent: false,
       headers: {
-        'content-type': 'application/json', 'content-length': BODY.length,
+        'content-type': 'application/json', 'content-length': body.length,
         'webhook-signature': signature, 'webhook-timestamp': String(timestamp), 'webhook-request-id': requestId,
       },
     }, (res) => {
@@ -38,7 +38,7 @@ function deliver(port, requestId, timestamp = Math.floor(Date.now() / 1000)) {
     });
     req.setTimeout(10_000, () => req.destroy(new Error('no answer within 10 s')));
     req.on('error', reject);
-    req.end(BODY);
+    req.end(body);
   });
 }
 
@@ -173,6 +173,58 @@ test('with the store down: refused with 503 in time by default, or remembered in
     assert.ok(logged.some((line) => /refused with 503/.test(line)), logged.join('\n'));
     assert.ok(logged.some((line) => /claimed in this process/.test(line)), logged.join('\n'));
     for (const line of logged) assert.doesNotMatch(line, /fallback-|down-|11917/);
+  } finally {
+    for (const server of servers) { server.closeAllConnections(); await new Promise((resolve) => server.close(resolve)); }
+    await client.disconnect().catch(() => {});
+    await own.stop();
+  }
+});
+
+test('two replicas keep a drifted delivery once in the quarantine in Redis; with Redis gone the sender comes back', async () => {
+  const own = await startRedis();
+  const client = createClient({ url: own.url, disableOfflineQueue: true, socket: { reconnectStrategy: () => 200 } });
+  client.on('error', () => {});
+  await client.connect();
+  const drifted = Buffer.from(JSON.stringify({ ...JSON.parse(BODY), event_name: 'BOOK_VERIFIED', status: 'BOOK_PARTIALLY_VERIFIED' }));
+  const logged = [];
+  const servers = [];
+  const start = async () => {
+    const server = createServer(createReceiver({
+      config: { signature: { secrets: [SECRET] }, quarantine: {} },
+      memory: new RedisMemory(client),
+      quarantine: new RedisQuarantine(client, { timeoutMs: 500 }),
+      store: { log: { error: (line) => logged.push(line) } },
+      log: { error: (line) => logged.push(line) },
+      onEvent: () => assert.fail('a refused delivery reached the handler'),
+    }));
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    return server.address().port;
+  };
+  try {
+    const ports = [await start(), await start()];
+    const id = unique('drift');
+    const now = Math.floor(Date.now() / 1000);
+    const answers = [];
+    for (const [index, timestamp] of [now, now, now + 1].entries()) answers.push(await deliver(ports[index % 2], id, timestamp, drifted));
+    const entry = answers[0].headers['x-hookguard-quarantine'];
+    assert.match(entry ?? '', /^[0-9a-f]{32}$/, answers[0].body);
+    for (const answer of answers) {
+      assert.equal(answer.status, 400);
+      assert.equal(answer.headers['x-hookguard-quarantine'], entry);
+    }
+    assert.equal(await client.zCard('hookguard:quarantine:index'), 1);
+    // The body is ASCII JSON: the entry reads back as text, the body exactly at its end.
+    const kept = await client.get(`hookguard:quarantine:entry:${entry}`);
+    assert.ok(kept.endsWith(drifted.toString()), 'the body is kept exactly');
+    assert.match(kept, new RegExp(`\\r\\nwebhook-request-id: ${id}\\r\\n`));
+
+    await own.stop();
+    const refused = await deliver(ports[0], unique('down'), Math.floor(Date.now() / 1000), drifted);
+    assert.equal(refused.status, 503);
+    assert.equal(refused.headers['retry-after'], '10');
+    assert.ok(logged.some((line) => /the quarantine could not keep a refused delivery/.test(line)), logged.join('\n'));
+    for (const line of logged) assert.doesNotMatch(line, /drift-|down-|PARTIALLY/);
   } finally {
     for (const server of servers) { server.closeAllConnections(); await new Promise((resolve) => server.close(resolve)); }
     await client.disconnect().catch(() => {});

@@ -74,30 +74,43 @@ pub fn keep_command(
     body: &[u8],
     policy: &QuarantinePolicy,
     now_unix_s: i64,
-) -> [Vec<u8>; 14] {
+) -> Vec<Vec<u8>> {
+    let mut command: Vec<Vec<u8>> = keep_arguments(prefix, entry, policy, now_unix_s)
+        .into_iter()
+        .map(String::into_bytes)
+        .collect();
+    command.push(entry.bytes(body));
+    command
+}
+
+/// [`keep_command`] but its last argument: for hosts that hold the body themselves and append
+/// the entry's bytes (`head`, then the body) to these, so the body never crosses into a
+/// module and back.
+pub fn keep_arguments(
+    prefix: &str,
+    entry: &Entry,
+    policy: &QuarantinePolicy,
+    now_unix_s: i64,
+) -> [String; 13] {
     let keep = i64::try_from(policy.keep_seconds).unwrap_or(i64::MAX);
-    let text = |value: String| value.into_bytes();
     [
-        text(String::from("EVAL")),
-        text(KEEP_SCRIPT.to_owned()),
-        text(String::from("3")),
-        text(entry_key(prefix, &entry.id)),
-        text(index_key(prefix)),
-        text(sizes_key(prefix)),
-        text(entry.id.clone()),
-        text(entry.first_seen.to_string()),
-        text(policy.keep_seconds.saturating_mul(1000).to_string()),
-        text(policy.max_entries.to_string()),
-        text(policy.max_bytes.to_string()),
+        String::from("EVAL"),
+        KEEP_SCRIPT.to_owned(),
+        String::from("3"),
+        entry_key(prefix, &entry.id),
+        index_key(prefix),
+        sizes_key(prefix),
+        entry.id.clone(),
+        entry.first_seen.to_string(),
+        policy.keep_seconds.saturating_mul(1000).to_string(),
+        policy.max_entries.to_string(),
+        policy.max_bytes.to_string(),
         // Entries first seen before this are expired (the script keeps those seen at it).
-        text(
-            now_unix_s
-                .saturating_sub(keep)
-                .saturating_add(1)
-                .to_string(),
-        ),
-        text(prefix.to_owned()),
-        entry.bytes(body),
+        now_unix_s
+            .saturating_sub(keep)
+            .saturating_add(1)
+            .to_string(),
+        prefix.to_owned(),
     ]
 }
 
