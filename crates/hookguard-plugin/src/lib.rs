@@ -574,6 +574,52 @@ impl Session {
         status::OK
     }
 
+    /// The Redis command that keeps an admission's quarantine entry, but its last argument
+    /// (the entry's bytes: its head, then the body, which the host appends): the request at
+    /// `(address, len)` is JSON `{"now", "prefix"?, "entry": {"id", "first_seen"}}`; the result
+    /// is a JSON array of strings.
+    pub fn quarantine_keep_arguments(&mut self, address: usize, len: usize) -> i32 {
+        let (gate, request) =
+            match gate_and_input(&mut self.gate, &self.allocations, (address, len)) {
+                Ok(found) => found,
+                Err((code, message)) => {
+                    return self.error(code, &format!("quarantine_keep_arguments: {message}"));
+                }
+            };
+        let Some(policy) = gate.quarantine() else {
+            return self.error(
+                status::BAD_OPTIONS,
+                "quarantine_keep_arguments: the configuration has no quarantine",
+            );
+        };
+        let read = || -> Option<(i64, String, hookguard::gate::Entry)> {
+            let request = request_members(request)?;
+            let now = request.get("now")?.as_i64()?;
+            let prefix = match request.get("prefix") {
+                None => hookguard::gate::quarantine::redis::DEFAULT_QUARANTINE_PREFIX.to_owned(),
+                Some(prefix) => prefix.as_str()?.to_owned(),
+            };
+            let entry = request.get("entry")?;
+            let entry = hookguard::gate::Entry {
+                id: entry.get("id")?.as_str()?.to_owned(),
+                first_seen: entry.get("first_seen")?.as_i64()?,
+                head: String::new(),
+                body_len: 0,
+            };
+            Some((now, prefix, entry))
+        };
+        let Some((now, prefix, entry)) = read() else {
+            return self.error(
+                status::BAD_OPTIONS,
+                "quarantine_keep_arguments: the request must be {\"now\", \"prefix\"?, \"entry\": {\"id\", \"first_seen\"}}",
+            );
+        };
+        let arguments =
+            hookguard::gate::quarantine::redis::keep_arguments(&prefix, &entry, policy, now);
+        self.result = Value::from(arguments.to_vec()).to_string().into_bytes();
+        status::OK
+    }
+
     /// The line a host logs when its quarantine store failed, under the configured
     /// `store_down`: the input is the failure's reason (text, never a value); the result is
     /// the line.
@@ -924,6 +970,12 @@ pub mod exports {
     #[unsafe(no_mangle)]
     pub extern "C" fn hookguard_quarantine_evictions(pointer: u32, len: u32) -> i32 {
         with(|session| session.quarantine_evictions(address(pointer), len as usize))
+    }
+
+    /// See `docs/abi.md`.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hookguard_quarantine_keep_arguments(pointer: u32, len: u32) -> i32 {
+        with(|session| session.quarantine_keep_arguments(address(pointer), len as usize))
     }
 
     /// See `docs/abi.md`.

@@ -602,6 +602,23 @@ fn a_refused_delivery_to_keep_comes_with_its_entry_and_both_answers() {
     let at = write(&mut session, held);
     assert_eq!(session.quarantine_evictions(at, held.len()), status::OK);
     assert_eq!(session.result(), br#"{"evict":[0]}"#);
+    let request = br#"{"now": 1800000000, "entry": {"id": "abc", "first_seen": 1799999999}}"#;
+    let at = write(&mut session, request);
+    assert_eq!(session.quarantine_keep_arguments(at, request.len()), status::OK);
+    let arguments: Vec<String> = serde_json::from_slice(session.result()).unwrap();
+    let entry = hookguard::gate::Entry {
+        id: String::from("abc"),
+        first_seen: 1_799_999_999,
+        head: String::new(),
+        body_len: 0,
+    };
+    let expected = hookguard::gate::quarantine::redis::keep_arguments(
+        hookguard::gate::quarantine::redis::DEFAULT_QUARANTINE_PREFIX,
+        &entry,
+        gate.quarantine().unwrap(),
+        1_800_000_000,
+    );
+    assert_eq!(arguments, expected.to_vec());
     let reason = b"ENOSPC";
     let at = write(&mut session, reason);
     assert_eq!(

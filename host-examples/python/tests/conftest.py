@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -49,3 +52,31 @@ def hostile_cases() -> list[dict[str, Any]]:
 def vector_headers(vector: dict[str, Any]) -> list[tuple[str, str]]:
     """A vector's header fields as sent: its headers, then its repeats."""
     return list(vector["headers"].items()) + [tuple(pair) for pair in vector.get("extra_headers", [])]
+
+
+class RedisServer:
+    """Debian's redis-server on a free 127.0.0.1 port, without persistence, for one test; its
+    URL while the ``with`` block runs."""
+
+    def __enter__(self) -> str:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.05)
+        return f"redis://127.0.0.1:{self.port}"
+
+    def __exit__(self, *_: object) -> None:
+        self.process.kill()
+        self.process.wait(timeout=10)

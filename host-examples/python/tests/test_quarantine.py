@@ -19,7 +19,8 @@ from starlette.routing import Route
 
 import hookguard
 from hookguard.asgi import WebhookReceiver
-from hookguard.quarantine import DirectoryQuarantine
+from hookguard.quarantine import DirectoryQuarantine, RedisQuarantine
+from conftest import RedisServer
 from test_asgi import Server
 
 SECRET = "whsec_python_quarantine"
@@ -110,7 +111,7 @@ def test_a_drifted_delivery_is_kept_once_over_http_and_named_in_the_answer(tmp_p
 
 
 class Failing:
-    def keep(self, entry: Any, body: bytes, now: int | None = None) -> Any:
+    def keep(self, entry: Any, body: bytes, now: int | None, gate: Any) -> Any:
         raise OSError(28, "No space left on device: /secret/path")
 
 
@@ -163,3 +164,30 @@ def test_a_quarantine_that_cannot_work_stops_the_receiver_at_start(tmp_path: Pat
     with pytest.raises(TypeError, match="quarantine.keep_for"):
         gate({"keep_for": 5})
     assert hookguard.Gate({"quarantine": {"unsigned": True, "directory": str(tmp_path)}}).quarantine == {"unsigned": True, "directory": str(tmp_path)}
+
+
+def test_two_receivers_keep_a_drifted_delivery_once_in_redis() -> None:
+    import redis
+
+    with RedisServer() as url:
+        client = redis.Redis.from_url(url, socket_timeout=2)
+        receivers = [
+            WebhookReceiver(gate({}), Refuse(), quarantine=RedisQuarantine(client))
+            for _ in range(2)
+        ]
+        app = Starlette(routes=[Route("/one", receivers[0]), Route("/two", receivers[1])])
+        body = drifted()
+        now = int(__import__("time").time())
+        with Server(app) as base, httpx.Client(base_url=base) as http:
+            answers = [
+                http.post(path, content=body, headers=signed(body, "msg_fleet", timestamp))
+                for path, timestamp in [("/one", now), ("/two", now), ("/one", now + 1)]
+            ]
+            entry_id = answers[0].headers["x-hookguard-quarantine"]
+            assert all(answer.status_code == 400 for answer in answers)
+            assert {answer.headers["x-hookguard-quarantine"] for answer in answers} == {entry_id}
+            assert client.zcard("hookguard:quarantine:index") == 1
+            kept = client.get(f"hookguard:quarantine:entry:{entry_id}")
+            assert isinstance(kept, bytes) and kept.endswith(body)
+            assert b"\r\nwebhook-request-id: msg_fleet\r\n" in kept
+        client.close()

@@ -416,6 +416,21 @@ class Gate:
             raise ValueError(_decode(result)["error"])
         return list(_decode(result)["evict"])
 
+    def quarantine_keep_arguments(self, entry: QuarantineEntry, prefix: str | None = None, now: int | None = None) -> list[str]:
+        """The Redis command that keeps ``entry`` (an admission's ``quarantine``) under keys
+        starting with ``prefix`` (default ``hookguard:quarantine:``), but its last argument:
+        append ``entry["head"]`` then the body, as bytes."""
+        request: dict[str, Any] = {
+            "now": int(time.time()) if now is None else now,
+            "entry": {"id": entry["id"], "first_seen": entry["first_seen"]},
+        }
+        if prefix is not None:
+            request["prefix"] = prefix
+        status, result, _ = self._instance.call("hookguard_quarantine_keep_arguments", json.dumps(request).encode())
+        if status != _module.OK:
+            raise ValueError(_decode(result)["error"])
+        return list(_decode(result))
+
     def quarantine_failure_line(self, reason: str) -> str:
         """The line to log when the quarantine's store could not keep a refused delivery (never
         with a value: ``reason`` names the failure)."""

@@ -13,7 +13,7 @@ import errno
 import itertools
 import logging
 import os
-from typing import Protocol, TypedDict
+from typing import Any, Protocol, TypedDict
 
 from . import Admission, Answer, Gate, HeldEntry, QuarantineEntry
 
@@ -31,9 +31,9 @@ class Kept(TypedDict):
 
 
 class QuarantineStore(Protocol):
-    """Where a receiver keeps refused deliveries."""
+    """Where a receiver keeps refused deliveries (``gate``: the gate that admitted the delivery)."""
 
-    def keep(self, entry: QuarantineEntry, body: bytes, now: int | None = None) -> Kept: ...
+    def keep(self, entry: QuarantineEntry, body: bytes, now: int | None, gate: Gate) -> Kept: ...
 
 
 def _temporary_name(entry_id: str) -> str:
@@ -66,7 +66,7 @@ class DirectoryQuarantine:
             pass
         os.unlink(probe)
 
-    def keep(self, entry: QuarantineEntry, body: bytes, now: int | None = None) -> Kept:
+    def keep(self, entry: QuarantineEntry, body: bytes, now: int | None = None, gate: Gate | None = None) -> Kept:
         """Keeps a refused delivery (``entry``: ``admission["quarantine"]``; ``body``: the bytes
         the gate saw) unless it is kept already (a retry). Raises OSError when the directory
         cannot be written."""
@@ -111,6 +111,29 @@ class DirectoryQuarantine:
         return held
 
 
+class RedisQuarantine:
+    """A fleet's quarantine in Redis, through a redis-py client (``redis.Redis``): the same keys
+    and script as the gateway's and the npm package's (the core's), so every host shares one
+    quarantine and ``hookguard quarantine list|replay redis://...`` reads it. Raises what the
+    client raises when Redis fails (the receiver then answers as ``store_down`` says)."""
+
+    def __init__(self, client: Any, *, prefix: str | None = None) -> None:
+        if not callable(getattr(client, "execute_command", None)):
+            raise TypeError("client must be a redis-py client (redis.Redis)")
+        self.client = client
+        self.prefix = prefix
+
+    def keep(self, entry: QuarantineEntry, body: bytes, now: int | None, gate: Gate) -> Kept:
+        arguments = gate.quarantine_keep_arguments(entry, self.prefix, now)
+        reply = self.client.execute_command(*arguments, entry["head"].encode("ascii") + bytes(body))
+        state, evicted = (part.decode() if isinstance(part, bytes) else part for part in reply)
+        if state == "kept":
+            return {"kept": True, "evicted": int(evicted)}
+        if state == "already":
+            return {"kept": False, "evicted": 0}
+        raise ValueError("a reply that is not the quarantine's")
+
+
 def store_for(gate: Gate, quarantine: QuarantineStore | None) -> QuarantineStore | None:
     """The store a receiver keeps ``gate``'s refused deliveries in: the one given, else the
     directory the gate's ``quarantine.directory`` names (opened now, so a directory that cannot
@@ -135,7 +158,7 @@ def keep_refused(gate: Gate, admission: Admission, body: bytes, store: Quarantin
     if entry is None or store is None:
         return admission
     try:
-        store.keep(entry, body, now)
+        store.keep(entry, body, now, gate)
     except Exception as error:  # a store that cannot keep: the configured policy answers
         reason = errno.errorcode.get(error.errno, type(error).__name__) if isinstance(error, OSError) and error.errno else type(error).__name__
         _log.error("%s", gate.quarantine_failure_line(reason))
