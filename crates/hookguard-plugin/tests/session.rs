@@ -604,7 +604,10 @@ fn a_refused_delivery_to_keep_comes_with_its_entry_and_both_answers() {
     assert_eq!(session.result(), br#"{"evict":[0]}"#);
     let request = br#"{"now": 1800000000, "entry": {"id": "abc", "first_seen": 1799999999}}"#;
     let at = write(&mut session, request);
-    assert_eq!(session.quarantine_keep_arguments(at, request.len()), status::OK);
+    assert_eq!(
+        session.quarantine_keep_arguments(at, request.len()),
+        status::OK
+    );
     let arguments: Vec<String> = serde_json::from_slice(session.result()).unwrap();
     let entry = hookguard::gate::Entry {
         id: String::from("abc"),

@@ -8,7 +8,8 @@
 //!
 //! Environment: `HOOKGUARD_CONFIG` (the gate's configuration, JSON; default every default),
 //! `HOOKGUARD_ADDR` (default `127.0.0.1:3000`; port 0 picks one, printed on the first line),
-//! `HOOKGUARD_REDIS` (a Redis URL: the memory every replica shares; default this process's),
+//! `HOOKGUARD_REDIS` (a Redis URL: the memory every replica shares, and with a `quarantine` in
+//! the configuration and no `directory`, its quarantine; default this process's),
 //! `HOOKGUARD_STORE_POLICY` (`refuse` or `process`, when Redis cannot be asked), and, to play
 //! a service that is down, `HOOKGUARD_SERVICE_DOWN=1` (every delivery answered 503). Each
 //! delivery handled prints `handled REQUEST_ID EVENT` (ids only: never a payload value).
@@ -20,19 +21,30 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use hookguard::GateConfig;
 use hookguard::store::StorePolicy;
-use hookguard_tower::{Delivery, HookguardLayer, RedisMemory};
+use hookguard_tower::{Delivery, HookguardLayer, RedisMemory, RedisQuarantine};
 
 type Failure = Box<dyn std::error::Error>;
 
 #[tokio::main]
 async fn main() -> Result<(), Failure> {
     let config = std::env::var("HOOKGUARD_CONFIG").unwrap_or_default();
-    let mut layer = HookguardLayer::new(GateConfig::from_json(config.as_bytes())?)?;
+    let config = GateConfig::from_json(config.as_bytes())?;
+    let quarantine_in_redis = config
+        .quarantine
+        .as_ref()
+        .is_some_and(|quarantine| quarantine.directory.is_none());
+    let mut layer = HookguardLayer::new(config)?;
     if let Ok(url) = std::env::var("HOOKGUARD_REDIS") {
         let policy = std::env::var("HOOKGUARD_STORE_POLICY").unwrap_or_else(|_| "refuse".into());
         let policy =
             StorePolicy::of_label(&policy).ok_or("HOOKGUARD_STORE_POLICY: refuse or process")?;
         let connection = redis::Client::open(url)?.get_connection_manager().await?;
+        if quarantine_in_redis {
+            layer = layer.quarantine(
+                RedisQuarantine::new(connection.clone()),
+                Duration::from_secs(2),
+            );
+        }
         layer = layer.shared_memory(
             RedisMemory::new(connection),
             Duration::from_millis(500),

@@ -8,7 +8,8 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-use hookguard::gate::{InProcessMemory, Outcome, Ticket};
+use hookguard::gate::quarantine::QuarantineStore;
+use hookguard::gate::{InProcessMemory, Outcome, Received, Ticket};
 use hookguard::signature::{DeliveryHeaders, signature_header};
 use hookguard::store::StorePolicy;
 use hookguard::{Admission, Answer, Gate, GateConfig, GateError, Report};
@@ -17,6 +18,8 @@ use http::{Request, Response};
 use http_body::Body;
 use http_body_util::{BodyExt, Either, Full, LengthLimitError, Limited};
 use tower::{Layer, Service};
+
+use crate::quarantine::DirectoryQuarantine;
 
 use hookguard::store::{SharedMemory, StoreError};
 
@@ -49,8 +52,19 @@ struct Shared {
     /// The process's memory: every claim without a shared store, and the `process` policy's.
     process: Mutex<InProcessMemory>,
     store: Option<Store>,
+    /// Where refused deliveries are kept, when the gate has a quarantine.
+    quarantine: Option<Quarantine>,
     clock: Box<dyn Fn() -> i64 + Send + Sync>,
 }
+
+/// A quarantine store and how long a keep may take.
+struct Quarantine {
+    store: Box<dyn QuarantineStore>,
+    timeout: Duration,
+}
+
+/// How long a keep in the directory a configuration names may take.
+const DIRECTORY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A shared memory and how the layer treats it.
 struct Store {
@@ -61,14 +75,48 @@ struct Store {
 
 impl HookguardLayer {
     /// A layer over the gate `config` describes (checked whole: an error names the option).
+    /// With `quarantine.directory`, refused deliveries are kept in that directory (opened now:
+    /// one that cannot be written is an error here, not at the first refused delivery); give a
+    /// fleet's store with [`HookguardLayer::quarantine`].
     pub fn new(config: GateConfig) -> Result<HookguardLayer, GateError> {
+        let directory = config
+            .quarantine
+            .as_ref()
+            .and_then(|quarantine| quarantine.directory.clone());
+        let gate = Gate::new(config)?;
+        let quarantine = match directory {
+            Some(path) => Some(Quarantine {
+                store: Box::new(DirectoryQuarantine::open(&path).map_err(|error| {
+                    GateError::QuarantineStore {
+                        message: format!("the directory {path} cannot be used: {}", error.kind()),
+                    }
+                })?),
+                timeout: DIRECTORY_TIMEOUT,
+            }),
+            None => None,
+        };
         Ok(HookguardLayer {
             shared: Arc::new(Shared {
-                gate: Gate::new(config)?,
+                gate,
                 process: Mutex::new(InProcessMemory::default()),
                 store: None,
+                quarantine,
                 clock: Box::new(unix_seconds),
             }),
+        })
+    }
+
+    /// Keeps refused deliveries the gate's `quarantine` names in `store` (e.g.
+    /// [`crate::RedisQuarantine`] for a fleet); a keep that fails or takes longer than
+    /// `timeout` is answered as `quarantine.store_down` says, and logged to stderr without
+    /// values.
+    #[must_use]
+    pub fn quarantine(self, store: impl QuarantineStore, timeout: Duration) -> HookguardLayer {
+        self.with(|shared| {
+            shared.quarantine = Some(Quarantine {
+                store: Box::new(store),
+                timeout,
+            });
         })
     }
 
@@ -212,6 +260,12 @@ where
             let now = (shared.clock)();
             let (mut admission, claimed) = admit(&shared, &headers, &bytes, now).await;
             if !admission.verdict().passes() {
+                let received = Received {
+                    headers: &headers,
+                    content_type: header(CONTENT_TYPE),
+                    body: &bytes,
+                };
+                keep(&shared, &mut admission, &received, now).await;
                 return Ok(reply(&admission.answer(), gate, false));
             }
             let signature = admission.authenticity.label();
@@ -281,6 +335,43 @@ async fn admit(
             }
             let claimed = admission.ticket().cloned().map(Claimed::Process);
             (admission, claimed)
+        }
+    }
+}
+
+/// Keeps a refused delivery the gate names for the quarantine: the answer then names the entry;
+/// a store that fails (or is too slow) gives `quarantine.store_down`'s answer, logged.
+async fn keep(shared: &Shared, admission: &mut Admission, received: &Received<'_>, now: i64) {
+    let gate = &shared.gate;
+    let Some(policy) = gate.quarantine() else {
+        return;
+    };
+    let Some(entry) = gate.quarantine_entry(admission, received, now) else {
+        return;
+    };
+    let kept = match &shared.quarantine {
+        Some(quarantine) => tokio::time::timeout(
+            quarantine.timeout,
+            quarantine.store.keep(&entry, received.body, policy, now),
+        )
+        .await
+        .unwrap_or(Err(StoreError::TimedOut)),
+        // A quarantine with neither a directory nor a store given: nothing may be lost, so the
+        // delivery is answered as a store that cannot keep it.
+        None => Err(StoreError::Unreachable {
+            reason: String::from(
+                "no quarantine store: set quarantine.directory or call HookguardLayer::quarantine",
+            ),
+        }),
+    };
+    match kept {
+        Ok(_) => gate.quarantined(admission, &entry.id),
+        Err(error) => {
+            eprintln!(
+                "{}",
+                hookguard::gate::quarantine::unreachable_line(policy.store_down, &error)
+            );
+            gate.quarantine_unreachable(admission);
         }
     }
 }

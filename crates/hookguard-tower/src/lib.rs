@@ -35,11 +35,16 @@ is acknowledged.
 */
 
 mod layer;
+mod quarantine;
 #[cfg(feature = "redis")]
 mod redis_memory;
 
+pub use hookguard::gate::quarantine::QuarantineStore;
 pub use hookguard::store::{SharedMemory, StoreError, StoreFuture};
 pub use layer::{Admitted, Hookguard, HookguardLayer, ResponseBody};
+pub use quarantine::DirectoryQuarantine;
+#[cfg(feature = "redis")]
+pub use quarantine::RedisQuarantine;
 #[cfg(feature = "redis")]
 pub use redis_memory::RedisMemory;
 

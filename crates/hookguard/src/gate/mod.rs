@@ -346,6 +346,12 @@ pub enum GateError {
         /// What is wrong.
         reason: &'static str,
     },
+    /// The quarantine's store cannot be used (a directory that cannot be written): refused at
+    /// start, not at the first refused delivery.
+    QuarantineStore {
+        /// What the store said (names the place, never a value).
+        message: String,
+    },
 }
 
 impl GateError {
@@ -360,6 +366,9 @@ impl GateError {
             }
             GateError::Secrets(_) => {
                 "give the webhook secret as Ocrolus shows it (and the previous one while rotating)"
+            }
+            GateError::QuarantineStore { .. } => {
+                "make the quarantine directory writable by this process, or choose another"
             }
             GateError::Quarantine { .. } => {
                 "configure `signature` (or set quarantine.unsigned: true knowing anyone can fill it), and bounds above zero"
@@ -381,6 +390,7 @@ impl fmt::Display for GateError {
             }
             GateError::Secrets(error) => write!(f, "signature: {error}"),
             GateError::Quarantine { reason } => write!(f, "quarantine: {reason}"),
+            GateError::QuarantineStore { message } => write!(f, "quarantine: {message}"),
         }
     }
 }

@@ -297,6 +297,20 @@ pub enum Keep {
     AlreadyKept,
 }
 
+/// A quarantine store a native host awaits (the tower layer's directory and Redis stores):
+/// keeps `entry` (its head, then `body`) under `policy`, or says it was kept already. A failure
+/// goes to [`crate::Gate::quarantine_unreachable`].
+pub trait QuarantineStore: Send + Sync + 'static {
+    /// Keeps the entry unless one of its id is there.
+    fn keep<'a>(
+        &'a self,
+        entry: &'a Entry,
+        body: &'a [u8],
+        policy: &'a QuarantinePolicy,
+        now_unix_s: i64,
+    ) -> crate::gate::store::StoreFuture<'a, Keep>;
+}
+
 /// One entry a store holds, as [`evictions`] weighs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Held {
