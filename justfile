@@ -379,7 +379,7 @@ gateway-soak seconds="180" connections="16": gateway
 # sharing Redis via webdis, a service failing 0-3 times per delivery, one gateway restarted and
 # webdis stopped mid-run; then: none lost, none taken twice unless cut mid-request by the restart.)
 # The delivery contract under load in two real Envoys (figures for RELIABILITY.md)
-delivery-soak deliveries="2000" senders="32" seed="7": gateway stores
+delivery-soak deliveries="2000" senders="32" seed="7": gateway stores cli
     cd host-examples/envoy && ENVOY="$(../../scripts/envoy --path)" HOOKGUARD_GATEWAY_WASM="$PWD/../../{{gateway}}" node soak/delivery-soak.mjs {{deliveries}} {{senders}} {{seed}}
 
 # (scripts/fuzz: cargo-fuzz installed into .tools/, nightly if installed or else stable with

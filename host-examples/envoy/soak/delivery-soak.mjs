@@ -8,6 +8,13 @@
 // after its 2xx sends one or two more copies (an acknowledgement the sender never heard).
 // Meanwhile one gateway is restarted, and webdis is stopped for a second and started again.
 //
+// Every fifth delivery is drifted (a status value the documents do not list, as Ocrolus' own
+// drift looks), signed: the gateways refuse it (400) and keep it in their quarantine. Its sender
+// behaves as Ocrolus does with a refusal: three retries, spread wider than the store's outage
+// (as Ocrolus' span minutes), then it gives up. Afterwards no drifted delivery may be lost
+// (each has its quarantine entry), none reached the service, and `hookguard quarantine replay`
+// with the overlay that accepts the drift delivers each exactly once.
+//
 // Afterwards it asserts: no delivery lost (every sender ended with a 2xx, the service took every
 // delivery); every delivery none of whose attempts was cut by the restart was taken exactly
 // once, the service seeing exactly its planned failures plus one (no copy forwarded after one
@@ -15,8 +22,11 @@
 // died before it heard the answer: the reset forgets the delivery, or its claim lapses after
 // `in_flight_seconds`, 3 s here) and is counted apart. Exit 0 when all hold; figures are
 // printed for RELIABILITY.md.
-import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { createHash, createHmac } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,6 +36,9 @@ import { startRedis, startWebdis } from '../../../tests/stores/servers.mjs';
 const [deliveries = 400, senders = 16, seed = 7] = process.argv.slice(2).map(Number);
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const BODY = readFileSync(join(root, 'tests/fixtures/seeds/organization/book.verified.json'));
+const DRIFTED = Buffer.from(JSON.stringify({ ...JSON.parse(BODY), status: 'BOOK_PARTIALLY_VERIFIED' }));
+const OVERLAY = { hookguard_overlay: 1, events: { 'book.verified': { enum_values: { '/status': ['BOOK_PARTIALLY_VERIFIED'] } } } };
+const CLI = process.env.HOOKGUARD_CLI ?? join(root, 'target/release/hookguard');
 const SECRET = 'whsec_delivery_soak';
 
 const random = generator(seed);
@@ -41,7 +54,7 @@ const config = () => envoyConfig({
   upstreamPort: service.port,
   clusters: { webdis: webdisPort },
   // A claim cut by the restart lapses in 3 s, so its delivery's retry is seen within the run.
-  listeners: { shared: { signature: { secrets: [SECRET], in_flight_seconds: 3 }, shared_store: { cluster: 'webdis', timeout_ms: 250 } } },
+  listeners: { shared: { signature: { secrets: [SECRET], in_flight_seconds: 3 }, shared_store: { cluster: 'webdis', timeout_ms: 250 }, quarantine: {} } },
 });
 const gateways = [await startEnvoy(config()), await startEnvoy(config())];
 const started = Date.now();
@@ -51,8 +64,8 @@ const failures = [];
 /** Per delivery, its attempts: `gateway:status`, in the order they were answered. */
 const history = new Map();
 
-function attempt(requestId, timestamp) {
-  const signature = createHmac('sha256', SECRET).update(`${timestamp}.${requestId}.`).update(BODY).digest('hex');
+function attempt(requestId, timestamp, body = BODY) {
+  const signature = createHmac('sha256', SECRET).update(`${timestamp}.${requestId}.`).update(body).digest('hex');
   const which = Math.floor(random() * gateways.length);
   const gateway = gateways[which];
   counts.attempts += 1;
@@ -66,7 +79,7 @@ function attempt(requestId, timestamp) {
       'content-type': 'application/json',
       'webhook-signature': signature, 'webhook-timestamp': String(timestamp), 'webhook-request-id': requestId,
     },
-    body: BODY,
+    body,
     timeoutMs: 10_000,
   }).then((response) => {
     counts.byStatus[response.status] = (counts.byStatus[response.status] ?? 0) + 1;
@@ -75,9 +88,29 @@ function attempt(requestId, timestamp) {
   }, () => { counts.connectionErrors += 1; return record(0); });
 }
 
+/** The drifted deliveries: sent, refused, to be found in the quarantine. */
+const drifted = new Set();
+
+/**
+ * A drifted delivery's sender, as Ocrolus treats a refusal: the first attempt and three
+ * retries (re-signed every other one), spread over more than the store's outage, then it gives
+ * up whatever it heard.
+ */
+async function deliverDrifted(id) {
+  drifted.add(id);
+  const first = Math.floor(Date.now() / 1000);
+  for (let number = 1; number <= 4; number += 1) {
+    const timestamp = number % 2 === 0 ? Math.floor(Date.now() / 1000) : first;
+    const status = await attempt(id, timestamp, DRIFTED);
+    if (status >= 200 && status < 300) failures.push(`${id}: a drifted delivery was answered ${status}`);
+    if (number < 4) await sleep(600 + Math.floor(random() * 200));
+  }
+}
+
 /** One sender's whole delivery: attempts until a 2xx, copies on the side. */
 async function deliver(index) {
   const id = `soak-${seed}-${index}`;
+  if (index % 5 === 4) return deliverDrifted(id);
   const firstFailures = Math.floor(random() * 4);
   planned.set(id, firstFailures);
   service.plan(id, { failures: firstFailures });
@@ -121,12 +154,39 @@ const disturb = (async () => {
 await Promise.all([...work, disturb]);
 const seconds = (Date.now() - started) / 1000;
 
+// The quarantine: every drifted delivery kept (its entry named by its request id), none of them
+// at the service; then replayed with the overlay, each delivered once.
+const entryOf = (id) => createHash('sha256').update('request-id\0').update(id).digest('hex').slice(0, 32);
+const run = promisify(execFile);
+const redisUrl = `redis://127.0.0.1:${redis.port}`;
+const listed = JSON.parse((await run(CLI, ['quarantine', 'list', redisUrl, '--format', 'json'])).stdout);
+const kept = new Set((await run('redis-cli', ['-p', String(redis.port), 'ZRANGE', 'hookguard:quarantine:index', '0', '-1'])).stdout.split('\n').filter(Boolean));
+let driftedLost = 0;
+let driftedReachedService = 0;
+for (const id of drifted) {
+  if (!kept.has(entryOf(id))) { driftedLost += 1; failures.push(`${id}: drifted and not kept: ${history.get(id).join(' ')}`); }
+  if (service.seen(id) !== 0) { driftedReachedService += 1; failures.push(`${id}: drifted and seen by the service`); }
+}
+const overlay = join(mkdtempSync(join(tmpdir(), 'hookguard-soak-')), 'overlay.json');
+writeFileSync(overlay, JSON.stringify(OVERLAY));
+const replay = await run(CLI, ['quarantine', 'replay', redisUrl, '--overlay', overlay, '--to', `http://127.0.0.1:${service.port}/hooks`]).catch((error) => error);
+let driftedReplayedOnce = 0;
+for (const id of drifted) {
+  if (service.taken(id) === 1) driftedReplayedOnce += 1;
+  else failures.push(`${id}: taken ${service.taken(id)} times after the replay`);
+}
+const quarantineStats = await Promise.all(gateways.map(async (gateway) => {
+  const stats = await gateway.stats();
+  return { kept: stats.get('wasmcustom.hookguard.quarantine.kept') ?? 0, alreadyKept: stats.get('wasmcustom.hookguard.quarantine.already_kept') ?? 0, unavailable: stats.get('wasmcustom.hookguard.quarantine.unavailable') ?? 0 };
+}));
+
 let takenTwice = 0;
 let lost = 0;
 let forwardedAfterTaken = 0;
 let cut = 0;
 let cutTakenTwice = 0;
 for (const [id, failuresPlanned] of planned) {
+  if (drifted.has(id)) continue;
   const count = service.taken(id);
   const wasCut = history.get(id).some((entry) => entry.includes(':0@'));
   if (count === 0) { lost += 1; failures.push(`${id}: lost: ${history.get(id).join(' ')}`); }
@@ -145,18 +205,21 @@ await webdis.stop();
 await redis.stop();
 await service.stop();
 
-const retriedDeliveries = [...planned.values()].filter((failuresPlanned) => failuresPlanned > 0).length;
+const retriedDeliveries = [...planned].filter(([id, failuresPlanned]) => !drifted.has(id) && failuresPlanned > 0).length;
 console.log(JSON.stringify({
   seed, seconds, deliveries, senders,
-  deliveredOnce: deliveries - lost - takenTwice - cutTakenTwice,
+  deliveredOnce: deliveries - drifted.size - lost - takenTwice - cutTakenTwice,
+  drifted: drifted.size, driftedLost, driftedReachedService, driftedInQuarantine: listed.entries,
+  driftedReplayedOnce, replay: replay.stdout?.trim().split('\n').at(-1),
+  quarantineAfterRestart: quarantineStats,
   retriedDeliveries,
   lost, takenTwice, forwardedAfterTaken,
   cutByTheRestart: cut, cutAndTakenTwice: cutTakenTwice,
   ...counts,
   storeUnavailableAfterRestart: storeUnavailable,
 }, null, 1));
-if (lost || takenTwice || forwardedAfterTaken || failures.length) {
+if (lost || takenTwice || forwardedAfterTaken || driftedLost || driftedReachedService || failures.length) {
   console.error(failures.slice(0, 20).join('\n'));
   process.exit(1);
 }
-console.log('delivery soak: none lost; every delivery not cut by the restart taken exactly once');
+console.log('delivery soak: none lost; every delivery not cut by the restart taken exactly once; every drifted delivery kept, and delivered once by the replay');
