@@ -42,6 +42,19 @@ fn hookguard(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `hookguard quarantine replay SOURCE --overlay OVERLAY --to URL`.
+fn replay(source: &str, overlay: &str, to: &str) -> Output {
+    hookguard(&[
+        "quarantine",
+        "replay",
+        source,
+        "--overlay",
+        overlay,
+        "--to",
+        to,
+    ])
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -263,15 +276,7 @@ fn replay_delivers_once_what_the_overlay_accepts_and_keeps_the_rest() {
     let closed = TcpListener::bind("127.0.0.1:0").unwrap();
     let down = format!("http://{}/", closed.local_addr().unwrap());
     drop(closed);
-    let unreachable = hookguard(&[
-        "quarantine",
-        "replay",
-        dir,
-        "--overlay",
-        overlay,
-        "--to",
-        &down,
-    ]);
+    let unreachable = replay(dir, overlay, &down);
     assert_eq!(unreachable.status.code(), Some(2));
     assert!(
         text(&unreachable.stderr).contains("could not be reached"),
@@ -282,15 +287,7 @@ fn replay_delivers_once_what_the_overlay_accepts_and_keeps_the_rest() {
 
     // The service fails it: kept.
     let (url, received) = service(vec![503]);
-    let failed = hookguard(&[
-        "quarantine",
-        "replay",
-        dir,
-        "--overlay",
-        overlay,
-        "--to",
-        &url,
-    ]);
+    let failed = replay(dir, overlay, &url);
     assert!(
         text(&failed.stdout).contains("the service answered 503"),
         "{}",
@@ -301,15 +298,7 @@ fn replay_delivers_once_what_the_overlay_accepts_and_keeps_the_rest() {
 
     // The service takes it: delivered once, with its original body and request id, removed.
     let (url, received) = service(vec![200]);
-    let delivered = hookguard(&[
-        "quarantine",
-        "replay",
-        dir,
-        "--overlay",
-        overlay,
-        "--to",
-        &url,
-    ]);
+    let delivered = replay(dir, overlay, &url);
     assert!(
         text(&delivered.stdout).contains("1 delivered, 1 still refused"),
         "{}",
@@ -343,15 +332,7 @@ fn replay_delivers_once_what_the_overlay_accepts_and_keeps_the_rest() {
     assert_eq!(entries(), 2);
 
     // Run again: nothing more is sent.
-    let again = hookguard(&[
-        "quarantine",
-        "replay",
-        dir,
-        "--overlay",
-        overlay,
-        "--to",
-        &url,
-    ]);
+    let again = replay(dir, overlay, &url);
     assert!(
         text(&again.stdout).contains("0 delivered, 1 still refused"),
         "{}",
@@ -526,15 +507,7 @@ fn a_quarantine_in_redis_is_bounded_listed_validated_and_replayed_once() {
     std::fs::write(&overlay, OVERLAY).unwrap();
     let overlay = overlay.to_str().unwrap();
     let (service_url, received) = service(vec![200]);
-    let replayed = hookguard(&[
-        "quarantine",
-        "replay",
-        &url,
-        "--overlay",
-        overlay,
-        "--to",
-        &service_url,
-    ]);
+    let replayed = replay(&url, overlay, &service_url);
     assert!(
         text(&replayed.stdout).contains("1 delivered, 2 still refused"),
         "{}",
@@ -547,15 +520,7 @@ fn a_quarantine_in_redis_is_bounded_listed_validated_and_replayed_once() {
         .query(&mut connection)
         .unwrap();
     assert_eq!(left, 2);
-    let again = hookguard(&[
-        "quarantine",
-        "replay",
-        &url,
-        "--overlay",
-        overlay,
-        "--to",
-        &service_url,
-    ]);
+    let again = replay(&url, overlay, &service_url);
     assert!(
         text(&again.stdout).contains("0 delivered, 2 still refused"),
         "{}",

@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::check::report::{Delivery, Finding, Report};
 use crate::contract::schema::TEST_DELIVERY;
-use crate::gate::quarantine::ENTRY_HEADER;
 use crate::gate::signature::SignatureError;
 use crate::json::intake::IntakeErrorKind;
 
@@ -216,6 +215,9 @@ const QUARANTINE_UNAVAILABLE_DETAIL: &str =
 
 /// The header that marks an acknowledged duplicate in its answer, and its value.
 pub const DUPLICATE_HEADER: (&str, &str) = ("x-hookguard-duplicate", "delivered");
+
+/// The answer header naming the quarantine entry a refused delivery was kept as.
+pub const ENTRY_HEADER: &str = "x-hookguard-quarantine";
 
 /// The methods a webhook route allows, sent with every 405 (RFC 9110, section 15.5.6).
 pub const ALLOW_HEADER: (&str, &str) = ("allow", "POST");

@@ -34,8 +34,7 @@ pub const DEFAULT_MAX_BYTES: u64 = 256 * 1024 * 1024;
 /// Default time an entry is kept: 7 days, longer than any sender's retries and a weekend.
 pub const DEFAULT_KEEP_SECONDS: u64 = 7 * 24 * 60 * 60;
 
-/// The answer header naming the entry a refused delivery was kept as.
-pub const ENTRY_HEADER: &str = "x-hookguard-quarantine";
+pub use crate::gate::answer::ENTRY_HEADER;
 /// Header on a replayed delivery: it comes from the quarantine, not from the sender.
 pub const REPLAY_HEADER: (&str, &str) = ("x-hookguard-replay", "quarantine");
 /// Header of an entry (and of its replay): when the delivery was first refused, Unix seconds.
