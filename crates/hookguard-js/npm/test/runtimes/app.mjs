@@ -28,20 +28,46 @@ function gateConfigs(config) {
   };
 }
 
+/**
+ * The quarantine route's Gate: signed deliveries, an authentic one refused for its content
+ * kept and answered 202. A runtime with files keeps entries in a directory; Workers have none.
+ */
+export function quarantineGate(api, config) {
+  return new api.Gate({
+    signature: { secrets: [config.secrets.current], toleranceSeconds: config.toleranceSeconds },
+    quarantine: { answer: 'accept' },
+  });
+}
+
 /** A Gate per delivery route. */
 export function gates(api, config) {
   return Object.fromEntries(Object.entries(gateConfigs(config)).map(([path, gate]) => [path, new api.Gate(gate)]));
 }
 
-export function createApp(api, config) {
+/**
+ * `quarantine(gate)` makes the store the runtime keeps refused deliveries in (absent in
+ * Workers, where the handler then refuses the quarantine route's Gate when it is made, and the
+ * route answers that refusal's message with 501).
+ */
+export function createApp(api, config, { quarantine } = {}) {
   const quiet = { error() {} };
   const now = () => config.now;
   const routes = Object.fromEntries(
     Object.entries(gates(api, config)).map(([path, gate]) => [path, fetchHandler(gate, onDelivery, { now, log: quiet })]),
   );
+  const keeping = quarantineGate(api, config);
+  const store = quarantine?.(keeping);
+  try {
+    routes['/quarantine'] = fetchHandler(keeping, onDelivery, { now, log: quiet, quarantine: store });
+  } catch (error) {
+    routes['/quarantine'] = async () => new Response(error.message, { status: 501 });
+  }
   return async (request) => {
     const { pathname } = new URL(request.url);
     if (pathname === '/ready') return new Response('ready');
+    if (pathname === '/quarantine/held') {
+      return new Response(JSON.stringify(store ? await store.held() : []), { headers: { 'content-type': 'application/json' } });
+    }
     if (pathname === '/normalize' || pathname === '/validate') {
       const body = new Uint8Array(await request.arrayBuffer());
       const result = pathname === '/normalize' ? api.normalize(body) : api.validate(body);

@@ -153,6 +153,38 @@ for (const name of Object.keys(RUNTIMES)) {
       }
     });
 
+    await t.test('the quarantine: a drifted signed delivery kept once, whatever the retry (Workers: refused without a store)', async () => {
+      const signed = vectors.cases.find((vector) => vector.name === 'signed');
+      const body = JSON.stringify({ ...JSON.parse(signed.body), status: 'BOOK_PARTIALLY_VERIFIED' });
+      const { createHmac } = await import('node:crypto');
+      const requestId = `drift-${name.replace(/\W/g, '')}`;
+      const attempt = (timestamp) => send(base, '/quarantine', {
+        headers: {
+          ...JSON_TYPE,
+          'Webhook-Signature': createHmac('sha256', vectors.secrets.current).update(`${timestamp}.${requestId}.${body}`).digest('hex'),
+          'Webhook-Timestamp': String(timestamp),
+          'Webhook-Request-Id': requestId,
+        },
+        body,
+      });
+      if (name === 'workerd') {
+        const refused = await attempt(vectors.now);
+        assert.equal(refused.status, 501);
+        assert.match(refused.text, /hookguard\/quarantine/);
+        assert.match(refused.text, /no files/);
+        return;
+      }
+      const answers = [await attempt(vectors.now), await attempt(vectors.now), await attempt(vectors.now - 1)];
+      const entry = answers[0].headers['x-hookguard-quarantine'];
+      assert.match(entry ?? '', /^[0-9a-f]{32}$/, answers[0].text);
+      for (const answer of answers) {
+        assert.equal(answer.status, 202, answer.text);
+        assert.equal(answer.headers['x-hookguard-quarantine'], entry);
+      }
+      const held = JSON.parse((await send(base, '/quarantine/held', { method: 'GET' })).text);
+      assert.deepEqual(held.map((kept) => kept.id), [entry]);
+    });
+
     await t.test('a body over maxBytes is refused without being read whole', async () => {
       // Declared too large: refused from the headers.
       const declared = await answerBeforeTheEnd(base, '/hooks', { ...JSON_TYPE, 'content-length': String(1024 * 1024 + 1) }, '{"a":');

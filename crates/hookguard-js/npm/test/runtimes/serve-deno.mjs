@@ -1,7 +1,9 @@
 // Deno: the package imported with an npm: specifier (resolved from node_modules), served by Deno.serve on 127.0.0.1.
 import * as api from 'npm:hookguard';
+import { DirectoryQuarantine } from 'npm:hookguard/quarantine';
 import { createApp } from './app.mjs';
 import { withBench } from './bench-app.mjs';
 
-const app = await withBench(api, createApp(api, JSON.parse(Deno.env.get('HOOKGUARD_TEST_CONFIG'))), Deno.env.get('HOOKGUARD_BENCH_REPO'));
+const quarantine = (gate) => new DirectoryQuarantine(gate, Deno.makeTempDirSync({ prefix: 'hookguard-deno-' }));
+const app = await withBench(api, createApp(api, JSON.parse(Deno.env.get('HOOKGUARD_TEST_CONFIG')), { quarantine }), Deno.env.get('HOOKGUARD_BENCH_REPO'));
 Deno.serve({ hostname: '127.0.0.1', port: 0, onListen: ({ port }) => console.log(`listening ${port}`) }, app);

@@ -2,8 +2,12 @@
 // plugin, everything else answered by the shared app.
 import Fastify from 'fastify';
 import * as api from 'hookguard';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { hookguardFastify } from 'hookguard/fastify';
-import { createApp, gates } from './app.mjs';
+import { DirectoryQuarantine } from 'hookguard/quarantine';
+import { createApp, gates, quarantineGate } from './app.mjs';
 
 const config = JSON.parse(process.env.HOOKGUARD_TEST_CONFIG);
 const shared = createApp(api, config);
@@ -27,6 +31,14 @@ for (const [path, gate] of Object.entries(routeGates)) {
     });
   });
 }
+// The quarantine route through the Fastify plugin, its store a directory.
+const keeping = quarantineGate(api, config);
+const kept = new DirectoryQuarantine(keeping, mkdtempSync(join(tmpdir(), 'hookguard-fastify-')));
+app.register(async (hooks) => {
+  await hooks.register(hookguardFastify, { gate: keeping, now, quarantine: kept });
+  hooks.post('/quarantine', async () => ({ received: true }));
+});
+app.get('/quarantine/held', async () => kept.held());
 // The routes that answer with what the package computes, through the shared Fetch app.
 app.register(async (rest) => {
   rest.removeAllContentTypeParsers();

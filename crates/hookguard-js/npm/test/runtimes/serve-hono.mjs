@@ -3,8 +3,12 @@
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import * as api from 'hookguard';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { hookguard } from 'hookguard/hono';
-import { createApp, gates } from './app.mjs';
+import { DirectoryQuarantine } from 'hookguard/quarantine';
+import { createApp, gates, quarantineGate } from './app.mjs';
 import { benchRoutes } from './bench-app.mjs';
 
 const config = JSON.parse(process.env.HOOKGUARD_TEST_CONFIG);
@@ -22,6 +26,11 @@ for (const [path, gate] of Object.entries(routeGates)) {
     return c.json({ received: true, eventName: c.get('hookguard').eventName });
   });
 }
+// The quarantine route through Hono's middleware, its store a directory.
+const keeping = quarantineGate(api, config);
+const kept = new DirectoryQuarantine(keeping, mkdtempSync(join(tmpdir(), 'hookguard-hono-')));
+app.all('/quarantine', hookguard(keeping, { now, quarantine: kept, log: { error() {} } }), (c) => c.json({ received: true }));
+app.get('/quarantine/held', async (c) => c.json(await kept.held()));
 if (process.env.HOOKGUARD_BENCH_REPO) {
   // The benchmark's two receivers, as Hono routes: hookguard's middleware, and JSON.parse + ajv.
   const { '/bench/ajv': ajvReceiver } = benchRoutes(api, process.env.HOOKGUARD_BENCH_REPO);
