@@ -400,17 +400,19 @@ impl Session {
             out.extend_from_slice(b",\"report\":");
             report.append_json(out);
         }
-        let content_type = fields
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
-            .map(|(_, value)| value.as_bytes());
-        let received = hookguard::gate::Received {
-            headers: &headers,
-            content_type,
-            body,
-        };
-        if let Some(entry) = gate.quarantine_entry(&admission, &received, now) {
-            write_quarantine(out, gate, &admission, &entry);
+        if gate.quarantine().is_some() && !answer.verdict.passes() {
+            let content_type = fields
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+                .map(|(_, value)| value.as_bytes());
+            let received = hookguard::gate::Received {
+                headers: &headers,
+                content_type,
+                body,
+            };
+            if let Some(entry) = gate.quarantine_entry(&admission, &received, now) {
+                write_quarantine(out, gate, &admission, &entry);
+            }
         }
         out.push(b'}');
         if answer.verdict.passes() {
