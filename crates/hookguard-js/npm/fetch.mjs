@@ -85,10 +85,16 @@ export function quarantineStore(gate, quarantine, who) {
 export async function keepRefused(gate, admission, body, store, { now, log = console } = {}) {
   const entry = admission.quarantine;
   if (!entry || !store) return admission;
+  const stats = store.stats;
   try {
-    await store.keep(entry, body, now?.(), gate);
+    const { kept, evicted } = await store.keep(entry, body, now?.(), gate);
+    if (stats) {
+      stats[kept ? 'kept' : 'alreadyKept'] += 1;
+      stats.evicted += evicted;
+    }
     return entry.kept;
   } catch (error) {
+    if (stats) stats.unavailable += 1;
     log.error(gate.quarantineFailureLine(error?.code ?? error?.message ?? String(error)));
     return entry.unreachable;
   }

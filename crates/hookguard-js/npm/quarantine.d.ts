@@ -6,6 +6,15 @@ import type { Gate, QuarantineEntry, HeldEntry } from './index.js';
  */
 export interface QuarantineStore {
   keep(entry: QuarantineEntry, body: Uint8Array, now: number | undefined, gate: Gate): Promise<{ kept: boolean; evicted: number }>;
+  /** When present, the receivers count here: entries kept, retries found kept, entries evicted, keeps that failed. */
+  stats?: QuarantineStats;
+}
+
+export interface QuarantineStats {
+  kept: number;
+  alreadyKept: number;
+  evicted: number;
+  unavailable: number;
 }
 
 /**
@@ -16,6 +25,7 @@ export interface QuarantineStore {
 export class DirectoryQuarantine implements QuarantineStore {
   constructor(gate: Pick<Gate, 'quarantine' | 'quarantineEvictions'>, directory?: string);
   readonly directory: string;
+  readonly stats: QuarantineStats;
   keep(entry: QuarantineEntry, body: Uint8Array, now?: number): Promise<{ kept: boolean; evicted: number }>;
   /** The entries held. */
   held(): Promise<HeldEntry[]>;

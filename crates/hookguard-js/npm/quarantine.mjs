@@ -41,6 +41,8 @@ export class DirectoryQuarantine {
     }
     this.gate = gate;
     this.directory = directory;
+    /** Counted by the receivers: entries kept, retries found kept, entries evicted, keeps that failed. */
+    this.stats = { kept: 0, alreadyKept: 0, evicted: 0, unavailable: 0 };
     mkdirSync(directory, { recursive: true });
     const probe = join(directory, temporaryName('probe'));
     writeFileSync(probe, '');

@@ -66,6 +66,8 @@ function define(hookguard) {
       this.client = client;
       this.prefix = prefix;
       this.timeoutMs = timeoutMs;
+      /** Counted by the receivers: entries kept, retries found kept, entries evicted, keeps that failed. */
+      this.stats = { kept: 0, alreadyKept: 0, evicted: 0, unavailable: 0 };
     }
 
     /**

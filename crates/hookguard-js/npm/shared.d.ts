@@ -1,5 +1,5 @@
 import type { Admission, Answer, Body, Claim, Gate, HeadersLike, PendingClaim, QuarantineEntry } from './index.js';
-import type { QuarantineStore } from './quarantine.js';
+import type { QuarantineStats, QuarantineStore } from './quarantine.js';
 
 export type { Claim, PendingClaim };
 
@@ -23,6 +23,7 @@ export class RedisMemory implements DeliveryMemory {
 export class RedisQuarantine implements QuarantineStore {
   constructor(client: { sendCommand(args: Array<string | Uint8Array>): Promise<unknown> }, options?: { prefix?: string; timeoutMs?: number });
   keep(entry: QuarantineEntry, body: Uint8Array, now: number | undefined, gate: Pick<Gate, 'quarantineKeepCommand'>): Promise<{ kept: boolean; evicted: number }>;
+  readonly stats: QuarantineStats;
 }
 
 export interface SharedGateOptions {

@@ -152,6 +152,18 @@ def test_the_bounds_hold_and_expired_entries_go(tmp_path: Path) -> None:
     assert entries(tmp_path) == [f"{entry['id']}.http"]
 
 
+def test_the_receiver_counts_on_its_store(tmp_path: Path) -> None:
+    from hookguard.quarantine import keep_refused
+
+    keeping = gate({"directory": str(tmp_path), "max_entries": 1})
+    store = DirectoryQuarantine(keeping)
+    for index, request_id in enumerate(["msg_a", "msg_a", "msg_b"]):
+        body = drifted(index)
+        admission = keeping.admit(signed(body, request_id), body, NOW)
+        assert keep_refused(keeping, admission, body, store, NOW)["status"] == 400
+    assert store.stats == {"kept": 2, "already_kept": 1, "evicted": 1, "unavailable": 0}
+
+
 def test_a_quarantine_that_cannot_work_stops_the_receiver_at_start(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("")

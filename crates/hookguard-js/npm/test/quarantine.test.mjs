@@ -148,6 +148,7 @@ test('the bounds hold: the oldest entry makes room', async (t) => {
     ids.push(response.headers.get('x-hookguard-quarantine'));
   }
   assert.deepEqual(entries(directory), ids.slice(1).map((id) => `${id}.http`).sort());
+  assert.deepEqual(store.stats, { kept: 3, alreadyKept: 0, evicted: 1, unavailable: 0 }, 'each eviction counted');
   // Expired entries go too: a week later, one more leaves only itself.
   clock = NOW + 7 * 24 * 3600 + 100;
   const later = await handler(signed(drifted(9), 'msg_later', clock));

@@ -30,6 +30,20 @@ class Kept(TypedDict):
     evicted: int
 
 
+class QuarantineStats(TypedDict):
+    """What the receivers count on a store: entries kept, retries found kept, entries evicted,
+    keeps that failed."""
+
+    kept: int
+    already_kept: int
+    evicted: int
+    unavailable: int
+
+
+def _new_stats() -> QuarantineStats:
+    return {"kept": 0, "already_kept": 0, "evicted": 0, "unavailable": 0}
+
+
 class QuarantineStore(Protocol):
     """Where a receiver keeps refused deliveries (``gate``: the gate that admitted the delivery)."""
 
@@ -60,6 +74,8 @@ class DirectoryQuarantine:
             raise TypeError("DirectoryQuarantine needs a directory: quarantine.directory in the gate's configuration")
         self.gate = gate
         self.directory = os.fspath(chosen)
+        #: Counted by the receivers.
+        self.stats: QuarantineStats = _new_stats()
         os.makedirs(self.directory, exist_ok=True)
         probe = os.path.join(self.directory, _temporary_name("probe"))
         with open(probe, "xb"):
@@ -122,6 +138,8 @@ class RedisQuarantine:
             raise TypeError("client must be a redis-py client (redis.Redis)")
         self.client = client
         self.prefix = prefix
+        #: Counted by the receivers.
+        self.stats: QuarantineStats = _new_stats()
 
     def keep(self, entry: QuarantineEntry, body: bytes, now: int | None, gate: Gate) -> Kept:
         arguments = gate.quarantine_keep_arguments(entry, self.prefix, now)
@@ -157,10 +175,16 @@ def keep_refused(gate: Gate, admission: Admission, body: bytes, store: Quarantin
     entry = admission.get("quarantine")
     if entry is None or store is None:
         return admission
+    stats: QuarantineStats | None = getattr(store, "stats", None)
     try:
-        store.keep(entry, body, now, gate)
+        kept = store.keep(entry, body, now, gate)
     except Exception as error:  # a store that cannot keep: the configured policy answers
+        if stats is not None:
+            stats["unavailable"] += 1
         reason = errno.errorcode.get(error.errno, type(error).__name__) if isinstance(error, OSError) and error.errno else type(error).__name__
         _log.error("%s", gate.quarantine_failure_line(reason))
         return entry["unreachable"]
+    if stats is not None:
+        stats["kept" if kept["kept"] else "already_kept"] += 1
+        stats["evicted"] += kept["evicted"]
     return entry["kept"]
