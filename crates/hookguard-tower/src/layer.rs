@@ -3,12 +3,13 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-use hookguard::gate::quarantine::QuarantineStore;
+use hookguard::gate::quarantine::{Keep, QuarantineStore};
 use hookguard::gate::{InProcessMemory, Outcome, Received, Ticket};
 use hookguard::signature::{DeliveryHeaders, signature_header};
 use hookguard::store::StorePolicy;
@@ -54,6 +55,7 @@ struct Shared {
     store: Option<Store>,
     /// Where refused deliveries are kept, when the gate has a quarantine.
     quarantine: Option<Quarantine>,
+    counted: Counters,
     clock: Box<dyn Fn() -> i64 + Send + Sync>,
 }
 
@@ -61,6 +63,28 @@ struct Shared {
 struct Quarantine {
     store: Box<dyn QuarantineStore>,
     timeout: Duration,
+}
+
+/// What the layer counted of its quarantine, since it was built ([`HookguardLayer::quarantine_counts`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QuarantineCounts {
+    /// Refused deliveries kept.
+    pub kept: u64,
+    /// Retries of kept deliveries (found kept).
+    pub already_kept: u64,
+    /// Entries removed to make room.
+    pub evicted: u64,
+    /// Keeps the store could not take (answered as `quarantine.store_down` says).
+    pub unavailable: u64,
+}
+
+/// The counters behind [`QuarantineCounts`].
+#[derive(Default)]
+struct Counters {
+    kept: AtomicU64,
+    already_kept: AtomicU64,
+    evicted: AtomicU64,
+    unavailable: AtomicU64,
 }
 
 /// How long a keep in the directory a configuration names may take.
@@ -101,6 +125,7 @@ impl HookguardLayer {
                 process: Mutex::new(InProcessMemory::default()),
                 store: None,
                 quarantine,
+                counted: Counters::default(),
                 clock: Box::new(unix_seconds),
             }),
         })
@@ -138,6 +163,18 @@ impl HookguardLayer {
                 policy,
             });
         })
+    }
+
+    /// What the quarantine did since the layer was built: entries kept, retries found kept,
+    /// entries evicted, keeps that failed.
+    pub fn quarantine_counts(&self) -> QuarantineCounts {
+        let counted = &self.shared.counted;
+        QuarantineCounts {
+            kept: counted.kept.load(Ordering::Relaxed),
+            already_kept: counted.already_kept.load(Ordering::Relaxed),
+            evicted: counted.evicted.load(Ordering::Relaxed),
+            unavailable: counted.unavailable.load(Ordering::Relaxed),
+        }
     }
 
     /// The clock signatures are checked against, Unix seconds (for tests).
@@ -364,9 +401,22 @@ async fn keep(shared: &Shared, admission: &mut Admission, received: &Received<'_
             ),
         }),
     };
+    let counted = &shared.counted;
     match kept {
-        Ok(_) => gate.quarantined(admission, &entry.id),
+        Ok(keep) => {
+            match keep {
+                Keep::Kept { evicted } => {
+                    counted.kept.fetch_add(1, Ordering::Relaxed);
+                    counted.evicted.fetch_add(evicted as u64, Ordering::Relaxed);
+                }
+                Keep::AlreadyKept => {
+                    counted.already_kept.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            gate.quarantined(admission, &entry.id);
+        }
         Err(error) => {
+            counted.unavailable.fetch_add(1, Ordering::Relaxed);
             eprintln!(
                 "{}",
                 hookguard::gate::quarantine::unreachable_line(policy.store_down, &error)

@@ -41,7 +41,7 @@ mod redis_memory;
 
 pub use hookguard::gate::quarantine::QuarantineStore;
 pub use hookguard::store::{SharedMemory, StoreError, StoreFuture};
-pub use layer::{Admitted, Hookguard, HookguardLayer, ResponseBody};
+pub use layer::{Admitted, Hookguard, HookguardLayer, QuarantineCounts, ResponseBody};
 pub use quarantine::DirectoryQuarantine;
 #[cfg(feature = "redis")]
 pub use quarantine::RedisQuarantine;

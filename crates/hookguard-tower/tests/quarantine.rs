@@ -38,6 +38,13 @@ fn config(quarantine: &str) -> GateConfig {
 }
 
 async fn serve(layer: HookguardLayer) -> String {
+    serve_counted(layer).await.0
+}
+
+/// Serves the layer; also hands back a clone of it, whose counts are the served one's.
+async fn serve_counted(layer: HookguardLayer) -> (String, HookguardLayer) {
+    let layer = layer.clock(|| NOW);
+    let counted = layer.clone();
     let app = Router::new()
         .route(
             "/hooks",
@@ -46,11 +53,11 @@ async fn serve(layer: HookguardLayer) -> String {
                 axum::http::StatusCode::IM_A_TEAPOT
             }),
         )
-        .layer(layer.clock(|| NOW));
+        .layer(layer);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap().to_string();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    address
+    (address, counted)
 }
 
 async fn deliver(address: &str, request_id: &str, timestamp: i64) -> common::Answer {
@@ -88,7 +95,7 @@ async fn a_drifted_delivery_is_kept_once_in_the_configured_directory() {
         directory.display()
     )))
     .unwrap();
-    let address = serve(layer).await;
+    let (address, counted) = serve_counted(layer).await;
     let mut answers = Vec::new();
     for timestamp in [NOW, NOW, NOW - 30] {
         answers.push(deliver(&address, "msg_tower", timestamp).await);
@@ -107,6 +114,15 @@ async fn a_drifted_delivery_is_kept_once_in_the_configured_directory() {
     }
     let kept = std::fs::read(directory.join(&files[0])).unwrap();
     assert!(kept.ends_with(DRIFTED));
+    assert_eq!(
+        counted.quarantine_counts(),
+        hookguard_tower::QuarantineCounts {
+            kept: 1,
+            already_kept: 2,
+            evicted: 0,
+            unavailable: 0
+        }
+    );
     std::fs::remove_dir_all(&directory).unwrap();
 
     // A directory that cannot be written: refused when the layer is built.
