@@ -47,7 +47,7 @@ toolchain:
 # (fmt, clippy, Rust tests (the tower layer's over real HTTP and Redis among them), schema drift,
 # the core and the tower layer packaged, ajv, wasm builds, the ABI from Node,
 # the CLI, Envoy, a 30 s Envoy soak, the npm package and its packed tarball installed, the
-# tarball in Node + Hono, Deno, Bun and workerd, the Python package and its wheel, and a
+# tarball in Node (node:http, Express, Hono, Fastify), Deno, Bun and workerd, the Python package and its wheel, and a
 # 30-second fuzz run per target; `scripts/just fuzz` alone runs a minute each)
 # Run every check CI runs, and say how long each stage took
 test:

@@ -1,6 +1,6 @@
 // Runs the example receiver on 127.0.0.1: `node server.mjs [port]` (default 3000).
 import { createServer } from 'node:http';
-import { createReceiver } from './receiver.mjs';
+import { createReceiver } from 'hookguard/node';
 
 const port = Number(process.argv[2] ?? 3000);
 // HOOKGUARD_SECRETS: the Ocrolus webhook secret(s), comma-separated during a rotation. When set,

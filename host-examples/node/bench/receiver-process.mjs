@@ -4,7 +4,7 @@
 import { createServer } from 'node:http';
 import { createClient } from 'redis';
 import { RedisMemory } from 'hookguard/shared';
-import { createReceiver } from '../receiver.mjs';
+import { createReceiver } from 'hookguard/node';
 
 const [port, secret, redisUrl] = process.argv.slice(2);
 let memory;

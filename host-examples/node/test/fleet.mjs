@@ -8,7 +8,7 @@ import cluster from 'node:cluster';
 import { createServer } from 'node:http';
 import { createClient } from 'redis';
 import { RedisMemory } from 'hookguard/shared';
-import { createReceiver } from '../receiver.mjs';
+import { createReceiver } from 'hookguard/node';
 
 const [port, redisUrl, workers = '2'] = process.argv.slice(2);
 export const SECRET = 'whsec_fleet';

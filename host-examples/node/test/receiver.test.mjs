@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createReceiver, hookguardMiddleware } from '../receiver.mjs';
+import { createReceiver, hookguardMiddleware } from 'hookguard/node';
 import { vectorHeaders } from '../../../tests/fixtures/signatures/fields.mjs';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from 'redis';
 import { RedisMemory, RedisQuarantine } from 'hookguard/shared';
-import { createReceiver } from '../receiver.mjs';
+import { createReceiver } from 'hookguard/node';
 import { freePort, startRedis } from '../../../tests/stores/servers.mjs';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));

@@ -16,7 +16,7 @@ async function onDelivery(event, delivery, request) {
 }
 
 /** Each delivery route's Gate configuration: the same in every runtime and framework. */
-function gateConfigs(config) {
+export function gateConfigs(config) {
   const signature = (secrets, onReplay) => ({ secrets, toleranceSeconds: config.toleranceSeconds, onReplay });
   return {
     '/hooks': { normalize: true },
@@ -32,11 +32,15 @@ function gateConfigs(config) {
  * The quarantine route's Gate: signed deliveries, an authentic one refused for its content
  * kept and answered 202. A runtime with files keeps entries in a directory; Workers have none.
  */
-export function quarantineGate(api, config) {
-  return new api.Gate({
+export function quarantineConfig(config, directory) {
+  return {
     signature: { secrets: [config.secrets.current], toleranceSeconds: config.toleranceSeconds },
-    quarantine: { answer: 'accept' },
-  });
+    quarantine: { answer: 'accept', ...(directory ? { directory } : {}) },
+  };
+}
+
+export function quarantineGate(api, config) {
+  return new api.Gate(quarantineConfig(config));
 }
 
 /** A Gate per delivery route. */

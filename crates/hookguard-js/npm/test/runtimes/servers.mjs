@@ -26,6 +26,8 @@ function freePort() {
 }
 
 export const RUNTIMES = {
+  'node (http)': async () => ({ command: process.execPath, args: ['serve-node.mjs'] }),
+  'node (express)': async () => ({ command: process.execPath, args: ['serve-express.mjs'] }),
   'node (hono)': async () => ({ command: process.execPath, args: ['serve-hono.mjs'] }),
   'node (fastify)': async () => ({ command: process.execPath, args: ['serve-fastify.mjs'] }),
   deno: async () => ({ command: 'node_modules/.bin/deno', args: ['run', '-A', 'serve-deno.mjs'] }),

@@ -1,4 +1,5 @@
-// A webhook receiver in plain Node: reads the raw body (never JSON.parse first), hands the
+// `hookguard/node` (and `hookguard/express`): a webhook receiver in plain Node (`node:http`):
+// reads the raw body (never JSON.parse first), hands the
 // request to hookguard's Gate, answers a refusal with the Gate's answer (the same status and
 // document, byte for byte, as the hookguard gateway filter), and hands a valid delivery's
 // normalized event to your handler, answering 200 only once the handler has resolved and 500
@@ -9,10 +10,10 @@
 //
 // Nothing about what is refused, or how, is decided here: this file only moves bytes between
 // Node's request and the Gate, and the Gate's answer back to the response.
-import { Gate } from 'hookguard';
-import { keepRefused, quarantineStore, settleDelivery } from 'hookguard/fetch';
-import { DirectoryQuarantine } from 'hookguard/quarantine';
-import { SharedGate } from 'hookguard/shared';
+import { Gate } from './index.mjs';
+import { keepRefused, quarantineStore, settleDelivery } from './fetch.mjs';
+import { DirectoryQuarantine } from './quarantine.mjs';
+import { SharedGate } from './shared.mjs';
 
 /**
  * Sends a Gate answer: its status and, for a refusal, its problem document as it is. A request
@@ -116,9 +117,11 @@ export function hookguardMiddleware({ config = {}, now, settleByResponse = true,
 
 /**
  * A request listener for `http.createServer`: deliveries to `path` are checked; valid ones are
- * passed to `onEvent(event, result)` and answered 200 once it has resolved (to queue work for
- * later, resolve once it is durably queued), or 500 when it throws or rejects, so the sender
+ * passed to `onEvent(event, result, req)` and answered 200 once it has resolved (to queue work
+ * for later, resolve once it is durably queued), or 500 when it throws or rejects, so the sender
  * retries; a retry of a failed delivery goes through, a copy of a handled one is acknowledged.
+ * A handler that resolves with an HTTP status (a number) is answered with it, empty, and the
+ * delivery is settled by it (2xx delivered, anything else failed).
  */
 export function createReceiver({ onEvent, path = '/webhooks/ocrolus', config = {}, now, log = console, memory, store, quarantine } = {}) {
   // Settled by the handler's outcome, not the response: a delivery handled while its sender
@@ -132,13 +135,20 @@ export function createReceiver({ onEvent, path = '/webhooks/ocrolus', config = {
       return res.end(`deliveries go to ${path}\n`);
     }
     check(req, res, async () => {
+      let returned;
       try {
-        await onEvent?.(req.hookguard.normalized, req.hookguard);
+        returned = await onEvent?.(req.hookguard.normalized, req.hookguard, req);
       } catch (error) {
         // Logged without the payload: only the event and the error's own message.
         await settlers.get(req)?.('failed');
         log.error(`handler failed for ${req.hookguard.eventName ?? 'test delivery'}: ${error?.message ?? error}`);
         return send(req, res, check.gate.handlerFailed());
+      }
+      if (Number.isInteger(returned) && returned >= 100 && returned <= 999) {
+        // The handler's own status: the core decides what it means for the delivery.
+        await settlers.get(req)?.(returned);
+        res.writeHead(returned, { 'content-length': 0 });
+        return res.end();
       }
       // Handled: delivered, even if the sender went away before the 200 reached it (its
       // retry is then acknowledged, not handled twice).
