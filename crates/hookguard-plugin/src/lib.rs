@@ -75,7 +75,15 @@ pub struct Session {
     /// Where the last result holds a problem document, `(offset, length)` within it: hosts
     /// take the document's exact bytes from there instead of searching the text.
     problem: Option<(usize, usize)>,
+    /// Admissions waiting for a shared store's claim (`"shared": true`), by number, oldest
+    /// first, at most [`WAITING_CAPACITY`]: `hookguard_conclude` finishes them.
+    waiting: std::collections::VecDeque<(u32, hookguard::Admission)>,
+    next_waiting: u32,
 }
+
+/// How many admissions may wait for their store's answer at once; past it the oldest is
+/// dropped (its host then gets a 500 and the sender retries).
+const WAITING_CAPACITY: usize = 1024;
 
 impl Default for Session {
     fn default() -> Session {
@@ -94,6 +102,8 @@ impl Session {
             surveyor: None,
             result: Vec::new(),
             problem: None,
+            waiting: std::collections::VecDeque::new(),
+            next_waiting: 0,
         }
     }
 
@@ -349,6 +359,10 @@ impl Session {
             headers: Vec<(Cow<'a, str>, Cow<'a, str>)>,
             #[serde(default = "remember_by_default")]
             remember: bool,
+            /// The host's memory is a store shared by replicas: an authentic valid delivery's
+            /// claim is left pending for `hookguard_conclude`.
+            #[serde(default)]
+            shared: bool,
         }
         fn remember_by_default() -> bool {
             true
@@ -357,11 +371,12 @@ impl Session {
             now,
             headers: fields,
             remember,
+            shared,
         }) = serde_json::from_slice::<AdmitRequest<'_>>(request)
         else {
             return self.error(
                 status::BAD_OPTIONS,
-                "admit: the request must be {\"now\", \"headers\"?, \"remember\"?}",
+                "admit: the request must be {\"now\", \"headers\"?, \"remember\"?, \"shared\"?}",
             );
         };
         let headers = DeliveryHeaders::from_pairs(
@@ -369,38 +384,24 @@ impl Session {
                 .iter()
                 .map(|(name, value)| (name.as_ref(), value.as_bytes())),
         );
-        let admitted = if remember {
-            gate.admit(&headers, body, now, &mut self.memory, None)
+        let admission = if shared {
+            gate.examine(&headers, body, now, None)
+        } else if remember {
+            let Ok(admission) = gate.admit(&headers, body, now, &mut self.memory, None);
+            admission
         } else {
-            gate.admit(&headers, body, now, &mut NoMemory, None)
+            let Ok(admission) = gate.admit(&headers, body, now, &mut NoMemory, None);
+            admission
         };
-        let Ok(admission) = admitted;
-        let answer = admission.answer();
-        // Written member by member: the problem document and the report go in as the core
-        // wrote them, byte for byte.
+        let passes = admission.verdict().passes();
         let out = &mut self.result;
         out.clear();
-        self.problem = write_answer(out, &answer, gate.problem_shape());
-        let text = |value: &str| Value::from(value).to_string();
-        if let Some(label) = admission.authenticity.label() {
-            out.extend_from_slice(format!(",\"signature\":{}", text(label)).as_bytes());
-        }
-        if let Some(request_id) = admission.authenticity.request_id() {
-            out.extend_from_slice(format!(",\"request_id\":{}", text(request_id)).as_bytes());
-        }
-        if let hookguard::Authenticity::Verified { timestamp, .. } = admission.authenticity {
-            out.extend_from_slice(format!(",\"timestamp\":{timestamp}").as_bytes());
-        }
-        if let Some(ticket) = admission.ticket() {
-            out.extend_from_slice(b",\"ticket\":");
-            // A ticket is a string and a number: writing it cannot fail.
-            let _ = serde_json::to_writer(&mut *out, ticket);
-        }
+        self.problem = write_admission(out, gate, &admission, None);
         if let Some(report) = &admission.report {
             out.extend_from_slice(b",\"report\":");
             report.append_json(out);
         }
-        if gate.quarantine().is_some() && !answer.verdict.passes() {
+        if gate.quarantine().is_some() && !passes {
             let content_type = fields
                 .iter()
                 .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
@@ -414,12 +415,208 @@ impl Session {
                 write_quarantine(out, gate, &admission, &entry);
             }
         }
+        if let (Some(request_id), Some(lifetimes)) = (admission.pending_claim(), gate.lifetimes()) {
+            out.extend_from_slice(
+                format!(
+                    ",\"pending_claim\":{{\"request_id\":{},\"in_flight_seconds\":{},\"delivered_seconds\":{}",
+                    Value::from(request_id),
+                    lifetimes.in_flight_seconds,
+                    lifetimes.delivered_seconds
+                )
+                .as_bytes(),
+            );
+            // Kept (its report dropped: the host has it) until `hookguard_conclude`.
+            let mut kept = admission;
+            if let Some(report) = kept.report.as_mut() {
+                report.normalized = None;
+            }
+            if self.waiting.len() >= WAITING_CAPACITY {
+                self.waiting.pop_front();
+            }
+            self.next_waiting = self.next_waiting.wrapping_add(1);
+            self.waiting.push_back((self.next_waiting, kept));
+            out.extend_from_slice(format!(",\"waiting\":{}}}", self.next_waiting).as_bytes());
+        }
         out.push(b'}');
-        if answer.verdict.passes() {
+        if passes { status::OK } else { status::INVALID }
+    }
+
+    /// Finishes an admission `hookguard_admit` left waiting for a shared store's claim
+    /// (`"shared": true`): the request at `(address, len)` is JSON `{"now", "waiting", "token",
+    /// "reply": [STATE, MILLISECONDS] | null, "policy": "refuse" | "process"}`, `reply` the
+    /// store's answer to the claim command (`hookguard_store_command`), or null when the store
+    /// could not be asked (an error, no answer in time). A reply that is not the protocol's is
+    /// treated as no answer; without one, `policy` decides (the core's `StorePolicy`). The
+    /// result is the admission as `hookguard_admit` writes it, without its report, with
+    /// `"claimed_in": "store" | "process"` when it holds a claim; status OK when it passes. An
+    /// admission no longer waiting is answered as not checked (500: the sender retries).
+    pub fn conclude(&mut self, address: usize, len: usize) -> i32 {
+        let (gate, request) =
+            match gate_and_input(&mut self.gate, &self.allocations, (address, len)) {
+                Ok(found) => found,
+                Err((code, message)) => return self.error(code, &format!("conclude: {message}")),
+            };
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct ConcludeRequest {
+            now: i64,
+            waiting: u32,
+            token: u64,
+            reply: Option<(String, i64)>,
+            policy: hookguard::store::StorePolicy,
+        }
+        let Ok(ConcludeRequest {
+            now,
+            waiting,
+            token,
+            reply,
+            policy,
+        }) = serde_json::from_slice::<ConcludeRequest>(request)
+        else {
+            return self.error(
+                status::BAD_OPTIONS,
+                "conclude: the request must be {\"now\", \"waiting\", \"token\", \"reply\", \"policy\"}",
+            );
+        };
+        let at = self
+            .waiting
+            .iter()
+            .position(|(number, _)| *number == waiting);
+        let Some((_, mut admission)) = at.and_then(|at| self.waiting.remove(at)) else {
+            let out = &mut self.result;
+            out.clear();
+            self.problem = write_answer(
+                out,
+                &hookguard::Answer::not_checked(false),
+                gate.problem_shape(),
+            );
+            out.push(b'}');
+            return status::INVALID;
+        };
+        let claim = reply.and_then(|(state, milliseconds)| {
+            hookguard::store::claim_of_reply(&state, milliseconds, token)
+        });
+        let claimed_in = match claim {
+            Some(claim) => {
+                admission.conclude(claim);
+                "store"
+            }
+            None => {
+                let Ok(()) = gate.store_unreachable(&mut admission, policy, now, &mut self.memory);
+                "process"
+            }
+        };
+        let out = &mut self.result;
+        out.clear();
+        self.problem = write_admission(
+            out,
+            gate,
+            &admission,
+            admission.ticket().map(|_| claimed_in),
+        );
+        out.push(b'}');
+        if admission.verdict().passes() {
             status::OK
         } else {
             status::INVALID
         }
+    }
+
+    /// A command of the shared store's protocol, as Redis reads it: the request at `(address,
+    /// len)` is JSON `{"command": "claim", "request_id", "token", "prefix"?}` or `{"command":
+    /// "settle", "request_id", "token", "outcome" | "status", "prefix"?}` (lifetimes from the
+    /// configuration's `signature`); the result is a JSON array of strings.
+    pub fn store_command(&mut self, address: usize, len: usize) -> i32 {
+        let (gate, request) =
+            match gate_and_input(&mut self.gate, &self.allocations, (address, len)) {
+                Ok(found) => found,
+                Err((code, message)) => {
+                    return self.error(code, &format!("store_command: {message}"));
+                }
+            };
+        let Some(lifetimes) = gate.lifetimes() else {
+            return self.error(
+                status::BAD_OPTIONS,
+                "store_command: only authenticated request ids are remembered: configure signature",
+            );
+        };
+        let read = || -> Option<Vec<String>> {
+            let request = request_members(request)?;
+            let prefix = match request.get("prefix") {
+                None => hookguard::store::DEFAULT_KEY_PREFIX,
+                Some(prefix) => prefix.as_str()?,
+            };
+            let request_id = request.get("request_id")?.as_str()?;
+            let token = request.get("token")?.as_u64()?;
+            match request.get("command")?.as_str()? {
+                "claim" => Some(
+                    hookguard::store::claim_command(prefix, request_id, token, lifetimes).to_vec(),
+                ),
+                "settle" => {
+                    let outcome = match (request.get("outcome"), request.get("status")) {
+                        (Some(outcome), None) => match outcome.as_str()? {
+                            "delivered" => Outcome::Delivered,
+                            "failed" => Outcome::Failed,
+                            _ => return None,
+                        },
+                        (None, Some(status)) => {
+                            Outcome::of_status(u16::try_from(status.as_u64()?).ok()?)
+                        }
+                        _ => return None,
+                    };
+                    let ticket = Ticket {
+                        request_id: request_id.to_owned(),
+                        token,
+                    };
+                    Some(
+                        hookguard::store::settle_command(prefix, &ticket, outcome, lifetimes)
+                            .to_vec(),
+                    )
+                }
+                _ => None,
+            }
+        };
+        let Some(command) = read() else {
+            return self.error(
+                status::BAD_OPTIONS,
+                "store_command: the request must be {\"command\": \"claim\" | \"settle\", \"request_id\", \"token\", \"outcome\" | \"status\" (settle), \"prefix\"?}",
+            );
+        };
+        self.result = Value::from(command).to_string().into_bytes();
+        status::OK
+    }
+
+    /// The line a host logs when its shared store failed: the request is JSON `{"step":
+    /// "claim" | "settle", "reason", "policy"?}` (`policy` for a claim: what then answered);
+    /// the result is the line (text, never with an id or a value).
+    pub fn store_failure_line(&mut self, address: usize, len: usize) -> i32 {
+        let Some(request) = live_bytes(&self.allocations, address, len) else {
+            return self.error(
+                status::BAD_BUFFER,
+                "store_failure_line: buffer is not a live allocation",
+            );
+        };
+        let read = || -> Option<String> {
+            let request = request_members(request)?;
+            let reason = request.get("reason")?.as_str()?.to_owned();
+            match request.get("step")?.as_str()? {
+                "claim" => {
+                    let policy =
+                        hookguard::store::StorePolicy::of_label(request.get("policy")?.as_str()?)?;
+                    Some(policy.claim_failed_line(&reason))
+                }
+                "settle" => Some(hookguard::store::settle_failed_line(&reason)),
+                _ => None,
+            }
+        };
+        let Some(line) = read() else {
+            return self.error(
+                status::BAD_OPTIONS,
+                "store_failure_line: the request must be {\"step\": \"claim\" | \"settle\", \"reason\", \"policy\"?}",
+            );
+        };
+        self.result = line.into_bytes();
+        status::OK
     }
 
     /// What can be said from the request line and headers alone, before the body is read: the
@@ -757,6 +954,38 @@ fn write_answer(
     problem
 }
 
+/// Writes an admission as `hookguard_admit` and `hookguard_conclude` do, leaving the object
+/// open: the answer (problem and headers), `signature`, `request_id`, `timestamp`, `ticket`,
+/// and `claimed_in` when given. Member by member: the problem document goes in as the core
+/// wrote it, byte for byte. Returns the problem's place.
+fn write_admission(
+    out: &mut Vec<u8>,
+    gate: &Gate,
+    admission: &hookguard::Admission,
+    claimed_in: Option<&str>,
+) -> Option<(usize, usize)> {
+    let problem = write_answer(out, &admission.answer(), gate.problem_shape());
+    let text = |value: &str| Value::from(value).to_string();
+    if let Some(label) = admission.authenticity.label() {
+        out.extend_from_slice(format!(",\"signature\":{}", text(label)).as_bytes());
+    }
+    if let Some(request_id) = admission.authenticity.request_id() {
+        out.extend_from_slice(format!(",\"request_id\":{}", text(request_id)).as_bytes());
+    }
+    if let hookguard::Authenticity::Verified { timestamp, .. } = admission.authenticity {
+        out.extend_from_slice(format!(",\"timestamp\":{timestamp}").as_bytes());
+    }
+    if let Some(ticket) = admission.ticket() {
+        out.extend_from_slice(b",\"ticket\":");
+        // A ticket is a string and a number: writing it cannot fail.
+        let _ = serde_json::to_writer(&mut *out, ticket);
+    }
+    if let Some(claimed_in) = claimed_in {
+        out.extend_from_slice(format!(",\"claimed_in\":{}", text(claimed_in)).as_bytes());
+    }
+    problem
+}
+
 /// Writes an admission's `,"quarantine":{"id", "head", "bytes", "first_seen", "kept",
 /// "unreachable"}`: the entry a host keeps (its head, then the body), and the answers to send
 /// once it is kept or when the store failed (`{"verdict", "status", "problem", "headers"}`,
@@ -960,6 +1189,24 @@ pub mod exports {
             let request = (address(pointer), len as usize);
             session.admit(request, (address(body), body_len as usize))
         })
+    }
+
+    /// See `docs/abi.md`.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hookguard_conclude(pointer: u32, len: u32) -> i32 {
+        with(|session| session.conclude(address(pointer), len as usize))
+    }
+
+    /// See `docs/abi.md`.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hookguard_store_command(pointer: u32, len: u32) -> i32 {
+        with(|session| session.store_command(address(pointer), len as usize))
+    }
+
+    /// See `docs/abi.md`.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hookguard_store_failure_line(pointer: u32, len: u32) -> i32 {
+        with(|session| session.store_failure_line(address(pointer), len as usize))
     }
 
     /// See `docs/abi.md`.

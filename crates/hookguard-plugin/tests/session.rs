@@ -637,3 +637,160 @@ fn a_refused_delivery_to_keep_comes_with_its_entry_and_both_answers() {
         .as_bytes()
     );
 }
+
+#[test]
+fn a_shared_store_claim_waits_for_conclude_and_the_store_commands_are_the_cores() {
+    let vectors: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/signatures/vectors.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let signed = &vectors["cases"][0];
+    let now = vectors["now"].as_i64().unwrap();
+    let mut session = Session::new();
+    session.begin_call();
+    let config =
+        serde_json::json!({"signature": {"secrets": [vectors["secrets"]["current"]]}}).to_string();
+    let at = write(&mut session, config.as_bytes());
+    assert_eq!(session.configure(at, config.len()), status::OK);
+    let examine = |session: &mut Session| {
+        let fields: Vec<(&String, &serde_json::Value)> =
+            signed["headers"].as_object().unwrap().iter().collect();
+        let request =
+            serde_json::json!({"now": now, "headers": fields, "shared": true}).to_string();
+        let body = signed["body"].as_str().unwrap().as_bytes();
+        let (at, body_at) = (write(session, request.as_bytes()), write(session, body));
+        assert_eq!(
+            session.admit((at, request.len()), (body_at, body.len())),
+            status::OK
+        );
+        let admission: serde_json::Value = serde_json::from_slice(session.result()).unwrap();
+        assert!(
+            admission.get("ticket").is_none(),
+            "no claim before the store answers"
+        );
+        admission
+    };
+    let conclude = |session: &mut Session,
+                    waiting: &serde_json::Value,
+                    reply: serde_json::Value,
+                    policy: &str| {
+        let request = serde_json::json!({"now": now, "waiting": waiting, "token": 77, "reply": reply, "policy": policy}).to_string();
+        let at = write(session, request.as_bytes());
+        let code = session.conclude(at, request.len());
+        let admission: serde_json::Value = serde_json::from_slice(session.result()).unwrap();
+        (code, admission)
+    };
+
+    let first = examine(&mut session);
+    let pending = &first["pending_claim"];
+    let request_id = pending["request_id"].as_str().unwrap();
+    // The claim command is the core's, with the configuration's lifetimes.
+    let request =
+        serde_json::json!({"command": "claim", "request_id": request_id, "token": 77}).to_string();
+    let at = write(&mut session, request.as_bytes());
+    assert_eq!(session.store_command(at, request.len()), status::OK);
+    let command: Vec<String> = serde_json::from_slice(session.result()).unwrap();
+    let lifetimes = hookguard::gate::Lifetimes {
+        in_flight_seconds: pending["in_flight_seconds"].as_u64().unwrap(),
+        delivered_seconds: pending["delivered_seconds"].as_u64().unwrap(),
+    };
+    assert_eq!(
+        command,
+        hookguard::store::claim_command(
+            hookguard::store::DEFAULT_KEY_PREFIX,
+            request_id,
+            77,
+            lifetimes
+        )
+        .to_vec()
+    );
+    // Taken: it passes holding the store's claim.
+    let (code, taken) = conclude(
+        &mut session,
+        &pending["waiting"],
+        serde_json::json!(["taken", 0]),
+        "refuse",
+    );
+    assert_eq!(
+        (code, &taken["verdict"]),
+        (status::OK, &serde_json::json!("valid"))
+    );
+    assert_eq!(taken["ticket"]["token"], 77);
+    assert_eq!(taken["claimed_in"], "store");
+    // Concluded once: a second conclude of the same admission is no verdict (500, retried).
+    let (code, again) = conclude(
+        &mut session,
+        &pending["waiting"],
+        serde_json::json!(["taken", 0]),
+        "refuse",
+    );
+    assert_eq!(
+        (code, &again["status"]),
+        (status::INVALID, &serde_json::json!(500))
+    );
+    // Delivered elsewhere: acknowledged, not passed.
+    let second = examine(&mut session);
+    let (code, copy) = conclude(
+        &mut session,
+        &second["pending_claim"]["waiting"],
+        serde_json::json!(["delivered", 0]),
+        "refuse",
+    );
+    assert_eq!(
+        (code, &copy["verdict"]),
+        (status::INVALID, &serde_json::json!("duplicate"))
+    );
+    // No answer, or one that is not the protocol's: the policy decides.
+    let third = examine(&mut session);
+    let (_, refused) = conclude(
+        &mut session,
+        &third["pending_claim"]["waiting"],
+        serde_json::json!(["what", 1]),
+        "refuse",
+    );
+    assert_eq!(refused["status"], 503);
+    assert_eq!(refused["verdict"], "store_unavailable");
+    let fourth = examine(&mut session);
+    let (code, processed) = conclude(
+        &mut session,
+        &fourth["pending_claim"]["waiting"],
+        serde_json::Value::Null,
+        "process",
+    );
+    assert_eq!(
+        (code, &processed["claimed_in"]),
+        (status::OK, &serde_json::json!("process"))
+    );
+    // The settle command by the service's status; the failure lines.
+    let request = serde_json::json!({"command": "settle", "request_id": request_id, "token": 77, "status": 204}).to_string();
+    let at = write(&mut session, request.as_bytes());
+    assert_eq!(session.store_command(at, request.len()), status::OK);
+    let command: Vec<String> = serde_json::from_slice(session.result()).unwrap();
+    let ticket = hookguard::gate::Ticket {
+        request_id: request_id.to_owned(),
+        token: 77,
+    };
+    assert_eq!(
+        command,
+        hookguard::store::settle_command(
+            hookguard::store::DEFAULT_KEY_PREFIX,
+            &ticket,
+            hookguard::gate::Outcome::Delivered,
+            lifetimes
+        )
+        .to_vec()
+    );
+    let request = br#"{"step": "claim", "reason": "no answer in time", "policy": "refuse"}"#;
+    let at = write(&mut session, request);
+    assert_eq!(session.store_failure_line(at, request.len()), status::OK);
+    assert_eq!(
+        session.result(),
+        hookguard::store::StorePolicy::Refuse
+            .claim_failed_line(&"no answer in time")
+            .as_bytes()
+    );
+}
