@@ -27,6 +27,7 @@ from ._types import (
     Headers,
     HeldEntry,
     Omitted,
+    PendingClaim,
     Position,
     QuarantineEntry,
     Ticket,
@@ -37,7 +38,7 @@ from ._types import (
 
 __all__ = [
     "Admission", "Answer", "Body", "Delivery", "EventInfo", "Finding", "Gate", "Headers", "HeldEntry",
-    "Omitted", "Position", "QuarantineEntry", "Ticket", "ValidationResult", "Verdict", "Verification", "events", "normalize",
+    "Omitted", "PendingClaim", "Position", "QuarantineEntry", "Ticket", "ValidationResult", "Verdict", "Verification", "events", "normalize",
     "schema", "validate", "verify", "version", "DEFAULT_MAX_BYTES", "MAX_BYTES_CEILING",
 ]
 DEFAULT_MAX_BYTES: int
@@ -402,6 +403,87 @@ class Gate:
         status, result, _ = self._instance.call("hookguard_settle", json.dumps(request).encode())
         if status != _module.OK:
             raise ValueError(_decode(result)["error"])
+
+    def examine(self, headers: Headers, body: Body, now: int | None = None) -> Admission:
+        """``admit`` without asking this gate's memory, for a memory every replica shares
+        (``hookguard.shared``): an authentic valid delivery comes back with ``pending_claim``
+        (``request_id``, ``in_flight_seconds``, ``delivered_seconds``, ``waiting``) and waits in
+        this gate for ``conclude``; anything else is concluded already."""
+        data = _bytes_of(body)[: self.read_limit]
+        request = json.dumps({
+            "now": int(time.time()) if now is None else now,
+            "headers": _header_pairs(headers),
+            "shared": True,
+        }).encode()
+        status, result, problem = self._instance.call("hookguard_admit", request, data)
+        if status not in (_module.OK, _module.INVALID):
+            raise ValueError(_decode(result)["error"])
+        examined = _answer(status, result, problem)
+        if "pending_claim" in examined:
+            # Not handed on before the store has answered.
+            examined["passes"] = False
+            examined.pop("delivery", None)
+        return examined
+
+    def conclude(
+        self,
+        examined: Admission,
+        token: int,
+        reply: list[Any] | None,
+        policy: Literal["refuse", "process"],
+        now: int | None = None,
+    ) -> Admission:
+        """Finishes an examined admission with the store's ``reply`` to the claim command
+        (``None``: the store could not be asked; ``policy`` then decides: ``refuse``, 503, or
+        ``process``, this gate's memory). The body is not checked again: the report is the
+        examined one's."""
+        pending = examined.get("pending_claim")
+        if pending is None:
+            return examined
+        request = json.dumps({
+            "now": int(time.time()) if now is None else now,
+            "waiting": pending["waiting"],
+            "token": token,
+            "reply": reply,
+            "policy": policy,
+        }).encode()
+        status, result, problem = self._instance.call("hookguard_conclude", request)
+        if status not in (_module.OK, _module.INVALID):
+            raise ValueError(_decode(result)["error"])
+        concluded = _answer(status, result, problem)
+        report = examined.get("report")
+        if report is not None:
+            concluded["report"] = report
+            if concluded["passes"]:
+                delivery = cast(Delivery, dict(report))
+                delivery["signature"] = concluded.get("signature")
+                delivery["request_id"] = concluded.get("request_id")
+                concluded["delivery"] = delivery
+        return concluded
+
+    def store_command(self, command: Literal["claim", "settle"], request_id: str, token: int, *, outcome: Literal["delivered", "failed"] | int | None = None, prefix: str | None = None) -> list[str]:
+        """A command of the shared store's protocol (the core's, every host's), as Redis reads
+        it: the claim of ``request_id`` for ``token``, or the settle of that claim with
+        ``outcome`` (or the HTTP status the service answered)."""
+        request: dict[str, Any] = {"command": command, "request_id": request_id, "token": token}
+        if prefix is not None:
+            request["prefix"] = prefix
+        if isinstance(outcome, str):
+            request["outcome"] = outcome
+        elif outcome is not None:
+            request["status"] = outcome
+        status, result, _ = self._instance.call("hookguard_store_command", json.dumps(request).encode())
+        if status != _module.OK:
+            raise ValueError(_decode(result)["error"])
+        return list(_decode(result))
+
+    def store_failure_line(self, step: Literal["claim", "settle"], reason: str, policy: Literal["refuse", "process"] | None = None) -> str:
+        """The line to log when the shared store failed (never with an id or a value)."""
+        request: dict[str, Any] = {"step": step, "reason": reason}
+        if policy is not None:
+            request["policy"] = policy
+        _, result, _ = self._instance.call("hookguard_store_failure_line", json.dumps(request).encode())
+        return result.decode()
 
     def quarantine_evictions(self, held: Sequence[HeldEntry], incoming_bytes: int, now: int | None = None) -> list[int]:
         """Which held entries a quarantine store removes before keeping one more of

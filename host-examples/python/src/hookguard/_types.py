@@ -117,6 +117,16 @@ class HeldEntry(TypedDict):
     bytes: int
 
 
+class PendingClaim(TypedDict):
+    """A claim an examined admission waits for (``Gate.examine``): ask the shared store, then
+    ``Gate.conclude``."""
+
+    request_id: str
+    in_flight_seconds: int
+    delivered_seconds: int
+    waiting: int
+
+
 class Admission(Answer):
     """A gate's whole conclusion on one delivery."""
 
@@ -129,6 +139,10 @@ class Admission(Answer):
     delivery: NotRequired[Delivery]
     #: A refused delivery the quarantine keeps: its entry, and the answers either way.
     quarantine: NotRequired[QuarantineEntry]
+    #: From ``Gate.examine``: the claim to ask the shared store for.
+    pending_claim: NotRequired[PendingClaim]
+    #: Where the claim it holds lives: the shared store, or this gate's memory.
+    claimed_in: NotRequired[Literal["store", "process"]]
 
 
 class EventInfo(TypedDict):

@@ -17,10 +17,11 @@ import inspect
 import json
 import logging
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any, cast
+from typing import Any, Literal, cast
 
-from . import Admission, Answer, Delivery, Gate
+from . import Admission, Answer, Delivery, Gate, Headers
 from .quarantine import QuarantineStore, keep_refused, store_for
+from .shared import SharedGate
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -68,20 +69,21 @@ async def _send_answer(send: Send, answer: Answer, body_read: bool) -> None:
 
 
 class WebhookReceiver:
-    """An ASGI application receiving Ocrolus deliveries through ``gate``. ``now``: the clock
-    (Unix seconds), for tests. ``quarantine``: where refused deliveries are kept when the gate
-    has a ``quarantine`` option (default: a ``DirectoryQuarantine`` on its ``directory``)."""
+    """An ASGI application receiving Ocrolus deliveries through ``gate`` (a ``Gate``, or a
+    ``hookguard.shared.SharedGate`` for a fleet: every worker's memory in Redis). ``now``: the
+    clock (Unix seconds), for tests. ``quarantine``: where refused deliveries are kept when the
+    gate has a ``quarantine`` option (default: a ``DirectoryQuarantine`` on its ``directory``)."""
 
     def __init__(
         self,
-        gate: Gate,
+        gate: Gate | SharedGate,
         on_delivery: DeliveryHandler,
         *,
         now: Callable[[], int] | None = None,
         quarantine: QuarantineStore | None = None,
     ) -> None:
-        if not isinstance(gate, Gate):
-            raise TypeError("gate must be a hookguard.Gate")
+        if not isinstance(gate, (Gate, SharedGate)):
+            raise TypeError("gate must be a hookguard.Gate or a hookguard.shared.SharedGate")
         if not callable(on_delivery):
             raise TypeError("on_delivery must be callable")
         self.gate = gate
@@ -91,6 +93,17 @@ class WebhookReceiver:
 
     def _clock(self) -> int | None:
         return self.now() if self.now is not None else None
+
+    async def _admit(self, headers: Headers, body: bytes) -> Admission:
+        if isinstance(self.gate, SharedGate):
+            return await self.gate.aadmit(headers, body, self._clock())
+        return self.gate.admit(headers, body, self._clock())
+
+    async def _settle(self, admission: Admission, outcome: Literal["delivered", "failed"] | int) -> None:
+        if isinstance(self.gate, SharedGate):
+            await self.gate.asettle(admission, outcome, self._clock())
+        else:
+            self.gate.settle(admission, outcome, self._clock())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -111,7 +124,7 @@ class WebhookReceiver:
         if screened is not None:
             return await _send_answer(send, screened, body_read=False)
         body = await _read_body(receive, self.gate.read_limit)
-        admission = self.gate.admit(headers, body, self._clock())
+        admission = await self._admit(headers, body)
         if not admission["passes"]:
             answer: Answer = admission
             if "quarantine" in admission:
@@ -127,21 +140,21 @@ class WebhookReceiver:
             if inspect.isawaitable(returned):
                 returned = await returned
         except Exception as error:  # the service failed: the sender must retry
-            self.gate.settle(admission, "failed", self._clock())
+            await self._settle(admission, "failed")
             # The event's name and the error's type and message: never the payload.
             _log.error("handler failed for %s: %s: %s", delivery.get("event_name") or "test delivery", type(error).__name__, error)
             await _send_answer(send, self.gate.handler_failed(), body_read=True)
             return
         if returned is None:
             # Recorded before the answer leaves, so that a copy sent after it is acknowledged.
-            self.gate.settle(admission, "delivered", self._clock())
+            await self._settle(admission, "delivered")
             body = json.dumps({"received": True, "event_name": delivery.get("event_name")}).encode()
             await _send(send, 200, [("content-type", "application/json")], body)
             return
         status = getattr(returned, "status_code", None)
         if not callable(returned) or not isinstance(status, int):
-            self.gate.settle(admission, "failed", self._clock())
+            await self._settle(admission, "failed")
             raise TypeError("on_delivery must return None or an ASGI response with a status_code")
         # The core decides what the status means (2xx delivered).
-        self.gate.settle(admission, status, self._clock())
+        await self._settle(admission, status)
         await returned(scope, receive, send)

@@ -20,11 +20,12 @@ from typing import Any
 
 from . import Gate
 from .quarantine import QuarantineStore
+from .shared import SharedGate
 from .wsgi import DeliveryHandler, WebhookReceiver
 
 
 def webhook_view(
-    gate: Gate,
+    gate: Gate | SharedGate,
     on_delivery: DeliveryHandler,
     *,
     now: Callable[[], int] | None = None,

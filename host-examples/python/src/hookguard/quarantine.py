@@ -13,9 +13,12 @@ import errno
 import itertools
 import logging
 import os
-from typing import Any, Protocol, TypedDict
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict
 
 from . import Admission, Answer, Gate, HeldEntry, QuarantineEntry
+
+if TYPE_CHECKING:
+    from .shared import SharedGate
 
 _log = logging.getLogger("hookguard")
 
@@ -47,7 +50,7 @@ def _new_stats() -> QuarantineStats:
 class QuarantineStore(Protocol):
     """Where a receiver keeps refused deliveries (``gate``: the gate that admitted the delivery)."""
 
-    def keep(self, entry: QuarantineEntry, body: bytes, now: int | None, gate: Gate) -> Kept: ...
+    def keep(self, entry: QuarantineEntry, body: bytes, now: int | None, gate: Gate | SharedGate) -> Kept: ...
 
 
 def _temporary_name(entry_id: str) -> str:
@@ -66,7 +69,7 @@ class DirectoryQuarantine:
     given). Created when missing and proven writable now: a directory the process cannot write
     is refused at start (OSError), not at the first refused delivery."""
 
-    def __init__(self, gate: Gate, directory: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, gate: Gate | SharedGate, directory: str | os.PathLike[str] | None = None) -> None:
         if gate.quarantine is None:
             raise TypeError("DirectoryQuarantine needs a Gate configured with a quarantine option")
         chosen = directory if directory is not None else gate.quarantine.get("directory")
@@ -82,7 +85,7 @@ class DirectoryQuarantine:
             pass
         os.unlink(probe)
 
-    def keep(self, entry: QuarantineEntry, body: bytes, now: int | None = None, gate: Gate | None = None) -> Kept:
+    def keep(self, entry: QuarantineEntry, body: bytes, now: int | None = None, gate: Gate | SharedGate | None = None) -> Kept:
         """Keeps a refused delivery (``entry``: ``admission["quarantine"]``; ``body``: the bytes
         the gate saw) unless it is kept already (a retry). Raises OSError when the directory
         cannot be written."""
@@ -141,7 +144,7 @@ class RedisQuarantine:
         #: Counted by the receivers.
         self.stats: QuarantineStats = _new_stats()
 
-    def keep(self, entry: QuarantineEntry, body: bytes, now: int | None, gate: Gate) -> Kept:
+    def keep(self, entry: QuarantineEntry, body: bytes, now: int | None, gate: Gate | SharedGate) -> Kept:
         arguments = gate.quarantine_keep_arguments(entry, self.prefix, now)
         reply = self.client.execute_command(*arguments, entry["head"].encode("ascii") + bytes(body))
         state, evicted = (part.decode() if isinstance(part, bytes) else part for part in reply)
@@ -152,7 +155,7 @@ class RedisQuarantine:
         raise ValueError("a reply that is not the quarantine's")
 
 
-def store_for(gate: Gate, quarantine: QuarantineStore | None) -> QuarantineStore | None:
+def store_for(gate: Gate | SharedGate, quarantine: QuarantineStore | None) -> QuarantineStore | None:
     """The store a receiver keeps ``gate``'s refused deliveries in: the one given, else the
     directory the gate's ``quarantine.directory`` names (opened now, so a directory that cannot
     be written stops the receiver from starting). A gate with a quarantine and neither is a
@@ -168,7 +171,7 @@ def store_for(gate: Gate, quarantine: QuarantineStore | None) -> QuarantineStore
     raise TypeError("the gate keeps refused deliveries (its quarantine option): set quarantine.directory, or give the receiver a store")
 
 
-def keep_refused(gate: Gate, admission: Admission, body: bytes, store: QuarantineStore | None, now: int | None = None) -> Answer:
+def keep_refused(gate: Gate | SharedGate, admission: Admission, body: bytes, store: QuarantineStore | None, now: int | None = None) -> Answer:
     """The answer to a refused delivery: kept in ``store`` when the gate names it for the
     quarantine (the answer names the entry), the store's failure answered as ``store_down``
     says and logged without values; any other admission is its own answer."""

@@ -25,6 +25,7 @@ from typing import Any, BinaryIO, cast
 
 from . import Answer, Gate
 from .quarantine import QuarantineStore, keep_refused, store_for
+from .shared import SharedGate
 
 #: What the handler returns: nothing (200), or an HTTP status (the delivery settled by it).
 DeliveryHandler = Callable[[Any, dict[str, Any]], Any]
@@ -68,20 +69,23 @@ def _reply(answer: Answer) -> Reply:
 
 
 class WebhookReceiver:
-    """A WSGI application receiving Ocrolus deliveries through ``gate``. ``now``: the clock
+    """A WSGI application receiving Ocrolus deliveries through ``gate`` (a ``Gate``, or a
+    ``hookguard.shared.SharedGate`` with a sync Redis client, for a fleet). ``now``: the clock
     (Unix seconds), for tests. ``quarantine``: where refused deliveries are kept when the gate
     has a ``quarantine`` option (default: a ``DirectoryQuarantine`` on its ``directory``)."""
 
     def __init__(
         self,
-        gate: Gate,
+        gate: Gate | SharedGate,
         on_delivery: DeliveryHandler,
         *,
         now: Callable[[], int] | None = None,
         quarantine: QuarantineStore | None = None,
     ) -> None:
-        if not isinstance(gate, Gate):
-            raise TypeError("gate must be a hookguard.Gate")
+        if not isinstance(gate, (Gate, SharedGate)):
+            raise TypeError("gate must be a hookguard.Gate or a hookguard.shared.SharedGate")
+        if isinstance(gate, SharedGate) and gate.memory.is_async:
+            raise TypeError("a WSGI receiver's shared memory needs a sync client (redis.Redis)")
         if not callable(on_delivery):
             raise TypeError("on_delivery must be callable")
         self.gate = gate
