@@ -182,3 +182,12 @@ void keepFor;
 new Gate({ quarantine: { answer: 'maybe' } });
 // @ts-expect-error a store keeps entries
 fetchHandler(keepingGate, () => undefined, { quarantine: { put() {} } });
+
+// AWS Lambda.
+import { lambdaHandler, type LambdaHttpResult } from 'hookguard/lambda';
+
+const lambda = lambdaHandler(new Gate({ normalize: true }), async (event) => {
+  void event;
+});
+const lambdaResult: Promise<LambdaHttpResult> = lambda({ version: '2.0', requestContext: { http: { method: 'POST' } }, body: '{}' });
+void lambdaResult;
