@@ -14,6 +14,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { envoyConfig, send, startEnvoy, startFlakyService } from './harness.mjs';
 import { startRedis, startWebdis } from '../../../tests/stores/servers.mjs';
@@ -88,6 +89,13 @@ async function hookguard(...args) {
   }
 }
 
+/** Envoy's log once it holds `pattern` (Envoy writes its log on its own schedule), or after 5 s. */
+async function logged(gateway, pattern) {
+  const deadline = Date.now() + 5_000;
+  while (!pattern.test(gateway.log()) && Date.now() < deadline) await sleep(50);
+  return gateway.log();
+}
+
 const redisUrl = () => `redis://127.0.0.1:${redis.port}`;
 const unique = (label) => `${label}-${process.pid}-${Math.random().toString(36).slice(2)}`;
 
@@ -160,6 +168,7 @@ test('with the store gone, a drifted delivery is told to come back: 503, retry-a
   assert.equal(refused.status, 503, refused.body.toString());
   assert.equal(refused.headers['retry-after'], '10');
   assert.match(JSON.parse(refused.body).detail, /quarantine/);
-  assert.match(gateways[0].log(), /the quarantine could not keep a refused delivery/);
-  assert.doesNotMatch(gateways[0].log(), new RegExp(id));
+  const log = await logged(gateways[0], /the quarantine could not keep a refused delivery/);
+  assert.match(log, /the quarantine could not keep a refused delivery/);
+  assert.doesNotMatch(log, new RegExp(id));
 });
