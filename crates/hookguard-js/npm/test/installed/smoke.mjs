@@ -47,5 +47,17 @@ for (const [name, shared, api] of [['esm', sharedEsm, esm], ['cjs', sharedCjs, c
   assert.equal((await gate.admit(headers, body, now)).verdict, 'duplicate', name);
   assert.equal(typeof shared.RedisMemory, 'function', name);
 }
+// The Node entry points: the receiver, the middleware, the quarantine store, the Lambda handler.
+const { createReceiver, hookguardMiddleware } = await import('hookguard/node');
+const { hookguard: expressMiddleware } = await import('hookguard/express');
+const { DirectoryQuarantine } = await import('hookguard/quarantine');
+const { lambdaHandler } = await import('hookguard/lambda');
+assert.equal(typeof createReceiver({ onEvent() {} }), 'function');
+assert.equal(expressMiddleware, hookguardMiddleware);
+assert.equal(typeof DirectoryQuarantine, 'function');
+const lambda = lambdaHandler(new esm.Gate({ normalize: true }), () => undefined);
+const answered = await lambda({ version: '2.0', requestContext: { http: { method: 'POST' } }, headers: { 'content-type': 'application/json' }, body: body.toString('base64'), isBase64Encoded: true });
+assert.equal(answered.statusCode, 200);
+assert.equal(JSON.parse(answered.body).eventName, eventName);
 assert.equal(esm.version(), JSON.parse(readFileSync(createRequire(`${process.cwd()}/`).resolve('hookguard/package.json'))).version);
-console.log(`installed package ${esm.version()}: ESM, CommonJS and web entries agree; hookguard/shared loads both ways`);
+console.log(`installed package ${esm.version()}: ESM, CommonJS and web entries agree; hookguard/shared loads both ways; node, express, quarantine and lambda load`);
