@@ -261,6 +261,17 @@ python-test: python
     cp tests/installed_smoke.py "$smoke/"
     (cd "$smoke" && venv/bin/python installed_smoke.py "{{justfile_directory()}}/tests/fixtures/seeds/account/BOOK_VERIFIED.json" book.verified)
 
+# What the fleet's memory in Redis adds per delivery in Python, against the gate's own, in one run (for BENCHMARKS.md)
+python-shared-bench deliveries="2000": python stores
+    #!/usr/bin/env bash
+    set -euo pipefail
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no >/dev/null &
+    server=$!
+    trap 'kill $server' EXIT
+    for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+    target/python-venv/bin/python host-examples/python/bench/shared_cost.py "redis://127.0.0.1:$port" {{deliveries}}
+
 # The Python package against json.loads + python-jsonschema and fastjsonschema per event, on both captures; where a call's time goes; cold start (for BENCHMARKS.md)
 python-bench megabytes="50" lines="20000": python
     #!/usr/bin/env bash
