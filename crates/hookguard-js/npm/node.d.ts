@@ -41,7 +41,7 @@ export function hookguardMiddleware(options?: ReceiverOptions & { settleByRespon
  */
 export function createReceiver(
   options?: ReceiverOptions & {
-    /** Resolve once handled (200), reject to have it retried (500), or resolve with a status to answer it. */
+    /** Resolve once handled (200), reject to have it retried (500), or resolve with `{ status }` to answer that status. */
     onEvent?: (event: Delivery['normalized'], delivery: Delivery, req: IncomingMessage) => unknown;
     path?: string;
     log?: { error(line: string): void };

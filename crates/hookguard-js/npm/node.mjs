@@ -120,8 +120,9 @@ export function hookguardMiddleware({ config = {}, now, settleByResponse = true,
  * passed to `onEvent(event, result, req)` and answered 200 once it has resolved (to queue work
  * for later, resolve once it is durably queued), or 500 when it throws or rejects, so the sender
  * retries; a retry of a failed delivery goes through, a copy of a handled one is acknowledged.
- * A handler that resolves with an HTTP status (a number) is answered with it, empty, and the
- * delivery is settled by it (2xx delivered, anything else failed).
+ * A handler that resolves with `{ status }` is answered with that HTTP status, empty, and the
+ * delivery is settled by it (2xx delivered, anything else failed). (An object, not a bare
+ * number: `onEvent: (event) => list.push(event)` resolves with a number by accident.)
  */
 export function createReceiver({ onEvent, path = '/webhooks/ocrolus', config = {}, now, log = console, memory, store, quarantine } = {}) {
   // Settled by the handler's outcome, not the response: a delivery handled while its sender
@@ -144,10 +145,11 @@ export function createReceiver({ onEvent, path = '/webhooks/ocrolus', config = {
         log.error(`handler failed for ${req.hookguard.eventName ?? 'test delivery'}: ${error?.message ?? error}`);
         return send(req, res, check.gate.handlerFailed());
       }
-      if (Number.isInteger(returned) && returned >= 100 && returned <= 999) {
+      const status = returned?.status;
+      if (Number.isInteger(status) && status >= 200 && status <= 599) {
         // The handler's own status: the core decides what it means for the delivery.
-        await settlers.get(req)?.(returned);
-        res.writeHead(returned, { 'content-length': 0 });
+        await settlers.get(req)?.(status);
+        res.writeHead(status, { 'content-length': 0 });
         return res.end();
       }
       // Handled: delivered, even if the sender went away before the 200 reached it (its

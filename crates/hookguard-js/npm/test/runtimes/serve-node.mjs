@@ -18,7 +18,7 @@ const quiet = { error() {} };
 function onEvent(event, delivery, req) {
   const outcome = req.headers['x-test-outcome'];
   if (outcome === 'throw') throw new Error('the service is down');
-  if (outcome === 'status-503') return 503;
+  if (outcome === 'status-503') return { status: 503 };
   return undefined;
 }
 
