@@ -203,3 +203,14 @@ def test_two_receivers_keep_a_drifted_delivery_once_in_redis() -> None:
             assert isinstance(kept, bytes) and kept.endswith(body)
             assert b"\r\nwebhook-request-id: msg_fleet\r\n" in kept
         client.close()
+
+
+def test_a_redis_quarantine_needs_a_sync_client() -> None:
+    import redis
+    import redis.asyncio
+
+    RedisQuarantine(redis.Redis())
+    with pytest.raises(TypeError, match="sync client"):
+        RedisQuarantine(redis.asyncio.Redis())
+    with pytest.raises(TypeError, match="redis-py client"):
+        RedisQuarantine(object())

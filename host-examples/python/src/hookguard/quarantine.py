@@ -10,6 +10,7 @@ only writes, lists and removes files.
 from __future__ import annotations
 
 import errno
+import inspect
 import itertools
 import logging
 import os
@@ -137,8 +138,12 @@ class RedisQuarantine:
     client raises when Redis fails (the receiver then answers as ``store_down`` says)."""
 
     def __init__(self, client: Any, *, prefix: str | None = None) -> None:
-        if not callable(getattr(client, "execute_command", None)):
+        execute = getattr(client, "execute_command", None)
+        if not callable(execute):
             raise TypeError("client must be a redis-py client (redis.Redis)")
+        if inspect.iscoroutinefunction(execute):
+            # Receivers keep refused deliveries off the event loop, in a thread: a sync client.
+            raise TypeError("RedisQuarantine needs a sync client (redis.Redis), not redis.asyncio's")
         self.client = client
         self.prefix = prefix
         #: Counted by the receivers.
@@ -162,7 +167,7 @@ def store_for(gate: Gate | SharedGate, quarantine: QuarantineStore | None) -> Qu
     TypeError: nothing authentic may be lost."""
     if quarantine is not None:
         if not callable(getattr(quarantine, "keep", None)):
-            raise TypeError("quarantine must be a store with keep(entry, body, now), such as DirectoryQuarantine")
+            raise TypeError("quarantine must be a store with keep(entry, body, now, gate), such as DirectoryQuarantine or RedisQuarantine")
         return quarantine
     if gate.quarantine is None:
         return None
