@@ -15,12 +15,12 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
-import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, Literal, cast
 
 from . import Admission, Answer, Delivery, Gate, Headers
-from .quarantine import QuarantineStore, keep_refused, store_for
+from ._receiver import DeliveryHandler, Receiver, log_handler_failure
+from .quarantine import keep_refused
 from .shared import SharedGate
 
 Scope = MutableMapping[str, Any]
@@ -28,12 +28,6 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
-#: What the handler returns: nothing (200), or an ASGI response (a Starlette ``Response``) to
-#: send, settled by its ``status_code``.
-DeliveryHandler = Callable[[Any, dict[str, Any]], Any]
-
-_log = logging.getLogger("hookguard")
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes:
@@ -68,31 +62,11 @@ async def _send_answer(send: Send, answer: Answer, body_read: bool) -> None:
     await _send(send, answer["status"], headers, answer.get("problem", "").encode())
 
 
-class WebhookReceiver:
+class WebhookReceiver(Receiver):
     """An ASGI application receiving Ocrolus deliveries through ``gate`` (a ``Gate``, or a
     ``hookguard.shared.SharedGate`` for a fleet: every worker's memory in Redis). ``now``: the
     clock (Unix seconds), for tests. ``quarantine``: where refused deliveries are kept when the
     gate has a ``quarantine`` option (default: a ``DirectoryQuarantine`` on its ``directory``)."""
-
-    def __init__(
-        self,
-        gate: Gate | SharedGate,
-        on_delivery: DeliveryHandler,
-        *,
-        now: Callable[[], int] | None = None,
-        quarantine: QuarantineStore | None = None,
-    ) -> None:
-        if not isinstance(gate, (Gate, SharedGate)):
-            raise TypeError("gate must be a hookguard.Gate or a hookguard.shared.SharedGate")
-        if not callable(on_delivery):
-            raise TypeError("on_delivery must be callable")
-        self.gate = gate
-        self.on_delivery = on_delivery
-        self.now = now
-        self.quarantine = store_for(gate, quarantine)
-
-    def _clock(self) -> int | None:
-        return self.now() if self.now is not None else None
 
     async def _admit(self, headers: Headers, body: bytes) -> Admission:
         if isinstance(self.gate, SharedGate):
@@ -141,8 +115,7 @@ class WebhookReceiver:
                 returned = await returned
         except Exception as error:  # the service failed: the sender must retry
             await self._settle(admission, "failed")
-            # The event's name and the error's type and message: never the payload.
-            _log.error("handler failed for %s: %s: %s", delivery.get("event_name") or "test delivery", type(error).__name__, error)
+            log_handler_failure(delivery, error)
             await _send_answer(send, self.gate.handler_failed(), body_read=True)
             return
         if returned is None:

@@ -22,7 +22,8 @@ from typing import Any
 from . import Gate
 from .quarantine import QuarantineStore
 from .shared import SharedGate
-from .wsgi import DeliveryHandler, WebhookReceiver
+from ._receiver import DeliveryHandler
+from .wsgi import WebhookReceiver
 
 
 def _environ(event: Mapping[str, Any]) -> dict[str, Any]:

@@ -21,7 +21,8 @@ from typing import Any
 from . import Gate
 from .quarantine import QuarantineStore
 from .shared import SharedGate
-from .wsgi import DeliveryHandler, WebhookReceiver
+from ._receiver import DeliveryHandler
+from .wsgi import WebhookReceiver
 
 
 def webhook_view(

@@ -18,22 +18,18 @@ another status, so that the sender's retry is checked as a new delivery and neve
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable, Iterable, Mapping
 from http import HTTPStatus
 from typing import Any, BinaryIO, cast
 
 from . import Answer, Gate
-from .quarantine import QuarantineStore, keep_refused, store_for
+from ._receiver import DeliveryHandler, Receiver, log_handler_failure
+from .quarantine import QuarantineStore, keep_refused
 from .shared import SharedGate
 
-#: What the handler returns: nothing (200), or an HTTP status (the delivery settled by it).
-DeliveryHandler = Callable[[Any, dict[str, Any]], Any]
 #: A response as a WSGI server sends it: status, header fields, body.
 Reply = tuple[int, list[tuple[str, str]], bytes]
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
-
-_log = logging.getLogger("hookguard")
 
 
 def _read_body(stream: BinaryIO, limit: int, declared: int | None) -> bytes:
@@ -68,7 +64,7 @@ def _reply(answer: Answer) -> Reply:
     return answer["status"], list(answer.get("headers", [])), answer.get("problem", "").encode()
 
 
-class WebhookReceiver:
+class WebhookReceiver(Receiver):
     """A WSGI application receiving Ocrolus deliveries through ``gate`` (a ``Gate``, or a
     ``hookguard.shared.SharedGate`` with a sync Redis client, for a fleet). ``now``: the clock
     (Unix seconds), for tests. ``quarantine``: where refused deliveries are kept when the gate
@@ -82,25 +78,15 @@ class WebhookReceiver:
         now: Callable[[], int] | None = None,
         quarantine: QuarantineStore | None = None,
     ) -> None:
-        if not isinstance(gate, (Gate, SharedGate)):
-            raise TypeError("gate must be a hookguard.Gate or a hookguard.shared.SharedGate")
         if isinstance(gate, SharedGate) and gate.memory.is_async:
             raise TypeError("a WSGI receiver's shared memory needs a sync client (redis.Redis)")
-        if not callable(on_delivery):
-            raise TypeError("on_delivery must be callable")
-        self.gate = gate
-        self.on_delivery = on_delivery
-        self.now = now
-        self.quarantine = store_for(gate, quarantine)
+        super().__init__(gate, on_delivery, now=now, quarantine=quarantine)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         status, headers, body = self.respond(environ)
         headers = [*headers, ("content-length", str(len(body)))]
         start_response(f"{status} {_phrase(status)}", headers)
         return [body]
-
-    def _clock(self) -> int | None:
-        return self.now() if self.now is not None else None
 
     def respond(self, environ: Mapping[str, Any]) -> Reply:
         """The whole exchange for one request, from its WSGI environ: what to send back. (For
@@ -120,8 +106,7 @@ class WebhookReceiver:
             returned = self.on_delivery(delivery.get("normalized"), cast(dict[str, Any], delivery))
         except Exception as error:  # the service failed: the sender must retry
             self.gate.settle(admission, "failed", self._clock())
-            # The event's name and the error's type and message: never the payload.
-            _log.error("handler failed for %s: %s: %s", delivery.get("event_name") or "test delivery", type(error).__name__, error)
+            log_handler_failure(delivery, error)
             return _reply(self.gate.handler_failed())
         if returned is None:
             # Recorded before the answer leaves, so that a copy sent after it is acknowledged.
