@@ -39,6 +39,11 @@ export function quarantineConfig(config, directory) {
   };
 }
 
+/** The shared-memory route's Gate configuration (signed deliveries; the memory is Redis). */
+export function sharedConfig(config) {
+  return { signature: { secrets: [config.secrets.current], toleranceSeconds: config.toleranceSeconds } };
+}
+
 export function quarantineGate(api, config) {
   return new api.Gate(quarantineConfig(config));
 }
@@ -49,16 +54,19 @@ export function gates(api, config) {
 }
 
 /**
- * `quarantine(gate)` makes the store the runtime keeps refused deliveries in (absent in
+ * `shared` is a SharedGate to serve on `/shared`. `quarantine(gate)` makes the store the
+ * runtime keeps refused deliveries in (absent in
  * Workers, where the handler then refuses the quarantine route's Gate when it is made, and the
  * route answers that refusal's message with 501).
  */
-export function createApp(api, config, { quarantine } = {}) {
+export function createApp(api, config, { quarantine, shared } = {}) {
   const quiet = { error() {} };
   const now = () => config.now;
   const routes = Object.fromEntries(
     Object.entries(gates(api, config)).map(([path, gate]) => [path, fetchHandler(gate, onDelivery, { now, log: quiet })]),
   );
+  // `shared`: a SharedGate on Redis (hookguard/shared), where the runtime has a Redis client.
+  if (shared) routes['/shared'] = fetchHandler(shared, onDelivery, { now, log: quiet });
   const keeping = quarantineGate(api, config);
   const store = quarantine?.(keeping);
   try {

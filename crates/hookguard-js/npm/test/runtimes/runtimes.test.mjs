@@ -9,12 +9,19 @@
 // Run by `scripts/just js-runtimes` in a fresh directory where the tarball, the runtimes and
 // the frameworks are installed. HOOKGUARD_REPO: the repository; HOOKGUARD_RUNTIMES: which
 // runtimes (default: all).
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { RUNTIMES, config, start } from './servers.mjs';
+
+// A real Redis (Debian's redis-server) for the runtimes that serve hookguard/shared.
+const { startRedis } = await import(join(process.env.HOOKGUARD_REPO, 'tests/stores/servers.mjs'));
+const redis = await startRedis();
+after(() => redis.stop());
+/** The runtimes whose server keeps request ids in Redis through hookguard/shared (`/shared`). */
+const SHARED = new Set(['deno', 'bun']);
 
 const root = process.env.HOOKGUARD_REPO;
 const read = (path) => readFileSync(join(root, path));
@@ -82,7 +89,7 @@ test('node (CommonJS): require() of the tarball gets every report, answer and ve
 
 for (const name of Object.keys(RUNTIMES)) {
   test(name, { skip: only && !only.some((wanted) => name.startsWith(wanted)) ? 'not asked for' : false }, async (t) => {
-    const server = await start(name);
+    const server = await start(name, SHARED.has(name) ? { HOOKGUARD_REDIS: redis.url } : {});
     t.after(() => server.stop());
     const { base } = server;
 
@@ -152,6 +159,26 @@ for (const name of Object.keys(RUNTIMES)) {
         assert.equal(copy.headers['x-hookguard-duplicate'], 'delivered');
       }
     });
+
+    if (SHARED.has(name)) {
+      await t.test('hookguard/shared on a real Redis: claimed there, a copy of a delivered one acknowledged', async () => {
+        const delivery = await signedDelivery(`shared-${name}-${process.pid}`);
+        const first = await send(base, '/shared', { headers: delivery.headers, body: delivery.body });
+        assert.equal(first.status, 200, first.text);
+        const copy = await send(base, '/shared', { headers: delivery.headers, body: delivery.body });
+        assert.equal(copy.status, 200, copy.text);
+        assert.equal(copy.headers['x-hookguard-duplicate'], 'delivered');
+        // The claim is in Redis, under the key every host uses.
+        const { createClient } = await import('redis');
+        const client = createClient({ url: redis.url });
+        await client.connect();
+        try {
+          assert.equal(await client.get(`hookguard:delivery:shared-${name}-${process.pid}`), 'd');
+        } finally {
+          await client.quit();
+        }
+      });
+    }
 
     await t.test('the quarantine: a drifted signed delivery kept once, whatever the retry (Workers: refused without a store)', async () => {
       const signed = vectors.cases.find((vector) => vector.name === 'signed');
