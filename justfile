@@ -336,7 +336,12 @@ tower-bench megabytes="10" seconds="10" rounds="2":
     for file in "$capture" "$varied"; do echo "$(basename "$file"):"; target/release/examples/bench_server --in-process "$file"; done
 
 # The core crate and the tower layer as crates.io would get them: `cargo package` builds each from its own files only
+# Cargo verifies hookguard-tower against the hookguard it just packaged, as if from crates.io, and
+# a crate from a registry is never rebuilt for changed sources: a build of it left in the target
+# directory by an earlier run (a CI machine may keep one) would be used instead of today's core.
+# `cargo clean -p` removes those debug builds (the path builds too: one crate to redo).
 crate-package:
+    cargo clean --quiet --profile dev -p hookguard -p hookguard-tower
     cargo package --quiet -p hookguard -p hookguard-tower --allow-dirty
 
 # Regenerate the npm package's event payload types (events.d.ts) from schemas/
