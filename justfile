@@ -191,16 +191,17 @@ js-pack: js
     node "{{justfile_directory()}}/{{js_package}}/test/installed/smoke.mjs" \
       "{{justfile_directory()}}/tests/fixtures/seeds/account/BOOK_VERIFIED.json" book.verified
 
-# Every runtime the npm package names, from the packed tarball: Node + Hono, Deno, Bun and
-# workerd (workerd serve, the Worker bundled by esbuild) each serve the same receiver on 127.0.0.1, held to the recorded
-# fixtures, answers, signature vectors and delivery contract over HTTP (RUNTIMES=deno,bun to pick)
+# Every runtime the npm package names, from the packed tarball: Node (http, Express, Hono,
+# Fastify), Next.js (Turbopack and webpack builds under `next start`), Deno, Bun and workerd (the
+# Worker bundled by esbuild) each serve the same receiver on 127.0.0.1, held to the recorded
+# fixtures, answers, signature vectors and delivery contract over HTTP (`js-runtimes deno,bun` to pick)
 js-runtimes runtimes="": js
     #!/usr/bin/env bash
     set -euo pipefail
     app=$(mktemp -d)
     trap 'rm -rf "$app"' EXIT
     tarball=$(cd {{js_package}} && npm pack --silent --pack-destination "$app")
-    cp {{js_package}}/test/runtimes/*.mjs {{js_package}}/test/runtimes/*.cjs {{js_package}}/test/runtimes/*.json "$app"/
+    cp -r {{js_package}}/test/runtimes/*.mjs {{js_package}}/test/runtimes/*.cjs {{js_package}}/test/runtimes/*.json {{js_package}}/test/runtimes/next {{js_package}}/test/runtimes/next-webpack "$app"/
     cd "$app"
     npm ci --no-audit --no-fund --loglevel=error
     npm install --no-save --no-audit --no-fund --loglevel=error "./$tarball"
@@ -392,11 +393,12 @@ gateway-soak seconds="180" connections="16": gateway
     cd host-examples/envoy && ENVOY="$(../../scripts/envoy --path)" HOOKGUARD_GATEWAY_WASM="$PWD/../../{{gateway}}" node soak/soak.mjs {{seconds}} {{connections}}
 
 # (Senders that retry every non-2xx, re-sign, send concurrent and late copies, through two gateways
-# sharing Redis via webdis, a service failing 0-3 times per delivery, one gateway restarted and
-# webdis stopped mid-run; then: none lost, none taken twice unless cut mid-request by the restart.)
-# The delivery contract under load in two real Envoys (figures for RELIABILITY.md)
-delivery-soak deliveries="2000" senders="32" seed="7": gateway stores cli
-    cd host-examples/envoy && ENVOY="$(../../scripts/envoy --path)" HOOKGUARD_GATEWAY_WASM="$PWD/../../{{gateway}}" node soak/delivery-soak.mjs {{deliveries}} {{senders}} {{seed}}
+# sharing Redis via webdis and a Python fleet (uvicorn, two workers) on the same Redis, a service
+# failing 0-3 times per delivery, one gateway restarted and webdis stopped mid-run; then: none
+# lost, none taken twice unless cut mid-request by the restart; drifted ones kept and replayed.)
+# The delivery contract under load in two real Envoys and a Python fleet (figures for RELIABILITY.md)
+delivery-soak deliveries="2000" senders="32" seed="7": gateway stores cli python
+    cd host-examples/envoy && ENVOY="$(../../scripts/envoy --path)" HOOKGUARD_GATEWAY_WASM="$PWD/../../{{gateway}}" HOOKGUARD_PYTHON="$PWD/../../target/python-venv/bin/python" node soak/delivery-soak.mjs {{deliveries}} {{senders}} {{seed}}
 
 # (scripts/fuzz: cargo-fuzz installed into .tools/, nightly if installed or else stable with
 # RUSTC_BOOTSTRAP=1; regression fixtures replayed first; corpora grow in tests/fuzz/corpus/.)

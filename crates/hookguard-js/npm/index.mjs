@@ -3,7 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { initSync } from './web/hookguard_js.js';
 
-initSync({ module: readFileSync(new URL('./web/hookguard_js_bg.wasm', import.meta.url)) });
+const wasm = new URL('./web/hookguard_js_bg.wasm', import.meta.url);
+// A bundler that rewrote the URL (webpack, in Next.js's `next build --webpack`) leaves no file to
+// read: say what to do instead of Node's "Received an instance of URL".
+if (!String(wasm).startsWith('file:')) {
+  throw new Error(`hookguard: its WebAssembly module was moved by a bundler (${String(wasm)}) and cannot be read from a file; ` +
+    "leave the package unbundled (Next.js: serverExternalPackages: ['hookguard'] in next.config)");
+}
+initSync({ module: readFileSync(wasm) });
 
 export { validate, normalize, verify, Gate, events, schema, version,
   storeKeyPrefix, storeClaimCommand, storeSettleCommand, storeClaimOfReply, storeFailureLine } from './web/hookguard_js.js';

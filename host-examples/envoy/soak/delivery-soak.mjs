@@ -1,17 +1,21 @@
 // The delivery contract under load: senders that behave as webhook senders do, through two
-// Envoy gateways sharing one memory (Redis through webdis), in front of a service that fails
-// on purpose. Usage: node soak/delivery-soak.mjs [DELIVERIES] [SENDERS] [SEED]
+// Envoy gateways and a Python fleet (the ASGI receiver under `uvicorn --workers 2`,
+// soak/python_fleet.py) sharing one memory (Redis: through webdis for the gateways, through
+// redis-py for Python), in front of a service that fails on purpose. Usage:
+// node soak/delivery-soak.mjs [DELIVERIES] [SENDERS] [SEED]; HOOKGUARD_PYTHON names the Python
+// that has the package (`scripts/just delivery-soak` passes the project's venv).
 //
 // Each delivery is planned to fail 0-3 times at the service (503). Its sender sends an attempt
-// to a random gateway, retries every non-2xx (and every connection error) after a short
-// backoff, re-signing every other retry, sometimes sends concurrent copies of an attempt, and
-// after its 2xx sends one or two more copies (an acknowledgement the sender never heard).
-// Meanwhile one gateway is restarted, and webdis is stopped for a second and started again.
+// to a random receiver (either gateway or the Python fleet), retries every non-2xx (and every
+// connection error) after a short backoff, re-signing every other retry, sometimes sends
+// concurrent copies of an attempt, and after its 2xx sends one or two more copies (an
+// acknowledgement the sender never heard). Meanwhile one gateway is restarted, and webdis is
+// stopped for a second and started again.
 //
 // Every fifth delivery is drifted (a status value the documents do not list, as Ocrolus' own
-// drift looks), signed: the gateways refuse it (400) and keep it in their quarantine. Its sender
-// behaves as Ocrolus does with a refusal: three retries, spread wider than the store's outage
-// (as Ocrolus' span minutes), then it gives up. Afterwards no drifted delivery may be lost
+// drift looks), signed: the receivers refuse it (400) and keep it in their one quarantine. Its
+// sender behaves as Ocrolus does with a refusal: three retries, spread wider than the store's
+// outage (as Ocrolus' span minutes), then it gives up. Afterwards no drifted delivery may be lost
 // (each has its quarantine entry), none reached the service, and `hookguard quarantine replay`
 // with the overlay that accepts the drift delivers each exactly once.
 //
@@ -22,7 +26,7 @@
 // died before it heard the answer: the reset forgets the delivery, or its claim lapses after
 // `in_flight_seconds`, 3 s here) and is counted apart. Exit 0 when all hold; figures are
 // printed for RELIABILITY.md.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +35,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { envoyConfig, generator, send, startEnvoy, startFlakyService } from '../test/harness.mjs';
-import { startRedis, startWebdis } from '../../../tests/stores/servers.mjs';
+import { freePort, startRedis, startWebdis } from '../../../tests/stores/servers.mjs';
 
 const [deliveries = 400, senders = 16, seed = 7] = process.argv.slice(2).map(Number);
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -40,6 +44,7 @@ const DRIFTED = Buffer.from(JSON.stringify({ ...JSON.parse(BODY), status: 'BOOK_
 const OVERLAY = { hookguard_overlay: 1, events: { 'book.verified': { enum_values: { '/status': ['BOOK_PARTIALLY_VERIFIED'] } } } };
 const CLI = process.env.HOOKGUARD_CLI ?? join(root, 'target/release/hookguard');
 const SECRET = 'whsec_delivery_soak';
+const PYTHON = process.env.HOOKGUARD_PYTHON ?? join(root, 'target/python-venv/bin/python');
 
 const random = generator(seed);
 
@@ -57,8 +62,32 @@ const config = () => envoyConfig({
   listeners: { shared: { signature: { secrets: [SECRET], in_flight_seconds: 3 }, shared_store: { cluster: 'webdis', timeout_ms: 250 }, quarantine: {} } },
 });
 const gateways = [await startEnvoy(config()), await startEnvoy(config())];
+
+/**
+ * The Python fleet: two uvicorn workers on one port, on the same Redis as the gateways (the
+ * store's outage below is webdis's: the gateways' way to Redis, not Python's).
+ */
+async function startPythonFleet() {
+  const port = await freePort();
+  const child = spawn(PYTHON, ['-m', 'uvicorn', 'python_fleet:app', '--workers', '2', '--host', '127.0.0.1', '--port', String(port),
+    '--app-dir', fileURLToPath(new URL('.', import.meta.url)), '--log-level', 'warning'], {
+    env: { ...process.env, HOOKGUARD_REDIS: `redis://127.0.0.1:${redis.port}`, HOOKGUARD_SECRET: SECRET, HOOKGUARD_SERVICE: `http://127.0.0.1:${service.port}` },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const deadline = Date.now() + 30_000;
+  // Ready when a worker answers: an unsigned body is refused (401) before any store is asked.
+  while ((await send(port, { headers: { 'content-type': 'application/json' }, body: '{}', timeoutMs: 1000 }).catch(() => ({ status: 0 }))).status !== 401) {
+    if (child.exitCode !== null || Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`the Python fleet (${PYTHON}) did not start`); }
+    await sleep(100);
+  }
+  return { port, stop: async () => { child.kill('SIGTERM'); await exited; } };
+}
+const python = await startPythonFleet();
+/** Where a sender may send an attempt: both gateways (as restarted) and the Python fleet. */
+const receivers = () => [gateways[0].ports.shared, gateways[1].ports.shared, python.port];
 const started = Date.now();
-const counts = { attempts: 0, retries: 0, byStatus: {}, connectionErrors: 0, duplicatesAcknowledged: 0 };
+const counts = { attempts: 0, retries: 0, byStatus: {}, byReceiver: { gateway0: {}, gateway1: {}, python: {} }, connectionErrors: 0, duplicatesAcknowledged: 0 };
 const failures = [];
 
 /** Per delivery, its attempts: `gateway:status`, in the order they were answered. */
@@ -66,15 +95,19 @@ const history = new Map();
 
 function attempt(requestId, timestamp, body = BODY) {
   const signature = createHmac('sha256', SECRET).update(`${timestamp}.${requestId}.`).update(body).digest('hex');
-  const which = Math.floor(random() * gateways.length);
-  const gateway = gateways[which];
+  const which = Math.floor(random() * 3);
+  const port = receivers()[which];
   counts.attempts += 1;
+  // Per receiver, its answers by status (`duplicate` for a copy acknowledged as delivered: a
+  // delivery taken through another host is acknowledged by this one, since they share Redis).
+  const answers = counts.byReceiver[['gateway0', 'gateway1', 'python'][which]];
+  const tally = (key) => { answers[key] = (answers[key] ?? 0) + 1; };
   const record = (status) => {
     if (!history.has(requestId)) history.set(requestId, []);
     history.get(requestId).push(`${which}:${status}@${Date.now() - started}`);
     return status;
   };
-  return send(gateway.ports.shared, {
+  return send(port, {
     headers: {
       'content-type': 'application/json',
       'webhook-signature': signature, 'webhook-timestamp': String(timestamp), 'webhook-request-id': requestId,
@@ -83,9 +116,10 @@ function attempt(requestId, timestamp, body = BODY) {
     timeoutMs: 10_000,
   }).then((response) => {
     counts.byStatus[response.status] = (counts.byStatus[response.status] ?? 0) + 1;
-    if (response.headers['x-hookguard-duplicate'] === 'delivered') counts.duplicatesAcknowledged += 1;
+    tally(response.status);
+    if (response.headers['x-hookguard-duplicate'] === 'delivered') { counts.duplicatesAcknowledged += 1; tally('duplicate'); }
     return record(response.status);
-  }, () => { counts.connectionErrors += 1; return record(0); });
+  }, () => { counts.connectionErrors += 1; tally('connection error'); return record(0); });
 }
 
 /** The drifted deliveries: sent, refused, to be found in the quarantine. */
@@ -201,6 +235,7 @@ for (const [id, failuresPlanned] of planned) {
 }
 const storeUnavailable = await Promise.all(gateways.map(async (gateway) => (await gateway.stats()).get('wasmcustom.hookguard.store.unavailable') ?? 0));
 for (const gateway of gateways) await gateway.stop();
+await python.stop();
 await webdis.stop();
 await redis.stop();
 await service.stop();

@@ -44,6 +44,17 @@ export function sharedConfig(config) {
   return { signature: { secrets: [config.secrets.current], toleranceSeconds: config.toleranceSeconds } };
 }
 
+/**
+ * The SharedGate a runtime serves on `/shared` when the driver gives a Redis (`url`):
+ * hookguard/shared's memory on node-redis. `modules`: what the runtime imported them as
+ * (`createClient` from redis; `RedisMemory`, `SharedGate` from hookguard/shared).
+ */
+export async function redisSharedGate(api, config, url, { createClient, RedisMemory, SharedGate }) {
+  const client = createClient({ url });
+  await client.connect();
+  return new SharedGate(new api.Gate(sharedConfig(config)), new RedisMemory(client));
+}
+
 export function quarantineGate(api, config) {
   return new api.Gate(quarantineConfig(config));
 }

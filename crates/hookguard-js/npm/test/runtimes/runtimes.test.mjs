@@ -21,7 +21,7 @@ const { startRedis } = await import(join(process.env.HOOKGUARD_REPO, 'tests/stor
 const redis = await startRedis();
 after(() => redis.stop());
 /** The runtimes whose server keeps request ids in Redis through hookguard/shared (`/shared`). */
-const SHARED = new Set(['deno', 'bun']);
+const SHARED = new Set(['deno', 'bun', 'next.js (turbopack)', 'next.js (webpack)']);
 
 const root = process.env.HOOKGUARD_REPO;
 const read = (path) => readFileSync(join(root, path));
@@ -162,7 +162,8 @@ for (const name of Object.keys(RUNTIMES)) {
 
     if (SHARED.has(name)) {
       await t.test('hookguard/shared on a real Redis: claimed there, a copy of a delivered one acknowledged', async () => {
-        const delivery = await signedDelivery(`shared-${name}-${process.pid}`);
+        const requestId = `shared-${name.replace(/\W/g, '')}-${process.pid}`;
+        const delivery = await signedDelivery(requestId);
         const first = await send(base, '/shared', { headers: delivery.headers, body: delivery.body });
         assert.equal(first.status, 200, first.text);
         const copy = await send(base, '/shared', { headers: delivery.headers, body: delivery.body });
@@ -173,7 +174,7 @@ for (const name of Object.keys(RUNTIMES)) {
         const client = createClient({ url: redis.url });
         await client.connect();
         try {
-          assert.equal(await client.get(`hookguard:delivery:shared-${name}-${process.pid}`), 'd');
+          assert.equal(await client.get(`hookguard:delivery:${requestId}`), 'd');
         } finally {
           await client.quit();
         }

@@ -25,11 +25,28 @@ function freePort() {
   });
 }
 
+/**
+ * A Next.js application as it is deployed: `next build` (its output in the application's
+ * `.next`), then `next start`, Next's own server, on a free port.
+ */
+async function nextApplication(directory, buildArguments = []) {
+  const port = await freePort();
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+  try {
+    execFileSync('node_modules/.bin/next', ['build', directory, ...buildArguments], { env, encoding: 'utf8', stdio: 'pipe' });
+  } catch (error) {
+    throw new Error(`next build ${directory} failed:\n${error.stdout}${error.stderr}`);
+  }
+  return { command: 'node_modules/.bin/next', args: ['start', directory, '--port', String(port), '--hostname', '127.0.0.1'], port, env };
+}
+
 export const RUNTIMES = {
   'node (http)': async () => ({ command: process.execPath, args: ['serve-node.mjs'] }),
   'node (express)': async () => ({ command: process.execPath, args: ['serve-express.mjs'] }),
   'node (hono)': async () => ({ command: process.execPath, args: ['serve-hono.mjs'] }),
   'node (fastify)': async () => ({ command: process.execPath, args: ['serve-fastify.mjs'] }),
+  'next.js (turbopack)': async () => nextApplication('next'),
+  'next.js (webpack)': async () => nextApplication('next-webpack', ['--webpack']),
   deno: async () => ({ command: 'node_modules/.bin/deno', args: ['run', '-A', 'serve-deno.mjs'] }),
   bun: async () => ({ command: 'node_modules/.bin/bun', args: ['serve-bun.mjs'] }),
   workerd: async () => {
