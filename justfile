@@ -9,6 +9,7 @@ plugin := "target/hookguard.wasm"
 gateway := "target/hookguard-gateway.wasm"
 cli := "target/release/hookguard"
 js_package := "crates/hookguard-js/npm"
+python_package := "crates/hookguard-py"
 sample := "tests/fixtures/captures/ocrolus-deliveries.http"
 
 # List the recipes
@@ -73,8 +74,8 @@ ready: test
 # (The command line has its own recipe, `cli-test`: it needs the plugin module built first.)
 # The Rust test suites of every crate but the CLI (fixtures, properties, drift, doctests)
 unit-tests:
-    cargo test --workspace --all-targets --exclude hookguard-cli
-    cargo test --workspace --doc --exclude hookguard-cli
+    cargo test --workspace --all-targets --exclude hookguard-cli --exclude hookguard-py
+    cargo test --workspace --doc --exclude hookguard-cli --exclude hookguard-py
 
 # Check formatting without changing files
 fmt-check:
@@ -235,32 +236,52 @@ js-runtimes-bench megabytes="50": js
     HOOKGUARD_REPO="$repo" node bench-http.mjs "$capture"
     HOOKGUARD_REPO="$repo" node bench-http.mjs "$varied"
 
-# The Python package's wheel (host-examples/python/dist/), with hookguard.wasm inside
+# (The venv, target/python-venv, has the package installed editable from crates/hookguard-py: the
+# native extension built in place by maturin, hookguard.wasm copied beside it, so one install
+# runs either backend, HOOKGUARD_BACKEND=native|wasm.)
+# The Python package's two wheels in crates/hookguard-py/dist/: the platform one (the native
+# extension, maturin) and the WebAssembly one (py3-none-any, hookguard.wasm under wasmtime)
 python: plugin
     #!/usr/bin/env bash
     set -euo pipefail
-    cp {{plugin}} host-examples/python/src/hookguard/hookguard.wasm
+    cp {{plugin}} {{python_package}}/python/hookguard/hookguard.wasm
     [ -x target/python-venv/bin/python ] || python3 -m venv target/python-venv
-    target/python-venv/bin/pip install --quiet --disable-pip-version-check -e "host-examples/python[test]"
-    rm -rf host-examples/python/dist
-    target/python-venv/bin/python -m build --wheel --outdir host-examples/python/dist host-examples/python >/dev/null
-    ls host-examples/python/dist/
+    target/python-venv/bin/pip install --quiet --disable-pip-version-check maturin==1.16.0
+    target/python-venv/bin/pip install --quiet --disable-pip-version-check -e "{{python_package}}[test]"
+    rm -rf {{python_package}}/dist
+    target/python-venv/bin/maturin build --quiet --release --manifest-path {{python_package}}/Cargo.toml --out {{python_package}}/dist
+    target/python-venv/bin/python -m build --wheel --outdir {{python_package}}/dist {{python_package}}/wasm-wheel >/dev/null
+    ls {{python_package}}/dist/
 
-# The Python package's tests: the shared fixtures and answers, the ASGI receiver under uvicorn,
-# mypy --strict, the payload types up to date, and the wheel installed into a fresh virtual environment
+# The Python package's tests, whole, against each backend (the native extension, then
+# hookguard.wasm under wasmtime): the shared fixtures and answers, the receivers under their
+# servers, the fleet on Redis; mypy --strict, the payload types up to date, and each wheel
+# installed alone into a fresh virtual environment
 python-test: python
     #!/usr/bin/env bash
     set -euo pipefail
-    cd host-examples/python
+    cd {{python_package}}
     ../../target/python-venv/bin/python scripts/generate_payloads.py --check
-    ../../target/python-venv/bin/python -m pytest -q -p no:cacheprovider
+    for backend in native wasm; do
+      echo "the Python suite on the $backend backend"
+      HOOKGUARD_BACKEND=$backend ../../target/python-venv/bin/python -m pytest -q -p no:cacheprovider
+    done
     ../../target/python-venv/bin/mypy
     smoke=$(mktemp -d)
     trap 'rm -rf "$smoke"' EXIT
-    python3 -m venv "$smoke/venv"
-    "$smoke/venv/bin/pip" install --quiet --disable-pip-version-check dist/*.whl
     cp tests/installed_smoke.py "$smoke/"
-    (cd "$smoke" && venv/bin/python installed_smoke.py "{{justfile_directory()}}/tests/fixtures/seeds/account/BOOK_VERIFIED.json" book.verified)
+    for wheel in dist/*.whl; do
+      rm -rf "$smoke/venv"
+      python3 -m venv "$smoke/venv"
+      "$smoke/venv/bin/pip" install --quiet --disable-pip-version-check "$wheel"
+      (cd "$smoke" && venv/bin/python installed_smoke.py "{{justfile_directory()}}/tests/fixtures/seeds/account/BOOK_VERIFIED.json" book.verified "$(basename "$wheel")")
+    done
+    # The example application, as python-example runs it.
+    cd ../../host-examples/python && ../../target/python-venv/bin/python -m pytest -q -p no:cacheprovider test_app.py
+
+# The example application (host-examples/python/app.py, FastAPI) under uvicorn over real HTTP
+python-example: python
+    cd host-examples/python && ../../target/python-venv/bin/python -m pytest -q -p no:cacheprovider test_app.py
 
 # What the fleet's memory in Redis adds per delivery in Python, against the gate's own, in one run (for BENCHMARKS.md)
 python-shared-bench deliveries="2000": python stores
@@ -271,7 +292,7 @@ python-shared-bench deliveries="2000": python stores
     server=$!
     trap 'kill $server' EXIT
     for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-    target/python-venv/bin/python host-examples/python/bench/shared_cost.py "redis://127.0.0.1:$port" {{deliveries}}
+    target/python-venv/bin/python {{python_package}}/bench/shared_cost.py "redis://127.0.0.1:$port" {{deliveries}}
 
 # The Python package against json.loads + python-jsonschema and fastjsonschema per event, on both captures; where a call's time goes; cold start (for BENCHMARKS.md)
 python-bench megabytes="50" lines="20000": python
@@ -282,15 +303,15 @@ python-bench megabytes="50" lines="20000": python
     mkdir -p target/bench
     [ -f "$capture" ] || cargo run --quiet --release -p hookguard --example bench_capture -- {{megabytes}} "$capture"
     [ -f "$varied" ] || cargo run --quiet --release -p hookguard --example bench_capture -- {{megabytes}} "$varied" --varied
-    cd host-examples/python
+    cd {{python_package}}
     echo "| capture | hookguard.validate/s | json.loads + python-jsonschema/s | ratio | json.loads + fastjsonschema/s | ratio |"
     echo "|---|---:|---:|---:|---:|---:|"
     for file in "$capture" "$varied"; do ../../target/python-venv/bin/python bench/throughput.py "$file" {{lines}}; done
     ../../target/python-venv/bin/python bench/throughput.py --crossing
 
-# Regenerate host-examples/python/src/hookguard/payloads.py from schemas/
+# Regenerate crates/hookguard-py/python/hookguard/payloads.py from schemas/
 python-types:
-    python3 host-examples/python/scripts/generate_payloads.py
+    python3 {{python_package}}/scripts/generate_payloads.py
 
 # Build the catalog and playground page into target/site (static: serve it from any server, or GitHub Pages)
 site: js

@@ -1,6 +1,6 @@
 """The payload of every organization-level event and of the test delivery, as TypedDicts.
 
-Generated from schemas/ by host-examples/python/scripts/generate_payloads.py (`scripts/just
+Generated from schemas/ by crates/hookguard-py/scripts/generate_payloads.py (`scripts/just
 python-types`). Do not edit: change the Rust event types and regenerate.
 """
 

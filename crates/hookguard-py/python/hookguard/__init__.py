@@ -1,6 +1,7 @@
 """Validate and normalize Ocrolus webhook deliveries from their raw bytes, with the same
-verdicts, findings and answers as every hookguard host: the package runs hookguard's own
-WebAssembly module (``hookguard.wasm``, the core compiled once) under wasmtime.
+verdicts, findings and answers as every hookguard host: the package runs hookguard's own core,
+as a native extension where a platform wheel is installed, else as its WebAssembly module
+(``hookguard.wasm``) under wasmtime (``hookguard.backend`` says which).
 
 >>> import hookguard
 >>> report = hookguard.validate(b'{"event_name": "book.verified"}')
@@ -39,10 +40,14 @@ from ._types import (
 __all__ = [
     "Admission", "Answer", "Body", "Delivery", "EventInfo", "Finding", "Gate", "Headers", "HeldEntry",
     "Omitted", "PendingClaim", "Position", "QuarantineEntry", "Ticket", "ValidationResult", "Verdict", "Verification", "events", "normalize",
-    "schema", "validate", "verify", "version", "DEFAULT_MAX_BYTES", "MAX_BYTES_CEILING",
+    "schema", "validate", "verify", "version", "backend", "DEFAULT_MAX_BYTES", "MAX_BYTES_CEILING",
 ]
 DEFAULT_MAX_BYTES: int
 MAX_BYTES_CEILING: int
+
+#: Which backend runs the core in this process: ``"native"`` (the extension of a platform wheel)
+#: or ``"wasm"`` (hookguard.wasm under wasmtime). The answers are the same; the speed is not.
+backend: str = _module.BACKEND
 
 # What every setting is (its JSON type, default, ceiling, members) is the core's: read from the
 # module once (``hookguard_options``), never restated here.
@@ -172,7 +177,7 @@ class _Shared:
     def call(self, config: bytes | None, name: str, *inputs: bytes) -> tuple[int, bytes, bytes | None]:
         with self._lock:
             if self._instance is None:
-                self._instance = _module.Instance()
+                self._instance = _module.new_instance()
             if config is not None and config != self._configured:
                 _configure(self._instance, config)
                 self._configured = config
@@ -182,7 +187,7 @@ class _Shared:
         """How many bytes of a body to read under ``config`` (the module says, once configured)."""
         with self._lock:
             if self._instance is None:
-                self._instance = _module.Instance()
+                self._instance = _module.new_instance()
             limits = _configure(self._instance, config)
             self._configured = config
             return int(limits["read_limit"])
@@ -241,7 +246,7 @@ def validate(
     function = "hookguard_normalize" if normalize else "hookguard_validate"
     status, result, _ = _shared.call(config, function, data)
     if status not in (_module.OK, _module.INVALID):
-        raise _module.ModuleError(_decode(result).get("error", "hookguard.wasm failed"))
+        raise _module.ModuleError(_decode(result).get("error", "the hookguard core failed"))
     return cast(ValidationResult, _decode(result))
 
 
@@ -344,7 +349,7 @@ class Gate:
 
     def __init__(self, config: Mapping[str, Any] | None = None) -> None:
         checked = _checked_config(config or {}, tuple(_settings()))
-        self._instance = _module.Instance()
+        self._instance = _module.new_instance()
         limits = _configure(self._instance, json.dumps(checked).encode())
         #: The largest body accepted, and how many bytes of a body to read at most (the module's).
         self.max_bytes: int = int(limits["max_bytes"])

@@ -1,4 +1,4 @@
-"""Generates ``src/hookguard/payloads.py`` from the published schemas (``schemas/events/*.json``,
+"""Generates ``python/hookguard/payloads.py`` from the published schemas (``schemas/events/*.json``,
 ``schemas/catalog.json``): one TypedDict per organization-level event and the test delivery,
 ``EventName`` and ``EVENT_PAYLOADS``, as the npm package's ``events.d.ts`` is generated.
 ``--check`` fails when the checked-in file differs (run by the tests).
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[3]
-OUTPUT = Path(__file__).resolve().parents[1] / "src" / "hookguard" / "payloads.py"
+OUTPUT = Path(__file__).resolve().parents[1] / "python" / "hookguard" / "payloads.py"
 KNOWN = {"$schema", "title", "description", "examples", "$comment", "type", "enum", "const", "format",
          "pattern", "minimum", "properties", "required", "items", "anyOf", "additionalProperties"}
 SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
@@ -94,7 +94,7 @@ def main() -> None:
     text = "\n".join([
         '"""The payload of every organization-level event and of the test delivery, as TypedDicts.',
         "",
-        "Generated from schemas/ by host-examples/python/scripts/generate_payloads.py (`scripts/just",
+        "Generated from schemas/ by crates/hookguard-py/scripts/generate_payloads.py (`scripts/just",
         "python-types`). Do not edit: change the Rust event types and regenerate.",
         '"""',
         "",

@@ -92,7 +92,7 @@ def main() -> None:
 
 def crossing() -> None:
     """Where one call's time goes: a call that does nothing, the copy in and out, the module."""
-    instance = _module.Instance()
+    instance = _module.new_instance()
     body = (ROOT / "tests/fixtures/seeds/account/BOOK_VERIFIED.json").read_bytes()
     n = 20000
 
@@ -102,7 +102,7 @@ def crossing() -> None:
             work()
         return (time.perf_counter() - started) / n * 1e6
 
-    empty = timed(lambda: instance.call("hookguard_abi_version"))
+    empty = timed(lambda: instance.call("hookguard_version"))
     validate = timed(lambda: instance.call("hookguard_validate", body))
     whole = timed(lambda: hookguard.validate(body))
     print(f"per call ({len(body)}-byte delivery): a call returning at once {empty:.1f} us (the crossing: "

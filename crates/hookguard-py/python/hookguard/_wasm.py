@@ -1,5 +1,7 @@
-"""hookguard.wasm under wasmtime: the module compiled once per process, instances of it, and the
-plain-integer ABI (``docs/abi.md``) spoken with as few crossings as it allows.
+"""The WebAssembly backend: hookguard.wasm under wasmtime, the module compiled once per process,
+instances of it, and the plain-integer ABI (``docs/abi.md``) spoken with as few crossings as it
+allows. Used where no native extension is installed (the ``py3-none-any`` wheel), or when
+``HOOKGUARD_BACKEND=wasm`` asks for it (``_module.py`` chooses).
 
 A call into the module costs Python far more than the module's work on a delivery (wasmtime's
 ``Func`` call converts every argument and asks the function's type: about ten microseconds), so
@@ -14,9 +16,11 @@ import ctypes
 import struct
 import threading
 from importlib import resources
-from typing import Any, Final
+from typing import Any
 
 import wasmtime
+
+from ._abi import ABI_VERSION, ModuleError
 
 try:
     # wasmtime's unchecked call: the arguments as raw values, no type lookup or conversion per
@@ -31,16 +35,6 @@ try:
 except (ImportError, AttributeError):  # pragma: no cover - depends on the wasmtime release
     _UNCHECKED = None
 
-#: The ABI this package speaks (``hookguard_abi_version``).
-ABI_VERSION: Final = 2
-
-#: Status codes (``docs/abi.md``).
-OK: Final = 0
-INVALID: Final = 1
-BAD_BUFFER: Final = -1
-BAD_OPTIONS: Final = -2
-BAD_FREE: Final = -3
-
 _engine = wasmtime.Engine()
 _module: wasmtime.Module | None = None
 _module_lock = threading.Lock()
@@ -54,10 +48,6 @@ def _compiled() -> wasmtime.Module:
             wasm = resources.files("hookguard").joinpath("hookguard.wasm").read_bytes()
             _module = wasmtime.Module(_engine, wasm)
         return _module
-
-
-class ModuleError(RuntimeError):
-    """The module refused a call the package made (a defect of this package, never of a body)."""
 
 
 class Instance:

@@ -1,0 +1,61 @@
+"""The backend that runs the core: the native extension (``hookguard._native``, in the platform
+wheels) where it is installed, else hookguard.wasm under wasmtime (the ``py3-none-any`` wheel).
+Both answer the same ABI calls with the same bytes (one implementation in Rust; the test suite
+runs whole against each), so nothing above this module knows which one runs.
+
+``HOOKGUARD_BACKEND=wasm`` or ``=native`` in the environment insists on one (an ImportError
+when it is not installed); unset, the native one is used when present.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Final, Protocol
+
+from ._abi import ABI_VERSION, BAD_BUFFER, BAD_FREE, BAD_OPTIONS, INVALID, OK, ModuleError
+
+__all__ = ["ABI_VERSION", "BACKEND", "BAD_BUFFER", "BAD_FREE", "BAD_OPTIONS", "INVALID", "OK", "Instance", "ModuleError", "new_instance"]
+
+
+class Instance(Protocol):
+    """One instance of the core: its own configuration and memory of request ids."""
+
+    def call(self, name: str, *inputs: bytes) -> tuple[int, bytes, bytes | None]:
+        """Calls ABI export ``name`` with ``inputs``: its status, its result's bytes, and the
+        problem document the result holds, if any."""
+        ...
+
+
+def _choose() -> tuple[str, Callable[[], Instance]]:
+    wanted = os.environ.get("HOOKGUARD_BACKEND", "")
+    if wanted not in ("", "native", "wasm"):
+        raise ImportError(f"HOOKGUARD_BACKEND must be native or wasm, not {wanted!r}")
+    if wanted != "wasm":
+        try:
+            from . import _native
+        except ImportError:
+            if wanted == "native":
+                raise ImportError(
+                    "HOOKGUARD_BACKEND=native, but this installation of hookguard has no native extension "
+                    "(the py3-none-any wheel, which runs hookguard.wasm): install a platform wheel, or build one "
+                    "(crates/hookguard-py/README.md)"
+                ) from None
+        else:
+            if _native.ABI_VERSION != ABI_VERSION:
+                raise ImportError(f"hookguard._native speaks ABI {_native.ABI_VERSION}, this package ABI {ABI_VERSION}")
+            return "native", _native.Session
+    from ._wasm import Instance as WasmInstance
+
+    return "wasm", WasmInstance
+
+
+_backend, _make = _choose()
+
+#: Which backend runs the core in this process: ``"native"`` or ``"wasm"``.
+BACKEND: Final[str] = _backend
+
+
+def new_instance() -> Instance:
+    """A new instance of the core, in the backend this process uses."""
+    return _make()

@@ -1,0 +1,84 @@
+"""The two backends: the suite runs whole against the one ``HOOKGUARD_BACKEND`` names (the
+recipe runs it once for each), and here both are driven side by side in one process, every call
+of the ABI a receiver makes answered with the same bytes by the native extension and by
+hookguard.wasm, on every fixture and every hostile body."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+import hookguard
+from conftest import ROOT, VERDICTS, VECTORS, hostile_cases, read, vector_headers
+
+native = pytest.importorskip("hookguard._native", reason="an installation without the native extension (the py3-none-any wheel)")
+from hookguard import _wasm  # noqa: E402
+
+
+def test_the_suite_runs_on_the_backend_it_was_asked_for() -> None:
+    asked = os.environ.get("HOOKGUARD_BACKEND")
+    # Unasked, a process uses the native extension where it is installed (it is, here).
+    assert hookguard.backend == (asked or "native")
+
+
+def test_an_unknown_backend_is_refused_by_name() -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", "import hookguard"],
+        env={**os.environ, "HOOKGUARD_BACKEND": "jit"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode != 0
+    assert "HOOKGUARD_BACKEND must be native or wasm, not 'jit'" in run.stderr
+
+
+def both(config: dict[str, object]) -> list[hookguard._module.Instance]:
+    instances: list[hookguard._module.Instance] = [native.Session(), _wasm.Instance()]
+    for instance in instances:
+        status, result, _ = instance.call("hookguard_configure", json.dumps(config).encode())
+        assert status == 0, result
+    return instances
+
+
+def same_answer(instances: list[hookguard._module.Instance], name: str, *inputs: bytes) -> None:
+    answers = [instance.call(name, *inputs) for instance in instances]
+    assert answers[0] == answers[1], (name, answers)
+
+
+def test_every_body_gets_the_same_bytes_from_both_backends() -> None:
+    bodies = [read(path) for path in VERDICTS] + [case["body"] for case in hostile_cases()]
+    bodies += [path.read_bytes() for path in sorted((ROOT / "tests/fixtures/drift").rglob("*.json"))]
+    plain = both({"normalize": True})
+    revealing = both({"reveal_values": True, "max_findings": 3})
+    for whole in bodies:
+        # As the package hands bodies over: nothing past the read limit (one byte over the limit).
+        body = whole[: hookguard.DEFAULT_MAX_BYTES + 1]
+        for instances in (plain, revealing):
+            same_answer(instances, "hookguard_validate", body)
+            same_answer(instances, "hookguard_normalize", body)
+            same_answer(instances, "hookguard_answer")
+            same_answer(instances, "hookguard_admit", b'{"headers":[["content-type","application/json"]],"now":1767225600}', body)
+
+
+def test_signatures_screens_and_settlements_get_the_same_bytes_from_both_backends() -> None:
+    secrets = VECTORS["secrets"]
+    instances = both({"signature": {"secrets": [secrets["current"]], "tolerance_seconds": VECTORS["tolerance_seconds"]}})
+    for vector in VECTORS["cases"]:
+        request = {"headers": vector_headers(vector), "now": VECTORS["now"]}
+        same_answer(instances, "hookguard_admit", json.dumps(request).encode(), vector["body"].encode())
+        same_answer(instances, "hookguard_verify", json.dumps({**request, "secrets": list(secrets.values()), "tolerance_seconds": 300}).encode(), vector["body"].encode())
+    for screened in [{"method": "PUT"}, {"method": "POST", "content_type": "text/plain"}, {"method": "POST", "content_type": "application/json", "content_length": 1 << 30}, {"method": "POST", "content_type": "application/json", "content_length": 10}]:
+        same_answer(instances, "hookguard_screen", json.dumps(screened).encode())
+    same_answer(instances, "hookguard_handler_failed")
+    same_answer(instances, "hookguard_options")
+    same_answer(instances, "hookguard_catalog")
+    same_answer(instances, "hookguard_schema", b"book.verified")
+    same_answer(instances, "hookguard_schema", b"no.such.event")
+    # Misuse answers alike too: a configuration refused, an input that is not JSON.
+    same_answer(instances, "hookguard_configure", b'{"max_bytes": -1}')
+    same_answer(instances, "hookguard_settle", b"not json")
