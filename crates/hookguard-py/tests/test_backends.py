@@ -65,6 +65,24 @@ def test_every_body_gets_the_same_bytes_from_both_backends() -> None:
             same_answer(instances, "hookguard_admit", b'{"headers":[["content-type","application/json"]],"now":1767225600}', body)
 
 
+def test_every_report_of_the_native_validator_is_the_abis_report_parsed() -> None:
+    """``validate``'s native path makes the report's dict from the core's report directly: the
+    same keys, in the same order, and values as parsing the JSON every host gives."""
+    bodies = [read(path) for path in VERDICTS] + [case["body"] for case in hostile_cases()]
+    bodies += [path.read_bytes() for path in sorted((ROOT / "tests/fixtures/drift").rglob("*.json"))]
+    for config in ({}, {"reveal_values": True, "max_findings": 3, "strict": True}):
+        encoded = json.dumps(config).encode()
+        validator = native.Validator(encoded)
+        (wasm,) = both(config)[1:]
+        for whole in bodies:
+            body = whole[: hookguard.DEFAULT_MAX_BYTES + 1]
+            for normalize, name in ((False, "hookguard_validate"), (True, "hookguard_normalize")):
+                made = validator.validate(body, normalize)
+                _, parsed, _ = wasm.call(name, body)
+                # Serialized alike: the same keys in the same order, the same values.
+                assert json.dumps(made) == json.dumps(json.loads(parsed)), parsed[:200]
+
+
 def test_signatures_screens_and_settlements_get_the_same_bytes_from_both_backends() -> None:
     secrets = VECTORS["secrets"]
     instances = both({"signature": {"secrets": [secrets["current"]], "tolerance_seconds": VECTORS["tolerance_seconds"]}})

@@ -205,7 +205,7 @@ def _configure(instance: _module.Instance, config: bytes) -> dict[str, Any]:
 _shared = _Shared()
 
 #: Checked and encoded option sets of ``validate``, by their values and types.
-_CONFIGS: dict[tuple[tuple[type, object], ...], tuple[bytes, int]] = {}
+_CONFIGS: dict[tuple[tuple[type, object], ...], _Options] = {}
 
 
 def validate(
@@ -222,24 +222,16 @@ def validate(
     """The report on one delivery's raw body. Invalid deliveries are reports, not exceptions;
     a body or option of the wrong type raises TypeError, an out-of-range limit or an overlay
     that would take anything away ValueError (naming the option)."""
-    # The options checked and written once per distinct set (types in the key: True == 1).
-    scalars = (strict, max_bytes, max_depth, max_findings, reveal_values)
-    key = tuple((type(value), value) for value in scalars)
-    cached = _CONFIGS.get(key) if overlay is None else None
-    if cached is None:
-        options = _checked_config(
-            {
-                "strict": strict, "max_bytes": max_bytes, "max_depth": max_depth,
-                "max_findings": max_findings, "reveal_values": reveal_values, "overlay": overlay,
-            },
-            _validate_names(),
-        )
-        config = json.dumps(options, separators=(",", ":"), sort_keys=True).encode()
-        cached = (config, _shared.read_limit(config))
-        if overlay is None and len(_CONFIGS) < 64:
-            _CONFIGS[key] = cached
-    config, limit = cached
+    if strict is False and reveal_values is False and max_bytes is None and max_depth is None and max_findings is None and overlay is None:
+        # Every default: the common call, kept to a few identity checks.
+        cached = _DEFAULTS if _DEFAULTS is not None else _with_defaults()
+    else:
+        cached = _options_of(strict, max_bytes, max_depth, max_findings, reveal_values, overlay)
+    config, limit, native = cached
     data = _bytes_of(body)
+    if native is not None:
+        # The core's own path: nothing past the read limit is looked at.
+        return cast(ValidationResult, native.validate(data, normalize))
     # Nothing past the module's read limit is copied into it: that much says "too large".
     if limit < len(data):
         data = data[:limit]
@@ -248,6 +240,41 @@ def validate(
     if status not in (_module.OK, _module.INVALID):
         raise _module.ModuleError(_decode(result).get("error", "the hookguard core failed"))
     return cast(ValidationResult, _decode(result))
+
+
+#: A configuration for ``validate``: its JSON, the read limit under it, and the native
+#: backend's validator for it (None on the wasm backend).
+_Options = tuple[bytes, int, Any]
+_DEFAULTS: _Options | None = None
+
+
+def _options(options: dict[str, Any]) -> _Options:
+    config = json.dumps(options, separators=(",", ":"), sort_keys=True).encode()
+    return config, _shared.read_limit(config), _module.validator(config)
+
+
+def _with_defaults() -> _Options:
+    global _DEFAULTS
+    _DEFAULTS = _options(_checked_config({}, _validate_names()))
+    return _DEFAULTS
+
+
+def _options_of(strict: bool, max_bytes: int | None, max_depth: int | None, max_findings: int | None, reveal_values: bool, overlay: Mapping[str, Any] | None) -> _Options:
+    # The options checked and written once per distinct set (types in the key: True == 1).
+    scalars = (strict, max_bytes, max_depth, max_findings, reveal_values)
+    key = tuple((type(value), value) for value in scalars)
+    cached = _CONFIGS.get(key) if overlay is None else None
+    if cached is None:
+        cached = _options(_checked_config(
+            {
+                "strict": strict, "max_bytes": max_bytes, "max_depth": max_depth,
+                "max_findings": max_findings, "reveal_values": reveal_values, "overlay": overlay,
+            },
+            _validate_names(),
+        ))
+        if overlay is None and len(_CONFIGS) < 64:
+            _CONFIGS[key] = cached
+    return cached
 
 
 def normalize(body: Body, **options: Any) -> ValidationResult:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 
 from ._abi import ABI_VERSION, BAD_BUFFER, BAD_FREE, BAD_OPTIONS, INVALID, OK, ModuleError
 
-__all__ = ["ABI_VERSION", "BACKEND", "BAD_BUFFER", "BAD_FREE", "BAD_OPTIONS", "INVALID", "OK", "Instance", "ModuleError", "new_instance"]
+__all__ = ["ABI_VERSION", "BACKEND", "BAD_BUFFER", "BAD_FREE", "BAD_OPTIONS", "INVALID", "OK", "Instance", "ModuleError", "new_instance", "validator"]
 
 
 class Instance(Protocol):
@@ -27,7 +27,7 @@ class Instance(Protocol):
         ...
 
 
-def _choose() -> tuple[str, Callable[[], Instance]]:
+def _choose() -> tuple[str, Callable[[], Instance], Callable[[bytes], Any] | None]:
     wanted = os.environ.get("HOOKGUARD_BACKEND", "")
     if wanted not in ("", "native", "wasm"):
         raise ImportError(f"HOOKGUARD_BACKEND must be native or wasm, not {wanted!r}")
@@ -44,13 +44,13 @@ def _choose() -> tuple[str, Callable[[], Instance]]:
         else:
             if _native.ABI_VERSION != ABI_VERSION:
                 raise ImportError(f"hookguard._native speaks ABI {_native.ABI_VERSION}, this package ABI {ABI_VERSION}")
-            return "native", _native.Session
+            return "native", _native.Session, _native.Validator
     from ._wasm import Instance as WasmInstance
 
-    return "wasm", WasmInstance
+    return "wasm", WasmInstance, None
 
 
-_backend, _make = _choose()
+_backend, _make, _make_validator = _choose()
 
 #: Which backend runs the core in this process: ``"native"`` or ``"wasm"``.
 BACKEND: Final[str] = _backend
@@ -59,3 +59,9 @@ BACKEND: Final[str] = _backend
 def new_instance() -> Instance:
     """A new instance of the core, in the backend this process uses."""
     return _make()
+
+
+def validator(config: bytes) -> Any:
+    """The native backend's validator for ``config`` (``validate`` and ``normalize`` on the
+    core's own path, the report made as a dict without JSON text), or None on the wasm backend."""
+    return _make_validator(config) if _make_validator is not None else None

@@ -1,8 +1,12 @@
 # The native extension (crates/hookguard-py/src/lib.rs), present in the platform wheels.
-from typing import Final
+from typing import Any, Final
 
 ABI_VERSION: Final[int]
 
 class Session:
     def __init__(self) -> None: ...
     def call(self, name: str, *inputs: bytes) -> tuple[int, bytes, bytes | None]: ...
+
+class Validator:
+    def __init__(self, config: bytes) -> None: ...
+    def validate(self, body: bytes, normalize: bool) -> dict[str, Any]: ...
