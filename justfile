@@ -294,20 +294,29 @@ python-shared-bench deliveries="2000": python stores
     for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
     target/python-venv/bin/python {{python_package}}/bench/shared_cost.py "redis://127.0.0.1:$port" {{deliveries}}
 
-# The Python package against json.loads + python-jsonschema and fastjsonschema per event, on both captures; where a call's time goes; cold start (for BENCHMARKS.md)
+# (Three captures: bench_capture's two and `--examples`, the Ocrolus examples' own shapes; each
+# backend in its own process, the baselines measured again in each.)
+# Python: hookguard.validate on each backend against json.loads/orjson.loads + python-jsonschema, fastjsonschema and jsonschema-rs per event; where a call's time goes; cold start (for BENCHMARKS.md)
 python-bench megabytes="50" lines="20000": python
     #!/usr/bin/env bash
     set -euo pipefail
-    capture=$PWD/target/bench/capture-{{megabytes}}MiB.ndjson
-    varied=$PWD/target/bench/varied-{{megabytes}}MiB.ndjson
     mkdir -p target/bench
-    [ -f "$capture" ] || cargo run --quiet --release -p hookguard --example bench_capture -- {{megabytes}} "$capture"
-    [ -f "$varied" ] || cargo run --quiet --release -p hookguard --example bench_capture -- {{megabytes}} "$varied" --varied
+    captures=()
+    for shape in kind varied examples; do
+      file=$PWD/target/bench/$shape-{{megabytes}}MiB.ndjson
+      [ "$shape" = kind ] && file=$PWD/target/bench/capture-{{megabytes}}MiB.ndjson
+      flag=$([ "$shape" = kind ] && echo "" || echo "--$shape")
+      [ -f "$file" ] || cargo run --quiet --release -p hookguard --example bench_capture -- {{megabytes}} "$file" $flag
+      captures+=("$file")
+    done
+    target/python-venv/bin/pip install --quiet --disable-pip-version-check -e "{{python_package}}[test,bench]"
     cd {{python_package}}
-    echo "| capture | hookguard.validate/s | json.loads + python-jsonschema/s | ratio | json.loads + fastjsonschema/s | ratio |"
-    echo "|---|---:|---:|---:|---:|---:|"
-    for file in "$capture" "$varied"; do ../../target/python-venv/bin/python bench/throughput.py "$file" {{lines}}; done
-    ../../target/python-venv/bin/python bench/throughput.py --crossing
+    echo "| capture (lines) | backend | validate, valid read /s | validate, whole report read /s | json.loads + python-jsonschema /s | json.loads + fastjsonschema /s | json.loads + jsonschema-rs /s | orjson.loads + jsonschema-rs /s |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|"
+    for file in "${captures[@]}"; do
+      for backend in native wasm; do HOOKGUARD_BACKEND=$backend ../../target/python-venv/bin/python bench/throughput.py "$file" {{lines}}; done
+    done
+    for backend in native wasm; do HOOKGUARD_BACKEND=$backend ../../target/python-venv/bin/python bench/throughput.py --crossing; done
 
 # Regenerate crates/hookguard-py/python/hookguard/payloads.py from schemas/
 python-types:

@@ -52,17 +52,28 @@ impl Validator {
         let body = whole.get(..self.read_limit).unwrap_or(whole);
         let check = || {
             let validator = self.gate.validator();
-            if normalize { validator.normalize(body) } else { validator.validate(body) }
+            if normalize {
+                validator.normalize(body)
+            } else {
+                validator.validate(body)
+            }
         };
-        let mut report = if body.len() >= DETACHED_FROM_BYTES { py.detach(check) } else { check() };
+        let mut report = if body.len() >= DETACHED_FROM_BYTES {
+            py.detach(check)
+        } else {
+            check()
+        };
         let normalized = report.normalized.take();
-        let dict = pythonize::pythonize(py, &report)
-            .map_err(|error| PyValueError::new_err(format!("hookguard: the report did not convert: {error}")))?;
+        let dict = pythonize::pythonize(py, &report).map_err(|error| {
+            PyValueError::new_err(format!("hookguard: the report did not convert: {error}"))
+        })?;
         if let Some(normalized) = normalized {
             let loads = JSON_LOADS.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
                 Ok(py.import("json")?.getattr("loads")?.unbind())
             })?;
-            let payload = loads.bind(py).call1((PyString::new(py, normalized.as_str()),))?;
+            let payload = loads
+                .bind(py)
+                .call1((PyString::new(py, normalized.as_str()),))?;
             dict.cast::<PyDict>()?.set_item("normalized", payload)?;
         }
         Ok(dict)

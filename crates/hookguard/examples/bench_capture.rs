@@ -9,7 +9,13 @@
 //! in five carrying members no page documents (nested objects and arrays: warnings, not
 //! errors), and about one in twelve broken.
 //!
-//! `cargo run --release -p hookguard --example bench_capture -- MEGABYTES OUT.ndjson [--varied]`
+//! With `--examples`, the Ocrolus examples' own shapes, as a capture from Ocrolus would keep
+//! them: each line is an example's text as published (its members in their order, the space
+//! after each colon), only its line breaks and indentation taken out and every UUID in it
+//! replaced by a fresh one (the same old one by the same new one); about one in eleven broken
+//! in the text (a UUID cut short, an unknown event name, a member removed, the text cut off).
+//!
+//! `cargo run --release -p hookguard --example bench_capture -- MEGABYTES OUT.ndjson [--varied | --examples]`
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -25,11 +31,20 @@ fn main() -> ExitCode {
         args.first().and_then(|size| size.parse::<u64>().ok()),
         args.get(1),
     ) else {
-        eprintln!("usage: bench_capture MEGABYTES OUT.ndjson [--varied]");
+        eprintln!("usage: bench_capture MEGABYTES OUT.ndjson [--varied | --examples]");
         return ExitCode::from(2);
     };
-    let varied = args.get(2).is_some_and(|flag| flag == "--varied");
-    match write_capture(megabytes << 20, Path::new(out), varied) {
+    let shape = args.get(2).map(String::as_str);
+    let written = match shape {
+        Some("--examples") => write_examples(megabytes << 20, Path::new(out)),
+        Some("--varied") => write_capture(megabytes << 20, Path::new(out), true),
+        None => write_capture(megabytes << 20, Path::new(out), false),
+        Some(other) => {
+            eprintln!("unknown shape {other}: --varied or --examples");
+            return ExitCode::from(2);
+        }
+    };
+    match written {
         Ok(lines) => {
             eprintln!("wrote {lines} payloads ({megabytes} MiB) to {out}");
             ExitCode::SUCCESS
@@ -38,6 +53,111 @@ fn main() -> ExitCode {
             eprintln!("error: {error}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// The seed examples' texts, as published, but for the ones carrying a malformed UUID (see
+/// [`templates`]).
+fn example_texts() -> std::io::Result<Vec<String>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/seeds");
+    let mut texts = Vec::new();
+    for listing in ["organization", "account"] {
+        let mut paths: Vec<_> = std::fs::read_dir(root.join(listing))?
+            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let text = std::fs::read_to_string(&path)?;
+            let value: Value = serde_json::from_str(&text)?;
+            let malformed = value
+                .get("uploaded_image_group_uuid")
+                .and_then(Value::as_str)
+                .is_some_and(|uuid| uuid.len() != 36);
+            if !malformed {
+                texts.push(text);
+            }
+        }
+    }
+    Ok(texts)
+}
+
+/// Where each UUID (8-4-4-4-12 hex digits) starts in `text`.
+fn uuids(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let shape = |window: &[u8]| {
+        window.len() == 36
+            && window.iter().enumerate().all(|(at, byte)| match at {
+                8 | 13 | 18 | 23 => *byte == b'-',
+                _ => byte.is_ascii_hexdigit(),
+            })
+    };
+    let mut found = Vec::new();
+    let mut at = 0;
+    while at + 36 <= bytes.len() {
+        if bytes.get(at..at + 36).is_some_and(shape) {
+            found.push(at);
+            at += 36;
+        } else {
+            at += 1;
+        }
+    }
+    found
+}
+
+/// The `--examples` capture (see the module's doc).
+fn write_examples(target_bytes: u64, out: &Path) -> std::io::Result<u64> {
+    let texts: Vec<String> = example_texts()?
+        .iter()
+        // One line: the line breaks and the indentation after them go (JSON text has no raw
+        // line break inside a string, so every one is layout).
+        .map(|text| text.lines().map(str::trim_start).collect::<String>())
+        .collect();
+    let mut random = XorShift(0xD1B5_4A32_D192_ED03);
+    let mut writer = BufWriter::new(File::create(out)?);
+    let (mut written, mut lines) = (0u64, 0u64);
+    while written < target_bytes {
+        let index = (random.next() % texts.len() as u64) as usize;
+        let mut line = texts.get(index).cloned().unwrap_or_default();
+        let mut renamed: HashMap<String, String> = HashMap::new();
+        for at in uuids(&line) {
+            let old = line.get(at..at + 36).unwrap_or_default().to_owned();
+            let new = renamed.entry(old).or_insert_with(|| random.uuid()).clone();
+            line.replace_range(at..at + 36, &new);
+        }
+        if random.next().is_multiple_of(11) {
+            break_text(&mut line, &mut random);
+        }
+        line.push('\n');
+        writer.write_all(line.as_bytes())?;
+        written += line.len() as u64;
+        lines += 1;
+    }
+    writer.flush()?;
+    Ok(lines)
+}
+
+/// One of the ways deliveries break, done to an example's text.
+fn break_text(line: &mut String, random: &mut XorShift) {
+    let found = uuids(line);
+    match random.next() % 4 {
+        0 if !found.is_empty() => {
+            // A UUID one digit short.
+            let at = found
+                .get((random.next() % found.len() as u64) as usize)
+                .copied()
+                .unwrap_or(0);
+            line.remove(at + 35);
+        }
+        1 if line.contains("\"event_name\": \"") => {
+            *line = line.replacen("\"event_name\": \"", "\"event_name\": \"v3.", 1);
+        }
+        2 => {
+            // The first member removed.
+            if let Some(end) = line.find(", \"").or_else(|| line.find(",\"")) {
+                line.replace_range(1..end + 1, "");
+            }
+        }
+        _ => line.truncate(line.len() / 2),
     }
 }
 
