@@ -279,6 +279,20 @@ python-test: python
     # The example application, as python-example runs it.
     cd ../../host-examples/python && ../../target/python-venv/bin/python -m pytest -q -p no:cacheprovider test_app.py
 
+# (What a user without a platform wheel but with a Rust toolchain does: pip builds the extension
+# from the sdist, a few minutes; kept out of `test` for its time.)
+# The Python sdist (maturin sdist) installed into a fresh virtual environment and smoke-tested
+python-sdist: python
+    #!/usr/bin/env bash
+    set -euo pipefail
+    scratch=$(mktemp -d)
+    trap 'rm -rf "$scratch"' EXIT
+    target/python-venv/bin/maturin sdist --manifest-path {{python_package}}/Cargo.toml --out "$scratch" 2>/dev/null
+    python3 -m venv "$scratch/venv"
+    "$scratch/venv/bin/pip" install --quiet --disable-pip-version-check "$scratch"/hookguard-*.tar.gz
+    cp {{python_package}}/tests/installed_smoke.py "$scratch/"
+    (cd "$scratch" && venv/bin/python installed_smoke.py "{{justfile_directory()}}/tests/fixtures/seeds/account/BOOK_VERIFIED.json" book.verified "$(basename "$scratch"/hookguard-*.tar.gz)")
+
 # The example application (host-examples/python/app.py, FastAPI) under uvicorn over real HTTP
 python-example: python
     cd host-examples/python && ../../target/python-venv/bin/python -m pytest -q -p no:cacheprovider test_app.py
