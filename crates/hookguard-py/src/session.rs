@@ -6,6 +6,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use hookguard_plugin::Session as AbiSession;
 use pyo3::exceptions::{PyMemoryError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::PyBytes;
 
 /// Bodies at least this large are checked with the GIL released: other Python threads run
@@ -112,9 +113,10 @@ impl Session {
         &self,
         py: Python<'py>,
         name: &str,
-        inputs: Vec<Vec<u8>>,
+        inputs: Vec<PyBackedBytes>,
     ) -> PyResult<(i32, Bound<'py, PyBytes>, Option<Bound<'py, PyBytes>>)> {
-        let views: Vec<&[u8]> = inputs.iter().map(Vec::as_slice).collect();
+        // Borrowed from the caller's bytes, not copied: the one copy is into the session.
+        let views: Vec<&[u8]> = inputs.iter().map(|input| &**input).collect();
         let size: usize = views.iter().map(|input| input.len()).sum();
         let run = || call_in(&mut self.session(), name, &views);
         let outcome = if size >= DETACHED_FROM_BYTES {
@@ -138,7 +140,7 @@ impl Session {
             })?;
         let problem = outcome
             .problem
-            .and_then(|(at, len)| outcome.result.get(at..at + len))
+            .and_then(|(at, len)| outcome.result.get(at..at.checked_add(len)?))
             .map(|problem| PyBytes::new(py, problem));
         Ok((outcome.status, PyBytes::new(py, &outcome.result), problem))
     }

@@ -17,4 +17,4 @@ assert report["valid"] and report["event_name"] == event_name, report
 assert report["normalized"]["event_name"] == event_name
 admission = hookguard.Gate().admit({}, b"{")
 assert admission["status"] == 400 and admission["problem"].startswith('{"type":"urn:hookguard:problem:invalid-delivery"')
-print(f"installed wheel {wheel}: hookguard {hookguard.version()} on the {hookguard.backend} backend, {event_name} valid")
+print(f"installed {wheel}: hookguard {hookguard.version()} on the {hookguard.backend} backend, {event_name} valid")
