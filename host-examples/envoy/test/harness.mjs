@@ -256,7 +256,12 @@ export async function startEnvoy(config, { cwd, concurrency = 2 } = {}) {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`envoy exited with ${child.exitCode}:\n${log.slice(-3000)}`);
     try {
-      adminPort ??= Number(readFileSync(adminPath, 'utf8').trim().split(':').pop());
+      if (!adminPort) {
+        // Envoy may be caught writing the file: an empty or partial address is read again.
+        const port = Number(readFileSync(adminPath, 'utf8').trim().split(':').pop());
+        if (Number.isInteger(port) && port > 0) adminPort = port;
+        else throw new Error('the admin address is not written yet');
+      }
       const ready = await get(adminPort, '/ready');
       if (ready.status === 200) break;
     } catch { /* not up yet */ }
