@@ -12,7 +12,7 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 NATIVE = {".so", ".pyd", ".dylib", ".pyc"}
 
 
-class WasmWheelFiles(BuildHookInterface):  # type: ignore[misc]
+class WasmWheelFiles(BuildHookInterface):
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         package = Path(self.root).parent / "python" / "hookguard"
         if not (package / "hookguard.wasm").is_file():
