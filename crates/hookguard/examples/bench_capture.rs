@@ -56,11 +56,12 @@ fn main() -> ExitCode {
     }
 }
 
-/// The seed examples' texts, as published, but for the ones carrying a malformed UUID (see
-/// [`templates`]).
-fn example_texts() -> std::io::Result<Vec<String>> {
+/// The seed examples, each as its published text and as parsed, but for the ones carrying a
+/// malformed UUID: Ocrolus' IMAGE_GROUP_VERIFIED examples do, and the invalid share of a capture
+/// is made on purpose instead.
+fn seed_examples() -> std::io::Result<Vec<(String, Value)>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/seeds");
-    let mut texts = Vec::new();
+    let mut examples = Vec::new();
     for listing in ["organization", "account"] {
         let mut paths: Vec<_> = std::fs::read_dir(root.join(listing))?
             .filter_map(|entry| entry.ok().map(|entry| entry.path()))
@@ -74,11 +75,11 @@ fn example_texts() -> std::io::Result<Vec<String>> {
                 .and_then(Value::as_str)
                 .is_some_and(|uuid| uuid.len() != 36);
             if !malformed {
-                texts.push(text);
+                examples.push((text, value));
             }
         }
     }
-    Ok(texts)
+    Ok(examples)
 }
 
 /// Where each UUID (8-4-4-4-12 hex digits) starts in `text`.
@@ -106,11 +107,11 @@ fn uuids(text: &str) -> Vec<usize> {
 
 /// The `--examples` capture (see the module's doc).
 fn write_examples(target_bytes: u64, out: &Path) -> std::io::Result<u64> {
-    let texts: Vec<String> = example_texts()?
+    let texts: Vec<String> = seed_examples()?
         .iter()
         // One line: the line breaks and the indentation after them go (JSON text has no raw
         // line break inside a string, so every one is layout).
-        .map(|text| text.lines().map(str::trim_start).collect::<String>())
+        .map(|(text, _)| text.lines().map(str::trim_start).collect::<String>())
         .collect();
     let mut random = XorShift(0xD1B5_4A32_D192_ED03);
     let mut writer = BufWriter::new(File::create(out)?);
@@ -161,29 +162,12 @@ fn break_text(line: &mut String, random: &mut XorShift) {
     }
 }
 
-/// The seed examples that are valid (the templates).
+/// The seed examples that are valid, parsed (the templates).
 fn templates() -> std::io::Result<Vec<Value>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/seeds");
-    let mut templates = Vec::new();
-    for listing in ["organization", "account"] {
-        let mut paths: Vec<_> = std::fs::read_dir(root.join(listing))?
-            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-            .collect();
-        paths.sort();
-        for path in paths {
-            let value: Value = serde_json::from_slice(&std::fs::read(&path)?)?;
-            // Ocrolus' IMAGE_GROUP_VERIFIED examples carry a malformed UUID; the invalid share
-            // of the capture is made on purpose below instead.
-            let malformed = value
-                .get("uploaded_image_group_uuid")
-                .and_then(Value::as_str)
-                .is_some_and(|uuid| uuid.len() != 36);
-            if !malformed {
-                templates.push(value);
-            }
-        }
-    }
-    Ok(templates)
+    Ok(seed_examples()?
+        .into_iter()
+        .map(|(_, value)| value)
+        .collect())
 }
 
 fn write_capture(target_bytes: u64, out: &Path, varied: bool) -> std::io::Result<u64> {
