@@ -50,9 +50,14 @@ def same_answer(instances: list[hookguard._module.Instance], name: str, *inputs:
     assert answers[0] == answers[1], (name, answers)
 
 
-def test_every_body_gets_the_same_bytes_from_both_backends() -> None:
+def every_body() -> list[bytes]:
+    """Every fixture, every hostile body and the drift fixtures."""
     bodies = [read(path) for path in VERDICTS] + [case["body"] for case in hostile_cases()]
-    bodies += [path.read_bytes() for path in sorted((ROOT / "tests/fixtures/drift").rglob("*.json"))]
+    return bodies + [path.read_bytes() for path in sorted((ROOT / "tests/fixtures/drift").rglob("*.json"))]
+
+
+def test_every_body_gets_the_same_bytes_from_both_backends() -> None:
+    bodies = every_body()
     plain = both({"normalize": True})
     revealing = both({"reveal_values": True, "max_findings": 3})
     for whole in bodies:
@@ -68,8 +73,7 @@ def test_every_body_gets_the_same_bytes_from_both_backends() -> None:
 def test_every_report_of_the_native_validator_is_the_abis_report_parsed() -> None:
     """``validate``'s native path makes the report's dict from the core's report directly: the
     same keys, in the same order, and values as parsing the JSON every host gives."""
-    bodies = [read(path) for path in VERDICTS] + [case["body"] for case in hostile_cases()]
-    bodies += [path.read_bytes() for path in sorted((ROOT / "tests/fixtures/drift").rglob("*.json"))]
+    bodies = every_body()
     for config in ({}, {"reveal_values": True, "max_findings": 3, "strict": True}):
         encoded = json.dumps(config).encode()
         validator = native.Validator(encoded)
