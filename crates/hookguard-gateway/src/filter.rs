@@ -30,11 +30,15 @@ proxy_wasm::main! {{
 /// Counter ids, shared by the root and its HTTP contexts (one VM is single-threaded).
 type Metrics = Rc<RefCell<HashMap<Metric, u32>>>;
 
-/// Per-VM gauge of linear memory in bytes, `hookguard.vm.<tag>.memory_bytes`: what the filter
-/// costs per VM (Envoy runs one VM per worker thread), and what a soak watches for growth.
-/// Wasm memory never shrinks, so any rise after warm-up is growth.
-const MEMORY_GAUGE_PREFIX: &str = "hookguard.vm.";
+/// Per-VM gauges, `hookguard.vm.<tag>.memory_bytes` and `hookguard.vm.<tag>.heap_bytes`: the
+/// VM's linear memory (what the filter costs per VM; Envoy runs one VM per worker thread) and
+/// the bytes its code holds, read while the VM is idle (what a soak watches for leaks: memory
+/// kept across requests raises it, whatever the order requests came in).
+const VM_GAUGE_PREFIX: &str = "hookguard.vm.";
 const MEMORY_GAUGE_SUFFIX: &str = ".memory_bytes";
+const HEAP_GAUGE_SUFFIX: &str = ".heap_bytes";
+/// How often an idle VM reads its heap: between callbacks, so no request is half-handled.
+const HEAP_READ_PERIOD: std::time::Duration = std::time::Duration::from_secs(1);
 const WASM_PAGE_BYTES: u64 = 64 * 1024;
 
 /// The plugin: holds the checked configuration and the metric ids.
@@ -46,6 +50,10 @@ struct FilterRoot {
 }
 
 impl Context for FilterRoot {}
+
+// Counted so the heap gauge can tell memory kept from memory merely reserved; see `heap`.
+#[global_allocator]
+static ALLOCATOR: crate::heap::CountingAllocator = crate::heap::CountingAllocator;
 
 impl RootContext for FilterRoot {
     fn on_configure(&mut self, plugin_configuration_size: usize) -> bool {
@@ -69,6 +77,13 @@ impl RootContext for FilterRoot {
                 self.memory_gauge = MemoryGauge::for_this_vm();
                 if let Some(gauge) = &self.memory_gauge {
                     gauge.record();
+                    gauge.record_heap();
+                }
+                if hostcalls::set_tick_period(HEAP_READ_PERIOD).is_err() {
+                    log(
+                        LogLevel::Warn,
+                        "hookguard: could not set a tick for the heap gauge",
+                    );
                 }
                 // Requests in flight keep the configuration they started with.
                 self.gateway = Some(Rc::new(gateway));
@@ -100,6 +115,12 @@ impl RootContext for FilterRoot {
     fn get_type(&self) -> Option<ContextType> {
         Some(ContextType::HttpContext)
     }
+
+    fn on_tick(&mut self) {
+        if let Some(gauge) = &self.memory_gauge {
+            gauge.record_heap();
+        }
+    }
 }
 
 fn define_metrics(metrics: &Metrics) {
@@ -117,11 +138,14 @@ fn define_metrics(metrics: &Metrics) {
     }
 }
 
-/// The VM's linear memory, reported when it changes (reading it is one instruction; telling
-/// the host is a VM crossing, so not on every request).
+/// The VM's linear memory and live heap, each reported when it changed (reading either is a
+/// load; telling the host is a VM crossing, so memory is told at the end of a request only when
+/// it grew, and the heap on the idle tick).
 struct MemoryGauge {
     id: u32,
     recorded: Cell<u64>,
+    heap_id: Option<u32>,
+    recorded_heap: Cell<u64>,
 }
 
 thread_local! {
@@ -134,8 +158,11 @@ impl MemoryGauge {
         VM_MEMORY_GAUGE.with(|gauge| {
             gauge
                 .get_or_init(|| {
-                    let name = format!("{MEMORY_GAUGE_PREFIX}{}{MEMORY_GAUGE_SUFFIX}", vm_tag());
+                    let tag = vm_tag();
+                    let name = format!("{VM_GAUGE_PREFIX}{tag}{MEMORY_GAUGE_SUFFIX}");
                     let defined = hostcalls::define_metric(MetricType::Gauge, &name).ok();
+                    let heap = format!("{VM_GAUGE_PREFIX}{tag}{HEAP_GAUGE_SUFFIX}");
+                    let heap_id = hostcalls::define_metric(MetricType::Gauge, &heap).ok();
                     if defined.is_none() {
                         log(
                             LogLevel::Warn,
@@ -146,6 +173,8 @@ impl MemoryGauge {
                         Rc::new(MemoryGauge {
                             id,
                             recorded: Cell::new(0),
+                            heap_id,
+                            recorded_heap: Cell::new(0),
                         })
                     })
                 })
@@ -157,6 +186,14 @@ impl MemoryGauge {
         let bytes = core::arch::wasm32::memory_size(0) as u64 * WASM_PAGE_BYTES;
         if bytes != self.recorded.get() && hostcalls::record_metric(self.id, bytes).is_ok() {
             self.recorded.set(bytes);
+        }
+    }
+
+    fn record_heap(&self) {
+        let Some(id) = self.heap_id else { return };
+        let bytes = crate::heap::live_bytes() as u64;
+        if bytes != self.recorded_heap.get() && hostcalls::record_metric(id, bytes).is_ok() {
+            self.recorded_heap.set(bytes);
         }
     }
 }

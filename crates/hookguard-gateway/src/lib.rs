@@ -14,13 +14,15 @@ Modules: [`config`] (the configuration as written and as checked), [`host`] (the
 host in memory for tests), [`headers`] (the host's header map read in place), [`exchange`] (one
 request), [`replay`] (the request-id memory in shared data), [`store`] (the memory gateways share, in Redis
 through webdis), [`drift`] (unknown fields noticed
-in monitor mode), [`metrics`] (counter names).
+in monitor mode), [`metrics`] (counter names), [`heap`] (the counting allocator behind the
+per-VM heap gauge).
 */
 
 pub mod config;
 pub mod drift;
 pub mod exchange;
 pub mod headers;
+pub mod heap;
 pub mod host;
 pub mod metrics;
 pub mod replay;

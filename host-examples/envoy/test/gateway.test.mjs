@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { vectorHeaders } from '../../../tests/fixtures/signatures/fields.mjs';
 import {
-  envoyConfig, get, send, sendHttp2WithTrailers, sendRaw, startEnvoy, startUpstream, validateConfig, vmMemory,
+  envoyConfig, get, send, sendHttp2WithTrailers, sendRaw, startEnvoy, startUpstream, validateConfig, vmHeap, vmMemory,
 } from './harness.mjs';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -350,6 +350,12 @@ test('metrics per verdict and per event move in /stats', async () => {
   assert.ok(memory.size >= 2, `gauges: ${[...memory.keys()]}`);
   for (const bytes of memory.values()) {
     assert.ok(bytes > 1024 * 1024 && bytes < 256 * 1024 * 1024, `vm memory ${bytes}`);
+  }
+  // And the bytes its code holds, a part of that memory (the configuration, the metric ids).
+  const heap = vmHeap(after);
+  assert.deepEqual([...heap.keys()].sort(), [...memory.keys()].sort());
+  for (const [tag, bytes] of heap) {
+    assert.ok(bytes > 0 && bytes < memory.get(tag), `vm ${tag}: heap ${bytes} of memory ${memory.get(tag)}`);
   }
 });
 

@@ -294,12 +294,25 @@ export async function startEnvoy(config, { cwd, concurrency = 2 } = {}) {
 
 /** Each VM's linear memory from Envoy's stats: Map VM tag -> bytes (the filter's per-VM gauges). */
 export function vmMemory(stats) {
-  const memory = new Map();
+  return vmGauge(stats, 'memory_bytes');
+}
+
+/**
+ * Each VM's live heap from Envoy's stats: Map VM tag -> bytes its code held when it last
+ * idled (the gauge is read on the filter's one-second tick, so wait two ticks after traffic).
+ */
+export function vmHeap(stats) {
+  return vmGauge(stats, 'heap_bytes');
+}
+
+function vmGauge(stats, gauge) {
+  const values = new Map();
+  const pattern = new RegExp(`^wasmcustom\\.hookguard\\.vm\\.([0-9a-f]+)\\.${gauge}$`);
   for (const [name, value] of stats) {
-    const tag = name.match(/^wasmcustom\.hookguard\.vm\.([0-9a-f]+)\.memory_bytes$/)?.[1];
-    if (tag) memory.set(tag, value);
+    const tag = name.match(pattern)?.[1];
+    if (tag) values.set(tag, value);
   }
-  return memory;
+  return values;
 }
 
 /** A GET over HTTP/1.1; resolves to { status, headers, body }. */
