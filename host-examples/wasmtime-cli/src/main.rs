@@ -22,6 +22,7 @@ mod quarantine;
 mod report;
 mod schemas;
 mod survey;
+mod wasi;
 
 use std::io::{self, Write};
 use std::process::ExitCode;

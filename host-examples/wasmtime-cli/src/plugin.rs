@@ -12,8 +12,6 @@ use wasmtime::{
     Cache, CacheConfig, Config, Engine, Instance, Linker, Memory, Module, Store, StoreLimits,
     StoreLimitsBuilder, TypedFunc,
 };
-use wasmtime_wasi::WasiCtxBuilder;
-use wasmtime_wasi::p1::{self, WasiP1Ctx};
 
 use crate::advice::Advise;
 
@@ -64,7 +62,6 @@ pub struct PluginModule {
 }
 
 struct HostState {
-    wasi: WasiP1Ctx,
     limits: StoreLimits,
 }
 
@@ -108,7 +105,7 @@ impl PluginModule {
             }
         };
         let mut linker = Linker::new(&engine);
-        p1::add_to_linker_sync(&mut linker, |state: &mut HostState| &mut state.wasi)
+        crate::wasi::add_to_linker(&mut linker)
             .map_err(|error| anyhow!("linking WASI: {error}"))?;
         Ok(PluginModule {
             engine,
@@ -121,11 +118,10 @@ impl PluginModule {
 
     /// A fresh instance configured with `options_json` (the core's options as JSON).
     pub fn instantiate(&self, options_json: &str) -> Result<PluginInstance> {
-        // The module gets nothing from the host environment: no arguments, no variables, no
-        // files, no standard streams. It needs WASI only for randomness and clocks.
-        let wasi = WasiCtxBuilder::new().build_p1();
+        // The module gets nothing from the host environment (crate::wasi): no arguments, no
+        // variables, no files; its standard streams swallow what is written.
         let limits = StoreLimitsBuilder::new().memory_size(MEMORY_LIMIT).build();
-        let mut store = Store::new(&self.engine, HostState { wasi, limits });
+        let mut store = Store::new(&self.engine, HostState { limits });
         store.limiter(|state| &mut state.limits);
         let instance = self
             .linker
