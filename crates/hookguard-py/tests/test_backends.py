@@ -37,6 +37,25 @@ def test_an_unknown_backend_is_refused_by_name() -> None:
     assert "HOOKGUARD_BACKEND must be native or wasm, not 'jit'" in run.stderr
 
 
+def test_a_first_validate_on_the_native_backend_imports_only_the_package() -> None:
+    # The cold start of a short-lived process (a function, a script) is the package alone:
+    # `json`, `typing` and the TypedDicts load when something asks for them.
+    code = (
+        "import sys, hookguard; report = hookguard.validate(b'{\"event_name\": \"book.verified\"}'); "
+        "assert report['valid'] is False and report['errors'][0]['code'] == 'schema_violation'; "
+        "print(sorted(name for name in ('json', 'typing', 'hookguard._types', 'hookguard._wasm') if name in sys.modules)); "
+        "from hookguard import ValidationResult; print(ValidationResult.__name__, hookguard.DEFAULT_MAX_BYTES > 0)"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "HOOKGUARD_BACKEND": "native"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert run.stdout.splitlines() == ["[]", "ValidationResult True"]
+
+
 def both(config: dict[str, object]) -> list[hookguard._module.Instance]:
     instances: list[hookguard._module.Instance] = [native.Session(), _wasm.Instance()]
     for instance in instances:

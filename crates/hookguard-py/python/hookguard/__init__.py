@@ -11,31 +11,54 @@ as a native extension where a platform wheel is installed, else as its WebAssemb
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal, cast
 
 from . import _module
-from ._types import (
-    Admission,
-    Answer,
-    Body,
-    Delivery,
-    EventInfo,
-    Finding,
-    Headers,
-    HeldEntry,
-    Omitted,
-    PendingClaim,
-    Position,
-    QuarantineEntry,
-    Ticket,
-    ValidationResult,
-    Verdict,
-    Verification,
-)
+
+# What a process pays to import the package is kept to the package itself: `typing` and the
+# `TypedDict`s (only type checkers need them; `hookguard.ValidationResult` and the others load
+# on first use, in `__getattr__`) and `json` (the first `validate` with default options needs
+# none) are imported when something asks. A service has usually loaded both already; a
+# short-lived process (a function, a script) pays only for what it uses.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal, cast
+
+    from ._types import (
+        Admission,
+        Answer,
+        Body,
+        Delivery,
+        EventInfo,
+        Finding,
+        Headers,
+        HeldEntry,
+        Omitted,
+        PendingClaim,
+        Position,
+        QuarantineEntry,
+        Ticket,
+        ValidationResult,
+        Verdict,
+        Verification,
+    )
+
+    #: A configuration for ``validate``: its JSON, the read limit under it (the wasm backend's;
+    #: the native validator reads no further than its own), and the native backend's validator
+    #: for it (None on the wasm backend).
+    _Options = tuple[bytes, int, Any]
+else:
+
+    def cast(_type: object, value: object) -> object:
+        return value
+
+
+_TYPE_NAMES = frozenset({
+    "Admission", "Answer", "Body", "Delivery", "EventInfo", "Finding", "Headers", "HeldEntry", "Omitted",
+    "PendingClaim", "Position", "QuarantineEntry", "Ticket", "ValidationResult", "Verdict", "Verification",
+})
 
 __all__ = [
     "Admission", "Answer", "Body", "Delivery", "EventInfo", "Finding", "Gate", "Headers", "HeldEntry",
@@ -66,17 +89,21 @@ def _settings() -> dict[str, Any]:
     global _described
     if _described is None:
         _, result, _ = _shared.call(None, "hookguard_options")
-        _described = cast(dict[str, Any], _decode(result))
+        _described = cast("dict[str, Any]", _decode(result))
     return _described
 
 
-def __getattr__(name: str) -> int:
+def __getattr__(name: str) -> Any:
     # DEFAULT_MAX_BYTES and MAX_BYTES_CEILING come from the core on first use (asking at import
     # would compile the module in every process that imports the package).
     if name == "DEFAULT_MAX_BYTES":
         return int(_settings()["max_bytes"]["default"])
     if name == "MAX_BYTES_CEILING":
         return int(_settings()["max_bytes"]["maximum"])
+    if name in _TYPE_NAMES:
+        from . import _types
+
+        return getattr(_types, name)
     raise AttributeError(f"module 'hookguard' has no attribute {name!r}")
 
 
@@ -133,7 +160,16 @@ def _bytes_of(body: object) -> bytes:
 
 
 def _decode(result: bytes) -> Any:
+    import json
+
     return json.loads(result.decode("utf-8"))
+
+
+def _dumps(value: object) -> bytes:
+    """A request to the core, as JSON."""
+    import json
+
+    return json.dumps(value).encode()
 
 
 def _header_pairs(headers: Headers) -> list[tuple[str, str]]:
@@ -199,7 +235,7 @@ def _configure(instance: _module.Instance, config: bytes) -> dict[str, Any]:
     status, result, _ = instance.call("hookguard_configure", config)
     if status != _module.OK:
         raise ValueError(_decode(result)["error"])
-    return cast(dict[str, Any], _decode(result))
+    return cast("dict[str, Any]", _decode(result))
 
 
 _shared = _Shared()
@@ -231,7 +267,7 @@ def validate(
     data = _bytes_of(body)
     if native is not None:
         # The core's own path: nothing past the read limit is looked at.
-        return cast(ValidationResult, native.validate(data, normalize))
+        return cast("ValidationResult", native.validate(data, normalize))
     # Nothing past the module's read limit is copied into it: that much says "too large".
     if limit < len(data):
         data = data[:limit]
@@ -239,23 +275,30 @@ def validate(
     status, result, _ = _shared.call(config, function, data)
     if status not in (_module.OK, _module.INVALID):
         raise _module.ModuleError(_decode(result).get("error", "the hookguard core failed"))
-    return cast(ValidationResult, _decode(result))
+    return cast("ValidationResult", _decode(result))
 
 
-#: A configuration for ``validate``: its JSON, the read limit under it, and the native
-#: backend's validator for it (None on the wasm backend).
-_Options = tuple[bytes, int, Any]
 _DEFAULTS: _Options | None = None
+#: Every option at its default: what ``_options({})`` writes, known without asking the core.
+_DEFAULT_CONFIG = b"{}"
 
 
 def _options(options: dict[str, Any]) -> _Options:
-    config = json.dumps(options, separators=(",", ":"), sort_keys=True).encode()
-    return config, _shared.read_limit(config), _module.validator(config)
+    import json
+
+    return _options_for(json.dumps(options, separators=(",", ":"), sort_keys=True).encode())
+
+
+def _options_for(config: bytes) -> _Options:
+    native = _module.validator(config)
+    # The native validator stops at its own read limit; the wasm path cuts the body here.
+    limit = _shared.read_limit(config) if native is None else 0
+    return config, limit, native
 
 
 def _with_defaults() -> _Options:
     global _DEFAULTS
-    _DEFAULTS = _options(_checked_config({}, _validate_names()))
+    _DEFAULTS = _options_for(_DEFAULT_CONFIG)
     return _DEFAULTS
 
 
@@ -312,16 +355,16 @@ def verify(
     }
     if tolerance_seconds is not None:
         request["tolerance_seconds"] = tolerance_seconds
-    status, result, _ = _shared.call(None, "hookguard_verify", json.dumps(request).encode(), _bytes_of(body))
+    status, result, _ = _shared.call(None, "hookguard_verify", _dumps(request), _bytes_of(body))
     if status == _module.BAD_OPTIONS:
         raise ValueError(_decode(result)["error"])
-    return cast(Verification, _decode(result))
+    return cast("Verification", _decode(result))
 
 
 def events() -> list[EventInfo]:
     """Every event name hookguard knows, in both naming schemes (``schemas/catalog.json``)."""
     _, result, _ = _shared.call(None, "hookguard_catalog")
-    return cast(list[EventInfo], _decode(result)["events"])
+    return cast("list[EventInfo]", _decode(result)["events"])
 
 
 def schema(name: str) -> dict[str, Any] | None:
@@ -330,7 +373,7 @@ def schema(name: str) -> dict[str, Any] | None:
     if not isinstance(name, str):
         raise TypeError("name must be a str")
     status, result, _ = _shared.call(None, "hookguard_schema", name.encode())
-    return cast(dict[str, Any], _decode(result)) if status == _module.OK else None
+    return cast("dict[str, Any]", _decode(result)) if status == _module.OK else None
 
 
 def version() -> str:
@@ -344,7 +387,7 @@ def _answer(status: int, result: bytes, problem: bytes | None) -> Admission:
     says), its problem document kept as the exact bytes the core wrote (a JSON round trip could
     respell it), and for a delivery that passes the record a handler is given: the report with
     ``signature`` and ``request_id``."""
-    answer = cast(Admission, json.loads(result))
+    answer = cast("Admission", _decode(result))
     if problem is not None:
         answer["problem"] = problem.decode("utf-8")
     if "headers" in answer:
@@ -358,7 +401,7 @@ def _answer(status: int, result: bytes, problem: bytes | None) -> Admission:
             either["passes"] = False
     report = answer.get("report")
     if answer["passes"] and report is not None:
-        delivery = cast(Delivery, dict(report))
+        delivery = cast("Delivery", dict(report))
         delivery["signature"] = answer.get("signature")
         delivery["request_id"] = answer.get("request_id")
         answer["delivery"] = delivery
@@ -377,7 +420,7 @@ class Gate:
     def __init__(self, config: Mapping[str, Any] | None = None) -> None:
         checked = _checked_config(config or {}, tuple(_settings()))
         self._instance = _module.new_instance()
-        limits = _configure(self._instance, json.dumps(checked).encode())
+        limits = _configure(self._instance, _dumps(checked))
         #: The largest body accepted, and how many bytes of a body to read at most (the module's).
         self.max_bytes: int = int(limits["max_bytes"])
         self.read_limit: int = int(limits["read_limit"])
@@ -395,7 +438,7 @@ class Gate:
             request["content_type"] = content_type
         if content_length is not None:
             request["content_length"] = content_length
-        status, result, problem = self._instance.call("hookguard_screen", json.dumps(request).encode())
+        status, result, problem = self._instance.call("hookguard_screen", _dumps(request))
         if status == _module.OK:
             return None
         if status != _module.INVALID:
@@ -407,10 +450,10 @@ class Gate:
         with ``headers`` when it does not). An authentic valid delivery claims its request id
         (``ticket``): settle it once the service answered."""
         data = _bytes_of(body)[: self.read_limit]
-        request = json.dumps({
+        request = _dumps({
             "now": int(time.time()) if now is None else now,
             "headers": _header_pairs(headers),
-        }).encode()
+        })
         status, result, problem = self._instance.call("hookguard_admit", request, data)
         if status not in (_module.OK, _module.INVALID):
             raise ValueError(_decode(result)["error"])
@@ -432,7 +475,7 @@ class Gate:
             return
         request: dict[str, Any] = {"now": int(time.time()) if now is None else now, "ticket": ticket}
         request["outcome" if isinstance(outcome, str) else "status"] = outcome
-        status, result, _ = self._instance.call("hookguard_settle", json.dumps(request).encode())
+        status, result, _ = self._instance.call("hookguard_settle", _dumps(request))
         if status != _module.OK:
             raise ValueError(_decode(result)["error"])
 
@@ -442,11 +485,11 @@ class Gate:
         (``request_id``, ``in_flight_seconds``, ``delivered_seconds``, ``waiting``) and waits in
         this gate for ``conclude``; anything else is concluded already."""
         data = _bytes_of(body)[: self.read_limit]
-        request = json.dumps({
+        request = _dumps({
             "now": int(time.time()) if now is None else now,
             "headers": _header_pairs(headers),
             "shared": True,
-        }).encode()
+        })
         status, result, problem = self._instance.call("hookguard_admit", request, data)
         if status not in (_module.OK, _module.INVALID):
             raise ValueError(_decode(result)["error"])
@@ -472,13 +515,13 @@ class Gate:
         pending = examined.get("pending_claim")
         if pending is None:
             return examined
-        request = json.dumps({
+        request = _dumps({
             "now": int(time.time()) if now is None else now,
             "waiting": pending["waiting"],
             "token": token,
             "reply": reply,
             "policy": policy,
-        }).encode()
+        })
         status, result, problem = self._instance.call("hookguard_conclude", request)
         if status not in (_module.OK, _module.INVALID):
             raise ValueError(_decode(result)["error"])
@@ -487,7 +530,7 @@ class Gate:
         if report is not None:
             concluded["report"] = report
             if concluded["passes"]:
-                delivery = cast(Delivery, dict(report))
+                delivery = cast("Delivery", dict(report))
                 delivery["signature"] = concluded.get("signature")
                 delivery["request_id"] = concluded.get("request_id")
                 concluded["delivery"] = delivery
@@ -504,7 +547,7 @@ class Gate:
             request["outcome"] = outcome
         elif outcome is not None:
             request["status"] = outcome
-        status, result, _ = self._instance.call("hookguard_store_command", json.dumps(request).encode())
+        status, result, _ = self._instance.call("hookguard_store_command", _dumps(request))
         if status != _module.OK:
             raise ValueError(_decode(result)["error"])
         return list(_decode(result))
@@ -514,17 +557,17 @@ class Gate:
         request: dict[str, Any] = {"step": step, "reason": reason}
         if policy is not None:
             request["policy"] = policy
-        _, result, _ = self._instance.call("hookguard_store_failure_line", json.dumps(request).encode())
+        _, result, _ = self._instance.call("hookguard_store_failure_line", _dumps(request))
         return result.decode()
 
     def quarantine_evictions(self, held: Sequence[HeldEntry], incoming_bytes: int, now: int | None = None) -> list[int]:
         """Which held entries a quarantine store removes before keeping one more of
         ``incoming_bytes`` (indexes into ``held``): the core weighs age and bounds."""
-        request = json.dumps({
+        request = _dumps({
             "now": int(time.time()) if now is None else now,
             "incoming_bytes": incoming_bytes,
             "held": [{"id": entry["id"], "first_seen": entry["first_seen"], "bytes": entry["bytes"]} for entry in held],
-        }).encode()
+        })
         status, result, _ = self._instance.call("hookguard_quarantine_evictions", request)
         if status != _module.OK:
             raise ValueError(_decode(result)["error"])
@@ -540,7 +583,7 @@ class Gate:
         }
         if prefix is not None:
             request["prefix"] = prefix
-        status, result, _ = self._instance.call("hookguard_quarantine_keep_arguments", json.dumps(request).encode())
+        status, result, _ = self._instance.call("hookguard_quarantine_keep_arguments", _dumps(request))
         if status != _module.OK:
             raise ValueError(_decode(result)["error"])
         return list(_decode(result))

@@ -3,7 +3,9 @@ raised when the core refuses a call the package made."""
 
 from __future__ import annotations
 
-from typing import Final
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final
 
 #: The ABI this package speaks (``hookguard_abi_version``).
 ABI_VERSION: Final = 2

@@ -10,21 +10,24 @@ when it is not installed); unset, the native one is used when present.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from typing import Any, Final, Protocol
 
 from ._abi import ABI_VERSION, BAD_BUFFER, BAD_FREE, BAD_OPTIONS, INVALID, OK, ModuleError
 
 __all__ = ["ABI_VERSION", "BACKEND", "BAD_BUFFER", "BAD_FREE", "BAD_OPTIONS", "INVALID", "OK", "Instance", "ModuleError", "new_instance", "validator"]
 
+# `typing` only for type checkers: importing the package stays cheap (see __init__).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, Final, Protocol
 
-class Instance(Protocol):
-    """One instance of the core: its own configuration and memory of request ids."""
+    class Instance(Protocol):
+        """One instance of the core: its own configuration and memory of request ids."""
 
-    def call(self, name: str, *inputs: bytes) -> tuple[int, bytes, bytes | None]:
-        """Calls ABI export ``name`` with ``inputs``: its status, its result's bytes, and the
-        problem document the result holds, if any."""
-        ...
+        def call(self, name: str, *inputs: bytes) -> tuple[int, bytes, bytes | None]:
+            """Calls ABI export ``name`` with ``inputs``: its status, its result's bytes, and the
+            problem document the result holds, if any."""
+            ...
 
 
 def _choose() -> tuple[str, Callable[[], Instance], Callable[[bytes], Any] | None]:
