@@ -2,17 +2,22 @@
 //! reports are made as Python objects directly.
 //!
 //! Through the ABI a report is JSON text that Python parses (`json.loads`), which costs more
-//! than checking a small delivery. Here the core's report is turned into a dict by its serde
-//! form (`pythonize`): the same keys and values the JSON every host gives holds, as the suite
-//! checks against `tests/expected/` on this backend. The normalized payload is the one part
+//! than checking a small delivery. Here the core's report is made into a dict directly (its
+//! findings by their serde form, `pythonize`): the same keys, order and values the JSON every
+//! host gives holds, as the suite checks against `tests/expected/` and the ABI's JSON on this
+//! backend. The report stays a real dict, not a lazy mapping: `json.dumps`, `==` and `dict()`
+//! read a dict's own storage, so a report filled in on access would break them, and the
+//! package's API is that a report is a dict. The normalized payload is the one part
 //! still parsed from its text, by `json.loads`, so that every number in it reads exactly as
 //! the WebAssembly backend reads it.
 
-use hookguard::{Gate, GateConfig};
+use hookguard::{Delivery, Finding, Gate, GateConfig, Report};
+use pyo3::buffer::PyBuffer;
 use pyo3::exceptions::PyValueError;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyDict, PyString};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
 use crate::session::DETACHED_FROM_BYTES;
 
@@ -40,15 +45,61 @@ impl Validator {
         Ok(Validator { gate, read_limit })
     }
 
-    /// The report on `body` as a dict, normalized when `normalize` and valid. Nothing past
-    /// the read limit is looked at: that much already says "too large".
+    /// The report on `body` (`bytes`, `bytearray` or `memoryview`) as a dict, normalized when
+    /// `normalize` and valid. The body is read where the caller holds it: `bytes` as they are,
+    /// and checked without the GIL when large (nothing can change them); a contiguous buffer
+    /// (`bytearray`, a `memoryview` of bytes) in place with the GIL held throughout, since
+    /// Python code holding it could change it otherwise; anything else copied as `bytes(body)`
+    /// copies it. Nothing past the read limit is looked at: that much already says "too large".
     fn validate<'py>(
         &self,
         py: Python<'py>,
-        body: &Bound<'py, PyBytes>,
+        body: &Bound<'py, PyAny>,
         normalize: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let whole = body.as_bytes();
+        if let Ok(bytes) = body.cast::<PyBytes>() {
+            return self.report(py, bytes.as_bytes(), normalize, Gil::MayRelease);
+        }
+        if let Ok(buffer) = PyBuffer::<u8>::get(body)
+            && let Some(contents) = buffer.as_slice_ptr()
+        {
+            // SAFETY: `buffer` holds the export until it is dropped after this call, which keeps
+            // the object and its memory alive and unmoved (a bytearray refuses to resize while
+            // exported), and the pointer covers `len_bytes` initialized bytes of it (C-contiguous,
+            // items of one byte: `PyBuffer::<u8>` checked the format). Only Python code could
+            // write to them meanwhile, and none runs: the GIL stays held (`Gil::Held`) and the
+            // core calls back into nothing. (abi3 extensions do not load into free-threaded
+            // Python, where this would not hold.)
+            #[allow(unsafe_code)]
+            let contents = unsafe { contents.as_ref() };
+            return self.report(py, contents, normalize, Gil::Held);
+        }
+        let copied = py
+            .get_type::<PyBytes>()
+            .call1((body,))?
+            .cast_into::<PyBytes>()?;
+        self.report(py, copied.as_bytes(), normalize, Gil::MayRelease)
+    }
+}
+
+/// Whether checking a body may release the GIL.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Gil {
+    /// The body cannot change (immutable bytes): a large one is checked without the GIL.
+    MayRelease,
+    /// The body lives in a buffer Python code could write to: the GIL is held throughout.
+    Held,
+}
+
+impl Validator {
+    /// The report on `whole`, cut at the read limit, as a dict (see `validate`).
+    fn report<'py>(
+        &self,
+        py: Python<'py>,
+        whole: &[u8],
+        normalize: bool,
+        gil: Gil,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let body = whole.get(..self.read_limit).unwrap_or(whole);
         let check = || {
             let validator = self.gate.validator();
@@ -58,15 +109,13 @@ impl Validator {
                 validator.validate(body)
             }
         };
-        let mut report = if body.len() >= DETACHED_FROM_BYTES {
+        let mut report = if gil == Gil::MayRelease && body.len() >= DETACHED_FROM_BYTES {
             py.detach(check)
         } else {
             check()
         };
         let normalized = report.normalized.take();
-        let dict = pythonize::pythonize(py, &report).map_err(|error| {
-            PyValueError::new_err(format!("hookguard: the report did not convert: {error}"))
-        })?;
+        let dict = report_dict(py, &report)?;
         if let Some(normalized) = normalized {
             let loads = JSON_LOADS.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
                 Ok(py.import("json")?.getattr("loads")?.unbind())
@@ -74,8 +123,49 @@ impl Validator {
             let payload = loads
                 .bind(py)
                 .call1((PyString::new(py, normalized.as_str()),))?;
-            dict.cast::<PyDict>()?.set_item("normalized", payload)?;
+            dict.set_item(intern!(py, "normalized"), payload)?;
         }
-        Ok(dict)
+        Ok(dict.into_any())
     }
+}
+
+/// The report as a dict: the keys, order and values of its serde form (as the JSON every host
+/// writes, which the suite holds it to on every fixture and hostile body), made for the common
+/// report directly: keys made once per process, empty finding lists as new lists, and only
+/// findings and `omitted` through `pythonize`. `pythonize` of the whole report cost about as
+/// much as checking a delivery of the Ocrolus examples' shapes.
+fn report_dict<'py>(py: Python<'py>, report: &Report) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    dict.set_item(intern!(py, "valid"), report.valid)?;
+    let delivery = report.delivery.map(|delivery| match delivery {
+        Delivery::Event => intern!(py, "event"),
+        Delivery::Test => intern!(py, "test"),
+    });
+    dict.set_item(intern!(py, "delivery"), delivery)?;
+    dict.set_item(intern!(py, "event_name"), report.event_name)?;
+    dict.set_item(intern!(py, "source_event_name"), report.source_event_name)?;
+    dict.set_item(intern!(py, "errors"), findings(py, &report.errors)?)?;
+    dict.set_item(intern!(py, "warnings"), findings(py, &report.warnings)?)?;
+    if !report.omitted.is_none() {
+        dict.set_item(intern!(py, "omitted"), converted(py, &report.omitted)?)?;
+    }
+    Ok(dict)
+}
+
+fn findings<'py>(py: Python<'py>, findings: &[Finding]) -> PyResult<Bound<'py, PyAny>> {
+    if findings.is_empty() {
+        Ok(PyList::empty(py).into_any())
+    } else {
+        converted(py, findings)
+    }
+}
+
+/// A part of the report by its serde form.
+fn converted<'py, T: serde::Serialize + ?Sized>(
+    py: Python<'py>,
+    value: &T,
+) -> PyResult<Bound<'py, PyAny>> {
+    pythonize::pythonize(py, value).map_err(|error| {
+        PyValueError::new_err(format!("hookguard: the report did not convert: {error}"))
+    })
 }

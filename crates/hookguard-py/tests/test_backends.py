@@ -56,6 +56,22 @@ def test_a_first_validate_on_the_native_backend_imports_only_the_package() -> No
     assert run.stdout.splitlines() == ["[]", "ValidationResult True"]
 
 
+def test_a_bytearray_or_memoryview_gets_the_report_of_its_bytes() -> None:
+    # On the native backend a contiguous buffer is read in place (the GIL held), anything else
+    # copied; every way of holding the bytes gets their report, normalized payload included.
+    bodies = [body for body in every_body() if len(body) <= 2 * 1024 * 1024]
+    assert any(len(body) > 64 * 1024 for body in bodies)  # past the size checked without the GIL
+    for body in bodies:
+        expected = hookguard.normalize(body)
+        interleaved = bytearray(len(body) * 2)
+        interleaved[::2] = body
+        held: list[bytearray | memoryview] = [bytearray(body), memoryview(body), memoryview(bytearray(body)), memoryview(interleaved)[::2]]
+        if body and len(body) % 4 == 0:
+            held.append(memoryview(body).cast("i"))  # another item format: its bytes, copied
+        for view in held:
+            assert hookguard.normalize(view) == expected, (type(view).__name__, body[:60])
+
+
 def both(config: dict[str, object]) -> list[hookguard._module.Instance]:
     instances: list[hookguard._module.Instance] = [native.Session(), _wasm.Instance()]
     for instance in instances:

@@ -149,10 +149,14 @@ def _validate_names() -> tuple[str, ...]:
 
 def _bytes_of(body: object) -> bytes:
     """The body's bytes; a parsed value is refused (it has lost duplicate keys and precision)."""
-    if isinstance(body, bytes):
+    raw = _raw_body(body)
+    return raw if isinstance(raw, bytes) else bytes(raw)
+
+
+def _raw_body(body: object) -> bytes | bytearray | memoryview:
+    """The body as the caller holds it, if it is raw bytes; a parsed value is refused."""
+    if isinstance(body, (bytes, bytearray, memoryview)):
         return body
-    if isinstance(body, (bytearray, memoryview)):
-        return bytes(body)
     raise TypeError(
         f"body must be the raw bytes (bytes, bytearray or memoryview), not {type(body).__name__}: "
         "a parsed or decoded body has lost what hookguard checks"
@@ -264,10 +268,11 @@ def validate(
     else:
         cached = _options_of(strict, max_bytes, max_depth, max_findings, reveal_values, overlay)
     config, limit, native = cached
-    data = _bytes_of(body)
     if native is not None:
-        # The core's own path: nothing past the read limit is looked at.
-        return cast("ValidationResult", native.validate(data, normalize))
+        # The core's own path: the body read where the caller holds it (a bytearray or
+        # memoryview is not copied), nothing past the read limit looked at.
+        return cast("ValidationResult", native.validate(_raw_body(body), normalize))
+    data = _bytes_of(body)
     # Nothing past the module's read limit is copied into it: that much says "too large".
     if limit < len(data):
         data = data[:limit]
