@@ -130,12 +130,24 @@ impl Validator {
 }
 
 /// The report as a dict: the keys, order and values of its serde form (as the JSON every host
-/// writes, which the suite holds it to on every fixture and hostile body), made for the common
-/// report directly: keys made once per process, empty finding lists as new lists, and only
-/// findings and `omitted` through `pythonize`. `pythonize` of the whole report cost about as
-/// much as checking a delivery of the Ocrolus examples' shapes.
+/// writes, which the suite holds it to on every fixture and hostile body), made directly: a
+/// copy of a dict holding the keys in order (no key made, no table grown per report), its
+/// values set, findings made the same way; only `omitted` goes through `pythonize`. The whole
+/// report through `pythonize` cost about as much as checking a delivery of the Ocrolus
+/// examples' shapes.
 fn report_dict<'py>(py: Python<'py>, report: &Report) -> PyResult<Bound<'py, PyDict>> {
-    let dict = PyDict::new(py);
+    let dict = keyed(
+        py,
+        &REPORT_KEYS,
+        &[
+            "valid",
+            "delivery",
+            "event_name",
+            "source_event_name",
+            "errors",
+            "warnings",
+        ],
+    )?;
     dict.set_item(intern!(py, "valid"), report.valid)?;
     let delivery = report.delivery.map(|delivery| match delivery {
         Delivery::Event => intern!(py, "event"),
@@ -152,12 +164,49 @@ fn report_dict<'py>(py: Python<'py>, report: &Report) -> PyResult<Bound<'py, PyD
     Ok(dict)
 }
 
-fn findings<'py>(py: Python<'py>, findings: &[Finding]) -> PyResult<Bound<'py, PyAny>> {
-    if findings.is_empty() {
-        Ok(PyList::empty(py).into_any())
-    } else {
-        converted(py, findings)
+/// The report's keys, in its serde form's order, each mapped to None.
+static REPORT_KEYS: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
+/// A finding's keys, likewise (`position` is set only when the finding has one).
+static FINDING_KEYS: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
+
+/// A new dict with `keys` in this order, each None: a copy of the one kept in `kept`.
+fn keyed<'py>(
+    py: Python<'py>,
+    kept: &PyOnceLock<Py<PyDict>>,
+    keys: &[&str],
+) -> PyResult<Bound<'py, PyDict>> {
+    let template = kept.get_or_try_init(py, || -> PyResult<Py<PyDict>> {
+        let template = PyDict::new(py);
+        for key in keys {
+            template.set_item(PyString::intern(py, key), py.None())?;
+        }
+        Ok(template.unbind())
+    })?;
+    template.bind(py).copy()
+}
+
+fn findings<'py>(py: Python<'py>, findings: &[Finding]) -> PyResult<Bound<'py, PyList>> {
+    let list = PyList::empty(py);
+    for finding in findings {
+        let dict = keyed(
+            py,
+            &FINDING_KEYS,
+            &["code", "instanceLocation", "keywordLocation", "error"],
+        )?;
+        dict.set_item(intern!(py, "code"), finding.code)?;
+        dict.set_item(intern!(py, "instanceLocation"), &finding.instance_location)?;
+        dict.set_item(intern!(py, "keywordLocation"), &finding.keyword_location)?;
+        dict.set_item(intern!(py, "error"), &finding.error)?;
+        if let Some(position) = finding.position {
+            let place = PyDict::new(py);
+            place.set_item(intern!(py, "offset"), position.offset)?;
+            place.set_item(intern!(py, "line"), position.line)?;
+            place.set_item(intern!(py, "column"), position.column)?;
+            dict.set_item(intern!(py, "position"), place)?;
+        }
+        list.append(dict)?;
     }
+    Ok(list)
 }
 
 /// A part of the report by its serde form.

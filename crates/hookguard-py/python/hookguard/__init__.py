@@ -270,8 +270,11 @@ def validate(
     config, limit, native = cached
     if native is not None:
         # The core's own path: the body read where the caller holds it (a bytearray or
-        # memoryview is not copied), nothing past the read limit looked at.
-        return cast("ValidationResult", native.validate(_raw_body(body), normalize))
+        # memoryview is not copied), nothing past the read limit looked at. Written for the
+        # hot path: no call besides the extension's when the body is raw bytes.
+        if not isinstance(body, (bytes, bytearray, memoryview)):
+            _raw_body(body)  # raises the TypeError naming what the body is
+        return native.validate(body, normalize)  # type: ignore[no-any-return]
     data = _bytes_of(body)
     # Nothing past the module's read limit is copied into it: that much says "too large".
     if limit < len(data):
