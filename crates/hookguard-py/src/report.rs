@@ -67,9 +67,10 @@ impl Validator {
             // the object and its memory alive and unmoved (a bytearray refuses to resize while
             // exported), and the pointer covers `len_bytes` initialized bytes of it (C-contiguous,
             // items of one byte: `PyBuffer::<u8>` checked the format). Only Python code could
-            // write to them meanwhile, and none runs: the GIL stays held (`Gil::Held`) and the
-            // core calls back into nothing. (abi3 extensions do not load into free-threaded
-            // Python, where this would not hold.)
+            // write to them meanwhile, and none runs while they are read: the core's check
+            // reads them with the GIL held (`Gil::Held`) and calls back into nothing, and the
+            // report is made into Python objects afterwards, from values it owns. (abi3
+            // extensions do not load into free-threaded Python, where this would not hold.)
             #[allow(unsafe_code)]
             let contents = unsafe { contents.as_ref() };
             return self.report(py, contents, normalize, Gil::Held);
