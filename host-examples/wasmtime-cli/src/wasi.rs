@@ -10,8 +10,8 @@
 //! CPU-seconds by cargo `--timings`, 2026-12-07). A module that imports anything else is refused when it is
 //! instantiated, naming the import, so a new import cannot go unnoticed.
 
-use anyhow::{Result, anyhow};
-use wasmtime::{Caller, Extern, Linker, Memory};
+use anyhow::Result;
+use wasmtime::{Caller, Extern, Linker};
 
 /// The import module every WASI preview-1 function is under.
 const MODULE: &str = "wasi_snapshot_preview1";
@@ -37,26 +37,14 @@ pub fn add_to_linker<T: 'static>(linker: &mut Linker<T>) -> Result<()> {
         MODULE,
         "random_get",
         |mut caller: Caller<'_, T>, buffer: i32, length: i32| -> i32 {
-            let Some(memory) = memory(&mut caller) else {
+            // Filled where it lies: nothing is allocated for a length the module made up.
+            let Some(filled) = with_memory(&mut caller, |data| {
+                let target = span_mut(data, address(buffer)?, address(length)?)?;
+                Some(getrandom::fill(target).is_ok())
+            }) else {
                 return errno::FAULT;
             };
-            let (Some(start), Some(length)) = (address(buffer), address(length)) else {
-                return errno::FAULT;
-            };
-            if start
-                .checked_add(length)
-                .is_none_or(|end| end > memory.data_size(&caller))
-            {
-                return errno::FAULT;
-            }
-            let mut random = vec![0_u8; length];
-            if getrandom::fill(&mut random).is_err() {
-                return errno::IO;
-            }
-            match memory.write(&mut caller, start, &random) {
-                Ok(()) => errno::SUCCESS,
-                Err(_) => errno::FAULT,
-            }
+            if filled { errno::SUCCESS } else { errno::IO }
         },
     )?;
     // An empty environment: no variables, no bytes.
@@ -64,13 +52,10 @@ pub fn add_to_linker<T: 'static>(linker: &mut Linker<T>) -> Result<()> {
         MODULE,
         "environ_sizes_get",
         |mut caller: Caller<'_, T>, count: i32, size: i32| -> i32 {
-            match (
-                write_u32(&mut caller, count, 0),
-                write_u32(&mut caller, size, 0),
-            ) {
-                (Ok(()), Ok(())) => errno::SUCCESS,
-                _ => errno::FAULT,
-            }
+            status(with_memory(&mut caller, |data| {
+                write_u32(data, count, 0)?;
+                write_u32(data, size, 0)
+            }))
         },
     )?;
     linker.func_wrap(
@@ -85,13 +70,10 @@ pub fn add_to_linker<T: 'static>(linker: &mut Linker<T>) -> Result<()> {
             if fd != STDOUT && fd != STDERR {
                 return errno::BADF;
             }
-            match swallowed(&mut caller, vectors, count) {
-                Some(total) => match write_u32(&mut caller, written, total) {
-                    Ok(()) => errno::SUCCESS,
-                    Err(_) => errno::FAULT,
-                },
-                None => errno::FAULT,
-            }
+            status(with_memory(&mut caller, |data| {
+                let total = swallowed(data, vectors, count)?;
+                write_u32(data, written, total)
+            }))
         },
     )?;
     linker.func_wrap(
@@ -106,11 +88,24 @@ pub fn add_to_linker<T: 'static>(linker: &mut Linker<T>) -> Result<()> {
     Ok(())
 }
 
-/// The module's exported memory.
-fn memory<T>(caller: &mut Caller<'_, T>) -> Option<Memory> {
+/// `work` on the calling module's memory: `None` when it exports none, or when `work` found an
+/// address outside it.
+fn with_memory<T, R>(
+    caller: &mut Caller<'_, T>,
+    work: impl FnOnce(&mut [u8]) -> Option<R>,
+) -> Option<R> {
     match caller.get_export("memory") {
-        Some(Extern::Memory(memory)) => Some(memory),
+        Some(Extern::Memory(memory)) => work(memory.data_mut(caller)),
         _ => None,
+    }
+}
+
+/// The errno of a call that either succeeded or met an address outside the module's memory.
+fn status(done: Option<()>) -> i32 {
+    if done.is_some() {
+        errno::SUCCESS
+    } else {
+        errno::FAULT
     }
 }
 
@@ -120,35 +115,36 @@ fn address(value: i32) -> Option<usize> {
     usize::try_from(u32::from_ne_bytes(value.to_ne_bytes())).ok()
 }
 
-fn write_u32<T>(caller: &mut Caller<'_, T>, at: i32, value: u32) -> Result<()> {
-    let memory = memory(caller).ok_or_else(|| anyhow!("the module exports no memory"))?;
-    let at = address(at).ok_or_else(|| anyhow!("address out of range"))?;
-    memory.write(caller, at, &value.to_le_bytes())?;
-    Ok(())
+/// The `len` bytes of memory at `at`, if they lie inside it.
+fn span(data: &[u8], at: usize, len: usize) -> Option<&[u8]> {
+    data.get(at..at.checked_add(len)?)
+}
+
+/// [`span`], to write.
+fn span_mut(data: &mut [u8], at: usize, len: usize) -> Option<&mut [u8]> {
+    data.get_mut(at..at.checked_add(len)?)
+}
+
+fn write_u32(data: &mut [u8], at: i32, value: u32) -> Option<()> {
+    span_mut(data, address(at)?, 4)?.copy_from_slice(&value.to_le_bytes());
+    Some(())
 }
 
 /// The bytes an `fd_write` of `count` (pointer, length) pairs at `vectors` hands over, every
 /// pair and every buffer checked to lie in the module's memory; `None` if one does not.
-fn swallowed<T>(caller: &mut Caller<'_, T>, vectors: i32, count: i32) -> Option<u32> {
-    let memory = memory(caller)?;
-    let size = memory.data_size(&*caller);
+fn swallowed(data: &[u8], vectors: i32, count: i32) -> Option<u32> {
     let vectors = address(vectors)?;
     let mut total: u32 = 0;
     for index in 0..address(count)? {
-        let mut pair = [0_u8; 8];
-        memory
-            .read(
-                &*caller,
-                vectors.checked_add(index.checked_mul(8)?)?,
-                &mut pair,
-            )
-            .ok()?;
-        let [p0, p1, p2, p3, l0, l1, l2, l3] = pair;
-        let start = address(i32::from_le_bytes([p0, p1, p2, p3]))?;
-        let length = u32::from_le_bytes([l0, l1, l2, l3]);
-        if start.checked_add(usize::try_from(length).ok()?)? > size {
-            return None;
-        }
+        let pair = span(data, vectors.checked_add(index.checked_mul(8)?)?, 8)?;
+        let (start, length) = pair.split_at(4);
+        let start = u32::from_le_bytes(start.try_into().ok()?);
+        let length = u32::from_le_bytes(length.try_into().ok()?);
+        span(
+            data,
+            usize::try_from(start).ok()?,
+            usize::try_from(length).ok()?,
+        )?;
         total = total.checked_add(length)?;
     }
     Some(total)
@@ -157,7 +153,7 @@ fn swallowed<T>(caller: &mut Caller<'_, T>, vectors: i32, count: i32) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasmtime::{Engine, Instance, Module, Store};
+    use wasmtime::{Engine, Instance, Memory, Module, Store};
 
     /// An instance of a module importing the five functions, with one page of memory.
     fn instance(store: &mut Store<()>) -> Instance {
