@@ -55,11 +55,6 @@ else:
         return value
 
 
-_TYPE_NAMES = frozenset({
-    "Admission", "Answer", "Body", "Delivery", "EventInfo", "Finding", "Headers", "HeldEntry", "Omitted",
-    "PendingClaim", "Position", "QuarantineEntry", "Ticket", "ValidationResult", "Verdict", "Verification",
-})
-
 __all__ = [
     "Admission", "Answer", "Body", "Delivery", "EventInfo", "Finding", "Gate", "Headers", "HeldEntry",
     "Omitted", "PendingClaim", "Position", "QuarantineEntry", "Ticket", "ValidationResult", "Verdict", "Verification", "events", "normalize",
@@ -100,7 +95,8 @@ def __getattr__(name: str) -> Any:
         return int(_settings()["max_bytes"]["default"])
     if name == "MAX_BYTES_CEILING":
         return int(_settings()["max_bytes"]["maximum"])
-    if name in _TYPE_NAMES:
+    if name in __all__:
+        # The only public names not defined by the time anyone asks: the types of `_types`.
         from . import _types
 
         return getattr(_types, name)
