@@ -296,16 +296,17 @@ async function main() {
   // soak of a 30 s run, the plateau both hot VMs reach in every longer run); runaway
   // fragmentation would still pass twice the fleet's warm-up mark.
   if (baselineHeap.size !== baseline.size) fail(`${baselineHeap.size} heap gauges for ${baseline.size} VMs`);
-  for (const [tag, bytes] of heapAfter) {
-    if (!baselineHeap.has(tag)) fail(`VM ${tag} appeared during the soak`);
-    else if (bytes !== baselineHeap.get(tag)) {
-      fail(`VM ${tag} holds ${bytes - baselineHeap.get(tag)} bytes more when idle than after warm-up (${baselineHeap.get(tag)} -> ${bytes})`);
-    }
-  }
   const fleetHighWater = Math.max(...baseline.values());
   for (const [tag, bytes] of after) {
-    if (!baseline.has(tag)) fail(`VM ${tag} appeared during the soak`);
-    else if (bytes > 2 * fleetHighWater) {
+    if (!baseline.has(tag)) {
+      fail(`VM ${tag} appeared during the soak`);
+      continue;
+    }
+    const [held, heldBefore] = [heapAfter.get(tag), baselineHeap.get(tag)];
+    if (held !== heldBefore) {
+      fail(`VM ${tag} holds ${held - heldBefore} bytes more when idle than after warm-up (${heldBefore} -> ${held})`);
+    }
+    if (bytes > 2 * fleetHighWater) {
       fail(`VM ${tag} linear memory grew from ${baseline.get(tag)} to ${bytes} bytes, past twice the fleet's warm-up mark of ${fleetHighWater}`);
     }
   }
