@@ -11,8 +11,9 @@
 // findings, 401, duplicates acknowledged 200 and never forwarded); every valid delivery reached the upstream exactly once, byte-exact (or
 // as its recorded normalized bytes); no refused one ever did; no wasm VM failed, restarted or
 // logged a trap; no live request id was evicted from the replay store; every VM's live heap,
-// read while idle, is at the end what it was after warm-up (to the byte: memory kept across
-// requests raises it); and no VM's linear memory outgrew twice the fleet's warm-up mark.
+// read while idle, is at the end what it was after warm-up (memory kept across requests raises
+// it; only the SDK's table of live contexts may step up, by at most its size for every
+// connection at once); and no VM's linear memory outgrew twice the fleet's warm-up mark.
 // Exit status 0 when all hold; the figures are printed for RELIABILITY.md.
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -28,6 +29,16 @@ const seed = Number(process.argv[4] ?? Date.now() % 1_000_000);
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const SECRET = 'whsec_soak_0123456789abcdef0123456789';
 const MAX_ERRORS_IN_PROBLEM = 20;
+
+/**
+ * The bytes of proxy-wasm 0.2's map of live HTTP contexts (hashbrown, `u32 -> Box<dyn
+ * HttpContext>`: 12-byte slots on wasm32, a control byte per slot and a 4-byte group) when it
+ * holds `contexts` at once: slots are a power of two kept at most 7/8 full.
+ */
+function contextTableBytes(contexts) {
+  const slots = contexts < 4 ? 4 : contexts < 8 ? 8 : 2 ** Math.ceil(Math.log2((contexts * 8) / 7));
+  return slots * 12 + slots + 4;
+}
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
@@ -295,6 +306,13 @@ async function main() {
   // connection placement and arrival order (seen in CI: one VM stepping 5.5 -> 6.7 MiB in the
   // soak of a 30 s run, the plateau both hot VMs reach in every longer run); runaway
   // fragmentation would still pass twice the fleet's warm-up mark.
+  // One structure may legitimately step up after the warm-up: proxy-wasm's dispatcher keeps a
+  // VM's live HTTP contexts in a hash map that keeps its size once grown, so the first time a
+  // VM holds more requests at once than ever before (connection placement decides), the idle
+  // heap rises by the table's growth (seen in CI: 208 bytes, the map going from 16 to 32 slots
+  // at 15 live requests). The allowance is that table sized for every connection at once; a
+  // leak of a byte per request passes it within a second of this traffic.
+  const contextTableSlack = contextTableBytes(connections);
   if (baselineHeap.size !== baseline.size) fail(`${baselineHeap.size} heap gauges for ${baseline.size} VMs`);
   const fleetHighWater = Math.max(...baseline.values());
   for (const [tag, bytes] of after) {
@@ -303,8 +321,8 @@ async function main() {
       continue;
     }
     const [held, heldBefore] = [heapAfter.get(tag), baselineHeap.get(tag)];
-    if (held !== heldBefore) {
-      fail(`VM ${tag} holds ${held - heldBefore} bytes more when idle than after warm-up (${heldBefore} -> ${held})`);
+    if (held - heldBefore > contextTableSlack) {
+      fail(`VM ${tag} holds ${held - heldBefore} bytes more when idle than after warm-up (${heldBefore} -> ${held}; allowed: ${contextTableSlack}, the SDK's context table)`);
     }
     if (bytes > 2 * fleetHighWater) {
       fail(`VM ${tag} linear memory grew from ${baseline.get(tag)} to ${bytes} bytes, past twice the fleet's warm-up mark of ${fleetHighWater}`);
