@@ -262,3 +262,26 @@ fn alias_pairs_whose_halves_are_objects_or_arrays_are_compared_by_value() {
         assert_eq!(mismatch, differ, "{body}");
     }
 }
+
+/// The walk finds nested values on the strict pass's tape, which keeps at most one entry per
+/// 16 bytes of body: a long list of tiny items outgrows it part way, and what was not kept is
+/// read again. Reports are the reference path's on either side of the bound, findings located
+/// in the kept part, past it, and in the container that filled it.
+#[test]
+fn nested_values_past_the_tapes_bound_are_judged_as_those_within_it() {
+    let doc = |uuid: &str| format!(r#"{{"uuid":"{uuid}","status":"COMPLETED"}}"#);
+    let good = doc("61d93bbd-8412-4b0b-9e98-693d0b1236de");
+    let malformed = doc("61d93bbd-8412-4b0b-9e98-693d0b1236d");
+    for tiny in [0, 10, 200, 1_000, 5_000] {
+        for (before, after) in [(&good, &good), (&malformed, &good), (&good, &malformed)] {
+            let mut items = vec![before.clone(), r#"{"nested":[[],[{}]]}"#.to_owned()];
+            items.extend(std::iter::repeat_n(String::from("{}"), tiny));
+            items.push(after.clone());
+            let body = format!(
+                r#"{{"severity":"MODERATE","event_name":"book.verified","notification_type":"STATUS","book_uuid":"1e03d9cd-7d84-4672-bc3d-c19cd19c500b","notification_reason":"Book is verified","uploaded_docs":[{}],"book_pk":5985,"status":"COMPLETE"}}"#,
+                items.join(",")
+            );
+            assert_eq!(lane_agrees(body.as_bytes()), 10);
+        }
+    }
+}

@@ -16,7 +16,7 @@
 
 use std::borrow::Cow;
 
-use super::walk::{self, Clean, Collect, offset};
+use super::walk::{self, Clean, Collect, Nested, offset};
 
 use crate::Position;
 use crate::check::findings;
@@ -27,7 +27,7 @@ use crate::contract::options::Options;
 use crate::contract::overlay::{EventAdditions, Overlay};
 use crate::json::intake;
 use crate::json::number;
-use crate::json::reader::{self, Document, Member, decoded, same_bytes, unescaped};
+use crate::json::reader::{self, Document, Member, Tape, decoded, same_bytes, unescaped};
 
 /// The report on `body`; `None` only on an internal error (see the module's doc).
 pub(crate) fn report(
@@ -37,13 +37,17 @@ pub(crate) fn report(
     want_normalized: bool,
 ) -> Option<Report> {
     let limits = options.intake_limits();
-    let Document { root, mut members } = match intake::read(body, limits) {
+    let Document {
+        root,
+        members,
+        tape,
+    } = match intake::read(body, limits, true) {
         Ok(document) => document,
         Err(refusal) => return Some(Report::refused(Finding::from(&refusal))),
     };
 
     let Some(event_value) = find(&members, "event_name") else {
-        return test_delivery(body, root, &mut members, options, want_normalized);
+        return test_delivery(body, root, &members, &tape, options, want_normalized);
     };
     let located = |code, message: String| {
         let mut finding = Finding::at(code, "/event_name", message);
@@ -93,7 +97,7 @@ pub(crate) fn report(
         )
     };
 
-    let mut scratch = Vec::new();
+    let mut nested = Nested::on(&tape);
     let may_be_clean = spec.payload_documented() && aliases_agree(spec, &members);
     if may_be_clean {
         match canonical {
@@ -104,7 +108,7 @@ pub(crate) fn report(
                     tolerate_unknown: false,
                 };
                 if let Some(normalized) =
-                    checked_and_normalized(&members, root, &checked, canonical, &mut scratch)
+                    checked_and_normalized(&members, root, &checked, canonical, &mut nested)
                 {
                     return Some(clean_report(Some(normalized)));
                 }
@@ -114,14 +118,7 @@ pub(crate) fn report(
                     out: None,
                     tolerate_unknown: false,
                 };
-                if walk::object(
-                    schema,
-                    root,
-                    &mut members,
-                    additions,
-                    &mut scratch,
-                    &mut clean,
-                ) {
+                if walk::object(schema, root, &members, additions, &mut nested, &mut clean) {
                     return Some(clean_report(None));
                 }
             }
@@ -129,14 +126,7 @@ pub(crate) fn report(
     }
 
     let mut collect = Collect::new(body, options);
-    walk::object(
-        schema,
-        root,
-        &mut members,
-        additions,
-        &mut scratch,
-        &mut collect,
-    );
+    walk::object(schema, root, &members, additions, &mut nested, &mut collect);
     for (first, second) in spec.aliases {
         let (Some(a), Some(b)) = (find(&members, first), find(&members, second)) else {
             continue;
@@ -166,7 +156,7 @@ pub(crate) fn report(
                 root,
                 &checked,
                 canonical,
-                &mut scratch,
+                &mut nested,
             )?)
         }
         _ => None,
@@ -187,18 +177,19 @@ pub(crate) fn report(
 fn test_delivery<'a>(
     body: &'a [u8],
     root: &'a [u8],
-    members: &mut [Member<'a>],
+    members: &[Member<'a>],
+    tape: &Tape<'a>,
     options: &Options,
     want_normalized: bool,
 ) -> Option<Report> {
     let mut collect = Collect::new(body, options);
-    let mut scratch = Vec::new();
+    let mut nested = Nested::on(tape);
     walk::object(
         &compiled::TEST_DELIVERY,
         root,
         members,
         None,
-        &mut scratch,
+        &mut nested,
         &mut collect,
     );
     if !collect.errors.is_empty() {
@@ -212,7 +203,7 @@ fn test_delivery<'a>(
             out: Some(&mut out),
             tolerate_unknown: true,
         };
-        if !walk::object(&walk::ANY, root, members, None, &mut scratch, &mut write) {
+        if !walk::object(&walk::ANY, root, members, None, &mut nested, &mut write) {
             return None;
         }
         Some(Normalized::from_compact_json(String::from_utf8(out).ok()?))
@@ -286,7 +277,7 @@ fn checked_and_normalized<'a>(
     root: &'a [u8],
     checked: &Checked<'_>,
     canonical: &EventSpec,
-    scratch: &mut Vec<Member<'a>>,
+    nested: &mut Nested<'_, 'a>,
 ) -> Option<Normalized> {
     let Checked {
         schema: source,
@@ -315,7 +306,7 @@ fn checked_and_normalized<'a>(
             // one tolerated.
             match additions.and_then(|additions| additions.field(source, &member.key)) {
                 Some(added) => {
-                    if !walk::added_member(added, member.value, scratch, &mut check) {
+                    if !walk::added_member(added, member.value, nested, &mut check) {
                         return None;
                     }
                     schema = &walk::ANY;
@@ -326,7 +317,7 @@ fn checked_and_normalized<'a>(
         }
         seen |= declared.map_or(0, walk::bit);
         if &*member.key == b"event_name" {
-            if !walk::value(schema, member.value, additions, scratch, &mut check) {
+            if !walk::value(schema, member.value, additions, nested, &mut check) {
                 return None;
             }
         } else {
@@ -387,7 +378,7 @@ fn checked_and_normalized<'a>(
                     out: Some(&mut out),
                     tolerate_unknown,
                 };
-                if !walk::value(schema, value, additions, scratch, &mut write) {
+                if !walk::value(schema, value, additions, nested, &mut write) {
                     return None;
                 }
             }

@@ -69,7 +69,11 @@ fn is_false(value: &bool) -> bool {
 /// kept).
 pub(crate) fn observe(body: &[u8], options: &Options, overlay: Option<&Overlay>) -> Observation {
     let mut observation = Observation::default();
-    let Document { root, mut members } = match intake::read(body, options.intake_limits()) {
+    let Document {
+        root,
+        members,
+        tape,
+    } = match intake::read(body, options.intake_limits(), true) {
         Ok(document) => document,
         Err(refusal) => {
             observation.unreadable = Some(refusal.kind.code().to_owned());
@@ -117,9 +121,9 @@ pub(crate) fn observe(body: &[u8], options: &Options, overlay: Option<&Overlay>)
     walk::object(
         schema,
         root,
-        &mut members,
+        &members,
         additions,
-        &mut Vec::new(),
+        &mut walk::Nested::on(&tape),
         &mut judge,
     );
     observation

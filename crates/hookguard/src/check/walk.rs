@@ -12,7 +12,9 @@ use crate::contract::overlay::{self, AddedField, EventAdditions};
 use crate::json::kind;
 use crate::json::number::{self, ExactNumber};
 use crate::json::pointer;
-use crate::json::reader::{self, Member, decode, each_item, has_escape, loose_reader, same_bytes};
+use crate::json::reader::{
+    self, Member, Tape, decode, each_item, has_escape, loose_reader, same_bytes,
+};
 
 /// What a failing keyword does to a walk.
 pub(super) trait Judge<'a> {
@@ -198,7 +200,34 @@ pub(super) fn canonical_text(value: &[u8]) -> Option<Vec<u8>> {
         out: Some(&mut out),
         tolerate_unknown: true,
     };
-    self::value(&ANY, value, None, &mut Vec::new(), &mut write).then_some(out)
+    let tape = Tape::default();
+    self::value(&ANY, value, None, &mut Nested::on(&tape), &mut write).then_some(out)
+}
+
+/// Where a walk finds the members and items of nested values: the strict pass's [`Tape`]
+/// (a value it did not keep is read again), and the lists it sorts members in, reused.
+pub(super) struct Nested<'t, 'a> {
+    tape: &'t Tape<'a>,
+    lists: Vec<Vec<Member<'a>>>,
+}
+
+impl<'t, 'a> Nested<'t, 'a> {
+    /// Nested values looked up on `tape` (an empty one: every nested value read again).
+    pub(super) fn on(tape: &'t Tape<'a>) -> Nested<'t, 'a> {
+        Nested {
+            tape,
+            lists: Vec::new(),
+        }
+    }
+
+    fn list(&mut self) -> Vec<Member<'a>> {
+        self.lists.pop().unwrap_or_default()
+    }
+
+    fn give_back(&mut self, mut list: Vec<Member<'a>>) {
+        list.clear();
+        self.lists.push(list);
+    }
 }
 
 /// The schema `true`, for the members of objects whose schema declares none of them.
@@ -222,7 +251,7 @@ pub(super) fn value<'a, J: Judge<'a>>(
     schema: &Schema,
     value: &'a [u8],
     additions: Option<&EventAdditions>,
-    scratch: &mut Vec<Member<'a>>,
+    nested: &mut Nested<'_, 'a>,
     judge: &mut J,
 ) -> bool {
     let Some(&first) = value.first() else {
@@ -293,24 +322,20 @@ pub(super) fn value<'a, J: Judge<'a>>(
         // anyway would read deep values once per level.)
         b'{' | b'[' if judge.out().is_none() && !checks_below(schema) => true,
         b'{' => {
-            let mut reader = loose_reader(value, std::mem::take(scratch));
+            let tape = nested.tape;
+            if let Some(members) = tape.members(value) {
+                return object(schema, value, members, additions, nested, judge);
+            }
+            let mut reader = loose_reader(value, nested.list());
             if reader.object(0).is_none() {
                 return false;
             }
-            let mut members = reader.members;
-            let go = object(
-                schema,
-                value,
-                &mut members,
-                additions,
-                &mut Vec::new(),
-                judge,
-            );
-            *scratch = members;
-            scratch.clear();
+            let members = reader.members;
+            let go = object(schema, value, &members, additions, nested, judge);
+            nested.give_back(members);
             go
         }
-        b'[' => array(schema, value, additions, scratch, judge),
+        b'[' => array(schema, value, additions, nested, judge),
         _ => {
             if let (Some(minimum), Some(number)) = (schema.minimum, integer) {
                 #[allow(clippy::cast_precision_loss)]
@@ -347,7 +372,7 @@ fn array<'a, J: Judge<'a>>(
     schema: &Schema,
     value: &'a [u8],
     additions: Option<&EventAdditions>,
-    scratch: &mut Vec<Member<'a>>,
+    nested: &mut Nested<'_, 'a>,
     judge: &mut J,
 ) -> bool {
     let writing = judge.out().is_some();
@@ -360,21 +385,24 @@ fn array<'a, J: Judge<'a>>(
     if let Some(out) = judge.out() {
         out.push(b'[');
     }
-    let mut reader = loose_reader(value, Vec::new());
+    let tape = nested.tape;
     let mut index = 0;
-    let walked = each_item(&mut reader, |item| {
+    let mut walk_item = |item: &'a [u8]| {
         if index > 0
             && let Some(out) = judge.out()
         {
             out.push(b',');
         }
         judge.enter_item(index);
-        let go = self::value(item_schema, item, additions, scratch, judge);
+        let go = self::value(item_schema, item, additions, nested, judge);
         judge.leave();
         index += 1;
         go
-    })
-    .is_some();
+    };
+    let walked = match tape.members(value) {
+        Some(items) => items.iter().all(|item| walk_item(item.value)),
+        None => each_item(&mut loose_reader(value, Vec::new()), walk_item).is_some(),
+    };
     if let Some(out) = judge.out() {
         out.push(b']');
     }
@@ -386,13 +414,32 @@ fn array<'a, J: Judge<'a>>(
 pub(super) fn object<'a, J: Judge<'a>>(
     schema: &Schema,
     object_value: &'a [u8],
-    members: &mut [Member<'a>],
+    members: &[Member<'a>],
     additions: Option<&EventAdditions>,
-    scratch: &mut Vec<Member<'a>>,
+    nested: &mut Nested<'_, 'a>,
+    judge: &mut J,
+) -> bool {
+    if judge.out().is_none() {
+        return members_in_order(schema, object_value, members, additions, nested, judge);
+    }
+    let mut sorted = nested.list();
+    sorted.extend_from_slice(members);
+    sorted.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+    let go = members_in_order(schema, object_value, &sorted, additions, nested, judge);
+    nested.give_back(sorted);
+    go
+}
+
+/// [`object`]'s walk, over `members` in the order given.
+fn members_in_order<'a, J: Judge<'a>>(
+    schema: &Schema,
+    object_value: &'a [u8],
+    members: &[Member<'a>],
+    additions: Option<&EventAdditions>,
+    nested: &mut Nested<'_, 'a>,
     judge: &mut J,
 ) -> bool {
     if let Some(out) = judge.out() {
-        members.sort_unstable_by(|a, b| a.key.cmp(&b.key));
         out.push(b'{');
     }
     let mut seen: u64 = 0;
@@ -412,19 +459,18 @@ pub(super) fn object<'a, J: Judge<'a>>(
             match additions.and_then(|additions| additions.field(schema, &member.key)) {
                 Some(added) => {
                     judge.declared_member();
-                    added_member(added, member.value, scratch, judge)
+                    added_member(added, member.value, nested, judge)
                 }
                 None => {
                     judge.unknown(schema, member.value)
-                        && (judge.out().is_none()
-                            || value(&ANY, member.value, None, scratch, judge))
+                        && (judge.out().is_none() || value(&ANY, member.value, None, nested, judge))
                 }
             }
         } else {
             if declared.is_some() {
                 judge.declared_member();
             }
-            value(member_schema, member.value, additions, scratch, judge)
+            value(member_schema, member.value, additions, nested, judge)
         };
         judge.leave();
         if !go {
@@ -442,7 +488,7 @@ pub(super) fn object<'a, J: Judge<'a>>(
 pub(super) fn added_member<'a, J: Judge<'a>>(
     added: &AddedField,
     member: &'a [u8],
-    scratch: &mut Vec<Member<'a>>,
+    nested: &mut Nested<'_, 'a>,
     judge: &mut J,
 ) -> bool {
     let (kind, kind_name) = kind_of(member);
@@ -453,7 +499,7 @@ pub(super) fn added_member<'a, J: Judge<'a>>(
     {
         return false;
     }
-    judge.out().is_none() || value(&ANY, member, None, scratch, judge)
+    judge.out().is_none() || value(&ANY, member, None, nested, judge)
 }
 
 /// Checks `required` (against the bits of the declared members present) and an alias pair's

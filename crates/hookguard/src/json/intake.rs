@@ -26,7 +26,7 @@ pub struct IntakeLimits {
 
 /// Parses `body` as one JSON object under the strict rules of this module.
 pub fn parse(body: &[u8], limits: IntakeLimits) -> Result<Map<String, Value>, IntakeError> {
-    let document = read(body, limits)?;
+    let document = read(body, limits, false)?;
     // Serializing the text into serde_json's tree cannot fail for an object the reader accepted.
     match serde_json::to_value(JsonText(document.root)) {
         Ok(Value::Object(object)) => Ok(object),
@@ -37,11 +37,16 @@ pub fn parse(body: &[u8], limits: IntakeLimits) -> Result<Map<String, Value>, In
 /// Applies the rules of [`parse`] without building the object: the same error, or none, in
 /// memory bounded by the largest object's member names instead of a tree many times the body.
 pub fn check(body: &[u8], limits: IntakeLimits) -> Result<(), IntakeError> {
-    read(body, limits).map(drop)
+    read(body, limits, false).map(drop)
 }
 
-/// Reads `body` under intake's rules: its top-level members, or the refusal every host reports.
-pub(crate) fn read(body: &[u8], limits: IntakeLimits) -> Result<Document<'_>, IntakeError> {
+/// Reads `body` under intake's rules: its top-level members (and, with `keep_nested`, those
+/// of the values nested in them: see [`reader::Tape`]), or the refusal every host reports.
+pub(crate) fn read(
+    body: &[u8],
+    limits: IntakeLimits,
+    keep_nested: bool,
+) -> Result<Document<'_>, IntakeError> {
     if body.len() > limits.max_bytes {
         return Err(IntakeError {
             kind: IntakeErrorKind::TooLarge {
@@ -51,7 +56,8 @@ pub(crate) fn read(body: &[u8], limits: IntakeLimits) -> Result<Document<'_>, In
             instance_location: String::new(),
         });
     }
-    reader::read_object(body, limits.max_depth).map_err(|failure| refusal(body, &failure))
+    reader::read_object(body, limits.max_depth, keep_nested)
+        .map_err(|failure| refusal(body, &failure))
 }
 
 /// Serde_json's own nesting limit, below which [`crate::Options::max_depth`]'s ceiling was set

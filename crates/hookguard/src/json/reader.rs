@@ -53,19 +53,120 @@ pub(crate) struct Document<'a> {
     /// The top-level object's text, without the whitespace around it.
     pub(crate) root: &'a [u8],
     pub(crate) members: Vec<Member<'a>>,
+    /// The members and items of the values nested in it, when they were kept.
+    pub(crate) tape: Tape<'a>,
+}
+
+/// At most one entry of a [`Tape`] (a member, an item or a container) per this many bytes of
+/// the body, so that a tape stays within a small multiple of the body's size (an entry is 20
+/// bytes on wasm32, 40 natively, and `[1,1,...]` has an item every two bytes). Ocrolus' bodies
+/// have one member per 40-60 bytes: their tapes are always whole.
+const BODY_BYTES_PER_TAPE_ENTRY: usize = 16;
+
+/// The members of the objects and the items of the arrays nested in a body, as the strict pass
+/// read them, so that a walk looks them up instead of reading every nested value again (once
+/// per level it is nested at, before the tape). Bounded by the body's size
+/// ([`BODY_BYTES_PER_TAPE_ENTRY`]): past the bound the containers not kept are read again
+/// ([`Tape::members`] says `None`), which is what every lookup of an empty tape says too.
+#[derive(Default)]
+pub(crate) struct Tape<'a> {
+    /// Every container in the order it opened (so in the order of where it starts).
+    containers: Vec<Container>,
+    /// The members of each kept object (its items for an array, with empty names), each
+    /// container's together.
+    entries: Vec<Member<'a>>,
+    /// How many more entries and containers the bound allows.
+    room: usize,
+}
+
+/// Where one container's entries are in [`Tape::entries`].
+struct Container {
+    /// The address of its first byte (`{` or `[`): a value's text is looked up by its slice.
+    at: usize,
+    first: u32,
+    /// [`Container::NOT_KEPT`] until it closes with room on the tape.
+    end: u32,
+}
+
+impl Container {
+    const NOT_KEPT: u32 = u32::MAX;
+}
+
+impl<'a> Tape<'a> {
+    /// A tape for a body of `body_len` bytes (allocating only once something nests).
+    fn for_body(body_len: usize) -> Tape<'a> {
+        Tape {
+            containers: Vec::new(),
+            entries: Vec::new(),
+            room: body_len / BODY_BYTES_PER_TAPE_ENTRY + 16,
+        }
+    }
+
+    /// The members (or items) of the object (or array) whose text is `value`, a slice of the
+    /// body the tape was made from; `None` when the tape did not keep them.
+    pub(crate) fn members(&self, value: &[u8]) -> Option<&[Member<'a>]> {
+        let at = value.as_ptr() as usize;
+        let index = self
+            .containers
+            .binary_search_by(|container| container.at.cmp(&at))
+            .ok()?;
+        let container = self.containers.get(index)?;
+        if container.end == Container::NOT_KEPT {
+            return None;
+        }
+        self.entries
+            .get(usize::try_from(container.first).ok()?..usize::try_from(container.end).ok()?)
+    }
+
+    /// A container opens at `at`: its slot, if the tape has room for one.
+    fn open(&mut self, at: usize) -> Option<usize> {
+        self.room = self.room.checked_sub(1)?;
+        self.containers.push(Container {
+            at,
+            first: 0,
+            end: Container::NOT_KEPT,
+        });
+        Some(self.containers.len() - 1)
+    }
+
+    /// The container in `slot` closed with `entries` (taken off the reader's stack): kept if
+    /// the tape has room, else the tape stops keeping anything.
+    fn close(&mut self, slot: usize, entries: std::vec::Drain<'_, Member<'a>>) {
+        let count = entries.len();
+        let (Some(room), Ok(first), Ok(end)) = (
+            self.room.checked_sub(count),
+            u32::try_from(self.entries.len()),
+            u32::try_from(self.entries.len() + count),
+        ) else {
+            self.room = 0;
+            return;
+        };
+        self.room = room;
+        self.entries.extend(entries);
+        if let Some(container) = self.containers.get_mut(slot) {
+            container.first = first;
+            container.end = end;
+        }
+    }
 }
 
 /// Reads `body` as one JSON object nesting at most `max_depth` levels (the object is level 1).
 /// The failure of a body that is not one is the reader's alone: what a host reports also
 /// depends on checks made before reading (size, byte order mark, UTF-8, the first byte), which
 /// [`crate::json::intake`] makes.
-pub(crate) fn read_object(body: &[u8], max_depth: usize) -> Result<Document<'_>, Box<Failure>> {
+/// With `keep_nested`, the document's [`Tape`] holds what the values nested in it are made of.
+pub(crate) fn read_object(
+    body: &[u8],
+    max_depth: usize,
+    keep_nested: bool,
+) -> Result<Document<'_>, Box<Failure>> {
     let mut reader = Reader {
         bytes: body,
         at: 0,
         max_depth,
         strict: true,
         members: Vec::with_capacity(32),
+        tape: keep_nested.then(|| Tape::for_body(body.len())),
         failure: None,
     };
     reader.skip_whitespace();
@@ -86,6 +187,7 @@ pub(crate) fn read_object(body: &[u8], max_depth: usize) -> Result<Document<'_>,
         (Some(()), None, Some(root)) => Ok(Document {
             root,
             members: reader.members,
+            tape: reader.tape.unwrap_or_default(),
         }),
         // A stop without a recorded failure is a defect of the reader: never accept then.
         _ => Err(Box::new(Failure {
@@ -106,9 +208,11 @@ pub(crate) struct Reader<'a> {
     /// Whether the rules a value's structure does not show are checked: duplicate names and
     /// UTF-8. Off when re-reading a value the strict pass already accepted.
     pub(crate) strict: bool,
-    /// The members of the objects being read, innermost last; after the top-level object,
-    /// its members.
+    /// The members of the objects being read, innermost last (and, while a tape is kept, the
+    /// items of the arrays being read); after the top-level object, its members.
     pub(crate) members: Vec<Member<'a>>,
+    /// Where the members and items of nested values are kept, when they are.
+    tape: Option<Tape<'a>>,
     /// Why the reader stopped, once it has.
     failure: Option<Box<Failure>>,
 }
@@ -317,8 +421,17 @@ impl<'a> Reader<'a> {
                 }),
                 None => self.fail_peeked(IntakeErrorKind::UnexpectedEnd),
             };
+            // Whitespace is behind: the item starts here.
+            let start = self.at;
             if next.is_none() || self.value(depth).is_none() {
                 return self.unwind(|| format!("/{index}"));
+            }
+            if self.tape.is_some() {
+                let value = self.bytes.get(start..self.at)?;
+                self.members.push(Member {
+                    key: Cow::Borrowed(&[]),
+                    value,
+                });
             }
             index += 1;
         }
@@ -328,14 +441,10 @@ impl<'a> Reader<'a> {
     pub(crate) fn value(&mut self, depth: usize) -> Option<()> {
         self.skip_whitespace();
         match self.peek() {
-            Some(b'{') => {
-                // A nested object's members go on the stack above the outer object's, and go.
-                let outer = self.members.len();
-                let read = self.object(depth + 1);
-                self.members.truncate(outer);
-                read
-            }
-            Some(b'[') => self.array(depth + 1),
+            // A nested container's members (or items) go on the stack above the outer
+            // object's, and go: onto the tape, when one is kept.
+            Some(b'{') => self.nested(|reader| reader.object(depth + 1)),
+            Some(b'[') => self.nested(|reader| reader.array(depth + 1)),
             Some(b'"') => self.string().map(|_| ()),
             Some(b't') => self.literal(b"true"),
             Some(b'f') => self.literal(b"false"),
@@ -352,6 +461,20 @@ impl<'a> Reader<'a> {
             }),
             None => self.fail_peeked(IntakeErrorKind::UnexpectedEnd),
         }
+    }
+
+    /// Reads a nested container with `read` (the reader at its first byte), its members or
+    /// items kept on the tape when one is kept.
+    fn nested(&mut self, read: impl FnOnce(&mut Reader<'a>) -> Option<()>) -> Option<()> {
+        let outer = self.members.len();
+        let at = self.bytes.get(self.at)? as *const u8 as usize;
+        let slot = self.tape.as_mut().and_then(|tape| tape.open(at));
+        let read = read(self);
+        if let (Some(()), Some(slot), Some(tape)) = (read, slot, self.tape.as_mut()) {
+            tape.close(slot, self.members.drain(outer..));
+        }
+        self.members.truncate(outer);
+        read
     }
 
     /// `true`, `false` or `null`, the reader at its first letter.
@@ -621,6 +744,7 @@ pub(crate) fn loose_reader<'a>(value: &'a [u8], members: Vec<Member<'a>>) -> Rea
         max_depth: usize::MAX,
         strict: false,
         members,
+        tape: None,
         failure: None,
     }
 }
@@ -772,5 +896,101 @@ impl serde::Serialize for JsonText<'_> {
                 ExactNumber::OutOfRange => Err(unreadable()),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+
+    /// The members (or items) a loose read of `value` finds, as (name, value) texts.
+    fn read_again(value: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+        let mut reader = loose_reader(value, Vec::new());
+        if value.first() == Some(&b'{') {
+            reader.object(0).unwrap();
+            reader
+                .members
+                .iter()
+                .map(|member| (member.key.to_vec(), member.value.to_vec()))
+                .collect()
+        } else {
+            let mut items = Vec::new();
+            each_item(&mut reader, |item| {
+                items.push((Vec::new(), item.to_vec()));
+                true
+            })
+            .unwrap();
+            items
+        }
+    }
+
+    fn kept(tape: &Tape<'_>, value: &[u8]) -> Option<Vec<(Vec<u8>, Vec<u8>)>> {
+        tape.members(value).map(|members| {
+            members
+                .iter()
+                .map(|member| (member.key.to_vec(), member.value.to_vec()))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn the_tape_keeps_what_reading_each_nested_value_again_finds() {
+        let body = br#" { "a" : { "b\u0041" : [ 1 , { "c" : [ ] } , "x" ] , "d" : { } } , "e" : [ [ ] ] } "#;
+        let document = read_object(body, 10, true).unwrap();
+        let text = String::from_utf8_lossy(body);
+        let mut containers = 0;
+        for (at, byte) in body.iter().enumerate() {
+            if !matches!(byte, b'{' | b'[') || at == 1 {
+                continue;
+            }
+            // The value starting here: its text as the strict pass saw it.
+            let mut reader = loose_reader(&body[at..], Vec::new());
+            reader.value(0).unwrap();
+            let value = &body[at..at + reader.at];
+            assert_eq!(
+                kept(&document.tape, value),
+                Some(read_again(value)),
+                "{}",
+                &text[at..]
+            );
+            containers += 1;
+        }
+        assert_eq!(containers, 7);
+        // The top-level object is the document's own members; slices that are no container's
+        // text are not on the tape.
+        assert!(kept(&document.tape, document.root).is_none());
+        assert!(kept(&document.tape, &body[2..]).is_none());
+        // No tape unless asked for: every lookup says "read it again".
+        let skimmed = read_object(body, 10, false).unwrap();
+        assert!(kept(&skimmed.tape, &body[9..]).is_none());
+    }
+
+    #[test]
+    fn a_tape_past_its_bound_keeps_what_fit_and_nothing_after() {
+        let items = vec!["[0]"; 1_000].join(",");
+        let body = format!(r#"{{"first":{{"x":1}},"many":[{items}],"last":{{"y":2}}}}"#);
+        let body = body.as_bytes();
+        let document = read_object(body, 10, true).unwrap();
+        let at = |needle: &[u8]| {
+            let start = body
+                .windows(needle.len())
+                .position(|w| w == needle)
+                .unwrap();
+            &body[start..start + needle.len()]
+        };
+        assert!(kept(&document.tape, at(br#"{"x":1}"#)).is_some());
+        // Within the bound (one entry per 16 bytes), the first items' containers were kept.
+        assert_eq!(kept(&document.tape, at(b"[0]")).unwrap().len(), 1);
+        let many = &body[body.windows(2).position(|w| w == b":[").unwrap() + 1..];
+        let many = &many[..many.windows(2).position(|w| w == b"],").unwrap() + 1];
+        assert!(kept(&document.tape, many).is_none());
+        assert!(kept(&document.tape, at(br#"{"y":2}"#)).is_none());
+        // Bounded: entries and containers together within one per 16 bytes of body.
+        assert!(
+            document.tape.entries.len() + document.tape.containers.len()
+                <= body.len() / BODY_BYTES_PER_TAPE_ENTRY + 16
+        );
     }
 }
