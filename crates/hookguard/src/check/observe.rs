@@ -268,7 +268,7 @@ impl<'a> Judge<'a> for Observe<'_> {
     fn enter_member(&mut self, key: &[u8]) {
         self.levels.push(self.path.len());
         // Member names the reader accepted are UTF-8 (their escapes decoded).
-        pointer::push_token(&mut self.path, &String::from_utf8_lossy(key));
+        pointer::push_token(&mut self.path, &walk::member_name(key));
     }
 
     fn enter_item(&mut self, _: usize) {

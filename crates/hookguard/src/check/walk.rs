@@ -165,7 +165,7 @@ impl<'a> Judge<'a> for Collect<'_> {
     fn enter_member(&mut self, key: &[u8]) {
         self.levels.push(self.instance.len());
         // Member names the reader accepted are UTF-8 (their escapes decoded).
-        pointer::push_token(&mut self.instance, &String::from_utf8_lossy(key));
+        pointer::push_token(&mut self.instance, &member_name(key));
     }
 
     fn enter_item(&mut self, index: usize) {
@@ -181,6 +181,15 @@ impl<'a> Judge<'a> for Collect<'_> {
 
     fn out(&mut self) -> Option<&mut Vec<u8>> {
         None
+    }
+}
+
+/// A member name as text. Names the reader accepted are UTF-8 (their escapes decoded): the
+/// check is the standard library's fast one, and the lossy copy never made.
+pub(super) fn member_name(key: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(key) {
+        Ok(name) => Cow::Borrowed(name),
+        Err(_) => String::from_utf8_lossy(key),
     }
 }
 

@@ -8,7 +8,8 @@ pub(crate) fn escape(token: &str) -> String {
 /// Appends `/token`, escaped, to `pointer`.
 pub(crate) fn push_token(pointer: &mut String, token: &str) {
     pointer.push('/');
-    if token.contains(['~', '/']) {
+    // Bytes, not characters: this runs for every member a findings walk or a survey enters.
+    if token.bytes().any(|byte| byte == b'~' || byte == b'/') {
         pointer.push_str(&escape(token));
     } else {
         pointer.push_str(token);
