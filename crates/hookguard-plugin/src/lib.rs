@@ -71,6 +71,8 @@ pub struct Session {
     last_report: Option<hookguard::Report>,
     /// The surveyor with the configuration's overlay, made on the first `hookguard_observe`.
     surveyor: Option<hookguard::survey::Surveyor>,
+    /// The declared paths `hookguard_observe_new` has listed, per event.
+    seen: hookguard::survey::SeenPaths,
     result: Vec<u8>,
     /// Where the last result holds a problem document, `(offset, length)` within it: hosts
     /// take the document's exact bytes from there instead of searching the text.
@@ -100,6 +102,7 @@ impl Session {
             memory: InProcessMemory::default(),
             last_report: None,
             surveyor: None,
+            seen: hookguard::survey::SeenPaths::default(),
             result: Vec::new(),
             problem: None,
             waiting: std::collections::VecDeque::new(),
@@ -179,6 +182,7 @@ impl Session {
                 self.gate = Some(gate);
                 // A survey reads the schemas the configuration's overlay makes effective.
                 self.surveyor = None;
+                self.seen = hookguard::survey::SeenPaths::default();
                 status::OK
             }
             Err(message) => self.error(status::BAD_OPTIONS, &message),
@@ -206,6 +210,18 @@ impl Session {
     /// survey's observation, `hookguard::survey`), under the configured limits; values kept only
     /// with `reveal_values`. The observation JSON becomes the result.
     pub fn observe(&mut self, address: usize, len: usize) -> i32 {
+        self.observe_listing(address, len, false)
+    }
+
+    /// [`Session::observe`], the observation's `declared` listing only the paths this session
+    /// has not listed before (`hookguard_observe_new`): a host that adds every observation
+    /// into one survey gets the same survey, without every body's documented paths copied,
+    /// written and read again.
+    pub fn observe_new(&mut self, address: usize, len: usize) -> i32 {
+        self.observe_listing(address, len, true)
+    }
+
+    fn observe_listing(&mut self, address: usize, len: usize, only_new: bool) -> i32 {
         let (gate, body) = match gate_and_input(&mut self.gate, &self.allocations, (address, len)) {
             Ok(found) => found,
             Err((code, message)) => return self.error(code, &format!("observe: {message}")),
@@ -216,7 +232,12 @@ impl Session {
                 Some(overlay) => hookguard::survey::Surveyor::with_overlay(overlay),
                 None => hookguard::survey::Surveyor::new(),
             });
-        let observation = surveyor.observe(body, gate.validator().options());
+        let options = gate.validator().options();
+        let observation = if only_new {
+            surveyor.observe_new(body, options, &mut self.seen)
+        } else {
+            surveyor.observe(body, options)
+        };
         match serde_json::to_vec(&observation) {
             Ok(json) => {
                 self.result = json;
@@ -1237,6 +1258,12 @@ pub mod exports {
     #[unsafe(no_mangle)]
     pub extern "C" fn hookguard_observe(pointer: u32, len: u32) -> i32 {
         with(|session| session.observe(address(pointer), len as usize))
+    }
+
+    /// See `docs/abi.md`.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn hookguard_observe_new(pointer: u32, len: u32) -> i32 {
+        with(|session| session.observe_new(address(pointer), len as usize))
     }
 
     /// See `docs/abi.md`.

@@ -345,6 +345,45 @@ fn observe_gives_the_cores_observation_under_the_configured_limits() {
 }
 
 #[test]
+fn observe_new_lists_only_the_declared_paths_the_session_has_not_listed() {
+    let mut session = Session::new();
+    let first = br#"{"event_name": "book.verified", "status": "BOOK_COMPLETE", "book_pk": 1, "book_uuid": "35ef4501-b93d-4ce2-b766-b670a057c0fb", "book_name": "x"}"#;
+    let second = br#"{"event_name": "book.verified", "status": "BOOK_COMPLETE", "book_pk": 2, "book_uuid": "35ef4501-b93d-4ce2-b766-b670a057c0fb", "notification_type": "STATUS"}"#;
+    let observed = |session: &mut Session, body: &[u8]| {
+        let at = write(session, body);
+        assert_eq!(session.observe_new(at, body.len()), status::OK);
+        serde_json::from_slice::<hookguard::survey::Observation>(session.result()).unwrap()
+    };
+    let whole = |body: &[u8]| {
+        hookguard::survey::Surveyor::new().observe(body, &hookguard::Options::default())
+    };
+    let one = observed(&mut session, first);
+    assert_eq!(one, whole(first), "the first body lists every path");
+    let two = observed(&mut session, second);
+    let expected: std::collections::BTreeSet<String> = whole(second)
+        .declared
+        .difference(&whole(first).declared)
+        .cloned()
+        .collect();
+    assert_eq!(two.declared, expected);
+    assert_eq!(
+        two.declared.iter().map(String::as_str).collect::<Vec<_>>(),
+        ["/notification_type"]
+    );
+    assert_eq!(
+        two.missing,
+        whole(second).missing,
+        "the rest is the whole observation"
+    );
+    assert!(observed(&mut session, first).declared.is_empty());
+    // A new configuration starts the listing again.
+    let config = br#"{"max_findings": 5}"#;
+    let config_at = write(&mut session, config);
+    assert_eq!(session.configure(config_at, config.len()), status::OK);
+    assert_eq!(observed(&mut session, first), whole(first));
+}
+
+#[test]
 fn screen_refuses_from_the_request_line_with_the_recorded_answers() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let answers: serde_json::Value =

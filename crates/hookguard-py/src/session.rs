@@ -71,6 +71,7 @@ fn call_in(
             Some(session.quarantine_failure_line(at, len))
         }
         ("hookguard_observe", &[(at, len)]) => Some(session.observe(at, len)),
+        ("hookguard_observe_new", &[(at, len)]) => Some(session.observe_new(at, len)),
         ("hookguard_screen", &[(at, len)]) => Some(session.screen(at, len)),
         ("hookguard_schema", &[(at, len)]) => Some(session.schema(at, len)),
         ("hookguard_answer", &[]) => Some(session.answer()),

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use hookguard::survey::{Survey, Surveyor};
+use hookguard::survey::{SeenPaths, Survey, Surveyor};
 use hookguard::{Options, Validator};
 use serde_json::Value;
 
@@ -83,8 +83,9 @@ fn main() -> ExitCode {
     // The survey as the command line runs it: one observation per body, added up.
     let surveyor = Surveyor::new();
     let survey = RefCell::new(Survey::default());
+    let seen = RefCell::new(SeenPaths::default());
     let observe: Pass = &|line| {
-        let observation = surveyor.observe(line, &Options::default());
+        let observation = surveyor.observe_new(line, &Options::default(), &mut seen.borrow_mut());
         let drifted = observation.undeclared.len() + observation.type_mismatches.len();
         survey.borrow_mut().add(observation);
         drifted

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::check::observe;
-pub use crate::check::observe::Observation;
+pub use crate::check::observe::{Observation, SeenPaths};
 use crate::contract::catalog;
 use crate::contract::compiled::Types;
 use crate::contract::options::Options;
@@ -49,7 +49,15 @@ impl Surveyor {
     /// What one body shows, read under `options`' limits (`reveal_values` decides whether
     /// enum values and unknown event names are kept).
     pub fn observe(&self, body: &[u8], options: &Options) -> Observation {
-        observe::observe(body, options, self.overlay.as_ref())
+        observe::observe(body, options, self.overlay.as_ref(), None)
+    }
+
+    /// [`Surveyor::observe`] for an observer that adds every observation into one survey:
+    /// [`Observation::declared`] lists only the paths `seen` did not hold for the event (and
+    /// adds them to it). Added up, the survey is the same; the paths every body repeats are
+    /// neither copied nor sent again (the command line's module observes this way).
+    pub fn observe_new(&self, body: &[u8], options: &Options, seen: &mut SeenPaths) -> Observation {
+        observe::observe(body, options, self.overlay.as_ref(), Some(seen))
     }
 
     /// Every member path an event's schema documents (array items as `*`), with the fields

@@ -3,14 +3,17 @@
 //! against the published schemas as JSON, the overlay applied to them. Every body of the corpora
 //! and thousands generated from every event's schema (drifting on purpose) get the same
 //! observation from both, with and without the drift overlay, values kept or not; every event
-//! documents the same paths.
+//! documents the same paths. Observed only for what is new to an observer (as the command
+//! line's module observes), the survey added up is the same.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;
 
 use common::oracle::{Rng, delivery};
 use hookguard::oracle::survey as reference;
-use hookguard::survey::Surveyor;
+use std::collections::{BTreeMap, BTreeSet};
+
+use hookguard::survey::{Observation, SeenPaths, Survey, Surveyor};
 use hookguard::{Options, Overlay};
 use serde_json::{Map, Value};
 
@@ -60,8 +63,29 @@ fn assert_same_observations(bodies: &[Vec<u8>], overlay: Option<&Overlay>) -> us
             reveal_values,
             ..Options::default()
         };
+        // Observed as the command line's module observes, into one survey: only paths new to
+        // the observer are listed, and the survey added up is the same.
+        let mut seen = SeenPaths::default();
+        let mut listed: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let (mut whole, mut new_only) = (Survey::default(), Survey::default());
         for body in bodies {
             let ours = surveyor.observe(body, &options);
+            let new = surveyor.observe_new(body, &options, &mut seen);
+            let before = listed
+                .entry(ours.event.clone().unwrap_or_default())
+                .or_default();
+            let expected: BTreeSet<String> = ours.declared.difference(before).cloned().collect();
+            assert_eq!(new.declared, expected);
+            before.extend(new.declared.iter().cloned());
+            assert_eq!(
+                Observation {
+                    declared: ours.declared.clone(),
+                    ..new.clone()
+                },
+                ours
+            );
+            whole.add(ours.clone());
+            new_only.add(new);
             let oracle = reference::observe(&schemas, body, &options);
             assert_eq!(
                 ours,
@@ -77,6 +101,14 @@ fn assert_same_observations(bodies: &[Vec<u8>], overlay: Option<&Overlay>) -> us
                     || !ours.missing.is_empty()
                     || !ours.format_mismatches.is_empty(),
             );
+        }
+        whole.finish(&surveyor);
+        new_only.finish(&surveyor);
+        assert_eq!(new_only, whole);
+        // A body observed again lists nothing new.
+        if let Some(body) = bodies.first() {
+            let again = surveyor.observe_new(body, &options, &mut seen);
+            assert!(again.declared.is_empty(), "{:?}", again.declared);
         }
     }
     drifted

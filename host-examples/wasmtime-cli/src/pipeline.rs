@@ -43,7 +43,7 @@ pub struct CheckedPayload {
     pub outcome: Result<Report, String>,
     /// The gate's conclusion besides the report.
     pub admission: Option<Admission>,
-    /// A survey's observation of the payload (`hookguard_observe`), when asked for.
+    /// A survey's observation of the payload (`hookguard_observe_new`), when asked for.
     pub observation: Option<String>,
 }
 

@@ -233,7 +233,7 @@ impl PluginInstance {
             result_len: export!("hookguard_result_len"),
             admit: export!("hookguard_admit"),
             answer: export!("hookguard_answer"),
-            observe: export!("hookguard_observe"),
+            observe: export!("hookguard_observe_new"),
             scratch: None,
             store,
         })
@@ -289,8 +289,10 @@ impl PluginInstance {
         Ok((status == status::OK).then_some(result))
     }
 
-    /// What a body carries against its event's schema (`hookguard_observe`): the
-    /// observation JSON.
+    /// What a body carries against its event's schema (`hookguard_observe_new`): the
+    /// observation JSON, its `declared` paths only those this instance has not listed before
+    /// (a survey keeps their union: the paths every body repeats are not written and read
+    /// again; a fresh instance, after a trap, lists them again, which changes nothing).
     pub fn observe(&mut self, body: &[u8]) -> Result<String> {
         let (status, observation) = self.call_with(self.observe.clone(), body)?;
         if status != status::OK {

@@ -72,6 +72,11 @@ enum Call {
         offset: u16,
         len: u16,
     },
+    ObserveNew {
+        pick: u8,
+        offset: u16,
+        len: u16,
+    },
     Schema {
         pick: u8,
         offset: u16,
@@ -172,6 +177,11 @@ fuzz_target!(|calls: Vec<Call>| {
                 offset,
                 len,
             } => session.observe(at(&live, which, offset), usize::from(len)),
+            Call::ObserveNew {
+                pick: which,
+                offset,
+                len,
+            } => session.observe_new(at(&live, which, offset), usize::from(len)),
             Call::Screen {
                 pick: which,
                 offset,

@@ -64,10 +64,33 @@ fn is_false(value: &bool) -> bool {
     !*value
 }
 
+/// The declared paths already listed, per event: what an observer that adds observations up
+/// into one survey need not list again ([`observe`] with it lists only paths new to it). A
+/// survey keeps the union of the paths seen, so leaving out those it already has changes
+/// nothing but the copies made: every declared member of every body, before.
+#[derive(Debug, Clone, Default)]
+pub struct SeenPaths(BTreeMap<String, BTreeSet<Vec<u8>>>);
+
+impl SeenPaths {
+    /// The set for `event`, made on first use (the name copied once per event, not per body).
+    fn of(&mut self, event: &str) -> Option<&mut BTreeSet<Vec<u8>>> {
+        if !self.0.contains_key(event) {
+            self.0.insert(event.to_owned(), BTreeSet::new());
+        }
+        self.0.get_mut(event)
+    }
+}
+
 /// What `body` shows, read under `options`' limits, against the compiled schemas with what
 /// `overlay` adds (`reveal_values` decides whether enum values and unknown event names are
-/// kept).
-pub(crate) fn observe(body: &[u8], options: &Options, overlay: Option<&Overlay>) -> Observation {
+/// kept). With `seen`, [`Observation::declared`] lists only the paths `seen` did not hold for
+/// the event, and they are added to it.
+pub(crate) fn observe(
+    body: &[u8],
+    options: &Options,
+    overlay: Option<&Overlay>,
+    seen: Option<&mut SeenPaths>,
+) -> Observation {
     let mut observation = Observation::default();
     let Document {
         root,
@@ -114,8 +137,9 @@ pub(crate) fn observe(body: &[u8], options: &Options, overlay: Option<&Overlay>)
     observation.event = Some(name.to_owned());
     let mut judge = Observe {
         observation: &mut observation,
+        seen: seen.and_then(|seen| seen.of(name)),
         reveal_values: options.reveal_values,
-        path: String::new(),
+        path: Vec::new(),
         levels: Vec::new(),
     };
     walk::object(
@@ -197,10 +221,20 @@ fn type_name(value: &[u8]) -> &'static str {
 /// Records what a walk finds instead of deciding on it; never stops the walk.
 struct Observe<'o> {
     observation: &'o mut Observation,
+    /// The event's paths listed before, when only new ones are to be listed.
+    seen: Option<&'o mut BTreeSet<Vec<u8>>>,
     reveal_values: bool,
-    /// The current location, array indexes as `*`, and where each level of it starts.
-    path: String,
+    /// The current location, array indexes as `*`, and where each level of it starts: bytes,
+    /// made text only for what is recorded (member names are UTF-8, checked by the reader).
+    path: Vec<u8>,
     levels: Vec<usize>,
+}
+
+impl Observe<'_> {
+    /// The current location as text.
+    fn path(&self) -> String {
+        String::from_utf8_lossy(&self.path).into_owned()
+    }
 }
 
 impl<'a> Judge<'a> for Observe<'_> {
@@ -211,12 +245,13 @@ impl<'a> Judge<'a> for Observe<'_> {
         value: &'a [u8],
         _: impl FnOnce() -> String,
     ) -> bool {
+        let path = self.path();
         let observation = &mut *self.observation;
         match keyword {
             "type" => {
                 observation
                     .type_mismatches
-                    .entry(self.path.clone())
+                    .entry(path)
                     .or_default()
                     .insert(type_name(value).to_owned());
             }
@@ -225,10 +260,7 @@ impl<'a> Judge<'a> for Observe<'_> {
             // mistyped value, as a report lists every failing keyword; with the catalog's
             // schemas nothing else fails on it that a survey records.)
             "enum" if value.first() == Some(&b'"') => {
-                let values = observation
-                    .outside_enum
-                    .entry(self.path.clone())
-                    .or_default();
+                let values = observation.outside_enum.entry(path).or_default();
                 if self.reveal_values
                     && let Some(text) = reader::text(value)
                 {
@@ -236,7 +268,7 @@ impl<'a> Judge<'a> for Observe<'_> {
                 }
             }
             "pattern" => {
-                observation.format_mismatches.insert(self.path.clone());
+                observation.format_mismatches.insert(path);
             }
             // `const`, `minimum` and an alias pair's either-or are a report's business; a
             // survey compares fields and types with the documentation.
@@ -248,32 +280,39 @@ impl<'a> Judge<'a> for Observe<'_> {
     fn unknown(&mut self, _: &Schema, value: &'a [u8]) -> bool {
         self.observation
             .undeclared
-            .entry(self.path.clone())
+            .entry(self.path())
             .or_default()
             .insert(type_name(value).to_owned());
         true
     }
 
     fn missing(&mut self, _: &str, name: &'static str, _: &'a [u8]) -> bool {
-        let mut path = self.path.clone();
+        let mut path = self.path();
         pointer::push_token(&mut path, name);
         self.observation.missing.insert(path);
         true
     }
 
     fn declared_member(&mut self) {
-        self.observation.declared.insert(self.path.clone());
+        if let Some(seen) = &mut self.seen {
+            // Once a path is listed, a lookup: no copy, nothing to send or add up again.
+            if seen.contains(self.path.as_slice()) {
+                return;
+            }
+            seen.insert(self.path.clone());
+        }
+        self.observation.declared.insert(self.path());
     }
 
     fn enter_member(&mut self, key: &[u8]) {
         self.levels.push(self.path.len());
         // Member names the reader accepted are UTF-8 (their escapes decoded).
-        pointer::push_token(&mut self.path, &walk::member_name(key));
+        pointer::push_token_bytes(&mut self.path, key);
     }
 
     fn enter_item(&mut self, _: usize) {
         self.levels.push(self.path.len());
-        self.path.push_str("/*");
+        self.path.extend_from_slice(b"/*");
     }
 
     fn leave(&mut self) {

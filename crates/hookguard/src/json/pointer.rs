@@ -16,6 +16,18 @@ pub(crate) fn push_token(pointer: &mut String, token: &str) {
     }
 }
 
+/// Appends `/` and `token` (a member name's bytes), escaped, to a pointer kept as bytes.
+pub(crate) fn push_token_bytes(pointer: &mut Vec<u8>, token: &[u8]) {
+    pointer.push(b'/');
+    for &byte in token {
+        match byte {
+            b'~' => pointer.extend_from_slice(b"~0"),
+            b'/' => pointer.extend_from_slice(b"~1"),
+            _ => pointer.push(byte),
+        }
+    }
+}
+
 /// Appends `/index` to `pointer`.
 pub(crate) fn push_index(pointer: &mut String, index: usize) {
     use std::fmt::Write;
