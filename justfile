@@ -484,6 +484,24 @@ sizes: plugin gateway js
     scripts/wasm-size target/wasm32-wasip1/wasm/hookguard_plugin.wasm
     scripts/wasm-size target/wasm32-unknown-unknown/wasm/hookguard_js.wasm
 
+# (valgrind's cachegrind: steady where timings on a shared machine are not; for comparing two
+# builds of the core, run it on each.)
+# Instructions per body of the native passes (parse, validate, normalize + report, survey) on the three captures
+bench-instructions megabytes="10":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    mkdir -p target/bench
+    for shape in kind varied examples; do
+      file=target/bench/$shape-{{megabytes}}MiB.ndjson
+      [ "$shape" = kind ] && file=target/bench/capture-{{megabytes}}MiB.ndjson
+      flag=$([ "$shape" = kind ] && echo "" || echo "--$shape")
+      [ -f "$file" ] || cargo run --quiet --release -p hookguard --example bench_capture -- {{megabytes}} "$file" $flag
+    done
+    cargo build --quiet --release -p hookguard --example throughput
+    for file in target/bench/{capture,varied,examples}-{{megabytes}}MiB.ndjson; do
+      scripts/instructions target/release/examples/throughput "$file"
+    done
+
 # Throughput and start-up: a generated capture through wasmtime, the native core, plain parsing
 bench megabytes="300": cli
     #!/usr/bin/env bash
