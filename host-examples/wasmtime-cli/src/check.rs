@@ -53,7 +53,8 @@ pub fn validate(
         check,
         (args.normalized, answers, false),
         &mut |run, checked| {
-            let Some((checked, report)) = run.account(checked) else {
+            // This run judges: every payload handed back has its report.
+            let Some((checked, Some(report))) = run.account(checked) else {
                 return Ok(());
             };
             run.progress.suspend(|| match format {
@@ -93,7 +94,8 @@ pub fn normalize(
     let mut files = OutputFiles::new(args.out_dir.clone());
 
     let stats = run.execute(module, check, (true, false, false), &mut |run, checked| {
-        let Some((checked, report)) = run.account(checked) else {
+        // This run judges: every payload handed back has its report.
+        let Some((checked, Some(report))) = run.account(checked) else {
             return Ok(());
         };
         let stderr_palette = run.stderr_palette;
@@ -269,6 +271,8 @@ impl Run {
             normalize,
             answers,
             observe,
+            // Observing for a survey needs no verdict; checking signatures does.
+            judge: !observe || signing.is_some(),
             jobs: self.jobs,
             read: self.read.clone(),
             signature: signing.as_deref(),
@@ -342,8 +346,9 @@ impl Run {
     }
 
     /// Counts one result. Input problems and module failures are reported on stderr here;
-    /// a payload with a report is handed back for output, its positions made file-relative.
-    fn account(&mut self, checked: Checked) -> Option<(CheckedPayload, Report)> {
+    /// a payload is handed back for output with its report, its positions made file-relative
+    /// (`None` for a payload only observed: the run does not judge).
+    fn account(&mut self, checked: Checked) -> Option<(CheckedPayload, Option<Report>)> {
         let problem = match checked {
             Checked::Problem(problem) => {
                 self.tally.problems += 1;
@@ -351,7 +356,11 @@ impl Run {
             }
             Checked::Payload(mut checked) => {
                 match std::mem::replace(&mut checked.outcome, Err(String::new())) {
-                    Ok(mut report) => {
+                    Ok(None) => {
+                        self.tally.observed += 1;
+                        return Some((*checked, None));
+                    }
+                    Ok(Some(mut report)) => {
                         if let Some(origin) = checked.origin {
                             report.relocate(origin);
                         }
@@ -364,7 +373,7 @@ impl Run {
                             self.apply_signature(admission, &mut report, at, answered);
                         }
                         self.tally.count(&report);
-                        return Some((*checked, report));
+                        return Some((*checked, Some(report)));
                     }
                     Err(message) => {
                         self.tally.failures += 1;

@@ -189,6 +189,8 @@ pub struct Tally {
     pub problems: u64,
     /// Payloads the module failed on (trapped); each is reported.
     pub failures: u64,
+    /// Payloads observed without a verdict (a survey that does not judge).
+    pub observed: u64,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -236,7 +238,7 @@ impl Tally {
     }
 
     pub fn payloads(&self) -> u64 {
-        self.total().payloads
+        self.total().payloads + self.observed
     }
 
     pub fn invalid(&self) -> u64 {

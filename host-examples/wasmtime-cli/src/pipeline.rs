@@ -39,8 +39,9 @@ pub struct CheckedPayload {
     pub source: Arc<str>,
     pub request: Option<RequestLine>,
     pub origin: Option<Origin>,
-    /// The report, or why the module could not give one (a trap; the instance is replaced).
-    pub outcome: Result<Report, String>,
+    /// The report (none when the run does not judge payloads: a survey without signatures),
+    /// or why the module could not give one (a trap; the instance is replaced).
+    pub outcome: Result<Option<Report>, String>,
     /// The gate's conclusion besides the report.
     pub admission: Option<Admission>,
     /// A survey's observation of the payload (`hookguard_observe_new`), when asked for.
@@ -93,6 +94,10 @@ pub struct Plan<'a> {
     pub answers: bool,
     /// Whether each payload is also observed for a survey.
     pub observe: bool,
+    /// Whether each payload is judged (validated; admitted when signatures are checked). A
+    /// survey without signatures only observes: its output holds no verdict, and judging every
+    /// body as well read and walked each body twice.
+    pub judge: bool,
     pub jobs: usize,
     pub read: ReadOptions,
     pub signature: Option<&'a SignaturePlan>,
@@ -237,8 +242,13 @@ fn check_batches(
             .map(|item| match item {
                 Item::Problem(problem) => Checked::Problem(problem),
                 Item::Payload(payload) => {
-                    let (mut outcome, admission) =
-                        admit_one(&mut worker, plan, &payload, &mut time);
+                    let (mut outcome, admission) = if plan.judge {
+                        let (outcome, admission) =
+                            admit_one(&mut worker, plan, &payload, &mut time);
+                        (outcome.map(Some), admission)
+                    } else {
+                        (Ok(None), None)
+                    };
                     let mut observation = None;
                     if plan.observe && outcome.is_ok() {
                         let started = Instant::now();

@@ -962,6 +962,44 @@ fn drift_records(output: &Output) -> BTreeMap<usize, Value> {
         .collect()
 }
 
+/// A survey without signatures only observes (its output holds no verdict); with a secret file
+/// it also judges each delivery's signature. Either way every payload is observed once and
+/// counted, and the survey is the same.
+#[test]
+fn a_survey_observes_every_payload_whether_or_not_it_judges_signatures() {
+    let capture = "tests/fixtures/drift/capture.ndjson";
+    let payloads = std::fs::read_to_string(repo_root().join(capture))
+        .unwrap()
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .count();
+    let dir = tempfile::tempdir().unwrap();
+    let secret_file = dir.path().join("secrets");
+    std::fs::write(&secret_file, "whsec_survey_0123456789abcdef0123456789\n").unwrap();
+    let secret_file = secret_file.to_str().unwrap();
+    let unsigned = run(&["--timings", "survey", "--format", "json", capture]);
+    let signed = run(&[
+        "--timings",
+        "survey",
+        "--format",
+        "json",
+        "--secret-file",
+        secret_file,
+        capture,
+    ]);
+    for output in [&unsigned, &signed] {
+        assert_eq!(output.status.code(), Some(0), "{}", transcript(output));
+        let survey: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(survey["payloads"].as_u64(), Some(payloads as u64));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(&format!("timings: checked {payloads} payloads")),
+            "{stderr}"
+        );
+    }
+    assert_eq!(unsigned.stdout, signed.stdout);
+}
+
 #[test]
 fn survey_emit_overlay_writes_the_recorded_overlay_and_says_what_it_left_out() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("emit-overlay");
