@@ -1,6 +1,6 @@
 //! One body judged: read once under intake's rules ([`crate::json::intake::read`], which lists
-//! the top-level members or words the refusal), then the event's compiled schema checked over
-//! the same bytes ([`walk`]), without a tree:
+//! the top-level members, keeps those of nested values on a tape, or words the refusal), then
+//! the event's compiled schema checked over the same bytes ([`walk`]), without a tree:
 //!
 //! - a clean delivery (valid, nothing to warn about) stops there, its normalized payload, when
 //!   asked for, written in the same walk;
