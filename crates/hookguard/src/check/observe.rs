@@ -64,10 +64,11 @@ fn is_false(value: &bool) -> bool {
     !*value
 }
 
-/// The declared paths already listed, per event: what an observer that adds observations up
-/// into one survey need not list again ([`observe`] with it lists only paths new to it). A
-/// survey keeps the union of the paths seen, so leaving out those it already has changes
-/// nothing but the copies made: every declared member of every body, before.
+/// The declared paths already listed, per event: what an observer that adds its observations
+/// into one survey need not list again ([`crate::survey::Surveyor::observe_new`] lists only
+/// the paths new to it). A survey keeps the union of the paths seen, so leaving out those it
+/// has changes nothing in it; what goes is a copy of every declared member's path of every
+/// body (and, in the command line, writing and reading them across the module's boundary).
 #[derive(Debug, Clone, Default)]
 pub struct SeenPaths(BTreeMap<String, BTreeSet<Vec<u8>>>);
 
