@@ -9,13 +9,13 @@
 //! `invalid`; never one refused for its size, its method, its media type, its signature, or a
 //! copy), the entry's name (one per request id, per body digest without one, so a retry is not
 //! kept twice), the entry's bytes (an HTTP capture the command line reads like any other), what
-//! the answer becomes ([`Admission::quarantined`]), what an unreachable store means
-//! ([`Admission::quarantine_failed`]), and which entries make room ([`evictions`]). A host
+//! the answer becomes ([`Gate::quarantined`]), what an unreachable store means
+//! ([`Gate::quarantine_unreachable`]), and which entries make room ([`evictions`]). A host
 //! writes the entry where it is told and answers what the admission says.
 //!
 //! [`Gate::quarantine_entry`]: crate::Gate::quarantine_entry
-//! [`Admission::quarantined`]: crate::Admission::quarantined
-//! [`Admission::quarantine_failed`]: crate::Admission::quarantine_failed
+//! [`Gate::quarantined`]: crate::Gate::quarantined
+//! [`Gate::quarantine_unreachable`]: crate::Gate::quarantine_unreachable
 
 pub mod directory;
 pub mod redis;
