@@ -7,18 +7,13 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ajvCheck } from '../test/runtimes/ajv-per-event.mjs';
+import { captureLines } from '../test/runtimes/capture-lines.mjs';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const [capture, ...builds] = process.argv.slice(2);
 if (!capture || builds.length === 0) throw new Error('usage: node bench/ab.mjs CAPTURE.ndjson BUILD_DIR...');
 const data = readFileSync(capture);
-const lines = [];
-for (let start = 0; start < data.length;) {
-  let end = data.indexOf(10, start);
-  if (end === -1) end = data.length;
-  if (end > start) lines.push(data.subarray(start, end));
-  start = end + 1;
-}
+const lines = captureLines(data);
 const require = createRequire(import.meta.url);
 const contenders = builds.map((dir) => {
   const { validate } = require(resolve(dir, 'hookguard_js.js'));

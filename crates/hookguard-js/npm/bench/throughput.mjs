@@ -12,19 +12,14 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { validate } from '../index.mjs';
 import { ajvCheck } from '../test/runtimes/ajv-per-event.mjs';
+import { captureLines } from '../test/runtimes/capture-lines.mjs';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const capture = process.argv[2];
 if (!capture) throw new Error('usage: node bench/throughput.mjs CAPTURE.ndjson');
 
 const data = readFileSync(capture);
-const lines = [];
-for (let start = 0; start < data.length;) {
-  let end = data.indexOf(10, start);
-  if (end === -1) end = data.length;
-  if (end > start) lines.push(data.subarray(start, end));
-  start = end + 1;
-}
+const lines = captureLines(data);
 const megabytes = data.length / 1e6;
 
 const readSchema = (path) => JSON.parse(readFileSync(join(root, path), 'utf8'));

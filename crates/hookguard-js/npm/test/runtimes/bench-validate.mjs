@@ -7,17 +7,12 @@ import { readFileSync } from 'node:fs';
 import process from 'node:process';
 import { validate } from 'hookguard';
 import { ajvCheck } from './ajv-per-event.mjs';
+import { captureLines } from './capture-lines.mjs';
 
 const [root, capture] = process.argv.slice(2);
 const runtime = globalThis.Deno ? `deno ${Deno.version.deno}` : globalThis.Bun ? `bun ${Bun.version}` : `node ${process.version}`;
 const data = new Uint8Array(readFileSync(capture));
-const lines = [];
-for (let start = 0; start < data.length;) {
-  let end = data.indexOf(10, start);
-  if (end === -1) end = data.length;
-  if (end > start) lines.push(data.subarray(start, end));
-  start = end + 1;
-}
+const lines = captureLines(data);
 const decoder = new TextDecoder();
 
 const perEvent = (allErrors) => ajvCheck(root, { allErrors, parse: (line) => JSON.parse(decoder.decode(line)) });
