@@ -271,8 +271,6 @@ impl Run {
             normalize,
             answers,
             observe,
-            // Observing for a survey needs no verdict; checking signatures does.
-            judge: !observe || signing.is_some(),
             jobs: self.jobs,
             read: self.read.clone(),
             signature: signing.as_deref(),

@@ -94,13 +94,18 @@ pub struct Plan<'a> {
     pub answers: bool,
     /// Whether each payload is also observed for a survey.
     pub observe: bool,
-    /// Whether each payload is judged (validated; admitted when signatures are checked). A
-    /// survey without signatures only observes: its output holds no verdict, and judging every
-    /// body as well read and walked each body twice.
-    pub judge: bool,
     pub jobs: usize,
     pub read: ReadOptions,
     pub signature: Option<&'a SignaturePlan>,
+}
+
+impl Plan<'_> {
+    /// Whether each payload is judged (validated; admitted when signatures are checked). A
+    /// survey without signatures only observes: its output holds no verdict, and judging every
+    /// body as well read and walked each body twice.
+    fn judges(&self) -> bool {
+        !self.observe || self.signature.is_some()
+    }
 }
 
 /// What a run measured.
@@ -242,7 +247,7 @@ fn check_batches(
             .map(|item| match item {
                 Item::Problem(problem) => Checked::Problem(problem),
                 Item::Payload(payload) => {
-                    let (mut outcome, admission) = if plan.judge {
+                    let (mut outcome, admission) = if plan.judges() {
                         let (outcome, admission) =
                             admit_one(&mut worker, plan, &payload, &mut time);
                         (outcome.map(Some), admission)
