@@ -87,8 +87,9 @@ pub(super) struct Collect<'b> {
     pub(super) strict: bool,
     /// Messages quote the offending values.
     pub(super) reveal_values: bool,
-    /// The JSON Pointer of the current location, and where each level of it starts.
-    pub(super) instance: String,
+    /// The JSON Pointer of the current location, and where each level of it starts: bytes,
+    /// made text only for a finding (member names are UTF-8, checked by the reader).
+    pub(super) instance: Vec<u8>,
     pub(super) levels: Vec<usize>,
 }
 
@@ -102,7 +103,7 @@ impl<'b> Collect<'b> {
             warnings: FindingList::new(limit),
             strict: options.strict,
             reveal_values: options.reveal_values,
-            instance: String::new(),
+            instance: Vec::new(),
             levels: Vec::new(),
         }
     }
@@ -116,7 +117,7 @@ impl<'b> Collect<'b> {
     ) -> Finding {
         Finding {
             code,
-            instance_location: self.instance.clone(),
+            instance_location: String::from_utf8_lossy(&self.instance).into_owned(),
             keyword_location,
             error: message,
             position: Some(Position::unresolved(offset(self.body, value))),
@@ -164,13 +165,12 @@ impl<'a> Judge<'a> for Collect<'_> {
 
     fn enter_member(&mut self, key: &[u8]) {
         self.levels.push(self.instance.len());
-        // Member names the reader accepted are UTF-8 (their escapes decoded).
-        pointer::push_token(&mut self.instance, &member_name(key));
+        pointer::push_token_bytes(&mut self.instance, key);
     }
 
     fn enter_item(&mut self, index: usize) {
         self.levels.push(self.instance.len());
-        pointer::push_index(&mut self.instance, index);
+        pointer::push_index_bytes(&mut self.instance, index);
     }
 
     fn leave(&mut self) {
@@ -181,15 +181,6 @@ impl<'a> Judge<'a> for Collect<'_> {
 
     fn out(&mut self) -> Option<&mut Vec<u8>> {
         None
-    }
-}
-
-/// A member name as text. Names the reader accepted are UTF-8 (their escapes decoded): the
-/// check is the standard library's fast one, and the lossy copy never made.
-pub(super) fn member_name(key: &[u8]) -> Cow<'_, str> {
-    match std::str::from_utf8(key) {
-        Ok(name) => Cow::Borrowed(name),
-        Err(_) => String::from_utf8_lossy(key),
     }
 }
 

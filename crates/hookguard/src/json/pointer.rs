@@ -28,10 +28,10 @@ pub(crate) fn push_token_bytes(pointer: &mut Vec<u8>, token: &[u8]) {
     }
 }
 
-/// Appends `/index` to `pointer`.
-pub(crate) fn push_index(pointer: &mut String, index: usize) {
-    use std::fmt::Write;
-    // Writing to a `String` cannot fail.
+/// Appends `/index` to a pointer kept as bytes.
+pub(crate) fn push_index_bytes(pointer: &mut Vec<u8>, index: usize) {
+    use std::io::Write;
+    // Writing to a `Vec` cannot fail.
     let _ = write!(pointer, "/{index}");
 }
 
