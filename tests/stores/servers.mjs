@@ -43,9 +43,10 @@ function stoppable(child) {
 
 /**
  * Starts webdis in front of the Redis on `redisPort` (on `port`, or a free one), allowing only
- * the commands the memory uses (EVAL), as a deployment should.
+ * the commands the memory uses (`EVALSHA`, and `EVAL` for a script Redis does not know yet), as
+ * a deployment should; `commands` allows others (`['EVAL']`: the setup documented before).
  */
-export async function startWebdis(redisPort, port) {
+export async function startWebdis(redisPort, port, { commands = ['EVAL', 'EVALSHA'] } = {}) {
   port ??= await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'hookguard-webdis-'));
   const config = join(dir, 'webdis.json');
@@ -53,12 +54,36 @@ export async function startWebdis(redisPort, port) {
     redis_host: '127.0.0.1', redis_port: redisPort, http_host: '127.0.0.1', http_port: port,
     threads: 2, pool_size: 8, daemonize: false, websockets: false, database: 0,
     verbosity: 1, logfile: join(dir, 'webdis.log'),
-    acl: [{ disabled: ['*'] }, { enabled: ['EVAL'] }],
+    acl: [{ disabled: ['*'] }, { enabled: commands }],
   }));
   const child = spawn('webdis', [config], { stdio: 'ignore' });
   await accepting(port, child, 'webdis', () => '');
   const stop = stoppable(child);
   return { port, async stop() { await stop(); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+/**
+ * Sends one command to the Redis on `port` and resolves with its reply when it is a simple
+ * one: a status or error line (`+OK`, `-NOSCRIPT ...`), an integer (`:1`), or a bulk string's
+ * value (`null` for none). Enough for the tests' `SCRIPT FLUSH` and `GET`.
+ */
+export function redisCommand(port, ...args) {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let reply = '';
+    const done = (value) => { socket.end(); resolve(value); };
+    socket.setTimeout(5_000, () => socket.destroy(new Error('redis did not answer')));
+    socket.on('error', reject);
+    socket.on('data', (chunk) => {
+      reply += chunk;
+      const lines = reply.split('\r\n');
+      if (lines.length < 2) return;
+      if (!lines[0].startsWith('$')) return done(lines[0]);
+      if (lines[0] === '$-1') return done(null);
+      if (lines.length >= 3) done(lines[1]);
+    });
+    socket.write(`*${args.length}\r\n${args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('')}`);
+  });
 }
 
 /** Starts redis-server; resolves once it accepts connections. */

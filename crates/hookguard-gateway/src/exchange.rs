@@ -15,7 +15,7 @@ use crate::config::{FailurePolicy, Gateway, Mode, RoutePolicy};
 use crate::host::{Host, HostError, LogLevel};
 use crate::metrics::Metric;
 use crate::replay::SharedDataMemory;
-use crate::store::{StoreError, StorePolicy};
+use crate::store::{StoreCall, StoreError, StorePolicy};
 
 /// Whether the host should let the request go on, or hold it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,31 +81,29 @@ enum ClaimedIn {
     Store,
 }
 
-/// Where a settle went.
-enum Settling {
-    /// No claim was held.
-    Nothing,
-    /// Recorded (or, when that failed, left to lapse): nothing to wait for.
-    Recorded,
-    /// Sent to the shared store; its answer comes later.
-    Sent,
-}
-
 /// What a call to the shared store was for.
 enum Awaiting {
     /// A claim: the delivery waits with its admission (held, not forwarded).
     Claim {
         admission: Box<Admission>,
         token: u64,
+        call: StoreCall,
     },
-    /// A settle: the response waits, so the sender hears the 2xx only once it is recorded
-    /// (a copy sent after it is then acknowledged on every gateway).
-    Settle,
     /// A quarantine keep: the refused delivery waits for its answer (which names the entry).
     Keep {
         admission: Box<Admission>,
         entry_id: String,
+        call: StoreCall,
     },
+}
+
+impl Awaiting {
+    /// The call whose answer this waits for.
+    fn call_mut(&mut self) -> &mut StoreCall {
+        match self {
+            Awaiting::Claim { call, .. } | Awaiting::Keep { call, .. } => call,
+        }
+    }
 }
 
 /// What the filter acts on: the core's answer, the name it counts the delivery under, and
@@ -154,8 +152,10 @@ impl Exchange {
     }
 
     /// The response headers arrived: the upstream's answer, or a local reply (Envoy's own for
-    /// a timeout or an unreachable upstream). A claim held is settled by its status; with the
-    /// shared store, the response waits for the settle to be recorded.
+    /// a timeout or an unreachable upstream). A claim held is settled by its status, and the
+    /// response goes on at once: with the shared store, the settle is sent on behalf of the
+    /// VM and recorded about one round trip later (a copy arriving at another gateway in
+    /// between finds the delivery still in flight: 503 and `Retry-After`, never forwarded).
     pub fn on_response_headers(&mut self, host: &mut dyn Host) -> Flow {
         if self.ticket.is_none() {
             return Flow::Continue;
@@ -164,69 +164,72 @@ impl Exchange {
             Ok(Some(status)) => Outcome::of_status(status),
             Ok(None) | Err(_) => Outcome::Failed,
         };
-        match self.settle(host, outcome) {
-            Settling::Sent => {
-                self.awaiting = Some(Awaiting::Settle);
-                Flow::Pause
-            }
-            Settling::Recorded | Settling::Nothing => Flow::Continue,
-        }
+        self.settle(host, outcome);
+        Flow::Continue
     }
 
     /// The stream is over. A claim still held never heard an answer (the upstream reset the
     /// request, the sender went away): the delivery is forgotten so a retry goes through.
     pub fn on_done(&mut self, host: &mut dyn Host) {
-        // Nothing waits for the answer of a settle sent now: the stream is over.
         self.settle(host, Outcome::Failed);
     }
 
-    /// A call to the shared store answered (or failed: no status). Resumes what waited for it.
+    /// A call to the shared store answered (or failed: no status). Asks again with the script
+    /// when the store did not know its digest; otherwise resumes what waited for it.
     pub fn on_store_answer(&mut self, host: &mut dyn Host, body_size: usize) {
-        match self.awaiting.take() {
-            Some(Awaiting::Claim { admission, token }) => {
-                let claim = host
-                    .store_answer(body_size)
-                    .map_or(Err(StoreError::NoAnswer), |(status, body)| {
-                        crate::store::read_claim(status, &body, token)
-                    });
-                let flow = match claim {
+        let Some(mut awaiting) = self.awaiting.take() else {
+            return;
+        };
+        let answer = host.store_answer(body_size);
+        if let (Ok((status, body)), Some(store)) = (&answer, &self.gateway.shared_store)
+            && let Some(again) = store.again_with_script(awaiting.call_mut(), *status, body)
+        {
+            if again.first_refusal {
+                host.log(LogLevel::Warn, WEBDIS_REFUSES_DIGESTS);
+            }
+            if host.dispatch_store(store, &again.call.body).is_ok() {
+                *awaiting.call_mut() = again.call;
+                self.awaiting = Some(awaiting);
+                return;
+            }
+        }
+        let flow = match awaiting {
+            Awaiting::Claim {
+                admission, token, ..
+            } => {
+                let claim = answer.map_or(Err(StoreError::NoAnswer), |(status, body)| {
+                    crate::store::read_claim(status, &body, token)
+                });
+                match claim {
                     Ok(claim) => {
                         let mut admission = *admission;
                         admission.conclude(claim);
                         self.finish(host, &admission, ClaimedIn::Store)
                     }
                     Err(error) => self.store_failed(host, *admission, error),
-                };
-                if flow == Flow::Continue && host.resume_request().is_err() {
-                    host.log(LogLevel::Warn, "hookguard: could not resume the request");
                 }
             }
-            Some(Awaiting::Keep {
+            Awaiting::Keep {
                 admission,
                 entry_id,
-            }) => {
-                let kept = host
-                    .store_answer(body_size)
-                    .map_or(Err(StoreError::NoAnswer), |(status, body)| {
-                        crate::store::read_keep(status, &body)
-                    });
-                let flow = self.kept(host, *admission, &entry_id, kept);
-                if flow == Flow::Continue && host.resume_request().is_err() {
-                    host.log(LogLevel::Warn, "hookguard: could not resume the request");
-                }
+                ..
+            } => {
+                let kept = answer.map_or(Err(StoreError::NoAnswer), |(status, body)| {
+                    crate::store::read_keep(status, &body)
+                });
+                self.kept(host, *admission, &entry_id, kept)
             }
-            Some(Awaiting::Settle) if host.resume_response().is_err() => {
-                host.log(LogLevel::Warn, "hookguard: could not resume the response");
-            }
-            Some(Awaiting::Settle) | None => {}
+        };
+        if flow == Flow::Continue && host.resume_request().is_err() {
+            host.log(LogLevel::Warn, "hookguard: could not resume the request");
         }
     }
 
     /// Ends the claim held, if any, with `outcome`: counted, then recorded in the memory that
     /// holds the claim.
-    fn settle(&mut self, host: &mut dyn Host, outcome: Outcome) -> Settling {
+    fn settle(&mut self, host: &mut dyn Host, outcome: Outcome) {
         let Some((ticket, claimed_in)) = self.ticket.take() else {
-            return Settling::Nothing;
+            return;
         };
         host.count(Metric::Delivery(outcome));
         match claimed_in {
@@ -235,13 +238,9 @@ impl Exchange {
         }
     }
 
-    /// Records a settle in this Envoy's shared data, at once.
-    fn settle_in_shared_data(
-        &self,
-        host: &mut dyn Host,
-        ticket: &Ticket,
-        outcome: Outcome,
-    ) -> Settling {
+    /// Records a settle in this Envoy's shared data, at once (or, when that fails, leaves the
+    /// claim to lapse).
+    fn settle_in_shared_data(&self, host: &mut dyn Host, ticket: &Ticket, outcome: Outcome) {
         let gateway = &self.gateway;
         let settled = host.now_unix_s().and_then(|now| {
             let mut memory = SharedDataMemory {
@@ -253,24 +252,20 @@ impl Exchange {
         if let Err(error) = settled {
             lapse_warning(host, error.call);
         }
-        Settling::Recorded
     }
 
-    /// Sends a settle to the shared store: its answer resumes what waits for it.
-    fn send_settle(&self, host: &mut dyn Host, ticket: &Ticket, outcome: Outcome) -> Settling {
+    /// Sends a settle to the shared store on behalf of the VM: nothing waits for it, and the
+    /// request ending does not cancel it.
+    fn send_settle(&self, host: &mut dyn Host, ticket: &Ticket, outcome: Outcome) {
         let gateway = &self.gateway;
         let (Some(store), Some(lifetimes)) = (&gateway.shared_store, gateway.gate.lifetimes())
         else {
             // A claim is only held in the store when one is configured, with signatures.
-            return Settling::Recorded;
+            return;
         };
-        let request = store.settle_request(ticket, outcome, lifetimes);
-        match host.dispatch_store(store, &request) {
-            Ok(()) => Settling::Sent,
-            Err(error) => {
-                lapse_warning(host, error.call);
-                Settling::Recorded
-            }
+        let call = store.settle_request(ticket, outcome, lifetimes);
+        if let Err(error) = host.dispatch_store_detached(store, &call.body) {
+            lapse_warning(host, error.call);
         }
     }
 
@@ -450,14 +445,15 @@ impl Exchange {
                 .map(|admission| Admitted::Now(Box::new(admission)));
         };
         let token = host.unique_token();
-        let request = store.claim_request(request_id, token, lifetimes);
-        if host.dispatch_store(store, &request).is_err() {
+        let call = store.claim_request(request_id, token, lifetimes);
+        if host.dispatch_store(store, &call.body).is_err() {
             let flow = self.store_failed(host, admission, StoreError::NotSent);
             return Ok(Admitted::Decided(flow));
         }
         self.awaiting = Some(Awaiting::Claim {
             admission: Box::new(admission),
             token,
+            call,
         });
         Ok(Admitted::Asked)
     }
@@ -501,14 +497,15 @@ impl Exchange {
         let (Some(store), Some(policy)) = (&gateway.shared_store, gateway.gate.quarantine()) else {
             return Admitted::Now(Box::new(admission));
         };
-        let request = store.keep_request(&entry, body, policy, now);
-        if host.dispatch_store(store, &request).is_err() {
+        let call = store.keep_request(&entry, body, policy, now);
+        if host.dispatch_store(store, &call.body).is_err() {
             let flow = self.kept(host, admission, &entry.id, Err(StoreError::NotSent));
             return Admitted::Decided(flow);
         }
         self.awaiting = Some(Awaiting::Keep {
             admission: Box::new(admission),
             entry_id: entry.id,
+            call,
         });
         Admitted::Asked
     }
@@ -742,6 +739,9 @@ impl Exchange {
         Flow::Pause
     }
 }
+
+/// Said once per VM when webdis' `acl` refuses `EVALSHA`.
+const WEBDIS_REFUSES_DIGESTS: &str = "hookguard: webdis refuses EVALSHA (its acl): this VM sends the shared store's scripts whole from now on; allow EVALSHA to spare webdis and Redis the script on every call";
 
 /// Says that a claim could not be settled, and why that loses nothing.
 fn lapse_warning(host: &mut dyn Host, call: &str) {
@@ -1321,36 +1321,43 @@ mod tests {
     }
 
     #[test]
-    fn with_a_shared_store_the_claim_and_the_settle_wait_for_its_answers() {
+    fn with_a_shared_store_the_claim_waits_for_its_answer_and_the_settle_for_nothing() {
         let config = gateway(
             r#"{"signature": {"secrets": ["whsec_contract"]}, "shared_store": {"cluster": "webdis"}}"#,
         );
         let mut host = signed("req-s", 4000, 4000);
         let mut exchange = Exchange::new(Rc::clone(&config));
-        // Held while the store is asked.
+        // Held while the store is asked, the claim's script named by its digest.
         assert_eq!(request(&mut exchange, &mut host, 1000, false), Flow::Pause);
         assert_eq!(host.store_calls.len(), 1);
         let claim = String::from_utf8(host.store_calls[0].clone()).unwrap();
-        assert!(claim.starts_with("EVAL/"), "{claim}");
         assert!(
-            claim.contains("/hookguard%3Adelivery%3Areq-s/1/60000"),
+            claim.starts_with(&format!(
+                "EVALSHA/{}/1/",
+                hookguard::store::CLAIM_SCRIPT_SHA1
+            )),
+            "{claim}"
+        );
+        assert!(
+            claim.ends_with("/hookguard%3Adelivery%3Areq-s/1/60000"),
             "{claim}"
         );
         assert_eq!(host.header("x-hookguard-verdict"), None);
         // Taken: marked and resumed.
-        host.store_reply = store_says("taken");
+        host.store_reply = Some((Some(200), br#"{"EVALSHA":["taken",0]}"#.to_vec()));
         exchange.on_store_answer(&mut host, 100);
-        assert_eq!(host.resumed, (1, 0));
+        assert_eq!(host.resumed, 1);
         assert_eq!(host.header("x-hookguard-verdict"), Some("valid"));
         assert_eq!(host.header("x-hookguard-request-id"), Some("req-s"));
-        // The upstream's 2xx is settled in the store before the sender hears it.
+        // The upstream's 2xx goes on to the sender at once; its settle is sent on behalf of
+        // the VM (the request ending cannot cancel it), with its script: no one will be there
+        // to send it again.
         host.upstream_status = Some(200);
-        assert_eq!(exchange.on_response_headers(&mut host), Flow::Pause);
+        assert_eq!(exchange.on_response_headers(&mut host), Flow::Continue);
         let settle = String::from_utf8(host.store_calls[1].clone()).unwrap();
+        assert!(settle.starts_with("EVAL/"), "{settle}");
         assert!(settle.ends_with("/delivered/600000"), "{settle}");
-        host.store_reply = Some((Some(200), br#"{"EVAL":1}"#.to_vec()));
-        exchange.on_store_answer(&mut host, 10);
-        assert_eq!(host.resumed, (1, 1));
+        assert_eq!(host.detached_calls, 1);
         exchange.on_done(&mut host);
         assert_eq!(host.store_calls.len(), 2, "settled once");
         assert!(host.counted.contains(&Metric::Delivery(Outcome::Delivered)));
@@ -1363,9 +1370,87 @@ mod tests {
             copy.store_reply = store_says(state);
             exchange.on_store_answer(&mut copy, 100);
             assert_eq!(copy.response.as_ref().unwrap().0, status, "{state}");
-            assert_eq!(copy.resumed, (0, 0), "{state}");
+            assert_eq!(copy.resumed, 0, "{state}");
             assert!(copy.store_calls.len() == 1, "nothing to settle: {state}");
         }
+    }
+
+    #[test]
+    fn a_store_that_does_not_know_a_digest_is_sent_the_script_and_webdis_refusing_evalsha_once_is_enough()
+     {
+        let config = gateway(
+            r#"{"signature": {"secrets": ["whsec_contract"]}, "shared_store": {"cluster": "webdis"}}"#,
+        );
+        let script_then_taken = |request_id: &str, first_answer: (Option<u16>, &[u8])| {
+            let mut host = signed(request_id, 4000, 4000);
+            let mut exchange = Exchange::new(Rc::clone(&config));
+            assert_eq!(request(&mut exchange, &mut host, 1000, false), Flow::Pause);
+            host.store_reply = Some((first_answer.0, first_answer.1.to_vec()));
+            exchange.on_store_answer(&mut host, 200);
+            host.store_reply = Some((Some(200), br#"{"EVAL":["taken",0]}"#.to_vec()));
+            exchange.on_store_answer(&mut host, 100);
+            host
+        };
+        // Redis restarted (its script cache empty): the same claim again, script and all.
+        let host = script_then_taken(
+            "req-n",
+            (
+                Some(200),
+                br#"{"EVALSHA":[false,"NOSCRIPT No matching script. Please use EVAL."]}"#,
+            ),
+        );
+        let [by_digest, by_text] = &host.store_calls[..] else {
+            panic!("{:?}", host.store_calls.len())
+        };
+        let (by_digest, by_text) = (
+            String::from_utf8_lossy(by_digest),
+            String::from_utf8_lossy(by_text),
+        );
+        assert!(by_digest.starts_with("EVALSHA/"), "{by_digest}");
+        assert!(by_text.starts_with("EVAL/%0Alocal%20held"), "{by_text}");
+        let tail = |call: &str| call.split_once("/1/").map(|(_, tail)| tail.to_owned());
+        assert_eq!(tail(&by_digest), tail(&by_text), "the same arguments");
+        assert_eq!(host.resumed, 1);
+        assert_eq!(host.header("x-hookguard-verdict"), Some("valid"));
+        assert!(host.logs.is_empty(), "{:?}", host.logs);
+        // A later claim names the digest again.
+        let host = script_then_taken("req-n2", (Some(200), br#"{"EVALSHA":["taken",0]}"#));
+        assert!(host.store_calls[0].starts_with(b"EVALSHA/"));
+
+        // webdis' acl allows EVAL only (the setup this project documented before): said once,
+        // then every call of this VM carries its script.
+        let host = script_then_taken("req-r", (Some(403), b""));
+        assert!(host.store_calls[1].starts_with(b"EVAL/"));
+        assert_eq!(host.header("x-hookguard-verdict"), Some("valid"));
+        assert!(
+            host.logs
+                .iter()
+                .any(|line| line.contains("refuses EVALSHA")),
+            "{:?}",
+            host.logs
+        );
+        let mut later = signed("req-r2", 4000, 4000);
+        let mut exchange = Exchange::new(Rc::clone(&config));
+        request(&mut exchange, &mut later, 1000, false);
+        assert!(later.store_calls[0].starts_with(b"EVAL/"));
+        later.store_reply = Some((Some(403), Vec::new()));
+        exchange.on_store_answer(&mut later, 0);
+        assert_eq!(
+            later.store_calls.len(),
+            1,
+            "a call with its script is not sent again"
+        );
+        assert_eq!(
+            later.problem().0,
+            503,
+            "webdis refusing EVAL too: the store is unavailable"
+        );
+        assert!(
+            !later
+                .logs
+                .iter()
+                .any(|line| line.contains("refuses EVALSHA"))
+        );
     }
 
     /// A drifted delivery, signed for `request_id` at `now`.
@@ -1416,7 +1501,13 @@ mod tests {
             assert_eq!(request(&mut exchange, &mut host, 1000, false), Flow::Pause);
             assert_eq!(host.response, None, "held while the store keeps it");
             let keep = String::from_utf8(host.store_calls[0].clone()).unwrap();
-            assert!(keep.starts_with("EVAL/"), "{keep}");
+            assert!(
+                keep.starts_with(&format!(
+                    "EVALSHA/{}/3/",
+                    hookguard::gate::quarantine::redis::KEEP_SCRIPT_SHA1
+                )),
+                "{keep}"
+            );
             assert!(
                 keep.contains(&format!("hookguard%3Aquarantine%3Aentry%3A{entry_id}/")),
                 "{keep}"
@@ -1436,7 +1527,7 @@ mod tests {
             if named {
                 assert_eq!(header.unwrap(), entry_id);
             }
-            assert_eq!(host.resumed, (0, 0), "a refusal is never forwarded");
+            assert_eq!(host.resumed, 0, "a refusal is never forwarded");
         }
         // Entry ids: from the request id alone.
         assert_eq!(
@@ -1517,7 +1608,7 @@ mod tests {
                 assert!(logged.contains("refused with 503"), "{logged}");
             } else {
                 assert_eq!(host.response, None);
-                assert_eq!(host.resumed, (1, 0));
+                assert_eq!(host.resumed, 1);
                 assert_eq!(host.header("x-hookguard-verdict"), Some("valid"));
                 assert!(logged.contains("claimed in this process"), "{logged}");
             }

@@ -24,7 +24,12 @@ use crate::metrics::Metric;
 use crate::store::SharedStore;
 
 proxy_wasm::main! {{
-    proxy_wasm::set_root_context(|_| -> Box<dyn RootContext> { Box::new(FilterRoot::default()) });
+    proxy_wasm::set_root_context(|context_id| -> Box<dyn RootContext> {
+        Box::new(FilterRoot {
+            context_id,
+            ..FilterRoot::default()
+        })
+    });
 }}
 
 /// Counter ids, shared by the root and its HTTP contexts (one VM is single-threaded).
@@ -44,6 +49,8 @@ const WASM_PAGE_BYTES: u64 = 64 * 1024;
 /// The plugin: holds the checked configuration and the metric ids.
 #[derive(Default)]
 struct FilterRoot {
+    /// The root context's id: store calls that must outlive their request are made in its name.
+    context_id: u32,
     gateway: Option<Rc<Gateway>>,
     metrics: Metrics,
     memory_gauge: Option<Rc<MemoryGauge>>,
@@ -101,12 +108,14 @@ impl RootContext for FilterRoot {
         }
     }
 
-    fn create_http_context(&self, _context_id: u32) -> Option<Box<dyn HttpContext>> {
+    fn create_http_context(&self, context_id: u32) -> Option<Box<dyn HttpContext>> {
         let gateway = self.gateway.clone()?;
         Some(Box::new(FilterRequest {
             exchange: Exchange::new(gateway),
             host: ProxyHost {
                 metrics: Rc::clone(&self.metrics),
+                context_id,
+                root_context_id: self.context_id,
             },
             memory_gauge: self.memory_gauge.clone(),
         }))
@@ -265,6 +274,10 @@ fn action(flow: Flow) -> Action {
 /// [`Host`] over the proxy-wasm ABI, for the request being handled.
 struct ProxyHost {
     metrics: Metrics,
+    /// This request's context.
+    context_id: u32,
+    /// The VM's root context, which lives as long as the VM.
+    root_context_id: u32,
 }
 
 impl Host for ProxyHost {
@@ -361,6 +374,32 @@ impl Host for ProxyHost {
         .map_err(failed("dispatch_http_call"))
     }
 
+    fn dispatch_store_detached(
+        &mut self,
+        store: &SharedStore,
+        command: &[u8],
+    ) -> Result<(), HostError> {
+        // Envoy gives a call to the context it is made in, and cancels it when that context is
+        // deleted (the request over); made with the root context effective, it outlives the
+        // request. Its answer still comes to this request's context while it lives (the SDK
+        // routes answers by token), and nowhere after: nothing reads it.
+        let detached = hostcalls::set_effective_context(self.root_context_id).is_ok();
+        if !detached {
+            log(
+                LogLevel::Warn,
+                "hookguard: a settle is sent in the request's name (the host refused the root context's): the request ending first cancels it, and the claim lapses",
+            );
+        }
+        let sent = self.dispatch_store(store, command);
+        if detached && hostcalls::set_effective_context(self.context_id).is_err() {
+            log(
+                LogLevel::Warn,
+                "hookguard: could not return to the request's context after a store call",
+            );
+        }
+        sent
+    }
+
     fn store_answer(&self, body_size: usize) -> Result<(Option<u16>, Vec<u8>), HostError> {
         let status = hostcalls::get_map_value_bytes(MapType::HttpCallResponseHeaders, ":status")
             .map_err(failed("get_http_call_response_headers"))?
@@ -377,10 +416,6 @@ impl Host for ProxyHost {
 
     fn resume_request(&mut self) -> Result<(), HostError> {
         hostcalls::resume_http_request().map_err(failed("resume_http_request"))
-    }
-
-    fn resume_response(&mut self) -> Result<(), HostError> {
-        hostcalls::resume_http_response().map_err(failed("resume_http_response"))
     }
 
     fn shared_set(&mut self, key: &str, value: &[u8], cas: Option<u32>) -> Result<bool, HostError> {

@@ -61,13 +61,19 @@ pub trait Host {
     /// Sends `command` to the shared store (POST `/` to its cluster, within its timeout); the
     /// answer arrives through the exchange's `on_store_answer`.
     fn dispatch_store(&mut self, store: &SharedStore, command: &[u8]) -> Result<(), HostError>;
+    /// Sends `command` to the shared store on behalf of the whole VM rather than this request:
+    /// Envoy cancels a request's calls when the request ends, and this one must outlive it.
+    /// No one hears its answer.
+    fn dispatch_store_detached(
+        &mut self,
+        store: &SharedStore,
+        command: &[u8],
+    ) -> Result<(), HostError>;
     /// The answer of the store call that just completed: its status (none when it failed or
     /// timed out) and its first `body_size` bytes.
     fn store_answer(&self, body_size: usize) -> Result<(Option<u16>, Vec<u8>), HostError>;
     /// Lets a request held for the store's answer go on.
     fn resume_request(&mut self) -> Result<(), HostError>;
-    /// Lets a response held for the store's answer go on.
-    fn resume_response(&mut self) -> Result<(), HostError>;
 }
 
 /// A host in memory, for tests: one request, and shared data every "VM" of a test sees.
@@ -105,10 +111,12 @@ pub mod fake {
         pub tokens: u64,
         /// Commands sent to the shared store, in order.
         pub store_calls: Vec<Vec<u8>>,
+        /// How many of them were sent on behalf of the VM (no answer heard).
+        pub detached_calls: usize,
         /// What the store answers the next call with: status (none: failed) and body.
         pub store_reply: Option<(Option<u16>, Vec<u8>)>,
-        /// How often the request and the response were resumed.
-        pub resumed: (u32, u32),
+        /// How often the request was resumed.
+        pub resumed: u32,
         /// Every counter increment, in order.
         pub counted: Vec<Metric>,
         /// Every log line, in order.
@@ -241,16 +249,21 @@ pub mod fake {
             self.store_calls.push(command.to_vec());
             Ok(())
         }
+        fn dispatch_store_detached(
+            &mut self,
+            store: &SharedStore,
+            command: &[u8],
+        ) -> Result<(), HostError> {
+            self.dispatch_store(store, command)?;
+            self.detached_calls += 1;
+            Ok(())
+        }
         fn store_answer(&self, body_size: usize) -> Result<(Option<u16>, Vec<u8>), HostError> {
             let (status, body) = self.store_reply.clone().unwrap_or((None, Vec::new()));
             Ok((status, body[..body_size.min(body.len())].to_vec()))
         }
         fn resume_request(&mut self) -> Result<(), HostError> {
-            self.resumed.0 += 1;
-            Ok(())
-        }
-        fn resume_response(&mut self) -> Result<(), HostError> {
-            self.resumed.1 += 1;
+            self.resumed += 1;
             Ok(())
         }
         fn shared_set(

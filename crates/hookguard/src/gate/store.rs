@@ -44,6 +44,31 @@ end
 return 1
 ";
 
+/// [`CLAIM_SCRIPT`]'s SHA-1, the name Redis gives it in its script cache (`EVALSHA`).
+pub const CLAIM_SCRIPT_SHA1: &str = "5e02fbea89411dfadf47b3b1d0997b8f3c4420f3";
+
+/// [`SETTLE_SCRIPT`]'s SHA-1.
+pub const SETTLE_SCRIPT_SHA1: &str = "b516c656573159f759a3133776df8de7410cca03";
+
+/// The SHA-1 Redis names one of the protocol's scripts by (this module's and the
+/// quarantine's), so a host can send `EVALSHA` with it instead of carrying the script each
+/// time (Redis then neither receives nor hashes it); `None` for any other text. A store that
+/// answers `NOSCRIPT` (restarted, or its cache flushed) needs the script once more by `EVAL`,
+/// which caches it again.
+pub fn script_sha1(script: &str) -> Option<&'static str> {
+    use crate::gate::quarantine::redis::{
+        KEEP_SCRIPT, KEEP_SCRIPT_SHA1, REMOVE_SCRIPT, REMOVE_SCRIPT_SHA1,
+    };
+    [
+        (CLAIM_SCRIPT, CLAIM_SCRIPT_SHA1),
+        (SETTLE_SCRIPT, SETTLE_SCRIPT_SHA1),
+        (KEEP_SCRIPT, KEEP_SCRIPT_SHA1),
+        (REMOVE_SCRIPT, REMOVE_SCRIPT_SHA1),
+    ]
+    .into_iter()
+    .find_map(|(text, sha1)| (text == script).then_some(sha1))
+}
+
 /// The keys' prefix, before the request id, unless a host is configured otherwise.
 pub const DEFAULT_KEY_PREFIX: &str = "hookguard:delivery:";
 
@@ -219,6 +244,16 @@ mod tests {
         in_flight_seconds: 60,
         delivered_seconds: 600,
     };
+
+    #[test]
+    fn each_scripts_digest_is_its_sha1_as_redis_computes_it() {
+        use crate::gate::quarantine::redis::{KEEP_SCRIPT, REMOVE_SCRIPT};
+        for script in [CLAIM_SCRIPT, SETTLE_SCRIPT, KEEP_SCRIPT, REMOVE_SCRIPT] {
+            let computed = sha1_smol::Sha1::from(script).digest().to_string();
+            assert_eq!(script_sha1(script), Some(computed.as_str()));
+        }
+        assert_eq!(script_sha1("return 1"), None);
+    }
 
     #[test]
     fn commands_carry_the_key_the_token_and_the_lifetime_in_milliseconds() {

@@ -47,6 +47,12 @@ redis.call('HDEL', KEYS[3], ARGV[1])
 return redis.call('DEL', KEYS[1])
 ";
 
+/// [`KEEP_SCRIPT`]'s SHA-1, its name in Redis' script cache (`EVALSHA`).
+pub const KEEP_SCRIPT_SHA1: &str = "1884ce9b2ac391bd4fbaffabbabfc6942efd3210";
+
+/// [`REMOVE_SCRIPT`]'s SHA-1.
+pub const REMOVE_SCRIPT_SHA1: &str = "1926dc2b7c4581451432ec51988c72f310af9825";
+
 /// The keys' prefix unless a host is configured otherwise.
 pub const DEFAULT_QUARANTINE_PREFIX: &str = "hookguard:quarantine:";
 
