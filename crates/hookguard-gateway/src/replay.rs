@@ -86,10 +86,18 @@ impl DeliveryMemory for SharedDataMemory<'_> {
                 return Ok(held.claim_answer(expires_at, now));
             }
             let mut evicted_unexpired = false;
-            if entries.len() >= BUCKET_ENTRIES {
-                // Full of live ids: the one expiring first gives way.
-                entries.sort_unstable_by_key(|&(expires_at, _, _)| expires_at);
-                entries.drain(..=entries.len() - BUCKET_ENTRIES);
+            // Full of live ids: the ones expiring first give way (found by a scan, not a sort:
+            // a bucket holds a handful, and a sort is kilobytes of module).
+            while entries.len() >= BUCKET_ENTRIES {
+                let Some(first_expiring) = entries
+                    .iter()
+                    .enumerate()
+                    .min_by_key(|&(_, &(expires_at, _, _))| expires_at)
+                    .map(|(index, _)| index)
+                else {
+                    break;
+                };
+                entries.remove(first_expiring);
                 evicted_unexpired = true;
             }
             let in_flight = Held::InFlight { token };

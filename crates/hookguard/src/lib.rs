@@ -61,6 +61,7 @@ mod json;
 #[cfg(feature = "oracle")]
 #[doc(hidden)]
 pub mod oracle;
+mod order;
 pub mod survey;
 
 pub use check::report::{Delivery, Finding, Normalized, Omitted, Report};

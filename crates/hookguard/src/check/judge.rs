@@ -358,14 +358,14 @@ fn checked_and_normalized<'a>(
             }
         }
     }
-    outputs.sort_unstable_by(|a, b| a.key.cmp(b.key));
+    let in_order = crate::order::order_by_bytes(&outputs, |output| output.key);
     let size: usize = members
         .iter()
         .map(|member| member.key.len() + member.value.len() + 4)
         .sum();
     let mut out = Vec::with_capacity(size + 64);
     out.push(b'{');
-    for (index, output) in outputs.iter().enumerate() {
+    for (index, output) in in_order.filter_map(|index| outputs.get(index)).enumerate() {
         walk::write_key(&mut out, index, output.key, output.plain_key);
         match output.value {
             None => {

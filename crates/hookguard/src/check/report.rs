@@ -395,7 +395,7 @@ impl FindingList {
 /// Sorts findings so that reports are identical however the schema engine ordered them (and
 /// so that the findings a capped report lists are always the same ones).
 pub(crate) fn sort_findings(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
+    crate::order::sort_by(findings, |a, b| {
         (&a.instance_location, &a.keyword_location, a.code, &a.error).cmp(&(
             &b.instance_location,
             &b.keyword_location,

@@ -423,8 +423,10 @@ pub(super) fn object<'a, J: Judge<'a>>(
         return members_in_order(schema, object_value, members, additions, nested, judge);
     }
     let mut sorted = nested.list();
-    sorted.extend_from_slice(members);
-    sorted.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+    sorted.extend(
+        crate::order::order_by_bytes(members, |member| &member.key)
+            .filter_map(|index| members.get(index).cloned()),
+    );
     let go = members_in_order(schema, object_value, &sorted, additions, nested, judge);
     nested.give_back(sorted);
     go

@@ -187,9 +187,9 @@ impl Overlay {
                     }
                 }
             }
-            resolved
-                .fields
-                .sort_unstable_by(|a, b| (a.parent_at, &a.name).cmp(&(b.parent_at, &b.name)));
+            crate::order::sort_by(&mut resolved.fields, |a, b| {
+                (a.parent_at, &a.name).cmp(&(b.parent_at, &b.name))
+            });
             if !resolved.fields.is_empty() || !resolved.values.is_empty() {
                 overlay.events.insert(spec.name, resolved);
             }

@@ -64,7 +64,10 @@ impl Position {
     /// The positions of several offsets, in one pass over the body (in the order given).
     pub(crate) fn at_offsets(body: &[u8], offsets: &[usize]) -> Vec<Position> {
         let mut order: Vec<usize> = (0..offsets.len()).collect();
-        order.sort_unstable_by_key(|&index| offsets.get(index).copied().unwrap_or(0));
+        crate::order::sort_by(&mut order, |&a, &b| {
+            let offset = |index: usize| offsets.get(index).copied().unwrap_or(0);
+            offset(a).cmp(&offset(b))
+        });
         let mut positions = vec![
             Position {
                 offset: 0,

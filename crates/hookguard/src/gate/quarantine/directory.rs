@@ -130,7 +130,9 @@ impl Directory {
                 bytes: metadata.len(),
             });
         }
-        held.sort_by(|left, right| (left.first_seen, &left.id).cmp(&(right.first_seen, &right.id)));
+        crate::order::sort_by(&mut held, |left, right| {
+            (left.first_seen, &left.id).cmp(&(right.first_seen, &right.id))
+        });
         Ok(held)
     }
 
