@@ -116,14 +116,17 @@ wasm: toolchain
 plugin: toolchain (_module "hookguard-plugin" plugin "wasm" "-O3")
 
 # Build the gateway filter (target/hookguard-gateway.wasm, proxy-wasm), optimized, and report its size
-gateway: toolchain (_module "hookguard-gateway" gateway "wasm" "-O3")
+gateway: toolchain (_module "hookguard-gateway" gateway "wasm" "-O3" "crates/hookguard-gateway/exports.json")
 
 # (wasm-opt reads the features to allow from the module's target_features section; forcing
 # --all-features let it emit typed function references, which Envoy's V8 refuses.) The gateway
 # is built for speed like the others: once validation had no tree, opt-level 3 measured 11% more
 # requests/s in Envoy than opt-level z (BENCHMARKS.md), for 104 KB more per VM.
-# Build one crate as an optimized wasm32-wasip1 module at `out`
-_module crate out profile level:
+# Build one crate as an optimized wasm32-wasip1 module at `out`. `exports`, a wasm-metadce graph,
+# names the exports to keep (the rest and all they alone reach are removed before wasm-opt): the
+# gateway keeps the proxy-wasm callbacks it answers and drops the SDK's gRPC and TCP ones, which
+# a host only calls when present and never for an HTTP filter that makes no gRPC call (16 KB).
+_module crate out profile level exports="":
     #!/usr/bin/env bash
     set -euo pipefail
     cargo build --quiet -p {{crate}} --target wasm32-wasip1 --profile {{profile}}
@@ -131,6 +134,10 @@ _module crate out profile level:
     # Built once per change, not once per recipe that needs it (cargo leaves an unchanged
     # module's time alone).
     if [ {{out}} -nt "$built" ]; then echo "{{out}}: up to date"; exit 0; fi
+    if [ -n "{{exports}}" ] && command -v wasm-metadce >/dev/null; then
+      wasm-metadce "$built" --graph-file {{exports}} -o "$built.kept" > /dev/null
+      built="$built.kept"
+    fi
     if command -v wasm-opt >/dev/null; then
       wasm-opt {{level}} --strip-debug "$built" -o {{out}}
     else cp "$built" {{out}}; echo "wasm-opt not found: module left unoptimized"; fi

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { vectorHeaders } from '../../../tests/fixtures/signatures/fields.mjs';
 import {
-  envoyConfig, get, send, sendHttp2WithTrailers, sendRaw, startEnvoy, startUpstream, validateConfig, vmHeap, vmMemory,
+  envoyConfig, gatewayWasm, get, send, sendHttp2WithTrailers, sendRaw, startEnvoy, startUpstream, validateConfig, vmHeap, vmMemory,
 } from './harness.mjs';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -89,6 +89,15 @@ function expectedEventHeader(verdict) {
   if (verdict.delivery === 'test') return 'test-delivery';
   return verdict.event_name ?? verdict.source_event_name;
 }
+
+test('the module Envoy runs keeps the callbacks the filter answers and none of the SDK\'s gRPC or TCP ones', () => {
+  // The build keeps exactly crates/hookguard-gateway/exports.json (wasm-metadce); every other
+  // test here runs that module, so what was dropped is shown unneeded by Envoy itself.
+  const kept = JSON.parse(readFileSync(join(root, 'crates/hookguard-gateway/exports.json'), 'utf8')).map((node) => node.export);
+  const exports = WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(gatewayWasm))).map((entry) => entry.name);
+  assert.deepEqual([...exports].sort(), [...kept].sort());
+  assert.ok(!exports.some((name) => /grpc|downstream|upstream|connection/.test(name)), exports.join(' '));
+});
 
 test('every recorded fixture gets its verdict through Envoy, and only valid ones reach the upstream byte-exact', async () => {
   const paths = Object.keys(verdicts);
