@@ -49,13 +49,13 @@ toolchain:
 # the core and the tower layer packaged, ajv, wasm builds, the ABI from Node,
 # the CLI, Envoy, a 30 s Envoy soak, the npm package and its packed tarball installed, the
 # tarball in Node (node:http, Express, Hono, Fastify), Deno, Bun and workerd, the Python package and its wheel, and a
-# 20-second fuzz run per target; `scripts/just fuzz` alone runs a minute each)
+# 10-second fuzz run per target; `scripts/just fuzz` alone runs a minute each)
 # Run every check CI runs, and say how long each stage took
 test:
     #!/usr/bin/env bash
     set -euo pipefail
     stages=(setup fmt-check lint unit-tests schemas-check openapi-lint crate-package second-validator wasm
-            abi-test cli-test gateway-test "gateway-soak 30" "delivery-soak 500 16" js-test js-pack js-runtimes python-test site-test "fuzz all 20")
+            abi-test cli-test gateway-test "gateway-soak 30" "delivery-soak 500 16" js-test js-pack js-runtimes python-test site-test "fuzz all 10")
     started=$SECONDS
     timings=""
     # The table is printed however the run ends, so a failure still shows where time went.

@@ -99,6 +99,13 @@ enum Awaiting {
 
 impl Awaiting {
     /// The call whose answer this waits for.
+    fn call(&self) -> &StoreCall {
+        match self {
+            Awaiting::Claim { call, .. } | Awaiting::Keep { call, .. } => call,
+        }
+    }
+
+    /// The same, to send it again.
     fn call_mut(&mut self) -> &mut StoreCall {
         match self {
             Awaiting::Claim { call, .. } | Awaiting::Keep { call, .. } => call,
@@ -182,7 +189,7 @@ impl Exchange {
         };
         let answer = host.store_answer(body_size);
         if let (Ok((status, body)), Some(store)) = (&answer, &self.gateway.shared_store)
-            && let Some(again) = store.again_with_script(awaiting.call_mut(), *status, body)
+            && let Some(again) = store.again_with_script(awaiting.call(), *status, body)
         {
             if again.first_refusal {
                 host.log(LogLevel::Warn, WEBDIS_REFUSES_DIGESTS);
