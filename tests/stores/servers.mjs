@@ -1,12 +1,13 @@
 // Real stores for the tests of the memory replicas share, on 127.0.0.1 ports the kernel picks:
 // Debian's redis-server (no persistence) and webdis (its HTTP front, which the gateway calls),
 // started and stopped by the tests.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 
 /** A port the kernel says is free now. */
 export async function freePort() {
@@ -63,27 +64,13 @@ export async function startWebdis(redisPort, port, { commands = ['EVAL', 'EVALSH
 }
 
 /**
- * Sends one command to the Redis on `port` and resolves with its reply when it is a simple
- * one: a status or error line (`+OK`, `-NOSCRIPT ...`), an integer (`:1`), or a bulk string's
- * value (`null` for none). Enough for the tests' `SCRIPT FLUSH` and `GET`.
+ * Runs one command against the Redis on `port` with Debian's `redis-cli` (installed with
+ * redis-server) and resolves with its output, without the last newline: `OK`, a value (empty
+ * for none), an array's items one per line, or an error's text.
  */
-export function redisCommand(port, ...args) {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let reply = '';
-    const done = (value) => { socket.end(); resolve(value); };
-    socket.setTimeout(5_000, () => socket.destroy(new Error('redis did not answer')));
-    socket.on('error', reject);
-    socket.on('data', (chunk) => {
-      reply += chunk;
-      const lines = reply.split('\r\n');
-      if (lines.length < 2) return;
-      if (!lines[0].startsWith('$')) return done(lines[0]);
-      if (lines[0] === '$-1') return done(null);
-      if (lines.length >= 3) done(lines[1]);
-    });
-    socket.write(`*${args.length}\r\n${args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('')}`);
-  });
+export async function redisCommand(port, ...args) {
+  const { stdout } = await promisify(execFile)('redis-cli', ['-p', String(port), ...args], { timeout: 5_000 });
+  return stdout.replace(/\n$/, '');
 }
 
 /** Starts redis-server; resolves once it accepts connections. */

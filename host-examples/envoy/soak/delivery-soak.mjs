@@ -35,7 +35,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { envoyConfig, generator, send, startEnvoy, startFlakyService } from '../test/harness.mjs';
-import { freePort, startRedis, startWebdis } from '../../../tests/stores/servers.mjs';
+import { freePort, redisCommand, startRedis, startWebdis } from '../../../tests/stores/servers.mjs';
 
 const [deliveries = 400, senders = 16, seed = 7] = process.argv.slice(2).map(Number);
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -194,7 +194,7 @@ const entryOf = (id) => createHash('sha256').update('request-id\0').update(id).d
 const run = promisify(execFile);
 const redisUrl = `redis://127.0.0.1:${redis.port}`;
 const listed = JSON.parse((await run(CLI, ['quarantine', 'list', redisUrl, '--format', 'json'])).stdout);
-const kept = new Set((await run('redis-cli', ['-p', String(redis.port), 'ZRANGE', 'hookguard:quarantine:index', '0', '-1'])).stdout.split('\n').filter(Boolean));
+const kept = new Set((await redisCommand(redis.port, 'ZRANGE', 'hookguard:quarantine:index', '0', '-1')).split('\n').filter(Boolean));
 let driftedLost = 0;
 let driftedReachedService = 0;
 for (const id of drifted) {
