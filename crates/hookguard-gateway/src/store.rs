@@ -71,7 +71,7 @@ impl SharedStore {
     /// The call that claims `request_id` (POST `/`, the command in the body).
     pub fn claim_request(&self, request_id: &str, token: u64, lifetimes: Lifetimes) -> StoreCall {
         let command = claim_command(&self.key_prefix, request_id, token, lifetimes);
-        self.call(command.map(String::into_bytes).into(), self.by_digest.get())
+        store_call(command.map(String::into_bytes).into(), self.by_digest.get())
     }
 
     /// The call that settles `ticket`. Always with its script: a settle is sent on behalf of
@@ -84,7 +84,7 @@ impl SharedStore {
         lifetimes: Lifetimes,
     ) -> StoreCall {
         let command = settle_command(&self.key_prefix, ticket, outcome, lifetimes);
-        self.call(command.map(String::into_bytes).into(), false)
+        store_call(command.map(String::into_bytes).into(), false)
     }
 
     /// The call that keeps a refused delivery in the quarantine (its entry's bytes, head then
@@ -97,7 +97,7 @@ impl SharedStore {
         now_unix_s: i64,
     ) -> StoreCall {
         let command = keep_command(&self.quarantine_key_prefix, entry, body, policy, now_unix_s);
-        self.call(command, self.by_digest.get())
+        store_call(command, self.by_digest.get())
     }
 
     /// The authority the calls go to.
@@ -126,26 +126,26 @@ impl SharedStore {
             first_refusal,
         })
     }
+}
 
-    /// A command as a call, its script named by digest when `by_digest` and the script is one
-    /// of the protocol's.
-    fn call(&self, mut arguments: Vec<Vec<u8>>, by_digest: bool) -> StoreCall {
-        let digest = by_digest
-            .then(|| arguments.get(1))
-            .flatten()
-            .and_then(|script| std::str::from_utf8(script).ok())
-            .and_then(script_sha1);
-        let mut script = None;
-        if let (Some(sha1), [verb, named, ..]) = (digest, arguments.as_mut_slice())
-            && verb.as_slice() == b"EVAL"
-        {
-            *verb = b"EVALSHA".to_vec();
-            script = Some(std::mem::replace(named, sha1.as_bytes().to_vec()));
-        }
-        StoreCall {
-            body: command(&arguments),
-            script,
-        }
+/// A command as a call, its script named by digest when `by_digest` and the script is one
+/// of the protocol's.
+fn store_call(mut arguments: Vec<Vec<u8>>, by_digest: bool) -> StoreCall {
+    let digest = by_digest
+        .then(|| arguments.get(1))
+        .flatten()
+        .and_then(|script| std::str::from_utf8(script).ok())
+        .and_then(script_sha1);
+    let mut script = None;
+    if let (Some(sha1), [verb, named, ..]) = (digest, arguments.as_mut_slice())
+        && verb.as_slice() == b"EVAL"
+    {
+        *verb = b"EVALSHA".to_vec();
+        script = Some(std::mem::replace(named, sha1.as_bytes().to_vec()));
+    }
+    StoreCall {
+        body: command(&arguments),
+        script,
     }
 }
 
