@@ -15,10 +15,9 @@
  * past the largest body it accepts): a sender cannot make the receiver buffer more than the
  * Gate needs to see. What is left of a longer body is not read (the stream is cancelled).
  */
-async function readAtMost(request, readLimit) {
+async function readAtMost(request, readLimit, declared = request.headers.get('content-length')) {
   // A declared length within the limit bounds the body already (the server reads no more than
   // it declares): read it whole, by the runtime's own fast path.
-  const declared = request.headers.get('content-length');
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) < readLimit) {
     return new Uint8Array(await request.arrayBuffer()).subarray(0, readLimit);
   }
@@ -114,8 +113,11 @@ export async function admitRequest(gate, request, now, quarantine, log) {
     length === null ? undefined : Number(length),
   );
   if (screened) return { response: answerResponse(screened) };
-  const body = await readAtMost(request, gate.readLimit);
-  const admission = await gate.admit(request.headers, body, now?.());
+  const body = await readAtMost(request, gate.readLimit, length);
+  // A Gate admits at once; a SharedGate's promise is awaited (awaiting a Gate's answer would
+  // cost a turn of the microtask queue for nothing).
+  let admission = gate.admit(request.headers, body, now?.());
+  if (typeof admission?.then === 'function') admission = await admission;
   if (!admission.passes) {
     return { response: answerResponse(await keepRefused(gate, admission, body, quarantine, { now, log })) };
   }
@@ -129,7 +131,16 @@ export async function admitRequest(gate, request, now, quarantine, log) {
  * here is a mistake in the calling code, and it is not hidden.
  */
 export async function settleDelivery(gate, admission, outcome, now) {
-  await gate.settle(admission, outcome, now?.());
+  await settling(gate, admission, outcome, now);
+}
+
+/**
+ * {@link settleDelivery} as the receivers here call it: a SharedGate's settle is a promise (it
+ * writes to its store), to be awaited; a Gate's is done on return (`undefined`), and awaiting it
+ * would cost a turn of the microtask queue for nothing.
+ */
+function settling(gate, admission, outcome, now) {
+  return gate.settle(admission, outcome, now?.());
 }
 
 /** @deprecated The former name of {@link settleDelivery}, which no longer hides what it throws. */
@@ -174,7 +185,8 @@ export function fetchHandler(gate, onDelivery, { now, log = console, quarantine 
       });
     }
     // Recorded before the answer leaves, so that a copy sent after it is acknowledged.
-    await settleDelivery(gate, admission, answer.status, now);
+    const settled = settling(gate, admission, answer.status, now);
+    if (settled !== undefined) await settled;
     return answer;
   };
 }

@@ -425,11 +425,68 @@ export function hookguardEncodeBody(memory, text, at, capacity) {
 }
 
 /**
- * The record a handler is given for an admitted delivery: the validation result with what the
- * Gate found of its signature (`signature`, `requestId`).
+ * An answer as JavaScript sees it, in one call: the status, the verdict, whether it passes, and
+ * for a refusal the problem document's text and the header fields to send with it (as JSON
+ * text: the core's names, lower case and distinct).
  */
-export function hookguardDelivery(result, signature, requestId) {
-  return { ...result, signature, requestId };
+export function hookguardAnswer(status, verdict, passes, problem, headersJson) {
+  return answerObject(status, verdict, passes, problem, headersJson);
+}
+
+// (The exported functions call each other through these: the CommonJS build rewrites an
+// `export function f` to `exports.f = function f`, which binds no `f` for its neighbours.)
+function answerObject(status, verdict, passes, problem, headersJson) {
+  const answer = { status, verdict, passes };
+  if (!passes) {
+    answer.problem = problem;
+    answer.headers = JSON.parse(headersJson);
+  }
+  return answer;
+}
+
+/**
+ * An admission as JavaScript sees it, in one call: the answer (as `hookguardAnswer`), `result`
+ * (the one `given`, or made from the report's parts when `valid` is a boolean), `signature`,
+ * `requestId`, `delivery` when it passes, and `claimToken` when it holds a claim. Made with
+ * the keys written out here: building it from WebAssembly key by key (a string decoded and a
+ * `Reflect.set` crossing per key, the delivery spread from the result) cost more than checking
+ * the body did.
+ */
+export function hookguardAdmission(status, verdict, passes, problem, headersJson, given, valid, kind, eventName, sourceEventName, findingsJson, normalizedJson, signature, requestId, claimToken) {
+  const admission = answerObject(status, verdict, passes, problem, headersJson);
+  const made = given === undefined && valid !== undefined;
+  const result = made ? resultObject(valid, kind, eventName, sourceEventName, findingsJson, normalizedJson) : given;
+  if (result !== undefined) admission.result = result;
+  if (signature !== undefined) admission.signature = signature;
+  if (requestId !== undefined) admission.requestId = requestId;
+  if (passes && result !== undefined) {
+    // The record a handler is given: the result with what the Gate found of its signature.
+    admission.delivery = made ? deliveryOf(result, signature, requestId) : { ...result, signature, requestId };
+  }
+  if (claimToken !== undefined) admission.claimToken = claimToken;
+  return admission;
+}
+
+// A result made here, copied member by member with the signature's two beside it: what
+// `{ ...result, signature, requestId }` makes (the same members in the same order, `normalized`
+// read), without the spread's slow path.
+function deliveryOf(result, signature, requestId) {
+  const delivery = {
+    valid: result.valid,
+    delivery: result.delivery,
+    eventName: result.eventName,
+    sourceEventName: result.sourceEventName,
+    errors: result.errors,
+    warnings: result.warnings,
+  };
+  if (result.omitted !== undefined) delivery.omitted = result.omitted;
+  if (result.normalizedJson !== undefined) {
+    delivery.normalized = result.normalized;
+    delivery.normalizedJson = result.normalizedJson;
+  }
+  delivery.signature = signature;
+  delivery.requestId = requestId;
+  return delivery;
 }
 
 /**
@@ -438,6 +495,10 @@ export function hookguardDelivery(result, signature, requestId) {
  * as one JSON text, and the normalized payload is parsed only when `normalized` is read.
  */
 export function hookguardResult(valid, delivery, eventName, sourceEventName, findingsJson, normalizedJson) {
+  return resultObject(valid, delivery, eventName, sourceEventName, findingsJson, normalizedJson);
+}
+
+function resultObject(valid, delivery, eventName, sourceEventName, findingsJson, normalizedJson) {
   const findings = findingsJson === undefined ? undefined : JSON.parse(findingsJson);
   const result = {
     valid,
@@ -490,8 +551,36 @@ extern "C" {
         at: u32,
     ) -> JsValue;
 
-    #[wasm_bindgen(js_name = hookguardDelivery)]
-    fn delivery_object(result: &JsValue, signature: &JsValue, request_id: &JsValue) -> JsValue;
+    /// See the JavaScript above: an answer object in one call.
+    #[wasm_bindgen(js_name = hookguardAnswer)]
+    fn answer_parts_object(
+        status: u16,
+        verdict: &JsValue,
+        passes: bool,
+        problem: Option<&str>,
+        headers_json: Option<&str>,
+    ) -> JsValue;
+
+    /// See the JavaScript above: an admission object in one call.
+    #[wasm_bindgen(js_name = hookguardAdmission)]
+    #[allow(clippy::too_many_arguments)]
+    fn admission_parts_object(
+        status: u16,
+        verdict: &JsValue,
+        passes: bool,
+        problem: Option<&str>,
+        headers_json: Option<&str>,
+        given: &JsValue,
+        valid: Option<bool>,
+        kind: &JsValue,
+        event_name: &JsValue,
+        source_event_name: &JsValue,
+        findings_json: Option<String>,
+        normalized_json: Option<&str>,
+        signature: &JsValue,
+        request_id: &JsValue,
+        claim_token: Option<f64>,
+    ) -> JsValue;
 
     #[wasm_bindgen(js_name = hookguardResult)]
     fn result_object(
@@ -522,10 +611,10 @@ thread_local! {
     static NAMES: RefCell<NameCache> = RefCell::new(NameCache::default());
 }
 
-/// The JavaScript strings for the catalog's names (event names, delivery kinds), made on
-/// first use and passed by reference afterwards: decoding the same UTF-8 on every call was a
-/// good part of what a result cost. Keyed by the name's address: names are the catalog's
-/// statics (a linear scan over some seventy of them showed in profiles).
+/// The JavaScript strings for the catalog's names (event names, delivery kinds, verdicts,
+/// object keys read back), made on first use and passed by reference afterwards: decoding the
+/// same UTF-8 on every call was a good part of what a result cost. Keyed by the name's address:
+/// names are statics (a linear scan over some seventy of them showed in profiles).
 #[derive(Default)]
 struct NameCache {
     slots: HashMap<(usize, usize), JsValue, BuildHasherDefault<AddressHasher>>,
@@ -563,73 +652,81 @@ impl Hasher for AddressHasher {
     }
 }
 
-/// The result object of a report, in JavaScript's naming.
-fn result_of(report: &Report) -> Result<JsValue, JsValue> {
-    let delivery = report.delivery.map(|delivery| match delivery {
+/// Hands `make` the cached JavaScript strings for `names` (null for `None`), borrowed rather
+/// than cloned (a clone is a trip through the externref table).
+fn with_names<const N: usize, T>(
+    names: [Option<&'static str>; N],
+    make: impl FnOnce([&JsValue; N]) -> T,
+) -> T {
+    NAMES.with(|cache| {
+        // The cache is borrowed across `make`'s call into JavaScript. Should that call ever
+        // throw, or come back into this module (a getter on an object it reads), the borrow would
+        // stay taken, with no unwinding through WebAssembly to end it: then strings are made
+        // afresh, rather than a panic on every later call.
+        let Ok(mut cache) = cache.try_borrow_mut() else {
+            let fresh = names.map(|name| name.map_or(JsValue::NULL, JsValue::from_str));
+            return make(fresh.each_ref());
+        };
+        // Each looked up (made if new) first, then all borrowed.
+        for name in names.into_iter().flatten() {
+            cache.get(name);
+        }
+        let null = JsValue::NULL;
+        make(names.map(|name| {
+            name.and_then(|name| cache.slots.get(&(name.as_ptr() as usize, name.len())))
+                .unwrap_or(&null)
+        }))
+    })
+}
+
+/// A report's kind of delivery, as JavaScript names it.
+fn delivery_kind(report: &Report) -> Option<&'static str> {
+    report.delivery.map(|delivery| match delivery {
         Delivery::Event => "event",
         Delivery::Test => "test",
-    });
-    let findings_json =
-        if report.errors.is_empty() && report.warnings.is_empty() && report.omitted.is_none() {
-            None
-        } else {
-            let findings = JsFindings {
-                errors: &report.errors,
-                warnings: &report.warnings,
-                omitted: report.omitted,
-            };
-            Some(
-                serde_json::to_string(&findings)
-                    .map_err(|error| JsValue::from(js_sys::Error::new(&error.to_string())))?,
-            )
-        };
+    })
+}
+
+/// A report's findings as one JSON text (the core's serialization), or `None` for a report
+/// without any: most deliveries, which then cost no text.
+fn findings_json(report: &Report) -> Result<Option<String>, JsValue> {
+    if report.errors.is_empty() && report.warnings.is_empty() && report.omitted.is_none() {
+        return Ok(None);
+    }
+    let findings = JsFindings {
+        errors: &report.errors,
+        warnings: &report.warnings,
+        omitted: report.omitted,
+    };
+    serde_json::to_string(&findings)
+        .map(Some)
+        .map_err(|error| JsValue::from(js_sys::Error::new(&error.to_string())))
+}
+
+/// The result object of a report, in JavaScript's naming.
+fn result_of(report: &Report) -> Result<JsValue, JsValue> {
+    let findings = findings_json(report)?;
     let normalized = report
         .normalized
         .as_ref()
         .map(hookguard::Normalized::as_str);
-    Ok(NAMES.with(|names| {
-        // The cache is borrowed across the call into JavaScript. Should that call ever throw
-        // (it builds an object from text this crate wrote), the borrow would stay taken, with
-        // no unwinding through WebAssembly to end it: then strings are made afresh, rather than
-        // a panic on every later call.
-        let Ok(mut names) = names.try_borrow_mut() else {
-            let fresh = |name: Option<&str>| name.map_or(JsValue::NULL, JsValue::from_str);
-            return result_object(
+    Ok(with_names(
+        [
+            delivery_kind(report),
+            report.event_name,
+            report.source_event_name,
+        ],
+        |[kind, event_name, source_event_name]| {
+            result_object(
                 report.valid,
-                &fresh(delivery),
-                &fresh(report.event_name),
-                &fresh(report.source_event_name),
-                findings_json,
+                kind,
+                event_name,
+                source_event_name,
+                findings,
                 normalized,
-            );
-        };
-        // Each looked up (made if new) first, then all borrowed: handing the cached strings
-        // over without cloning them (a clone is a trip through the externref table).
-        for name in [delivery, report.event_name, report.source_event_name]
-            .into_iter()
-            .flatten()
-        {
-            names.get(name);
-        }
-        let null = JsValue::NULL;
-        let cached = |name: Option<&'static str>| {
-            name.and_then(|name| names.slots.get(&(name.as_ptr() as usize, name.len())))
-                .unwrap_or(&null)
-        };
-        let (delivery, event_name, source_event_name) = (
-            cached(delivery),
-            cached(report.event_name),
-            cached(report.source_event_name),
-        );
-        result_object(
-            report.valid,
-            delivery,
-            event_name,
-            source_event_name,
-            findings_json,
-            normalized,
-        )
-    }))
+            )
+        },
+    ))
 }
 
 /// The UTF-8 offset of the first lone surrogate in `text` (every surrogate, like U+FFFD, takes
@@ -1011,20 +1108,6 @@ fn read_claim(claim: &JsValue) -> Result<hookguard::gate::Claim, JsValue> {
     }
 }
 
-/// Header fields as a plain object (names are the core's, lower case and distinct).
-fn headers_object(fields: &[(&'static str, String)]) -> js_sys::Object {
-    let headers = js_sys::Object::new();
-    for (name, value) in fields {
-        // Setting a property on a fresh plain object does not fail.
-        let _ = js_sys::Reflect::set(
-            &headers,
-            &JsValue::from_str(name),
-            &JsValue::from_str(value),
-        );
-    }
-    headers
-}
-
 /// A status argument: a whole number from 100 to 999, whose outcome the core decides.
 fn status_outcome(status: &JsValue) -> Result<hookguard::gate::Outcome, JsValue> {
     whole_number(status)
@@ -1203,30 +1286,50 @@ pub fn store_key_prefix() -> String {
     hookguard::store::DEFAULT_KEY_PREFIX.to_owned()
 }
 
-/// An answer as JavaScript sees it: the status, the verdict, and the problem document's text.
-fn answer_object(
+/// A refusal's problem document and the header fields to send with it (as a JSON object's
+/// text), for JavaScript; `None` for an answer that passes.
+fn refusal_texts(
     answer: &hookguard::Answer<'_>,
     shape: &hookguard::ProblemShape,
-) -> js_sys::Object {
-    let object = js_sys::Object::new();
-    let set = |key: &str, value: JsValue| {
-        // Setting a property on a fresh plain object does not fail.
-        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), &value);
-    };
-    set("status", JsValue::from(answer.status()));
-    set("verdict", JsValue::from_str(answer.verdict.label()));
-    set("passes", JsValue::from(answer.verdict.passes()));
-    if !answer.verdict.passes() {
-        let problem = answer.problem_json(shape);
-        set(
-            "problem",
-            JsValue::from_str(&String::from_utf8_lossy(&problem)),
-        );
-        // What to send with the document, exactly: its media type, `allow` on a 405,
-        // `retry-after` for a copy to come back, the mark of an acknowledged duplicate.
-        set("headers", headers_object(&answer.headers()).into());
+) -> (Option<String>, Option<String>) {
+    if answer.verdict.passes() {
+        return (None, None);
     }
-    object
+    let problem = String::from_utf8_lossy(&answer.problem_json(shape)).into_owned();
+    (Some(problem), Some(headers_json(&answer.headers())))
+}
+
+/// Header fields as a JSON object's text, in their order (names are the core's, lower case and
+/// distinct).
+fn headers_json(fields: &[(&'static str, String)]) -> String {
+    let mut out = String::from("{");
+    for (index, (name, value)) in fields.iter().enumerate() {
+        if index > 0 {
+            out.push(',');
+        }
+        // Writing a string to a String does not fail.
+        out.push_str(&serde_json::to_string(name).unwrap_or_default());
+        out.push(':');
+        out.push_str(&serde_json::to_string(value).unwrap_or_default());
+    }
+    out.push('}');
+    out
+}
+
+/// An answer as JavaScript sees it: the status, the verdict, and for a refusal the problem
+/// document's text and the header fields to send with it (its media type, `allow` on a 405,
+/// `retry-after` for a copy to come back, the mark of an acknowledged duplicate).
+fn answer_object(answer: &hookguard::Answer<'_>, shape: &hookguard::ProblemShape) -> JsValue {
+    let (problem, headers) = refusal_texts(answer, shape);
+    with_names([Some(answer.verdict.label())], |[verdict]| {
+        answer_parts_object(
+            answer.status(),
+            verdict,
+            answer.verdict.passes(),
+            problem.as_deref(),
+            headers.as_deref(),
+        )
+    })
 }
 
 #[wasm_bindgen(js_class = Gate)]
@@ -1292,19 +1395,11 @@ impl JsGate {
     #[wasm_bindgen(js_name = handlerFailed)]
     pub fn handler_failed(&self) -> JsValue {
         let reply = hookguard::Reply::handler_failed();
-        let object = js_sys::Object::new();
-        let set = |key: &str, value: JsValue| {
-            let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), &value);
-        };
-        set("status", JsValue::from(reply.status));
-        set("verdict", JsValue::from_str("handler_failed"));
-        set("passes", JsValue::FALSE);
-        set(
-            "problem",
-            JsValue::from_str(&String::from_utf8_lossy(&reply.body)),
-        );
-        set("headers", headers_object(&reply.headers).into());
-        object.into()
+        let problem = String::from_utf8_lossy(&reply.body);
+        let headers = headers_json(&reply.headers);
+        with_names([Some("handler_failed")], |[verdict]| {
+            answer_parts_object(reply.status, verdict, false, Some(&problem), Some(&headers))
+        })
     }
 
     /// What can be said from the method and headers alone: an answer to send, or `undefined`
@@ -1337,7 +1432,7 @@ impl JsGate {
                 content_type.as_deref().map(str::as_bytes),
                 declared,
             ) {
-                Some(answer) => answer_object(&answer, self.gate.problem_shape()).into(),
+                Some(answer) => answer_object(&answer, self.gate.problem_shape()),
                 None => JsValue::UNDEFINED,
             },
         )
@@ -1448,8 +1543,7 @@ impl JsGate {
             return Ok(answer_object(
                 &hookguard::Answer::not_checked(false),
                 self.gate.problem_shape(),
-            )
-            .into());
+            ));
         };
         finish(self, &mut admission)?;
         let result = js_sys::Reflect::get(examined, &JsValue::from_str("result"))?;
@@ -1474,19 +1568,36 @@ impl JsGate {
             Vec::new()
         };
         let now = clock(now)?;
+        // The room is handed back on every path, an error included, for the next call.
+        let mut room = BODY.take();
+        let concluded = self.conclude_on(headers, body, now, memory, &fields, &mut room);
+        BODY.set(room);
+        concluded
+    }
+
+    /// [`JsGate::conclude_with`] once the headers and the clock are read, the body read into
+    /// `room`.
+    fn conclude_on(
+        &self,
+        headers: &JsValue,
+        body: &JsValue,
+        now: i64,
+        memory: Memory,
+        fields: &[(&'static str, Vec<u8>)],
+        room: &mut Vec<u8>,
+    ) -> Result<JsValue, JsValue> {
         // Bytes past the limit are not read: the delivery is refused for its size, first.
         let past_limit = usize::try_from(self.gate.read_limit()).unwrap_or(usize::MAX);
-        let mut bytes = Vec::new();
-        match read_body(body, past_limit, &mut bytes)? {
-            Ok(length) => bytes.truncate(length),
+        let bytes = match read_body(body, past_limit, room)? {
+            Ok(length) => room.get(..length).unwrap_or_default(),
             Err(refused) => {
                 // A string holding a lone surrogate: no network body reads as one.
                 let answer = hookguard::Answer::of_report(&refused, self.gate.max_bytes());
                 let object = answer_object(&answer, self.gate.problem_shape());
                 js_sys::Reflect::set(&object, &"result".into(), &result_of(&refused)?)?;
-                return Ok(object.into());
+                return Ok(object);
             }
-        }
+        };
         let delivery = DeliveryHeaders::from_pairs(
             fields.iter().map(|(name, value)| (*name, value.as_slice())),
         );
@@ -1497,18 +1608,18 @@ impl JsGate {
                         js_sys::Error::new("the gate is already concluding on a delivery").into(),
                     );
                 };
-                let Ok(admission) = self.gate.admit(&delivery, &bytes, now, &mut *memory, None);
+                let Ok(admission) = self.gate.admit(&delivery, bytes, now, &mut *memory, None);
                 admission
             }
             Memory::Asked(claim) => {
-                let mut admission = self.gate.examine(&delivery, &bytes, now, None);
+                let mut admission = self.gate.examine(&delivery, bytes, now, None);
                 if let Some(claim) = claim {
                     admission.conclude(claim);
                 }
                 admission
             }
         };
-        let keeping = self.quarantine_object(&admission, headers, &delivery, &bytes, now)?;
+        let keeping = self.quarantine_object(&admission, headers, &delivery, bytes, now)?;
         let object = self.admission_object(admission, None)?;
         if let Some(keeping) = keeping {
             js_sys::Reflect::set(&object, &JsValue::from_str("quarantine"), &keeping)?;
@@ -1554,8 +1665,8 @@ impl JsGate {
             set("bytes", &JsValue::from(entry.len() as f64))?;
             set("firstSeen", &JsValue::from(entry.first_seen as f64))?;
         }
-        set("kept", &answer_object(&kept, shape).into())?;
-        set("unreachable", &answer_object(&unreachable, shape).into())?;
+        set("kept", &answer_object(&kept, shape))?;
+        set("unreachable", &answer_object(&unreachable, shape))?;
         Ok(Some(object.into()))
     }
 
@@ -1709,47 +1820,70 @@ impl JsGate {
     fn admission_object(
         &self,
         admission: hookguard::Admission,
-        result: Option<JsValue>,
+        given: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let object = answer_object(&admission.answer(), self.gate.problem_shape());
-        let set = |key: &str, value: &JsValue| {
-            js_sys::Reflect::set(&object, &JsValue::from_str(key), value)
+        let answer = admission.answer();
+        let (problem, headers) = refusal_texts(&answer, self.gate.problem_shape());
+        // A result given (an admission finished after `examine`) is handed on as it is; else
+        // it is made from the report, if there is one.
+        let report = match given {
+            Some(_) => None,
+            None => admission.report.as_ref(),
         };
-        let result = match (result, &admission.report) {
-            (Some(result), _) => Some(result),
-            (None, Some(report)) => Some(result_of(report)?),
-            (None, None) => None,
-        };
-        if let Some(result) = &result {
-            set("result", result)?;
-        }
-        let signature = admission
-            .authenticity
-            .label()
-            .map_or(JsValue::UNDEFINED, JsValue::from_str);
-        if !signature.is_undefined() {
-            set("signature", &signature)?;
-        }
+        let findings = report.map(findings_json).transpose()?.flatten();
+        let normalized = report
+            .and_then(|report| report.normalized.as_ref())
+            .map(hookguard::Normalized::as_str);
+        let given = given.unwrap_or(JsValue::UNDEFINED);
+        let signature = admission.authenticity.label();
         let request_id = admission
             .authenticity
             .request_id()
             .map_or(JsValue::UNDEFINED, JsValue::from_str);
-        if !request_id.is_undefined() {
-            set("requestId", &request_id)?;
-        }
-        if let (true, Some(result)) = (admission.verdict().passes(), &result) {
-            set(
-                "delivery",
-                &delivery_object(result, &signature, &request_id),
-            )?;
-        }
-        if let Some(ticket) = admission.ticket() {
-            // The claim on the request id, settled with `settle(admission, outcome)`. Tokens
-            // of the in-process memory count up from 1, a shared memory's are below 2^53:
-            // exact as a JavaScript number.
-            #[allow(clippy::cast_precision_loss)]
-            set("claimToken", &JsValue::from(ticket.token as f64))?;
-        }
+        // The claim on the request id, settled with `settle(admission, outcome)`. Tokens of the
+        // in-process memory count up from 1, a shared memory's are below 2^53: exact as a
+        // JavaScript number.
+        #[allow(clippy::cast_precision_loss)]
+        let claim_token = admission.ticket().map(|ticket| ticket.token as f64);
+        let undefined = JsValue::UNDEFINED;
+        let object = with_names(
+            [
+                Some(answer.verdict.label()),
+                signature,
+                report.and_then(delivery_kind),
+                report.and_then(|report| report.event_name),
+                report.and_then(|report| report.source_event_name),
+            ],
+            |[
+                verdict,
+                signature_label,
+                kind,
+                event_name,
+                source_event_name,
+            ]| {
+                admission_parts_object(
+                    answer.status(),
+                    verdict,
+                    answer.verdict.passes(),
+                    problem.as_deref(),
+                    headers.as_deref(),
+                    &given,
+                    report.map(|report| report.valid),
+                    kind,
+                    event_name,
+                    source_event_name,
+                    findings,
+                    normalized,
+                    if signature.is_some() {
+                        signature_label
+                    } else {
+                        &undefined
+                    },
+                    &request_id,
+                    claim_token,
+                )
+            },
+        );
         let mut waits = None;
         if let (Some(request_id), Some(lifetimes)) =
             (admission.pending_claim(), self.gate.lifetimes())
@@ -1770,7 +1904,7 @@ impl JsGate {
                     JsValue::from(lifetimes.delivered_seconds as f64),
                 )?;
             }
-            set("pendingClaim", &pending)?;
+            js_sys::Reflect::set(&object, &JsValue::from_str("pendingClaim"), &pending)?;
             waits = Some(pending);
         }
         if let Some(pending) = waits {
@@ -1789,7 +1923,7 @@ impl JsGate {
                 &JsValue::from(number),
             )?;
         }
-        Ok(object.into())
+        Ok(object)
     }
 
     /// Ends the claim an admitted delivery holds with how your service took it: `'delivered'`
@@ -1807,14 +1941,15 @@ impl JsGate {
         if !admission.is_object() {
             return Err(type_error("admission must be what admit returned"));
         }
-        let member = |name: &str| js_sys::Reflect::get(admission, &JsValue::from_str(name));
-        let token = member("claimToken")?;
+        // Most admissions hold no claim (no signature, refused, a duplicate): one read tells.
+        let token = with_names([Some("claimToken")], |[key]| {
+            js_sys::Reflect::get(admission, key)
+        })?;
         if token.is_undefined() {
             return Ok(());
         }
-        let (Some(request_id), Some(token)) =
-            (member("requestId")?.as_string(), whole_number(&token))
-        else {
+        let request_id = js_sys::Reflect::get(admission, &JsValue::from_str("requestId"))?;
+        let (Some(request_id), Some(token)) = (request_id.as_string(), whole_number(&token)) else {
             return Err(type_error("admission must be what admit returned"));
         };
         let now = clock(now)?;
@@ -1833,7 +1968,6 @@ impl JsGate {
             &hookguard::Answer::store_unavailable(),
             self.gate.problem_shape(),
         )
-        .into()
     }
 
     /// The answer when no verdict could be reached (500, fail closed).
@@ -1843,7 +1977,6 @@ impl JsGate {
             &hookguard::Answer::not_checked(false),
             self.gate.problem_shape(),
         )
-        .into()
     }
 }
 

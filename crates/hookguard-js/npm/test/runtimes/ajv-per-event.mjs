@@ -1,7 +1,8 @@
 // The baseline every JavaScript figure sets hookguard against: one ajv validator compiled per
 // event schema (`schemas/events/<name>.json`, 2020-12, formats on) and the test delivery's,
 // picked by a parsed payload's `event_name`. One definition for the benchmarks in every runtime
-// (bench-validate.mjs, bench-app.mjs) and for the package's own (bench/throughput.mjs).
+// (bench-validate.mjs, bench-app.mjs) and for the package's own (bench/throughput.mjs,
+// bench/handler.mjs).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
@@ -38,5 +39,27 @@ export function ajvCheck(root, { allErrors, parse = JSON.parse }) {
     }
     const validator = validatorFor(payload);
     return validator ? validator(payload) : false;
+  };
+}
+
+/**
+ * The receiver a team writes without hookguard, as a Fetch handler: `JSON.parse` of the body,
+ * the event's validator, 400 with ajv's errors, else 200 `{ received, eventName }`. It checks
+ * no signature: the figures it is set against are the validation's.
+ */
+export function ajvReceiver(root) {
+  const validatorFor = ajvPerEvent(root, { allErrors: true });
+  const json = (status, body) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  return async (request) => {
+    let payload;
+    try {
+      payload = JSON.parse(await request.text());
+    } catch (error) {
+      return json(400, { error: error.message });
+    }
+    const validator = validatorFor(payload);
+    if (!validator) return json(400, { error: 'not an object of a known event' });
+    if (!validator(payload)) return json(400, { errors: validator.errors });
+    return json(200, { received: true, eventName: payload.event_name ?? null });
   };
 }

@@ -4,25 +4,12 @@
 // `event_name`; 400 with ajv's errors, else 200). Neither checks signatures: the figure is the
 // validation's.
 import { fetchHandler } from 'hookguard/fetch';
-import { ajvPerEvent } from './ajv-per-event.mjs';
+import { ajvReceiver } from './ajv-per-event.mjs';
 
 export function benchRoutes(api, root) {
-  const validatorFor = ajvPerEvent(root, { allErrors: true });
-  const json = (status, body) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
   return {
     '/bench/hookguard': fetchHandler(new api.Gate(), () => undefined),
-    '/bench/ajv': async (request) => {
-      let payload;
-      try {
-        payload = JSON.parse(await request.text());
-      } catch (error) {
-        return json(400, { error: error.message });
-      }
-      const validator = validatorFor(payload);
-      if (!validator) return json(400, { error: 'not an object of a known event' });
-      if (!validator(payload)) return json(400, { errors: validator.errors });
-      return json(200, { received: true, eventName: payload.event_name ?? null });
-    },
+    '/bench/ajv': ajvReceiver(root),
   };
 }
 
