@@ -185,17 +185,25 @@ fn options_error(error: &hookguard::ConfigError, what: &str) -> JsValue {
     }
 }
 
+/// A JavaScript object as JSON members, read by the core's reader from `JSON.stringify`'s
+/// text; `None` when it is no plain object.
+fn members_of(value: &JsValue) -> Result<Option<Members>, JsValue> {
+    let text = JSON::stringify(value)?.as_string().unwrap_or_default();
+    Ok(hookguard::gate::configuration_members(text.as_bytes())
+        .ok()
+        .flatten())
+}
+
 /// A JavaScript value as JSON (for a document option: its keys are data, kept as written).
 fn json_of(value: &JsValue, name: &str) -> Result<serde_json::Value, JsValue> {
-    let text = JSON::stringify(value)?
-        .as_string()
-        .unwrap_or_else(|| String::from("null"));
-    serde_json::from_str(&text).map_err(|_| {
-        type_error(&format!(
-            "options: {} must be a plain object",
-            camel_case(name)
-        ))
-    })
+    members_of(value)?
+        .map(serde_json::Value::Object)
+        .ok_or_else(|| {
+            type_error(&format!(
+                "options: {} must be a plain object",
+                camel_case(name)
+            ))
+        })
 }
 
 /// A configuration object written in JavaScript's spelling, as the core's members: keys
@@ -215,14 +223,11 @@ fn read_members(
         if !config.is_object() || config.is_function() || js_sys::Array::is_array(config) {
             return Err(misuse(String::from("must be an object")));
         }
-        let text = JSON::stringify(config)?
-            .as_string()
-            .unwrap_or_else(|| String::from("{}"));
-        match serde_json::from_str(&text) {
-            Ok(serde_json::Value::Object(members)) => {
+        match members_of(config)? {
+            Some(members) => {
                 snake_keys(members).map_err(|key| misuse(format!("unknown option {key:?}")))?
             }
-            _ => return Err(misuse(String::from("must be a plain object"))),
+            None => return Err(misuse(String::from("must be a plain object"))),
         }
     };
     let mut host = Members::new();
@@ -969,13 +974,12 @@ pub fn verify(headers: &JsValue, body: &JsValue, options: &JsValue) -> Result<Js
     let (members, host) = read_members(options, "options", &["now"])?;
     // Anything but a number reads as not finite, and is refused as such.
     let now = unix_seconds(host.get("now").map(|now| now.as_f64().unwrap_or(f64::NAN)))?;
-    let policy: SignaturePolicy = serde_json::from_value(serde_json::Value::Object(members))
-        .map_err(|error| {
-            type_error(&format!(
-                "options: {}",
-                in_javascript_names(&hookguard::gate::without_quoted_values(&error.to_string()))
-            ))
-        })?;
+    let policy = SignaturePolicy::from_members(members).map_err(|error| {
+        type_error(&format!(
+            "options: {}",
+            in_javascript_names(&error.to_string())
+        ))
+    })?;
     let gate = hookguard::Gate::new(hookguard::GateConfig {
         signature: Some(policy),
         ..hookguard::GateConfig::default()

@@ -304,8 +304,8 @@ impl Session {
             );
         };
         // The core's reader names a wrong field without quoting a mistyped secret.
-        let gate = serde_json::from_value::<SignaturePolicy>(Value::Object(request))
-            .map_err(|error| hookguard::gate::without_quoted_values(&error.to_string()))
+        let gate = SignaturePolicy::from_members(request)
+            .map_err(|error| error.to_string())
             .and_then(|policy| {
                 Gate::new(GateConfig {
                     signature: Some(policy),

@@ -7,6 +7,7 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::contract::overlay::{Overlay, OverlayError};
+use crate::contract::settings::Settings;
 use crate::json::intake::{IntakeLimits, SERDE_JSON_DEPTH_LIMIT};
 
 /// The deepest nesting [`Options::max_depth`] may allow: safely below serde_json's own limit,
@@ -80,6 +81,21 @@ impl Options {
         "max_findings",
         "overlay",
     ];
+
+    /// The options among a configuration's settings (taken out of `settings`, whose names are
+    /// already checked); absent ones keep their defaults. Their limits are checked apart
+    /// ([`Options::check`]).
+    pub(crate) fn read(settings: &mut Settings) -> Result<Options, String> {
+        let defaults = Options::default();
+        Ok(Options {
+            max_bytes: settings.count("max_bytes", defaults.max_bytes)?,
+            max_depth: settings.count("max_depth", defaults.max_depth)?,
+            strict: settings.flag("strict", defaults.strict)?,
+            reveal_values: settings.flag("reveal_values", defaults.reveal_values)?,
+            max_findings: settings.count("max_findings", defaults.max_findings)?,
+            overlay: settings.document("overlay"),
+        })
+    }
 
     /// Whether the option named `name` (one of [`Options::NAMES`]) is a flag.
     pub fn is_flag(name: &str) -> bool {

@@ -11,6 +11,8 @@ use serde_json::{Map, Value, json};
 
 use crate::contract::catalog::{EMAIL_ONLY_EVENTS, EVENTS, EventSpec};
 use crate::contract::events::TestDelivery;
+use crate::contract::options::MAX_DEPTH_CEILING;
+use crate::json::intake::{self, IntakeLimits};
 
 /// The checked-in schema bundle (`schemas/bundle.json`) without its indentation (the same
 /// JSON), which hosts hand out as the published contract. (Embedded from the crate's own
@@ -23,7 +25,13 @@ pub const CATALOG_JSON: &str = include_str!("../../embedded/catalog.json");
 
 /// The embedded schema of one event (or of [`TEST_DELIVERY`]), as published in `schemas/`.
 pub fn embedded_schema(name: &str) -> Option<Value> {
-    let bundle: Value = serde_json::from_str(BUNDLE_JSON).ok()?;
+    // Read by the core's own reader: serde_json's would bring its deserializer into every
+    // WebAssembly module for this one call (the same tree: the bundle has no fractions).
+    let limits = IntakeLimits {
+        max_bytes: usize::MAX,
+        max_depth: MAX_DEPTH_CEILING as usize,
+    };
+    let bundle = intake::parse(BUNDLE_JSON.as_bytes(), limits).ok()?;
     let mut schema = bundle.get("$defs")?.get(name)?.clone();
     if let Some(object) = schema.as_object_mut() {
         object.insert("$schema".into(), DIALECT.into());

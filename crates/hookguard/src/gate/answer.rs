@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::check::report::{Delivery, Finding, Report};
 use crate::contract::schema::TEST_DELIVERY;
+use crate::contract::settings::Settings;
 use crate::gate::signature::SignatureError;
 use crate::json::intake::IntakeErrorKind;
 
@@ -192,6 +193,22 @@ impl Default for ProblemShape {
             include_errors: true,
             type_prefix: String::from("urn:hookguard:problem:"),
         }
+    }
+}
+
+impl ProblemShape {
+    /// Reads a `problem` object's members (the object at `scope`); absent settings keep their
+    /// defaults.
+    pub(crate) fn read(
+        members: serde_json::Map<String, serde_json::Value>,
+        scope: &'static str,
+    ) -> Result<ProblemShape, String> {
+        let mut settings = Settings::new(members, &["include_errors", "type_prefix"], scope)?;
+        let defaults = ProblemShape::default();
+        Ok(ProblemShape {
+            include_errors: settings.flag("include_errors", defaults.include_errors)?,
+            type_prefix: settings.text("type_prefix", defaults.type_prefix)?,
+        })
     }
 }
 

@@ -28,12 +28,14 @@ use crate::check::validator::Validator;
 use crate::contract::catalog;
 use crate::contract::options::{ConfigError, Options};
 use crate::contract::schema::TEST_DELIVERY;
+use crate::contract::settings::Settings;
 use crate::gate::answer::{
     Answer, ProblemShape, Verdict, accepted_name, is_json_media_type, refused_for_size,
 };
 use crate::gate::signature::{
     DEFAULT_TOLERANCE_S, DeliveryHeaders, SecretsError, SignatureError, Verifier,
 };
+use crate::json::intake::{self, IntakeErrorKind, IntakeLimits};
 
 pub use crate::gate::answer::Reply;
 pub use crate::gate::delivery::{
@@ -86,6 +88,43 @@ impl Default for SignaturePolicy {
     }
 }
 
+impl SignaturePolicy {
+    /// Reads a `signature` object's members (for a host that checks signatures alone, its
+    /// options); absent settings keep their defaults, unknown names are refused.
+    pub fn from_members(members: Map<String, Value>) -> Result<SignaturePolicy, GateError> {
+        SignaturePolicy::read(members, "").map_err(|message| GateError::Syntax { message })
+    }
+
+    /// [`SignaturePolicy::from_members`] for the object at `scope` (`signature.`).
+    fn read(members: Map<String, Value>, scope: &'static str) -> Result<SignaturePolicy, String> {
+        let mut settings = Settings::new(
+            members,
+            &[
+                "secrets",
+                "tolerance_seconds",
+                "required",
+                "on_replay",
+                "in_flight_seconds",
+            ],
+            scope,
+        )?;
+        let defaults = SignaturePolicy::default();
+        let policies = [
+            DuplicatePolicy::Acknowledge,
+            DuplicatePolicy::Reject,
+            DuplicatePolicy::Pass,
+        ]
+        .map(|policy| (policy.label(), policy));
+        Ok(SignaturePolicy {
+            secrets: settings.texts("secrets")?,
+            tolerance_seconds: settings.count("tolerance_seconds", defaults.tolerance_seconds)?,
+            required: settings.flag("required", defaults.required)?,
+            on_replay: settings.choice("on_replay", defaults.on_replay, &policies)?,
+            in_flight_seconds: settings.count("in_flight_seconds", defaults.in_flight_seconds)?,
+        })
+    }
+}
+
 // Secrets stay out of logs, including a host's debug output of its configuration.
 impl fmt::Debug for SignaturePolicy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -126,30 +165,6 @@ pub struct GateConfig {
     pub quarantine: Option<QuarantinePolicy>,
 }
 
-/// The gate settings beside the validation options, read from the same object.
-#[derive(Deserialize)]
-#[serde(default, deny_unknown_fields)]
-struct GateSettings {
-    normalize: bool,
-    allowed_events: Option<Vec<String>>,
-    signature: Option<SignaturePolicy>,
-    problem: ProblemShape,
-    quarantine: Option<QuarantinePolicy>,
-}
-
-impl Default for GateSettings {
-    fn default() -> GateSettings {
-        let config = GateConfig::default();
-        GateSettings {
-            normalize: config.normalize,
-            allowed_events: config.allowed_events,
-            signature: config.signature,
-            problem: config.problem,
-            quarantine: config.quarantine,
-        }
-    }
-}
-
 impl GateConfig {
     /// Every top-level name a gate configuration has, validation options first.
     pub const NAMES: [&'static str; 11] = [
@@ -185,22 +200,29 @@ impl GateConfig {
                 known: known.join(", "),
             });
         }
-        let (options, settings): (Map<String, Value>, Map<String, Value>) = members
-            .into_iter()
-            .partition(|(name, _)| Options::NAMES.contains(&name.as_str()));
-        let syntax = |error: serde_json::Error| GateError::Syntax {
-            message: without_quoted_values(&error.to_string()),
-        };
-        let options: Options = serde_json::from_value(Value::Object(options)).map_err(syntax)?;
-        let settings: GateSettings =
-            serde_json::from_value(Value::Object(settings)).map_err(syntax)?;
+        GateConfig::read(members).map_err(|message| GateError::Syntax { message })
+    }
+
+    /// [`GateConfig::from_members`] once the names are known to be the configuration's.
+    fn read(members: Map<String, Value>) -> Result<GateConfig, String> {
+        let mut settings = Settings::new(members, &GateConfig::NAMES, "")?;
+        let defaults = GateConfig::default();
         Ok(GateConfig {
-            options,
-            normalize: settings.normalize,
-            allowed_events: settings.allowed_events,
-            signature: settings.signature,
-            problem: settings.problem,
-            quarantine: settings.quarantine,
+            options: Options::read(&mut settings)?,
+            normalize: settings.flag("normalize", defaults.normalize)?,
+            allowed_events: settings.optional_texts("allowed_events")?,
+            signature: settings
+                .optional_object("signature")?
+                .map(|members| SignaturePolicy::read(members, "signature."))
+                .transpose()?,
+            problem: match settings.object("problem")? {
+                Some(members) => ProblemShape::read(members, "problem.")?,
+                None => defaults.problem,
+            },
+            quarantine: settings
+                .optional_object("quarantine")?
+                .map(|members| QuarantinePolicy::read(members, "quarantine."))
+                .transpose()?,
         })
     }
 
@@ -290,22 +312,31 @@ impl GateConfig {
     }
 }
 
+/// How deep a configuration may nest (an overlay is the deepest part, three or four levels).
+const CONFIGURATION_DEPTH: usize = 32;
+
 /// The members of a configuration given as JSON text, for every host that reads one from
 /// bytes: `None` for blank text (every default), or why it is not a JSON object (the message
-/// quotes no value: a mistyped secret must not reach a log).
+/// quotes no value: a mistyped secret must not reach a log). Read by the core's own reader,
+/// under intake's rules (a repeated name is refused rather than silently overriding the first).
 pub fn configuration_members(text: &[u8]) -> Result<Option<Map<String, Value>>, GateError> {
     if text.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    match serde_json::from_slice(text) {
-        Ok(Value::Object(members)) => Ok(Some(members)),
-        Ok(_) => Err(GateError::Syntax {
-            message: String::from("the configuration must be a JSON object"),
-        }),
-        Err(error) => Err(GateError::Syntax {
-            message: without_quoted_values(&error.to_string()),
-        }),
-    }
+    let limits = IntakeLimits {
+        max_bytes: usize::MAX,
+        max_depth: CONFIGURATION_DEPTH,
+    };
+    intake::parse(text, limits)
+        .map(Some)
+        .map_err(|error| GateError::Syntax {
+            message: match error.kind {
+                IntakeErrorKind::NotAnObject { .. } => {
+                    String::from("the configuration must be a JSON object")
+                }
+                _ => format!("the configuration is not valid JSON: {error}"),
+            },
+        })
 }
 
 impl<'de> Deserialize<'de> for GateConfig {

@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::check::report::Report;
+use crate::contract::settings::Settings;
 use crate::gate::signature::DeliveryHeaders;
 use crate::gate::store::StorePolicy;
 
@@ -109,6 +110,43 @@ impl Default for QuarantinePolicy {
             answer: QuarantineAnswer::Refuse,
             store_down: StorePolicy::Refuse,
         }
+    }
+}
+
+impl QuarantinePolicy {
+    /// Reads a `quarantine` object's members (the object at `scope`); absent settings keep
+    /// their defaults.
+    pub(crate) fn read(
+        members: serde_json::Map<String, serde_json::Value>,
+        scope: &'static str,
+    ) -> Result<QuarantinePolicy, String> {
+        let mut settings = Settings::new(
+            members,
+            &[
+                "directory",
+                "max_entries",
+                "max_bytes",
+                "keep_seconds",
+                "unsigned",
+                "answer",
+                "store_down",
+            ],
+            scope,
+        )?;
+        let defaults = QuarantinePolicy::default();
+        let answers = [QuarantineAnswer::Refuse, QuarantineAnswer::Accept]
+            .map(|answer| (answer.label(), answer));
+        let store_policies =
+            [StorePolicy::Refuse, StorePolicy::Process].map(|policy| (policy.label(), policy));
+        Ok(QuarantinePolicy {
+            directory: settings.optional_text("directory")?,
+            max_entries: settings.count("max_entries", defaults.max_entries)?,
+            max_bytes: settings.count("max_bytes", defaults.max_bytes)?,
+            keep_seconds: settings.count("keep_seconds", defaults.keep_seconds)?,
+            unsigned: settings.flag("unsigned", defaults.unsigned)?,
+            answer: settings.choice("answer", defaults.answer, &answers)?,
+            store_down: settings.choice("store_down", defaults.store_down, &store_policies)?,
+        })
     }
 }
 
