@@ -974,7 +974,7 @@ pub fn verify(headers: &JsValue, body: &JsValue, options: &JsValue) -> Result<Js
     let (members, host) = read_members(options, "options", &["now"])?;
     // Anything but a number reads as not finite, and is refused as such.
     let now = unix_seconds(host.get("now").map(|now| now.as_f64().unwrap_or(f64::NAN)))?;
-    let policy = SignaturePolicy::from_members(members).map_err(|error| {
+    let policy = SignaturePolicy::from_members(members, &[]).map_err(|error| {
         type_error(&format!(
             "options: {}",
             in_javascript_names(&error.to_string())

@@ -13,7 +13,6 @@ lives in [`Session`], which is plain safe Rust and is tested natively; the expor
 [`exports`] only convert integers.
 */
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use hookguard::gate::{InProcessMemory, NoMemory, Outcome, SignaturePolicy, Ticket};
@@ -290,21 +289,20 @@ impl Session {
                 "verify: buffer is not a live allocation",
             );
         };
-        let Some(mut request) = request_members(request) else {
+        let Some(request) = request_members(request) else {
             return self.error(
                 status::BAD_OPTIONS,
                 "verify: the request is not a JSON object",
             );
         };
-        let (Some(now), Some(fields)) = (take_now(&mut request), take_header_fields(&mut request))
-        else {
+        let (Some(now), Some(fields)) = (now_of(&request), header_fields_of(&request)) else {
             return self.error(
                 status::BAD_OPTIONS,
                 "verify: now must be Unix seconds and headers a list of [name, value] pairs",
             );
         };
         // The core's reader names a wrong field without quoting a mistyped secret.
-        let gate = SignaturePolicy::from_members(request)
+        let gate = SignaturePolicy::from_members(request, &["now", "headers"])
             .map_err(|error| error.to_string())
             .and_then(|policy| {
                 Gate::new(GateConfig {
@@ -370,31 +368,18 @@ impl Session {
         let Some(body) = live_bytes(&self.allocations, body_address, body_len) else {
             return self.error(status::BAD_BUFFER, "admit: buffer is not a live allocation");
         };
-        /// `hookguard_admit`'s request, read borrowing from the buffer (it comes with every
-        /// delivery).
-        #[derive(serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct AdmitRequest<'a> {
-            now: i64,
-            #[serde(default, borrow)]
-            headers: Vec<(Cow<'a, str>, Cow<'a, str>)>,
-            #[serde(default = "remember_by_default")]
-            remember: bool,
-            /// The host's memory is a store shared by replicas: an authentic valid delivery's
-            /// claim is left pending for `hookguard_conclude`.
-            #[serde(default)]
-            shared: bool,
-        }
-        fn remember_by_default() -> bool {
-            true
-        }
-        let Ok(AdmitRequest {
-            now,
-            headers: fields,
-            remember,
-            shared,
-        }) = serde_json::from_slice::<AdmitRequest<'_>>(request)
-        else {
+        let read = || {
+            let request = request_fields(request, &["now", "headers", "remember", "shared"])?;
+            Some((
+                now_of(&request)?,
+                header_pairs_of(&request)?,
+                flag_of(&request, "remember", true)?,
+                // The host's memory is a store shared by replicas: an authentic valid
+                // delivery's claim is left pending for `hookguard_conclude`.
+                flag_of(&request, "shared", false)?,
+            ))
+        };
+        let Some((now, fields, remember, shared)) = read() else {
             return self.error(
                 status::BAD_OPTIONS,
                 "admit: the request must be {\"now\", \"headers\"?, \"remember\"?, \"shared\"?}",
@@ -403,7 +388,7 @@ impl Session {
         let headers = DeliveryHeaders::from_pairs(
             fields
                 .iter()
-                .map(|(name, value)| (name.as_ref(), value.as_bytes())),
+                .map(|(name, value)| (name.as_str(), value.as_bytes())),
         );
         let admission = if shared {
             gate.examine(&headers, body, now, None)
@@ -477,23 +462,26 @@ impl Session {
                 Ok(found) => found,
                 Err((code, message)) => return self.error(code, &format!("conclude: {message}")),
             };
-        #[derive(serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct ConcludeRequest {
-            now: i64,
-            waiting: u32,
-            token: u64,
-            reply: Option<(String, i64)>,
-            policy: hookguard::store::StorePolicy,
-        }
-        let Ok(ConcludeRequest {
-            now,
-            waiting,
-            token,
-            reply,
-            policy,
-        }) = serde_json::from_slice::<ConcludeRequest>(request)
-        else {
+        let read = || {
+            let request = request_fields(request, &["now", "waiting", "token", "reply", "policy"])?;
+            let reply = optional_of(&request, "reply", |reply| match reply {
+                Value::Array(pair) => match pair.as_slice() {
+                    [Value::String(state), milliseconds] => {
+                        Some((state.clone(), milliseconds.as_i64()?))
+                    }
+                    _ => None,
+                },
+                _ => None,
+            })?;
+            Some((
+                now_of(&request)?,
+                u32::try_from(request.get("waiting")?.as_u64()?).ok()?,
+                request.get("token")?.as_u64()?,
+                reply,
+                hookguard::store::StorePolicy::of_label(request.get("policy")?.as_str()?)?,
+            ))
+        };
+        let Some((now, waiting, token, reply, policy)) = read() else {
             return self.error(
                 status::BAD_OPTIONS,
                 "conclude: the request must be {\"now\", \"waiting\", \"token\", \"reply\", \"policy\"}",
@@ -650,22 +638,17 @@ impl Session {
                 Ok(found) => found,
                 Err((code, message)) => return self.error(code, &format!("screen: {message}")),
             };
-        #[derive(serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct ScreenRequest<'a> {
-            #[serde(borrow)]
-            method: Cow<'a, str>,
-            #[serde(default, borrow)]
-            content_type: Option<Cow<'a, str>>,
-            #[serde(default)]
-            content_length: Option<u64>,
-        }
-        let Ok(ScreenRequest {
-            method,
-            content_type,
-            content_length,
-        }) = serde_json::from_slice::<ScreenRequest<'_>>(request)
-        else {
+        let read = || {
+            let request = request_fields(request, &["method", "content_type", "content_length"])?;
+            Some((
+                request.get("method")?.as_str()?.to_owned(),
+                optional_of(&request, "content_type", |text| {
+                    text.as_str().map(str::to_owned)
+                })?,
+                optional_of(&request, "content_length", Value::as_u64)?,
+            ))
+        };
+        let Some((method, content_type, content_length)) = read() else {
             return self.error(
                 status::BAD_OPTIONS,
                 "screen: the request must be {\"method\", \"content_type\"?, \"content_length\"?}",
@@ -702,29 +685,34 @@ impl Session {
                 Ok(found) => found,
                 Err((code, message)) => return self.error(code, &format!("settle: {message}")),
             };
-        #[derive(serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct SettleRequest {
-            now: i64,
-            ticket: Ticket,
-            #[serde(default)]
-            outcome: Option<Outcome>,
-            #[serde(default)]
-            status: Option<u16>,
-        }
-        let outcome = match serde_json::from_slice::<SettleRequest>(request) {
-            Ok(SettleRequest {
-                now,
-                ticket,
-                outcome: Some(outcome),
-                status: None,
-            }) => (now, ticket, outcome),
-            Ok(SettleRequest {
-                now,
-                ticket,
-                outcome: None,
-                status: Some(status),
-            }) => (now, ticket, Outcome::of_status(status)),
+        let read = || {
+            let request = request_fields(request, &["now", "ticket", "outcome", "status"])?;
+            let now = now_of(&request)?;
+            let ticket = request.get("ticket")?.as_object()?;
+            if !only(ticket, &["request_id", "token"]) {
+                return None;
+            }
+            let ticket = Ticket {
+                request_id: ticket.get("request_id")?.as_str()?.to_owned(),
+                token: ticket.get("token")?.as_u64()?,
+            };
+            let outcome = optional_of(&request, "outcome", |outcome| {
+                [Outcome::Delivered, Outcome::Failed]
+                    .into_iter()
+                    .find(|known| Some(known.label()) == outcome.as_str())
+            })?;
+            let status = optional_of(&request, "status", |status| {
+                u16::try_from(status.as_u64()?).ok()
+            })?;
+            // One of the two: the outcome, or the status the core decides it from.
+            match (outcome, status) {
+                (Some(outcome), None) => Some((now, ticket, outcome)),
+                (None, Some(status)) => Some((now, ticket, Outcome::of_status(status))),
+                _ => None,
+            }
+        };
+        let outcome = match read() {
+            Some(read) => read,
             _ => {
                 return self.error(
                     status::BAD_OPTIONS,
@@ -1069,34 +1057,93 @@ fn gate_and_input<'s>(
     Ok((gate, body))
 }
 
-/// A request's JSON members, if it is an object.
+/// How deep a request may nest (a list of header pairs is three levels).
+const REQUEST_LIMITS: hookguard::intake::IntakeLimits = hookguard::intake::IntakeLimits {
+    max_bytes: usize::MAX,
+    max_depth: 16,
+};
+
+/// A request's JSON members, if it is an object, read by the core's reader (serde_json's
+/// deserializer, with serde's derived readers, cost the module some 40 KB): under intake's
+/// rules, so a repeated name is refused rather than one of the two silently taken.
 fn request_members(request: &[u8]) -> Option<Map<String, Value>> {
-    match serde_json::from_slice(request).ok()? {
-        Value::Object(members) => Some(members),
-        _ => None,
+    hookguard::intake::parse(request, REQUEST_LIMITS).ok()
+}
+
+/// A request's members when it is an object naming only `known` fields (a misspelt field must
+/// not silently leave a default in place).
+fn request_fields(request: &[u8], known: &[&str]) -> Option<Map<String, Value>> {
+    request_members(request).filter(|members| only(members, known))
+}
+
+/// Whether `members` name only `known` fields.
+fn only(members: &Map<String, Value>, known: &[&str]) -> bool {
+    members.keys().all(|name| known.contains(&name.as_str()))
+}
+
+// The readers below borrow from a request rather than take its members out: a request is
+// small and read once, and taking out (a map's removal, with its rebalancing) would be a second
+// copy of that code in the module beside the core's.
+
+/// An optional field of a request: `Some(None)` when it is absent or null, `Some(Some(value))`
+/// when `read` accepts it, `None` when it does not.
+fn optional_of<T>(
+    request: &Map<String, Value>,
+    name: &str,
+    read: impl FnOnce(&Value) -> Option<T>,
+) -> Option<Option<T>> {
+    match request.get(name) {
+        None | Some(Value::Null) => Some(None),
+        Some(value) => read(value).map(Some),
     }
 }
 
-/// Takes `now` (whole Unix seconds) out of a request.
-fn take_now(request: &mut Map<String, Value>) -> Option<i64> {
-    request.remove("now")?.as_i64()
-}
-
-/// Takes `headers` out of a request: `[[NAME, VALUE], ...]` (repeats kept) or, as in ABI 1's
-/// first form, `{NAME: VALUE}`; absent means none.
-fn take_header_fields(request: &mut Map<String, Value>) -> Option<Vec<(String, String)>> {
-    match request.remove("headers") {
-        None => Some(Vec::new()),
-        Some(Value::Array(pairs)) => pairs
-            .into_iter()
-            .map(|pair| serde_json::from_value::<(String, String)>(pair).ok())
-            .collect(),
-        Some(Value::Object(object)) => object
-            .into_iter()
-            .map(|(name, value)| Some((name, value.as_str()?.to_owned())))
-            .collect(),
+/// A flag of a request (`default` when absent; null is not a flag).
+fn flag_of(request: &Map<String, Value>, name: &str, default: bool) -> Option<bool> {
+    match request.get(name) {
+        None => Some(default),
+        Some(Value::Bool(flag)) => Some(*flag),
         Some(_) => None,
     }
+}
+
+/// A request's `now` (whole Unix seconds).
+fn now_of(request: &Map<String, Value>) -> Option<i64> {
+    request.get("now")?.as_i64()
+}
+
+/// A request's `headers`: `[[NAME, VALUE], ...]` (repeats kept) or, as in ABI 1's first form,
+/// `{NAME: VALUE}`; absent means none.
+fn header_fields_of(request: &Map<String, Value>) -> Option<Vec<(String, String)>> {
+    match request.get("headers") {
+        None => Some(Vec::new()),
+        Some(Value::Object(object)) => object
+            .iter()
+            .map(|(name, value)| Some((name.clone(), value.as_str()?.to_owned())))
+            .collect(),
+        Some(pairs) => header_pairs(pairs),
+    }
+}
+
+/// A request's `headers` in the form `[[NAME, VALUE], ...]` only; absent means none.
+fn header_pairs_of(request: &Map<String, Value>) -> Option<Vec<(String, String)>> {
+    request
+        .get("headers")
+        .map_or(Some(Vec::new()), header_pairs)
+}
+
+/// `[[NAME, VALUE], ...]` as pairs.
+fn header_pairs(pairs: &Value) -> Option<Vec<(String, String)>> {
+    let Value::Array(pairs) = pairs else {
+        return None;
+    };
+    pairs
+        .iter()
+        .map(|pair| match pair.as_array()?.as_slice() {
+            [Value::String(name), Value::String(value)] => Some((name.clone(), value.clone())),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The exported functions: integer conversion around a per-instance [`Session`].

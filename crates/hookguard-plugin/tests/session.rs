@@ -833,3 +833,75 @@ fn a_shared_store_claim_waits_for_conclude_and_the_store_commands_are_the_cores(
             .as_bytes()
     );
 }
+
+#[test]
+fn requests_are_read_under_intakes_rules_and_refused_whole() {
+    let mut session = Session::new();
+    let config = b"{}";
+    let at = write(&mut session, config);
+    assert_eq!(session.configure(at, config.len()), status::OK);
+    let body = br#"{"status":"VERIFICATION_COMPLETE","uploaded_doc_pk":0,"book_pk":0}"#;
+    let body_at = write(&mut session, body);
+    let admit = |session: &mut Session, request: &str| {
+        let at = write(session, request.as_bytes());
+        session.admit((at, request.len()), (body_at, body.len()))
+    };
+    // Each form the ABI documents, read as before.
+    for request in [
+        r#"{"now": 1700000000}"#,
+        r#"{"now": 1700000000, "headers": [["content-type", "application/json"]], "remember": false}"#,
+        r#"{"now": 1700000000, "headers": [], "shared": true, "remember": true}"#,
+    ] {
+        assert_eq!(admit(&mut session, request), status::OK, "{request}");
+    }
+    for request in [
+        // A repeated name: another JSON library would read the other `now`.
+        r#"{"now": 1700000000, "now": 0}"#,
+        r#"{"headers": []}"#,
+        r#"{"now": 1.5}"#,
+        r#"{"now": 1700000000, "headers": [["content-type"]]}"#,
+        r#"{"now": 1700000000, "headers": {"content-type": "application/json"}}"#,
+        r#"{"now": 1700000000, "remember": null}"#,
+        r#"{"now": 1700000000, "shared": "yes"}"#,
+        r#"[1700000000]"#,
+    ] {
+        assert_eq!(
+            admit(&mut session, request),
+            status::BAD_OPTIONS,
+            "{request}"
+        );
+        let refused: serde_json::Value = serde_json::from_slice(session.result()).unwrap();
+        assert!(
+            refused["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("admit: the request must be")
+        );
+    }
+    let settle = |session: &mut Session, request: &str| {
+        let at = write(session, request.as_bytes());
+        session.settle(at, request.len())
+    };
+    let ticket = r#""ticket": {"request_id": "r", "token": 1}"#;
+    for request in [
+        format!(r#"{{"now": 0, {ticket}, "outcome": "delivered"}}"#),
+        format!(r#"{{"now": 0, {ticket}, "status": 503, "outcome": null}}"#),
+    ] {
+        assert_eq!(settle(&mut session, &request), status::OK, "{request}");
+    }
+    for request in [
+        format!(r#"{{"now": 0, {ticket}}}"#),
+        format!(r#"{{"now": 0, {ticket}, "outcome": "delivered", "status": 200}}"#),
+        format!(r#"{{"now": 0, {ticket}, "outcome": "kept"}}"#),
+        format!(r#"{{"now": 0, {ticket}, "status": 70000}}"#),
+        r#"{"now": 0, "ticket": {"request_id": "r", "token": 1, "extra": 1}, "status": 200}"#
+            .to_owned(),
+        r#"{"now": 0, "ticket": {"request_id": "r"}, "status": 200}"#.to_owned(),
+    ] {
+        assert_eq!(
+            settle(&mut session, &request),
+            status::BAD_OPTIONS,
+            "{request}"
+        );
+    }
+}

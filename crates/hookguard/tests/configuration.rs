@@ -194,7 +194,7 @@ fn a_signature_policy_alone_is_read_as_its_derived_reader_reads_it() {
         let Value::Object(members) = json.clone() else {
             unreachable!()
         };
-        match (SignaturePolicy::from_members(members), expected) {
+        match (SignaturePolicy::from_members(members, &[]), expected) {
             (Ok(read), Some(expected)) => assert_eq!(read, expected, "{json}"),
             (Err(GateError::Syntax { message }), None) => {
                 assert!(!message.contains(MARKER), "{message}")

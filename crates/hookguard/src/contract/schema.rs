@@ -31,8 +31,11 @@ pub fn embedded_schema(name: &str) -> Option<Value> {
         max_bytes: usize::MAX,
         max_depth: MAX_DEPTH_CEILING as usize,
     };
-    let bundle = intake::parse(BUNDLE_JSON.as_bytes(), limits).ok()?;
-    let mut schema = bundle.get("$defs")?.get(name)?.clone();
+    let mut bundle = intake::parse(BUNDLE_JSON.as_bytes(), limits).ok()?;
+    let Value::Object(mut definitions) = bundle.remove("$defs")? else {
+        return None;
+    };
+    let mut schema = definitions.remove(name)?;
     if let Some(object) = schema.as_object_mut() {
         object.insert("$schema".into(), DIALECT.into());
     }

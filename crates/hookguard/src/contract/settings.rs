@@ -25,7 +25,21 @@ impl Settings {
         known: &[&str],
         scope: &'static str,
     ) -> Result<Settings, String> {
-        if let Some(unknown) = members.keys().find(|name| !known.contains(&name.as_str())) {
+        Settings::beside(members, known, &[], scope)
+    }
+
+    /// [`Settings::new`] for an object that also holds settings of the host's own (`host`),
+    /// which are left for the host to read.
+    pub(crate) fn beside(
+        members: Map<String, Value>,
+        known: &[&str],
+        host: &[&str],
+        scope: &'static str,
+    ) -> Result<Settings, String> {
+        if let Some(unknown) = members
+            .keys()
+            .find(|name| !known.contains(&name.as_str()) && !host.contains(&name.as_str()))
+        {
             let known: Vec<String> = known.iter().map(|name| format!("`{name}`")).collect();
             return Err(format!(
                 "unknown field `{scope}{unknown}`, expected one of {}",

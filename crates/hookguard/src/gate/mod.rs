@@ -90,14 +90,24 @@ impl Default for SignaturePolicy {
 
 impl SignaturePolicy {
     /// Reads a `signature` object's members (for a host that checks signatures alone, its
-    /// options); absent settings keep their defaults, unknown names are refused.
-    pub fn from_members(members: Map<String, Value>) -> Result<SignaturePolicy, GateError> {
-        SignaturePolicy::read(members, "").map_err(|message| GateError::Syntax { message })
+    /// options); absent settings keep their defaults, unknown names are refused. `host_names`
+    /// are settings of the host's own among them (the clock, the headers of a request), left
+    /// for the host to read.
+    pub fn from_members(
+        members: Map<String, Value>,
+        host_names: &[&str],
+    ) -> Result<SignaturePolicy, GateError> {
+        SignaturePolicy::read(members, host_names, "")
+            .map_err(|message| GateError::Syntax { message })
     }
 
     /// [`SignaturePolicy::from_members`] for the object at `scope` (`signature.`).
-    fn read(members: Map<String, Value>, scope: &'static str) -> Result<SignaturePolicy, String> {
-        let mut settings = Settings::new(
+    fn read(
+        members: Map<String, Value>,
+        host_names: &[&str],
+        scope: &'static str,
+    ) -> Result<SignaturePolicy, String> {
+        let mut settings = Settings::beside(
             members,
             &[
                 "secrets",
@@ -106,6 +116,7 @@ impl SignaturePolicy {
                 "on_replay",
                 "in_flight_seconds",
             ],
+            host_names,
             scope,
         )?;
         let defaults = SignaturePolicy::default();
@@ -213,7 +224,7 @@ impl GateConfig {
             allowed_events: settings.optional_texts("allowed_events")?,
             signature: settings
                 .optional_object("signature")?
-                .map(|members| SignaturePolicy::read(members, "signature."))
+                .map(|members| SignaturePolicy::read(members, &[], "signature."))
                 .transpose()?,
             problem: match settings.object("problem")? {
                 Some(members) => ProblemShape::read(members, "problem.")?,
