@@ -234,3 +234,29 @@ fn configuration_text_is_read_by_the_core_reader() {
     let broken = refused(&format!(r#"{{"signature": {{"secrets": ["{MARKER}"#));
     assert!(!broken.contains(MARKER), "{broken}");
 }
+
+#[test]
+fn a_hosts_own_names_beside_a_signature_policy_are_left_to_it() {
+    let members = |json: Value| {
+        let Value::Object(members) = json else {
+            unreachable!()
+        };
+        members
+    };
+    let read = SignaturePolicy::from_members(
+        members(json!({"secrets": ["a"], "now": 5, "headers": []})),
+        &["now", "headers"],
+    )
+    .unwrap();
+    assert_eq!(read.secrets, ["a"]);
+    match SignaturePolicy::from_members(members(json!({"nw": 5})), &["now", "headers"]) {
+        Err(GateError::Syntax { message }) => {
+            assert!(message.starts_with("unknown field `nw`"), "{message}");
+            assert!(
+                message.ends_with("`now`, `headers`"),
+                "the host's names are listed: {message}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -40,7 +40,11 @@ impl Settings {
             .keys()
             .find(|name| !known.contains(&name.as_str()) && !host.contains(&name.as_str()))
         {
-            let known: Vec<String> = known.iter().map(|name| format!("`{name}`")).collect();
+            let known: Vec<String> = known
+                .iter()
+                .chain(host)
+                .map(|name| format!("`{name}`"))
+                .collect();
             return Err(format!(
                 "unknown field `{scope}{unknown}`, expected one of {}",
                 known.join(", ")
