@@ -127,8 +127,12 @@ const drifted = new Set();
 
 /**
  * A drifted delivery's sender, as Ocrolus treats a refusal: the first attempt and three
- * retries (re-signed every other one), spread over more than the store's outage, then it gives
- * up whatever it heard.
+ * retries (re-signed every other one), spread over more than the disturbances below together
+ * (a gateway's restart, half a second, the store's outage: Ocrolus' retries span minutes), then
+ * it gives up whatever it heard. (Spread over less, all four attempts could fall into one
+ * outage or the other, as a fresh-clone run once saw: connection errors twice while the
+ * gateway restarted, then 503 twice while the store was down; the delivery was lost by the
+ * sender's schedule, not by a receiver.)
  */
 async function deliverDrifted(id) {
   drifted.add(id);
@@ -137,7 +141,7 @@ async function deliverDrifted(id) {
     const timestamp = number % 2 === 0 ? Math.floor(Date.now() / 1000) : first;
     const status = await attempt(id, timestamp, DRIFTED);
     if (status >= 200 && status < 300) failures.push(`${id}: a drifted delivery was answered ${status}`);
-    if (number < 4) await sleep(600 + Math.floor(random() * 200));
+    if (number < 4) await sleep(1300 + Math.floor(random() * 200));
   }
 }
 
