@@ -1124,11 +1124,11 @@ fn status_outcome(status: &JsValue) -> Result<hookguard::gate::Outcome, JsValue>
 /// A settle's outcome: `'delivered'`, `'failed'`, or the status the service answered with.
 fn outcome_argument(outcome: &JsValue) -> Result<hookguard::gate::Outcome, JsValue> {
     match outcome.as_string().as_deref() {
-        Some("delivered") => Ok(hookguard::gate::Outcome::Delivered),
-        Some("failed") => Ok(hookguard::gate::Outcome::Failed),
-        Some(_) => Err(type_error(
-            "outcome must be 'delivered', 'failed' or the HTTP status your service answered",
-        )),
+        Some(label) => hookguard::gate::Outcome::of_label(label).ok_or_else(|| {
+            type_error(
+                "outcome must be 'delivered', 'failed' or the HTTP status your service answered",
+            )
+        }),
         None => status_outcome(outcome).map_err(|_| {
             type_error(
                 "outcome must be 'delivered', 'failed' or the HTTP status your service answered",

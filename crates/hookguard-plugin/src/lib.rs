@@ -563,11 +563,7 @@ impl Session {
                 ),
                 "settle" => {
                     let outcome = match (request.get("outcome"), request.get("status")) {
-                        (Some(outcome), None) => match outcome.as_str()? {
-                            "delivered" => Outcome::Delivered,
-                            "failed" => Outcome::Failed,
-                            _ => return None,
-                        },
+                        (Some(outcome), None) => Outcome::of_label(outcome.as_str()?)?,
                         (None, Some(status)) => {
                             Outcome::of_status(u16::try_from(status.as_u64()?).ok()?)
                         }
@@ -697,9 +693,7 @@ impl Session {
                 token: ticket.get("token")?.as_u64()?,
             };
             let outcome = optional_of(&request, "outcome", |outcome| {
-                [Outcome::Delivered, Outcome::Failed]
-                    .into_iter()
-                    .find(|known| Some(known.label()) == outcome.as_str())
+                Outcome::of_label(outcome.as_str()?)
             })?;
             let status = optional_of(&request, "status", |status| {
                 u16::try_from(status.as_u64()?).ok()

@@ -108,6 +108,13 @@ impl Outcome {
         }
     }
 
+    /// The outcome named `label` (`delivered` or `failed`), as hosts receive it.
+    pub fn of_label(label: &str) -> Option<Outcome> {
+        [Outcome::Delivered, Outcome::Failed]
+            .into_iter()
+            .find(|outcome| outcome.label() == label)
+    }
+
     /// `delivered` or `failed`.
     pub fn label(self) -> &'static str {
         match self {
