@@ -4,10 +4,13 @@
 //! - `parse + jsonschema-rs`: what a user writes in ten lines: parse, pick the runtime validator
 //!   compiled from `schemas/events/<event_name>.json`, `is_valid`;
 //! - `validate`, `validate + report`, `normalize`, `normalize + report`: the core, with the
-//!   report written as hosts emit it (`write_json`), and `normalize + serde`: the report
+//!   report made a fresh `String` (`to_json`); `normalize + write_json`: written as the hosts
+//!   write reports, into one buffer kept between bodies; and `normalize + serde`: the report
 //!   serialized through serde, as a Rust user who embeds it in their own output does;
 //! - `survey`: an observation per body added up (`Surveyor::observe` + `Survey::add`), the
 //!   work of `hookguard survey` without the module's crossing, set against `validate`.
+//!
+//! `THROUGHPUT_ROUNDS` (default 3) sets how many rounds of every pass in turn are run.
 //!
 //! Prints payloads/s and each pass's ratio to the parse floor and to the jsonschema-rs baseline.
 //! With an overlay file, two more passes: `validate` with the overlay in force, lenient and
@@ -78,6 +81,13 @@ fn main() -> ExitCode {
     let validate_report: Pass = &|line| validator.validate(line).to_json().len();
     let normalize: Pass = &|line| usize::from(validator.normalize(line).valid);
     let normalize_report: Pass = &|line| validator.normalize(line).to_json().len();
+    // As the hosts write reports: into one buffer kept between bodies.
+    let kept = RefCell::new(Vec::new());
+    let normalize_write_json: Pass = &|line| {
+        let mut out = kept.borrow_mut();
+        validator.normalize(line).write_json(&mut out);
+        out.len()
+    };
     let normalize_serde: Pass =
         &|line| serde_json::to_vec(&validator.normalize(line)).map_or(0, |written| written.len());
     // The survey as the command line runs it: one observation per body, added up.
@@ -97,6 +107,10 @@ fn main() -> ExitCode {
         ("Validator::validate + report serialized", validate_report),
         ("Validator::normalize", normalize),
         ("Validator::normalize + report serialized", normalize_report),
+        (
+            "Validator::normalize + write_json, buffer kept",
+            normalize_write_json,
+        ),
         (
             "Validator::normalize + report through serde",
             normalize_serde,
@@ -135,15 +149,30 @@ fn main() -> ExitCode {
         passes.retain(|(name, _)| name.contains(&only));
     }
     let megabytes = capture.len() as f64 / 1e6;
+    // Rounds of every pass in turn, each pass's fastest run kept: on a shared machine whose
+    // speed drifts over seconds, passes run side by side see the same machine, where passes
+    // timed one after the other (the recipe's first way) could differ by 30% for nothing.
+    let rounds: usize = std::env::var("THROUGHPUT_ROUNDS")
+        .ok()
+        .and_then(|rounds| rounds.parse().ok())
+        .filter(|&rounds| rounds > 0)
+        .unwrap_or(3);
     println!(
-        "capture: {} payloads, {megabytes:.1} MB; best of 3 runs per pass",
+        "capture: {} payloads, {megabytes:.1} MB; the fastest of {rounds} rounds, every pass in turn",
         lines.len()
     );
-    let mut rates = Vec::new();
-    for (name, pass) in &passes {
-        let (seconds, checksum) = best_of_three(&lines, *pass);
-        rates.push((name, lines.len() as f64 / seconds, checksum));
+    let mut best = vec![(f64::INFINITY, 0usize); passes.len()];
+    for _ in 0..rounds {
+        for ((_, pass), best) in passes.iter().zip(&mut best) {
+            let (seconds, checksum) = run(&lines, *pass);
+            *best = (best.0.min(seconds), checksum);
+        }
     }
+    let rates: Vec<_> = passes
+        .iter()
+        .zip(&best)
+        .map(|((name, _), (seconds, checksum))| (name, lines.len() as f64 / seconds, *checksum))
+        .collect();
     let rate_of = |index: usize| rates.get(index).map_or(f64::NAN, |(_, rate, _)| *rate);
     let rate_named = |wanted: &str| {
         rates
@@ -215,16 +244,11 @@ fn runtime_validators() -> Result<HashMap<String, jsonschema::Validator>, String
     Ok(validators)
 }
 
-/// The fastest of three runs of `pass` over every line: (seconds, checksum).
-fn best_of_three(lines: &[&[u8]], pass: Pass) -> (f64, usize) {
-    let mut best = f64::INFINITY;
-    let mut checksum = 0;
-    for _ in 0..3 {
-        let started = Instant::now();
-        checksum = lines
-            .iter()
-            .fold(0usize, |sum, line| sum.wrapping_add(pass(line)));
-        best = best.min(started.elapsed().as_secs_f64());
-    }
-    (best, checksum)
+/// One run of `pass` over every line: (seconds, checksum).
+fn run(lines: &[&[u8]], pass: Pass) -> (f64, usize) {
+    let started = Instant::now();
+    let checksum = lines
+        .iter()
+        .fold(0usize, |sum, line| sum.wrapping_add(pass(line)));
+    (started.elapsed().as_secs_f64(), checksum)
 }

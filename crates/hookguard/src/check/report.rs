@@ -7,6 +7,7 @@ use crate::contract::catalog::EventSpec;
 use crate::json::intake::IntakeError;
 use crate::json::position::Position;
 use crate::json::reader::JsonText;
+use crate::json::write;
 
 /// One problem (or warning) with a delivery.
 ///
@@ -230,12 +231,24 @@ impl Report {
 
     /// The report as one line of JSON (the shape every host emits).
     pub fn to_json(&self) -> String {
-        // The report's head and findings, and the normalized payload, in one allocation.
+        // The report's head and findings, and the normalized payload, in one allocation (a
+        // buffer grown while the payload is copied in would copy it twice).
+        let head =
+            160 + self.event_name.map_or(0, str::len) + self.source_event_name.map_or(0, str::len);
         let findings = (self.errors.len() + self.warnings.len()) * 192;
         let normalized = self.normalized.as_ref().map_or(0, |text| text.0.len());
-        let mut out = Vec::with_capacity(128 + findings + normalized);
-        self.write_json(&mut out);
-        String::from_utf8(out).unwrap_or_else(|_| String::from(r#"{"valid":false}"#))
+        let mut out = Vec::with_capacity(head + findings + normalized);
+        self.append_head(&mut out);
+        // Only the head is checked as UTF-8: the normalized payload is a `String` already.
+        let Ok(mut text) = String::from_utf8(out) else {
+            return String::from(r#"{"valid":false}"#);
+        };
+        if let Some(normalized) = &self.normalized {
+            text.push_str(",\"normalized\":");
+            text.push_str(normalized.as_str());
+        }
+        text.push('}');
+        text
     }
 
     /// Writes [`Report::to_json`]'s bytes into `out` (cleared first), reusing its capacity:
@@ -252,6 +265,16 @@ impl Report {
     /// Appends the report's JSON to `out` (what [`Report::write_json`] writes), for a host
     /// that writes it inside a larger document.
     pub fn append_json(&self, out: &mut Vec<u8>) {
+        self.append_head(out);
+        if let Some(normalized) = &self.normalized {
+            out.extend_from_slice(b",\"normalized\":");
+            out.extend_from_slice(normalized.as_bytes());
+        }
+        out.push(b'}');
+    }
+
+    /// The report's JSON up to its normalized payload (the closing brace left off).
+    fn append_head(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(if self.valid {
             b"{\"valid\":true,\"delivery\":"
         } else {
@@ -277,18 +300,11 @@ impl Report {
             write_number(out, self.omitted.warnings);
             out.push(b'}');
         }
-        if let Some(normalized) = &self.normalized {
-            out.extend_from_slice(b",\"normalized\":");
-            out.extend_from_slice(normalized.as_bytes());
-        }
-        out.push(b'}');
     }
 }
 
-/// A JSON string, escaped as serde_json escapes it.
 fn write_string(out: &mut Vec<u8>, text: &str) {
-    // Writing a `str` into a `Vec` cannot fail.
-    let _ = serde_json::to_writer(&mut *out, text);
+    write::string(out, text.as_bytes());
 }
 
 fn write_optional_string(out: &mut Vec<u8>, text: Option<&str>) {

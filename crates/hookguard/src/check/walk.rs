@@ -15,6 +15,7 @@ use crate::json::pointer;
 use crate::json::reader::{
     self, Member, Tape, decode, each_item, has_escape, loose_reader, same_bytes,
 };
+use crate::json::write;
 
 /// What a failing keyword does to a walk.
 pub(super) trait Judge<'a> {
@@ -564,24 +565,9 @@ pub(super) fn write_key(out: &mut Vec<u8>, index: usize, key: &[u8], plain: bool
         out.extend_from_slice(key);
         out.push(b'"');
     } else {
-        write_text(out, key);
+        write::string(out, key);
     }
     out.push(b':');
-}
-
-/// Writes decoded text as a JSON string, escaped as serde_json escapes it.
-fn write_text(out: &mut Vec<u8>, text: &[u8]) {
-    let needs_escape = text
-        .iter()
-        .any(|&byte| byte < 0x20 || byte == b'"' || byte == b'\\');
-    if needs_escape && let Ok(text) = std::str::from_utf8(text) {
-        // Writing a `str` into a `Vec` cannot fail.
-        let _ = serde_json::to_writer(&mut *out, text);
-    } else {
-        out.push(b'"');
-        out.extend_from_slice(text);
-        out.push(b'"');
-    }
 }
 
 /// Writes a number as serde_json writes the number intake reads from it: an integer in its
@@ -654,7 +640,7 @@ fn write_escapes_as_serde_json(out: &mut Vec<u8>, contents: &[u8]) -> Option<()>
 /// writer, the quotes it adds left out).
 fn write_character(out: &mut Vec<u8>, byte: u8) {
     let mut quoted = Vec::with_capacity(8);
-    write_text(&mut quoted, &[byte]);
+    write::string(&mut quoted, &[byte]);
     out.extend_from_slice(
         quoted
             .get(1..quoted.len().saturating_sub(1))
@@ -670,7 +656,7 @@ fn write_string(out: &mut Vec<u8>, value: &[u8], uuid: bool) -> Option<()> {
         if uuid {
             let mut text = decode(contents)?;
             text.make_ascii_lowercase();
-            write_text(out, &text);
+            write::string(out, &text);
         } else {
             write_escapes_as_serde_json(out, contents)?;
         }

@@ -8,7 +8,8 @@
 //! - [`error`]: why a body was refused, in one wording;
 //! - [`position`]: offsets, lines and columns;
 //! - [`pointer`]: JSON Pointers;
-//! - [`kind`]: the names of JSON types, as every message spells them.
+//! - [`kind`]: the names of JSON types, as every message spells them;
+//! - [`write`]: strings written as serde_json writes them.
 
 pub(crate) mod error;
 pub mod intake;
@@ -17,3 +18,4 @@ pub(crate) mod number;
 pub(crate) mod pointer;
 pub(crate) mod position;
 pub(crate) mod reader;
+pub(crate) mod write;
