@@ -303,6 +303,7 @@ impl Report {
     }
 }
 
+/// A JSON string, escaped as serde_json escapes it.
 fn write_string(out: &mut Vec<u8>, text: &str) {
     write::string(out, text.as_bytes());
 }

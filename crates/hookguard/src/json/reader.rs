@@ -706,8 +706,8 @@ pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 
 /// [`same_bytes`] for two strings of one length. Out of line in the WebAssembly modules:
 /// inlined at every comparison of names, the word loop cost them 7 KB each (the length check,
-/// which settles most comparisons, stays inline); native code keeps it inline, 4% fewer
-/// instructions per validated body.
+/// which settles most comparisons, stays inline); native code leaves it to the compiler (up to
+/// 4% fewer instructions per validated body than a call).
 #[cfg_attr(target_arch = "wasm32", inline(never))]
 fn same_length_bytes(a: &[u8], b: &[u8]) -> bool {
     let (Some(a_last), Some(b_last)) = (a.last_chunk::<8>(), b.last_chunk::<8>()) else {
@@ -746,7 +746,8 @@ fn needs_attention(word: u64) -> bool {
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
-/// The high bit of each zero byte of `word` set, and no other (`haszero`): nonzero when any is.
+/// Nonzero exactly when some byte of `word` is zero (`haszero`; which high bits it sets is exact
+/// only up to the first zero byte, whether any is set is exact).
 fn has_zero_byte(word: u64) -> u64 {
     word.wrapping_sub(ONES) & !word & HIGH
 }

@@ -7,7 +7,8 @@
 /// quote, a backslash and the control characters below U+0020 are escaped.
 pub(crate) fn string(out: &mut Vec<u8>, text: &[u8]) {
     // Every byte looked at, without stopping early: the compiler makes this a vector loop,
-    // several times faster than a search on the short strings written here.
+    // about twice as fast as a search on the short strings written here (measured on the
+    // report's writing).
     let needs_escape = text.iter().fold(false, |found, &byte| {
         found | (byte < 0x20) | (byte == b'"') | (byte == b'\\')
     });
