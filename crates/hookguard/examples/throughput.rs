@@ -4,9 +4,9 @@
 //! - `parse + jsonschema-rs`: what a user writes in ten lines: parse, pick the runtime validator
 //!   compiled from `schemas/events/<event_name>.json`, `is_valid`;
 //! - `validate`, `validate + report`, `normalize`, `normalize + report`: the core, with the
-//!   report made a fresh `String` (`to_json`); `normalize + write_json`: written as the hosts
-//!   write reports, into one buffer kept between bodies; and `normalize + serde`: the report
-//!   serialized through serde, as a Rust user who embeds it in their own output does;
+//!   report made a fresh `String` (`to_json`); `normalize + write_json`: written as the plugin
+//!   module writes reports, into one buffer kept between bodies; and `normalize + serde`: the
+//!   report serialized through serde, as a Rust user who embeds it in their own output does;
 //! - `survey`: an observation per body added up (`Surveyor::observe` + `Survey::add`), the
 //!   work of `hookguard survey` without the module's crossing, set against `validate`.
 //!
@@ -81,7 +81,7 @@ fn main() -> ExitCode {
     let validate_report: Pass = &|line| validator.validate(line).to_json().len();
     let normalize: Pass = &|line| usize::from(validator.normalize(line).valid);
     let normalize_report: Pass = &|line| validator.normalize(line).to_json().len();
-    // As the hosts write reports: into one buffer kept between bodies.
+    // As the plugin module writes reports: into one buffer kept between bodies.
     let kept = RefCell::new(Vec::new());
     let normalize_write_json: Pass = &|line| {
         let mut out = kept.borrow_mut();
