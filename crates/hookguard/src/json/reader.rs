@@ -738,13 +738,19 @@ fn token(key: &[u8]) -> String {
 /// "any byte", which is all this asks.
 fn needs_attention(word: u64) -> bool {
     let quote = has_zero_byte(word ^ (ONES * u64::from(b'"')));
-    let backslash = has_zero_byte(word ^ (ONES * u64::from(b'\\')));
+    let backslash = has_backslash(word);
     let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
     (quote | backslash | control | (word & HIGH)) != 0
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Nonzero exactly when some byte of `word` is a backslash (what both the string reader's and
+/// [`has_escape`]'s word loops look for).
+fn has_backslash(word: u64) -> u64 {
+    has_zero_byte(word ^ (ONES * b'\\' as u64))
+}
 
 /// Nonzero exactly when some byte of `word` is zero (`haszero`; which high bits it sets is exact
 /// only up to the first zero byte, whether any is set is exact).
@@ -776,10 +782,9 @@ pub(crate) fn unescaped(value: &[u8]) -> Option<&[u8]> {
 #[allow(clippy::manual_contains)]
 #[inline(never)] // One copy: the word loop is larger than a call (and the modules are sized).
 pub(crate) fn has_escape(contents: &[u8]) -> bool {
-    const BACKSLASHES: u64 = ONES * b'\\' as u64;
     let mut rest = contents;
     while let Some((word, after)) = rest.split_first_chunk::<8>() {
-        if has_zero_byte(u64::from_le_bytes(*word) ^ BACKSLASHES) != 0 {
+        if has_backslash(u64::from_le_bytes(*word)) != 0 {
             return true;
         }
         rest = after;
