@@ -44,6 +44,9 @@ pub(crate) fn read(literal: &[u8]) -> ExactNumber {
         Some((b'-', rest)) => (true, rest),
         _ => (false, literal),
     };
+    if let Some(value) = plain_integer(unsigned) {
+        return ExactNumber::Integer(if negative { -value } else { value });
+    }
     let (mantissa, exponent) = match unsigned.iter().position(|&b| b == b'e' || b == b'E') {
         Some(at) => (
             unsigned.get(..at).unwrap_or_default(),
@@ -136,6 +139,25 @@ pub(crate) fn read(literal: &[u8]) -> ExactNumber {
     };
     ExactNumber::Fraction(if negative { -magnitude } else { magnitude })
 }
+
+/// Digits without a fraction or an exponent, few enough to be exact ([`PLAIN_DIGITS`]): the
+/// integer they spell, in one loop. Most numbers in deliveries are such (record keys, counts),
+/// and every literal is read twice (its range by the reader, its type by the walk); the general
+/// reading below gives the same integer for them, and takes everything else.
+fn plain_integer(digits: &[u8]) -> Option<i64> {
+    if digits.is_empty() || digits.len() > PLAIN_DIGITS {
+        return None;
+    }
+    digits.iter().try_fold(0_i64, |value, &digit| {
+        digit
+            .is_ascii_digit()
+            .then(|| value * 10 + i64::from(digit - b'0'))
+    })
+}
+
+/// Up to 15 decimal digits always spell an integer within [`MAX_EXACT_INTEGER`] (10^15 - 1 is
+/// below 2^53 - 1).
+const PLAIN_DIGITS: usize = 15;
 
 /// The exponent's value, saturated far beyond any meaningful scale (a literal may spell
 /// `1e000…0001` with a million zeros, which is still 10).
@@ -261,6 +283,24 @@ mod tests {
             "1e99999999999999999999999",
         ] {
             assert_eq!(read_str(literal), ExactNumber::OutOfRange, "{literal}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The plain-integer loop and the general reading agree: a literal of digits reads as
+        /// the same spelling with `.0` added (which only the general reading takes), at every
+        /// length around the loop's limit, signs and leading zeros included.
+        #[test]
+        fn plain_integers_read_as_the_general_reading_does(
+            negative in proptest::bool::ANY,
+            digits in "[0-9]{1,18}",
+        ) {
+            let literal = format!("{}{digits}", if negative { "-" } else { "" });
+            proptest::prop_assert_eq!(read_str(&literal), read_str(&format!("{literal}.0")));
+            if digits.len() <= PLAIN_DIGITS {
+                let value: i64 = literal.parse().unwrap_or(i64::MAX);
+                proptest::prop_assert_eq!(read_str(&literal), ExactNumber::Integer(value));
+            }
         }
     }
 }
