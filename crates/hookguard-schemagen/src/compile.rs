@@ -26,19 +26,18 @@ const ANNOTATIONS: &[&str] = &[
 ];
 
 /// The Rust source of the compiled catalog: one static [`Schema`] per event (in the order of
-/// `events`), the test delivery's, and `event_schema`, the dispatch on `event_name`.
+/// `events`), the test delivery's, and `EVENT_SCHEMAS`, the table `event_schema` looks names up in.
 pub fn compiled_catalog(events: &[(&str, Value)], test_delivery: &Value) -> Result<String, Error> {
     let mut source = String::from(
         "//! The compiled catalog. Generated from the published schemas by `hookguard-schemagen`\n\
          //! (`just schemas`); do not edit by hand. A test fails when it drifts from `schemas/`.\n\n\
          use super::{Constant, Schema, Types};\n\n\
-         /// The compiled schema of an event, by the name it is delivered under.\n\
-         pub(crate) fn event_schema(event_name: &str) -> Option<&'static Schema> {\n    \
-         Some(match event_name {\n",
+         /// Every event's compiled schema, by the name it is delivered under.\n\
+         pub(super) static EVENT_SCHEMAS: &[(&str, &Schema)] = &[\n",
     );
     let mut statics = String::new();
     for (index, (name, schema)) in events.iter().enumerate() {
-        let _ = writeln!(source, "        {name:?} => &EVENT_{index},");
+        let _ = writeln!(source, "    ({name:?}, &EVENT_{index}),");
         let _ = writeln!(statics, "\n/// `{name}`");
         let _ = writeln!(
             statics,
@@ -46,7 +45,7 @@ pub fn compiled_catalog(events: &[(&str, Value)], test_delivery: &Value) -> Resu
             compile(name, schema)?
         );
     }
-    source.push_str("        _ => return None,\n    })\n}\n");
+    source.push_str("];\n");
     source.push_str(&statics);
     let _ = writeln!(
         source,

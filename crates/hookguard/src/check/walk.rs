@@ -277,7 +277,7 @@ pub(super) fn value<'a, J: Judge<'a>>(
     };
     if let Some(constant) = schema.constant {
         let equal = match (constant, &text, integer) {
-            (Constant::Text(expected), Some(text), _) => expected.as_bytes() == text.as_ref(),
+            (Constant::Text(expected), Some(text), _) => same_bytes(expected.as_bytes(), text),
             (Constant::Integer(expected), _, Some(ExactNumber::Integer(found))) => {
                 expected == found
             }

@@ -5,6 +5,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 
 use crate::contract::events::*;
+use crate::json::reader::same_bytes;
 
 /// A document of Ocrolus' that lists an event name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -121,7 +122,11 @@ pub const EMAIL_ONLY_EVENTS: &[EmailOnlyEvent] = &[EmailOnlyEvent {
 
 /// Finds a webhook event by its exact name.
 pub fn event(name: &str) -> Option<&'static EventSpec> {
-    EVENTS.iter().find(|spec| spec.name == name)
+    // Compared word by word (`same_bytes`): `==` is a call to `memcmp` in the WebAssembly
+    // modules, which compares a byte at a time.
+    EVENTS
+        .iter()
+        .find(|spec| same_bytes(spec.name.as_bytes(), name.as_bytes()))
 }
 
 /// Finds an e-mail-only notification by its exact name.

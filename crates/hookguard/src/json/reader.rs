@@ -11,7 +11,9 @@
 //! oracle tests hold every refusal to the old reader's, byte for byte.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashSet;
+use std::ops::Deref;
 
 use crate::json::error::IntakeErrorKind;
 use crate::json::number::{self, ExactNumber};
@@ -52,7 +54,7 @@ impl Failure {
 pub(crate) struct Document<'a> {
     /// The top-level object's text, without the whitespace around it.
     pub(crate) root: &'a [u8],
-    pub(crate) members: Vec<Member<'a>>,
+    pub(crate) members: MemberList<'a>,
     /// The members and items of the values nested in it, when they were kept.
     pub(crate) tape: Tape<'a>,
 }
@@ -150,6 +152,58 @@ impl<'a> Tape<'a> {
     }
 }
 
+/// A body's top-level members; their room is kept for the next body read on the same thread
+/// ([`SPARE_MEMBERS`]) when the list goes.
+pub(crate) struct MemberList<'a>(Vec<Member<'a>>);
+
+impl<'a> Deref for MemberList<'a> {
+    type Target = Vec<Member<'a>>;
+
+    fn deref(&self) -> &Vec<Member<'a>> {
+        &self.0
+    }
+}
+
+impl Drop for MemberList<'_> {
+    fn drop(&mut self) {
+        let mut members = std::mem::take(&mut self.0);
+        if members.capacity() > SPARE_MEMBERS_LIMIT {
+            return;
+        }
+        members.clear();
+        // An empty list of one body's members made a list for any body's: the standard
+        // library collects into the same allocation (elements of the same size), so no
+        // member is copied and nothing is allocated. Should it ever not, the spare is only
+        // a fresh list, as before.
+        #[allow(
+            clippy::unnecessary_filter_map,
+            reason = "the element type changes (its lifetime), which `filter` cannot do"
+        )]
+        let spare: Vec<Member<'static>> = members.into_iter().filter_map(|_| None).collect();
+        SPARE_MEMBERS.set(spare);
+    }
+}
+
+thread_local! {
+    /// The room of the last body's member list, empty, for the next body on this thread: a
+    /// list of some hundreds of bytes allocated and freed per body cost more than any other
+    /// allocation of a validation (in the WebAssembly modules' allocator most of all).
+    static SPARE_MEMBERS: Cell<Vec<Member<'static>>> = const { Cell::new(Vec::new()) };
+}
+
+/// Rooms larger than this many members (from an unusually wide body) are not kept.
+const SPARE_MEMBERS_LIMIT: usize = 1024;
+
+/// An empty member list, with the room kept from the last body when there is one.
+fn spare_members<'a>() -> Vec<Member<'a>> {
+    let spare = SPARE_MEMBERS.take();
+    if spare.capacity() == 0 {
+        Vec::with_capacity(MEMBERS_ROOM)
+    } else {
+        spare
+    }
+}
+
 /// The members a body's reader makes room for at once: more than most deliveries hold, in under
 /// 1 KB (24 members of 40 bytes), which common allocators serve from their per-thread caches
 /// (glibc's stops at 1,032 bytes: room for 32 members cost some 600 more instructions per body
@@ -171,7 +225,7 @@ pub(crate) fn read_object(
         at: 0,
         max_depth,
         strict: true,
-        members: Vec::with_capacity(MEMBERS_ROOM),
+        members: spare_members(),
         tape: keep_nested.then(|| Tape::for_body(body.len())),
         failure: None,
         escaped: false,
@@ -193,7 +247,7 @@ pub(crate) fn read_object(
         (_, Some(failure), _) => Err(failure),
         (Some(()), None, Some(root)) => Ok(Document {
             root,
-            members: reader.members,
+            members: MemberList(reader.members),
             tape: reader.tape.unwrap_or_default(),
         }),
         // A stop without a recorded failure is a defect of the reader: never accept then.
@@ -718,13 +772,20 @@ fn same_length_bytes(a: &[u8], b: &[u8]) -> bool {
         a_rest.split_first_chunk::<8>(),
         b_rest.split_first_chunk::<8>(),
     ) {
-        if a_word != b_word {
+        if as_word(a_word) != as_word(b_word) {
             return false;
         }
         a_rest = a_after;
         b_rest = b_after;
     }
-    a_last == b_last
+    as_word(a_last) == as_word(b_last)
+}
+
+/// Eight bytes as one number, for comparing them in one instruction: comparing the arrays
+/// themselves is a call to `memcmp` in the WebAssembly modules (which compare byte by byte),
+/// where native code compares them as this number anyway.
+fn as_word(bytes: &[u8; 8]) -> u64 {
+    u64::from_ne_bytes(*bytes)
 }
 
 /// The pointer token of a member name (decoded, hence UTF-8: the reader checked it).
@@ -982,6 +1043,31 @@ mod tests {
             prop_assert_eq!(same_bytes(&text, &other), text == other);
             prop_assert_eq!(same_bytes(&text, &text[..text.len() / 2]), text.is_empty());
         }
+    }
+
+    /// A body's member list goes back to its thread when the document goes, and the next
+    /// body's reader starts in the same room: no allocation per body for it.
+    #[test]
+    fn the_next_body_reads_its_members_into_the_last_ones_room() {
+        let first = read_object(br#"{"a": 1, "b": [2, {"c": 3}]}"#, 10, true).unwrap();
+        let room = (first.members.as_ptr() as usize, first.members.capacity());
+        drop(first);
+        // Had the room been freed, the allocator would give it to this list of its size.
+        let squatter: Vec<Member<'_>> = Vec::with_capacity(room.1);
+        let second = read_object(br#"{"d": "e"}"#, 10, true).unwrap();
+        assert_eq!(
+            (second.members.as_ptr() as usize, second.members.capacity()),
+            room
+        );
+        drop(squatter);
+        assert_eq!(second.members.len(), 1);
+        assert_eq!(&*second.members[0].key, b"d");
+        // A refused body leaves no room to reuse; the next is read into a fresh one.
+        drop(second);
+        assert!(read_object(b"{\"f\": ", 10, true).is_err());
+        let third = read_object(br#"{"g": null}"#, 10, true).unwrap();
+        assert_eq!(third.members.len(), 1);
+        assert!(third.members.capacity() >= MEMBERS_ROOM);
     }
 
     /// The members (or items) a loose read of `value` finds, as (name, value) texts.
