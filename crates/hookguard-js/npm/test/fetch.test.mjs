@@ -44,6 +44,32 @@ test('a long body is read one byte past the limit, then its stream is cancelled'
   assert.equal(JSON.parse(await response.text()).errors[0].code, 'body_too_large');
 });
 
+test('a body longer than its declared length is still read at most one byte past the limit', async () => {
+  const long = new Uint8Array(10_000).fill(0x20);
+  const body = await readBody(post(long, { 'content-type': 'application/json', 'content-length': '100' }), 4096);
+  assert.equal(body.byteLength, 4097);
+  const short = await readBody(post(VERIFIED, { 'content-type': 'application/json', 'content-length': String(VERIFIED.byteLength) }), 4096);
+  assert.deepEqual(Buffer.from(short), VERIFIED);
+});
+
+test('an async handler is awaited: its response is sent, its rejection answered 500 and retried', async () => {
+  const lines = [];
+  let calls = 0;
+  const handler = fetchHandler(new Gate(), async () => {
+    calls += 1;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    if (calls === 1) throw new Error('queue unavailable');
+    return new Response('queued', { status: 202 });
+  }, { log: { error: (line) => lines.push(line) } });
+  const failed = await handler(post(VERIFIED));
+  assert.equal(failed.status, 500);
+  assert.deepEqual(lines, ['handler failed for book.verified: queue unavailable']);
+  const retried = await handler(post(VERIFIED));
+  assert.equal(retried.status, 202);
+  assert.equal(await retried.text(), 'queued');
+  assert.equal(calls, 2);
+});
+
 test('a valid delivery reaches the handler normalized; its response is sent', async () => {
   let seen;
   const handler = fetchHandler(new Gate({ normalize: true }), (event, delivery) => {
