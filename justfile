@@ -494,7 +494,26 @@ sizes: plugin gateway js
 # (valgrind's cachegrind: steady where timings on a shared machine are not; for comparing two
 # builds of the core, run it on each.)
 # Instructions per body of the native passes (parse, validate, normalize + report, survey) on the three captures
-bench-instructions megabytes="10":
+bench-instructions megabytes="10": (_captures megabytes)
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cargo build --quiet --release -p hookguard --example throughput
+    for file in target/bench/{capture,varied,examples}-{{megabytes}}MiB.ndjson; do
+      scripts/instructions target/release/examples/throughput "$file"
+    done
+
+# (`scripts/js-instructions CAPTURE BUILD_DIR...` compares other builds of the npm module.)
+# Instructions per body of the npm package's validate and of JSON.parse + per-event ajv in Node, on the three captures
+js-instructions megabytes="10": js (_captures megabytes)
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if ! command -v valgrind >/dev/null; then apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; fi
+    for file in target/bench/{capture,varied,examples}-{{megabytes}}MiB.ndjson; do
+      scripts/js-instructions "$file" {{js_package}}/node ajv
+    done
+
+# The three generated captures of `megabytes` each (bench, varied, examples), made when missing
+_captures megabytes:
     #!/usr/bin/env bash
     set -euo pipefail
     mkdir -p target/bench
@@ -503,10 +522,6 @@ bench-instructions megabytes="10":
       [ "$shape" = kind ] && file=target/bench/capture-{{megabytes}}MiB.ndjson
       flag=$([ "$shape" = kind ] && echo "" || echo "--$shape")
       [ -f "$file" ] || cargo run --quiet --release -p hookguard --example bench_capture -- {{megabytes}} "$file" $flag
-    done
-    cargo build --quiet --release -p hookguard --example throughput
-    for file in target/bench/{capture,varied,examples}-{{megabytes}}MiB.ndjson; do
-      scripts/instructions target/release/examples/throughput "$file"
     done
 
 # Throughput and start-up: a generated capture through wasmtime, the native core, plain parsing
