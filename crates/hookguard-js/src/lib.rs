@@ -622,14 +622,23 @@ thread_local! {
 /// names are statics (a linear scan over some seventy of them showed in profiles).
 #[derive(Default)]
 struct NameCache {
-    slots: HashMap<(usize, usize), JsValue, BuildHasherDefault<AddressHasher>>,
+    /// Where each name's string is in `strings`.
+    slots: HashMap<(usize, usize), usize, BuildHasherDefault<AddressHasher>>,
+    strings: Vec<JsValue>,
 }
 
 impl NameCache {
-    fn get(&mut self, name: &'static str) -> &JsValue {
-        self.slots
+    /// Where `name`'s string is (made now if new): one lookup, then borrowed by index.
+    fn index(&mut self, name: &'static str) -> usize {
+        let next = self.strings.len();
+        let index = *self
+            .slots
             .entry((name.as_ptr() as usize, name.len()))
-            .or_insert_with(|| JsValue::from_str(name))
+            .or_insert(next);
+        if index == next {
+            self.strings.push(JsValue::from_str(name));
+        }
+        index
     }
 }
 
@@ -673,12 +682,11 @@ fn with_names<const N: usize, T>(
             return make(fresh.each_ref());
         };
         // Each looked up (made if new) first, then all borrowed.
-        for name in names.into_iter().flatten() {
-            cache.get(name);
-        }
+        let indices = names.map(|name| name.map(|name| cache.index(name)));
         let null = JsValue::NULL;
-        make(names.map(|name| {
-            name.and_then(|name| cache.slots.get(&(name.as_ptr() as usize, name.len())))
+        make(indices.map(|index| {
+            index
+                .and_then(|index| cache.strings.get(index))
                 .unwrap_or(&null)
         }))
     })
