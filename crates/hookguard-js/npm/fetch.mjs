@@ -211,9 +211,13 @@ export function fetchHandler(gate, onDelivery, { now, log = console, quarantine 
         headers: { 'content-type': 'application/json' },
       });
     }
-    // Recorded before the answer leaves, so that a copy sent after it is acknowledged.
-    const settled = settling(gate, admission, answer.status, now);
-    if (settled !== undefined) await settled;
+    // Recorded before the answer leaves, so that a copy sent after it is acknowledged. An
+    // admission without a claimToken holds no claim (an unsigned delivery, or no memory): a
+    // Gate's and a SharedGate's settle leave it as it is, so neither is called.
+    if (admission.claimToken !== undefined) {
+      const settled = settling(gate, admission, answer.status, now);
+      if (settled !== undefined) await settled;
+    }
     return answer;
   };
 }

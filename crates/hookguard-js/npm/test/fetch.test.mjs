@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Gate } from '../index.mjs';
 import { fetchHandler, readBody } from '../fetch.mjs';
+import { signedRequest } from './signed-request.mjs';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const VERIFIED = readFileSync(join(root, 'tests/fixtures/seeds/account/BOOK_VERIFIED.json'));
@@ -100,9 +101,33 @@ test('a 405 carries Allow from the core; a settle that throws is not hidden', as
   assert.equal(get.status, 405);
   assert.equal(get.headers.get('allow'), 'POST');
   // A gate whose settle throws (a mistake in the calling code): the error reaches the runtime.
-  const gate = new Gate();
+  // (Settled only when the admission holds a claim: a signed delivery's request id.)
+  const now = 1_800_000_000;
+  const gate = new Gate({ signature: { secrets: ['whsec-test'] } });
   const broken = { screen: (...args) => gate.screen(...args), admit: (...args) => gate.admit(...args), readLimit: gate.readLimit, handlerFailed: () => gate.handlerFailed(), settle: () => { throw new TypeError('settle misused'); } };
-  await assert.rejects(fetchHandler(broken, () => undefined)(post(VERIFIED)), /settle misused/);
+  const request = signedRequest(VERIFIED, 'msg_settle', now, 'whsec-test');
+  await assert.rejects(fetchHandler(broken, () => undefined, { now: () => now })(request), /settle misused/);
+});
+
+test('an unsigned delivery holds no claim: nothing is settled, and its copy reaches the handler again', async () => {
+  let settles = 0;
+  let calls = 0;
+  const gate = new Gate({ signature: { secrets: ['whsec-test'], required: false } });
+  const counted = new Proxy(gate, {
+    get: (target, key) => (key === 'settle'
+      ? (...args) => { settles += 1; return target.settle(...args); }
+      : typeof target[key] === 'function' ? target[key].bind(target) : target[key]),
+  });
+  const handler = fetchHandler(counted, () => { calls += 1; });
+  assert.equal((await handler(post(VERIFIED))).status, 200);
+  assert.equal((await handler(post(VERIFIED))).status, 200);
+  assert.deepEqual({ settles, calls }, { settles: 0, calls: 2 });
+  // A signed one does hold its request id: settled once, its copy acknowledged, not handled.
+  const now = 1_800_000_000;
+  const signedHandler = fetchHandler(counted, () => { calls += 1; }, { now: () => now });
+  assert.equal((await signedHandler(signedRequest(VERIFIED, 'msg_once', now, 'whsec-test'))).status, 200);
+  assert.equal((await signedHandler(signedRequest(VERIFIED, 'msg_once', now, 'whsec-test'))).status, 200);
+  assert.deepEqual({ settles, calls }, { settles: 1, calls: 3 });
 });
 
 test('misuse throws', () => {

@@ -5,13 +5,13 @@
 // hold; and a Gate with a quarantine but no store is refused when the receiver is made.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Gate } from '../index.mjs';
 import { fetchHandler } from '../fetch.mjs';
 import { DirectoryQuarantine } from '../quarantine.mjs';
+import { signedRequest } from './signed-request.mjs';
 
 const SECRET = 'whsec_npm_quarantine';
 const drifted = (bookPk = 1) =>
@@ -20,17 +20,7 @@ const VALID = Buffer.from('{"event_name": "book.verified", "status": "BOOK_COMPL
 const NOW = 1_800_000_000;
 
 function signed(body, requestId, timestamp = NOW, secret = SECRET) {
-  const signature = createHmac('sha256', secret).update(`${timestamp}.${requestId}.`).update(body).digest('hex');
-  return new Request('http://127.0.0.1/hooks', {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'webhook-signature': signature,
-      'webhook-timestamp': String(timestamp),
-      'webhook-request-id': requestId,
-    },
-    body,
-  });
+  return signedRequest(body, requestId, timestamp, secret);
 }
 
 function place() {
