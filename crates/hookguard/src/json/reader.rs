@@ -180,7 +180,8 @@ impl Drop for MemberList<'_> {
             reason = "the element type changes (its lifetime), which `filter` cannot do"
         )]
         let spare: Vec<Member<'static>> = members.into_iter().filter_map(|_| None).collect();
-        SPARE_MEMBERS.set(spare);
+        // (`try_with`: a list dropped while the thread's storage is torn down is just freed.)
+        let _ = SPARE_MEMBERS.try_with(|slot| slot.set(spare));
     }
 }
 
@@ -196,7 +197,7 @@ const SPARE_MEMBERS_LIMIT: usize = 1024;
 
 /// An empty member list, with the room kept from the last body when there is one.
 fn spare_members<'a>() -> Vec<Member<'a>> {
-    let spare = SPARE_MEMBERS.take();
+    let spare = SPARE_MEMBERS.try_with(Cell::take).unwrap_or_default();
     if spare.capacity() == 0 {
         Vec::with_capacity(MEMBERS_ROOM)
     } else {
