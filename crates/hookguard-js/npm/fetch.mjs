@@ -132,7 +132,7 @@ export function admitRequest(gate, request, now, quarantine, log) {
       // A Gate admits at once; a SharedGate's promise is awaited.
       const admission = gate.admit(request.headers, body, now?.());
       return typeof admission?.then === 'function'
-        ? admission.then((settled) => concluded(gate, settled, body, quarantine, now, log))
+        ? admission.then((admitted) => concluded(gate, admitted, body, quarantine, now, log))
         : concluded(gate, admission, body, quarantine, now, log);
     });
   } catch (error) {
