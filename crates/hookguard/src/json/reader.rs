@@ -152,8 +152,8 @@ impl<'a> Tape<'a> {
     }
 }
 
-/// A body's top-level members; their room is kept for the next body read on the same thread
-/// ([`SPARE_MEMBERS`]) when the list goes.
+/// A body's top-level members; their room, unless a wide body grew it, is kept for the next
+/// body read on the same thread ([`SPARE_MEMBERS`]) when the list goes.
 pub(crate) struct MemberList<'a>(Vec<Member<'a>>);
 
 impl<'a> Deref for MemberList<'a> {
@@ -167,7 +167,7 @@ impl<'a> Deref for MemberList<'a> {
 impl Drop for MemberList<'_> {
     fn drop(&mut self) {
         let mut members = std::mem::take(&mut self.0);
-        if members.capacity() > SPARE_MEMBERS_LIMIT {
+        if members.capacity() > MEMBERS_ROOM {
             return;
         }
         members.clear();
@@ -188,12 +188,12 @@ impl Drop for MemberList<'_> {
 thread_local! {
     /// The room of the last body's member list, empty, for the next body on this thread: a
     /// list of some hundreds of bytes allocated and freed per body cost more than any other
-    /// allocation of a validation (in the WebAssembly modules' allocator most of all).
+    /// allocation of a validation (in the WebAssembly modules' allocator most of all). Only
+    /// the first room ([`MEMBERS_ROOM`]) is kept: one grown for a wider body is freed with it,
+    /// so what a thread holds between bodies never grows with what it was sent (the gateway
+    /// soak holds every VM's idle heap to what it held after warm-up).
     static SPARE_MEMBERS: Cell<Vec<Member<'static>>> = const { Cell::new(Vec::new()) };
 }
-
-/// Rooms larger than this many members (from an unusually wide body) are not kept.
-const SPARE_MEMBERS_LIMIT: usize = 1024;
 
 /// An empty member list, with the room kept from the last body when there is one.
 fn spare_members<'a>() -> Vec<Member<'a>> {
@@ -1063,6 +1063,18 @@ mod tests {
         drop(squatter);
         assert_eq!(second.members.len(), 1);
         assert_eq!(&*second.members[0].key, b"d");
+        // A room grown for a wide body is freed, not kept: the next body gets a first-sized one.
+        drop(second);
+        let wide: String = (0..MEMBERS_ROOM + 1)
+            .map(|index| format!("\"m{index}\": {index}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let wide = read_object(format!("{{{wide}}}").as_bytes(), 10, true)
+            .map(|document| document.members.capacity())
+            .unwrap();
+        assert!(wide > MEMBERS_ROOM);
+        let second = read_object(br#"{"d": "e"}"#, 10, true).unwrap();
+        assert_eq!(second.members.capacity(), MEMBERS_ROOM);
         // A refused body leaves no room to reuse; the next is read into a fresh one.
         drop(second);
         assert!(read_object(b"{\"f\": ", 10, true).is_err());
