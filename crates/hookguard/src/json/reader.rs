@@ -152,8 +152,8 @@ impl<'a> Tape<'a> {
     }
 }
 
-/// A body's top-level members; their room, unless a wide body grew it, is kept for the next
-/// body read on the same thread ([`SPARE_MEMBERS`]) when the list goes.
+/// A body's top-level members; their room goes back to the thread for the next body when the
+/// list goes ([`keep_room`]).
 pub(crate) struct MemberList<'a>(Vec<Member<'a>>);
 
 impl<'a> Deref for MemberList<'a> {
@@ -166,10 +166,17 @@ impl<'a> Deref for MemberList<'a> {
 
 impl Drop for MemberList<'_> {
     fn drop(&mut self) {
-        let mut members = std::mem::take(&mut self.0);
-        if members.capacity() > MEMBERS_ROOM {
-            return;
-        }
+        keep_room(std::mem::take(&mut self.0));
+    }
+}
+
+/// Hands a body's member list back to its thread as the next body's room ([`SPARE_MEMBERS`]):
+/// the same allocation when it is still the first room, else a fresh first room (one grown for
+/// a wider body is freed). So from its first body on, a thread holds exactly one first room
+/// between bodies whatever it was sent, accepted or refused: the gateway soak holds every VM's
+/// idle heap to what it held after warm-up, to the byte.
+fn keep_room(mut members: Vec<Member<'_>>) {
+    let spare: Vec<Member<'static>> = if members.capacity() == MEMBERS_ROOM {
         members.clear();
         // An empty list of one body's members made a list for any body's: the standard
         // library collects into the same allocation (elements of the same size), so no
@@ -179,19 +186,20 @@ impl Drop for MemberList<'_> {
             clippy::unnecessary_filter_map,
             reason = "the element type changes (its lifetime), which `filter` cannot do"
         )]
-        let spare: Vec<Member<'static>> = members.into_iter().filter_map(|_| None).collect();
-        // (`try_with`: a list dropped while the thread's storage is torn down is just freed.)
-        let _ = SPARE_MEMBERS.try_with(|slot| slot.set(spare));
-    }
+        members.into_iter().filter_map(|_| None).collect()
+    } else {
+        drop(members);
+        Vec::with_capacity(MEMBERS_ROOM)
+    };
+    // (`try_with`: a list dropped while the thread's storage is torn down is just freed.)
+    let _ = SPARE_MEMBERS.try_with(|slot| slot.set(spare));
 }
 
 thread_local! {
     /// The room of the last body's member list, empty, for the next body on this thread: a
     /// list of some hundreds of bytes allocated and freed per body cost more than any other
-    /// allocation of a validation (in the WebAssembly modules' allocator most of all). Only
-    /// the first room ([`MEMBERS_ROOM`]) is kept: one grown for a wider body is freed with it,
-    /// so what a thread holds between bodies never grows with what it was sent (the gateway
-    /// soak holds every VM's idle heap to what it held after warm-up).
+    /// allocation of a validation (in the WebAssembly modules' allocator most of all). Always
+    /// a first room ([`MEMBERS_ROOM`], see [`keep_room`]) once the thread has read a body.
     static SPARE_MEMBERS: Cell<Vec<Member<'static>>> = const { Cell::new(Vec::new()) };
 }
 
@@ -244,22 +252,25 @@ pub(crate) fn read_object(
     if read.is_some() && reader.at != body.len() {
         reader.fail_peeked::<()>(IntakeErrorKind::TrailingCharacters);
     }
-    match (read, reader.failure.take(), body.get(root_start..root_end)) {
-        (_, Some(failure), _) => Err(failure),
-        (Some(()), None, Some(root)) => Ok(Document {
+    let failure = reader.failure.take();
+    if let (Some(()), None, Some(root)) = (read, &failure, body.get(root_start..root_end)) {
+        return Ok(Document {
             root,
             members: MemberList(reader.members),
             tape: reader.tape.unwrap_or_default(),
-        }),
+        });
+    }
+    keep_room(reader.members);
+    Err(failure.unwrap_or_else(|| {
         // A stop without a recorded failure is a defect of the reader: never accept then.
-        _ => Err(Box::new(Failure {
+        Box::new(Failure {
             kind: IntakeErrorKind::Syntax {
                 expected: "syntax error",
             },
             offset: root_end,
             path: Vec::new(),
-        })),
-    }
+        })
+    }))
 }
 
 /// A strict JSON reader.
@@ -1063,7 +1074,7 @@ mod tests {
         drop(squatter);
         assert_eq!(second.members.len(), 1);
         assert_eq!(&*second.members[0].key, b"d");
-        // A room grown for a wide body is freed, not kept: the next body gets a first-sized one.
+        // A room grown for a wide body is freed, and a first room kept in its place.
         drop(second);
         let wide: String = (0..MEMBERS_ROOM + 1)
             .map(|index| format!("\"m{index}\": {index}"))
@@ -1075,12 +1086,18 @@ mod tests {
         assert!(wide > MEMBERS_ROOM);
         let second = read_object(br#"{"d": "e"}"#, 10, true).unwrap();
         assert_eq!(second.members.capacity(), MEMBERS_ROOM);
-        // A refused body leaves no room to reuse; the next is read into a fresh one.
+        // A refused body hands its room back too: the next is read into it.
+        let room = (second.members.as_ptr() as usize, second.members.capacity());
         drop(second);
-        assert!(read_object(b"{\"f\": ", 10, true).is_err());
+        assert!(read_object(b"{\"f\": 1, ", 10, true).is_err());
+        let squatter: Vec<Member<'_>> = Vec::with_capacity(room.1);
         let third = read_object(br#"{"g": null}"#, 10, true).unwrap();
+        assert_eq!(
+            (third.members.as_ptr() as usize, third.members.capacity()),
+            room
+        );
+        drop(squatter);
         assert_eq!(third.members.len(), 1);
-        assert!(third.members.capacity() >= MEMBERS_ROOM);
     }
 
     /// The members (or items) a loose read of `value` finds, as (name, value) texts.
